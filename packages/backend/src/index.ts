@@ -1,0 +1,33 @@
+/*
+ * The portal's backend: a lean Backstage backend with the AI Gateway suite.
+ */
+import { createBackend } from '@backstage/backend-defaults';
+
+const backend = createBackend();
+
+backend.add(import('@backstage/plugin-app-backend'));
+
+// Sign-in (guest in the embedded default; configure a real provider in production).
+backend.add(import('@backstage/plugin-auth-backend'));
+backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
+
+backend.add(import('@backstage/plugin-catalog-backend'));
+backend.add(
+  import('@backstage/plugin-catalog-backend-module-scaffolder-entity-model'),
+);
+backend.add(import('@backstage/plugin-scaffolder-backend'));
+backend.add(import('@backstage/plugin-kubernetes-backend'));
+
+// Permissions: the suite's policy (platform admins manage everything, teams
+// manage their own projects).
+backend.add(import('@backstage/plugin-permission-backend'));
+backend.add(
+  import('@internal/plugin-ai-gateway-backend').then(m => ({
+    default: m.aiGatewayPermissionPolicyModule,
+  })),
+);
+
+// The AI Gateway control plane.
+backend.add(import('@internal/plugin-ai-gateway-backend'));
+
+backend.start();

@@ -1,0 +1,17 @@
+export interface Config {
+  aiGateway?: {
+    permissions?: {
+      /**
+       * Entity refs (groups or users) of platform admins, who may manage every
+       * project. Read by the suite's permission policy module.
+       */
+      admins?: string[];
+    };
+    demoData?: {
+      /** Load the demo objects into an empty store at start-up. */
+      enabled?: boolean;
+      /** Directory with projects.yaml, pools.yaml, mcp-servers.yaml, ai-backends.yaml, policies.yaml (relative to the backend's working directory). */
+      directory?: string;
+    };
+  };
+}

@@ -1,0 +1,332 @@
+import {
+  resolvePackagePath,
+  type DatabaseService,
+} from '@backstage/backend-plugin-api';
+import {
+  isAndCriteria,
+  isNotCriteria,
+  isOrCriteria,
+} from '@backstage/plugin-permission-node';
+import type { PermissionCriteria } from '@backstage/plugin-permission-common';
+import type { ResourceKind } from '@internal/plugin-ai-gateway-common';
+import type { Knex } from 'knex';
+import type { AiGatewayAccessQuery } from '../permissions/rules';
+import { kindTables } from './tables';
+
+const migrationsDir = resolvePackagePath(
+  '@internal/plugin-ai-gateway-backend',
+  'migrations',
+);
+
+/** An object as stored: the validated spec plus bookkeeping. */
+export type StoredObject<T = unknown> = {
+  kind: ResourceKind;
+  name: string;
+  /** The project the object lives in (a project's own name for projects). */
+  project: string;
+  version: number;
+  spec: T;
+  createdAt: string;
+  createdBy: string;
+  updatedAt: string;
+  updatedBy: string;
+};
+
+/** One entry of an object's event log. */
+export type StoredEvent = {
+  id: number;
+  kind: ResourceKind;
+  name: string;
+  project?: string;
+  action: string;
+  actor: string;
+  version?: number;
+  at: string;
+  /** RFC 6902 JSON patch from the previous version to this one. */
+  changes?: unknown;
+  message?: string;
+};
+
+export type ListOptions = {
+  /** Column filters, already mapped from query parameters. */
+  filters?: Record<string, string>;
+  /** Keyset pagination: return names after this one. */
+  after?: string;
+  limit: number;
+  /** Permission conditions to apply in SQL; undefined = everything. */
+  access?: PermissionCriteria<AiGatewayAccessQuery>;
+};
+
+export type UpdateResult<T> =
+  | { outcome: 'updated'; object: StoredObject<T> }
+  | { outcome: 'missing' }
+  | { outcome: 'conflict'; currentVersion: number };
+
+/**
+ * The control plane's persistence on knex (SQLite or PostgreSQL). It knows
+ * tables and SQL, not rules: validation, integrity and permissions live in
+ * the services that call it.
+ */
+export class AiGatewayStore {
+  static async create(options: {
+    database: DatabaseService;
+    skipMigrations?: boolean;
+  }): Promise<AiGatewayStore> {
+    const client = await options.database.getClient();
+    if (!options.database.migrations?.skip && !options.skipMigrations) {
+      await client.migrate.latest({
+        directory: migrationsDir,
+        tableName: 'aigw_knex_migrations',
+      });
+    }
+    return new AiGatewayStore(client);
+  }
+
+  constructor(private readonly db: Knex | Knex.Transaction) {}
+
+  /** Runs `fn` in one transaction; everything it does commits or none of it. */
+  async transaction<T>(fn: (store: AiGatewayStore) => Promise<T>): Promise<T> {
+    if ((this.db as Knex.Transaction).isTransaction) {
+      return fn(this);
+    }
+    return (this.db as Knex).transaction(trx => fn(new AiGatewayStore(trx)));
+  }
+
+  async get<T>(
+    kind: ResourceKind,
+    name: string,
+  ): Promise<StoredObject<T> | undefined> {
+    const row = await this.db(kindTables[kind].table)
+      .where({ name })
+      .first();
+    return row ? toObject<T>(kind, row) : undefined;
+  }
+
+  async getMany<T>(
+    kind: ResourceKind,
+    names: string[],
+  ): Promise<StoredObject<T>[]> {
+    if (names.length === 0) return [];
+    const rows = await this.db(kindTables[kind].table).whereIn('name', names);
+    return rows.map(r => toObject<T>(kind, r));
+  }
+
+  async list<T>(
+    kind: ResourceKind,
+    options: ListOptions,
+  ): Promise<{ items: StoredObject<T>[]; hasMore: boolean }> {
+    const { table } = kindTables[kind];
+    const query = this.db(table)
+      .where(options.filters ?? {})
+      .orderBy('name', 'asc')
+      .limit(options.limit + 1);
+    if (options.after) {
+      query.where('name', '>', options.after);
+    }
+    if (options.access) {
+      const access = options.access;
+      query.where(qb => this.applyAccess(qb, kind, access));
+    }
+    const rows = await query;
+    const hasMore = rows.length > options.limit;
+    return {
+      items: rows.slice(0, options.limit).map(r => toObject<T>(kind, r)),
+      hasMore,
+    };
+  }
+
+  async count(
+    kind: ResourceKind,
+    filters: Record<string, string>,
+  ): Promise<number> {
+    const [{ n }] = await this.db(kindTables[kind].table)
+      .where(filters)
+      .count({ n: '*' });
+    return Number(n);
+  }
+
+  async insert<T>(
+    kind: ResourceKind,
+    spec: T & { name: string },
+    actor: string,
+    now: Date,
+  ): Promise<StoredObject<T>> {
+    const { table, columns } = kindTables[kind];
+    const row = {
+      name: spec.name,
+      ...columns(spec),
+      version: 1,
+      spec: JSON.stringify(spec),
+      created_by: actor,
+      updated_by: actor,
+      created_at: now,
+      updated_at: now,
+    };
+    await this.db(table).insert(row);
+    return toObject<T>(kind, row);
+  }
+
+  /** Compare-and-set on the version: a stale version changes nothing. */
+  async update<T>(
+    kind: ResourceKind,
+    spec: T & { name: string },
+    expectedVersion: number,
+    actor: string,
+    now: Date,
+  ): Promise<UpdateResult<T>> {
+    const { table, columns } = kindTables[kind];
+    const changed = await this.db(table)
+      .where({ name: spec.name, version: expectedVersion })
+      .update({
+        ...columns(spec),
+        version: expectedVersion + 1,
+        spec: JSON.stringify(spec),
+        updated_by: actor,
+        updated_at: now,
+      });
+    if (changed === 1) {
+      const object = await this.get<T>(kind, spec.name);
+      return { outcome: 'updated', object: object! };
+    }
+    const current = await this.db(table)
+      .where({ name: spec.name })
+      .first('version');
+    return current
+      ? { outcome: 'conflict', currentVersion: Number(current.version) }
+      : { outcome: 'missing' };
+  }
+
+  async delete(kind: ResourceKind, name: string): Promise<boolean> {
+    const n = await this.db(kindTables[kind].table).where({ name }).delete();
+    return n > 0;
+  }
+
+  async deleteWhere(
+    kind: ResourceKind,
+    filters: Record<string, string>,
+  ): Promise<string[]> {
+    const { table } = kindTables[kind];
+    const names: string[] = (
+      await this.db(table).where(filters).select('name')
+    ).map((r: { name: string }) => r.name);
+    if (names.length > 0) {
+      await this.db(table).whereIn('name', names).delete();
+    }
+    return names;
+  }
+
+  async setPoolToken(pool: string, tokenHash: string, now: Date) {
+    await this.db('aigw_pools')
+      .where({ name: pool })
+      .update({ token_hash: tokenHash, token_issued_at: now });
+  }
+
+  async getPoolTokenHash(pool: string): Promise<string | undefined> {
+    const row = await this.db('aigw_pools')
+      .where({ name: pool })
+      .first('token_hash');
+    return row?.token_hash ?? undefined;
+  }
+
+  async appendEvent(event: Omit<StoredEvent, 'id' | 'at'>, now: Date) {
+    await this.db('aigw_events').insert({
+      kind: event.kind,
+      name: event.name,
+      project: event.project ?? null,
+      action: event.action,
+      actor: event.actor,
+      version: event.version ?? null,
+      changes:
+        event.changes === undefined ? null : JSON.stringify(event.changes),
+      message: event.message ?? null,
+      at: now,
+    });
+  }
+
+  async listEvents(
+    kind: ResourceKind,
+    name: string,
+    options: { limit: number; before?: number },
+  ): Promise<{ items: StoredEvent[]; hasMore: boolean }> {
+    const query = this.db('aigw_events')
+      .where({ kind, name })
+      .orderBy('id', 'desc')
+      .limit(options.limit + 1);
+    if (options.before !== undefined) {
+      query.where('id', '<', options.before);
+    }
+    const rows = await query;
+    return {
+      items: rows.slice(0, options.limit).map(toEvent),
+      hasMore: rows.length > options.limit,
+    };
+  }
+  /** Translates permission criteria into SQL over the object's project owner. */
+  private applyAccess(
+    qb: Knex.QueryBuilder,
+    kind: ResourceKind,
+    criteria: PermissionCriteria<AiGatewayAccessQuery>,
+  ): void {
+    const projectColumn = kind === 'project' ? 'name' : 'project';
+    if (isAndCriteria(criteria)) {
+      for (const c of criteria.allOf) {
+        qb.andWhere(q => this.applyAccess(q, kind, c));
+      }
+    } else if (isOrCriteria(criteria)) {
+      for (const c of criteria.anyOf) {
+        qb.orWhere(q => this.applyAccess(q, kind, c));
+      }
+    } else if (isNotCriteria(criteria)) {
+      qb.whereNot(q => this.applyAccess(q, kind, criteria.not));
+    } else if ('ownerIn' in criteria) {
+      if (kind === 'project') {
+        qb.whereIn('owner', criteria.ownerIn);
+      } else {
+        qb.whereIn(
+          projectColumn,
+          this.db('aigw_projects')
+            .select('name')
+            .whereIn('owner', criteria.ownerIn),
+        );
+      }
+    } else {
+      qb.whereIn(projectColumn, criteria.projectIn);
+    }
+  }
+}
+
+function toIso(value: unknown): string {
+  if (value instanceof Date) return value.toISOString();
+  if (typeof value === 'number') return new Date(value).toISOString();
+  // SQLite returns what was written; normalise to ISO-8601.
+  return new Date(String(value)).toISOString();
+}
+
+function toObject<T>(kind: ResourceKind, row: any): StoredObject<T> {
+  return {
+    kind,
+    name: row.name,
+    project: kind === 'project' ? row.name : row.project,
+    version: Number(row.version),
+    spec: (typeof row.spec === 'string' ? JSON.parse(row.spec) : row.spec) as T,
+    createdAt: toIso(row.created_at),
+    createdBy: row.created_by,
+    updatedAt: toIso(row.updated_at),
+    updatedBy: row.updated_by,
+  };
+}
+
+function toEvent(row: any): StoredEvent {
+  return {
+    id: Number(row.id),
+    kind: row.kind,
+    name: row.name,
+    project: row.project ?? undefined,
+    action: row.action,
+    actor: row.actor,
+    version: row.version === null ? undefined : Number(row.version),
+    at: toIso(row.at),
+    changes: row.changes ? JSON.parse(row.changes) : undefined,
+    message: row.message ?? undefined,
+  };
+}

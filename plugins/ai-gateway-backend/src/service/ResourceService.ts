@@ -1,0 +1,548 @@
+import type {
+  AuditorService,
+  BackstageCredentials,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
+import { NotAllowedError, NotFoundError, ConflictError } from '@backstage/errors';
+import {
+  AuthorizeResult,
+  isResourcePermission,
+  type Permission,
+} from '@backstage/plugin-permission-common';
+import {
+  createConditionAuthorizer,
+  createConditionTransformer,
+} from '@backstage/plugin-permission-node';
+import {
+  aiGatewayPermissions,
+  formatZodIssues,
+  mcpServerUrl,
+  resourceKinds,
+  type ResourceKind,
+} from '@internal/plugin-ai-gateway-common';
+import type { Request } from 'express';
+import { compare } from 'fast-json-patch';
+import type { AiGatewayStore, StoredObject } from '../database/AiGatewayStore';
+import { kindTables } from '../database/tables';
+import {
+  aiGatewayPermissionRules,
+  type AiGatewayPermissionResource,
+} from '../permissions/rules';
+import { EnrollmentTokens } from './EnrollmentTokens';
+import { ValidationError } from './errors';
+import {
+  checkReferences,
+  checkUniqueness,
+  findDependents,
+  type Dependent,
+} from './integrity';
+
+/** Who is asking, as the service needs it. */
+export type Caller = {
+  credentials: BackstageCredentials;
+  /** Entity ref of the user, or the service subject: recorded in the event log. */
+  actor: string;
+  /** The HTTP request, if any, for the auditor. */
+  request?: Request;
+};
+
+/** An object as the API returns it. */
+export type ResourceView = {
+  kind: ResourceKind;
+  name: string;
+  project: string;
+  version: number;
+  createdAt: string;
+  createdBy: string;
+  updatedAt: string;
+  updatedBy: string;
+  spec: Record<string, any>;
+  /** Values computed from the object and its pool, e.g. an MCP server's URL. */
+  derived?: Record<string, string>;
+};
+
+export type ListQuery = {
+  filters: Record<string, string>;
+  limit: number;
+  cursor?: string;
+};
+
+export type Page<T> = { items: T[]; nextCursor?: string };
+
+type AnySpec = Record<string, any>;
+
+const rules = Object.values(aiGatewayPermissionRules);
+const authorizeConditions = createConditionAuthorizer(rules);
+const toAccessQuery = createConditionTransformer(rules);
+
+/**
+ * The rules of the control plane for projects, pools, MCP servers, AI
+ * backends and policies: validation, integrity, optimistic concurrency,
+ * permissions, the event log and audit events. Routers only translate HTTP
+ * to calls of this class.
+ */
+export class ResourceService {
+  constructor(
+    private readonly deps: {
+      store: AiGatewayStore;
+      permissions: PermissionsService;
+      auditor: AuditorService;
+      clock?: () => Date;
+    },
+  ) {}
+
+  private now() {
+    return this.deps.clock?.() ?? new Date();
+  }
+
+  async create(
+    kind: ResourceKind,
+    body: unknown,
+    caller: Caller,
+  ): Promise<{ object: ResourceView; enrollmentToken?: string }> {
+    return this.audited('create', kind, undefined, caller, async () => {
+      const spec = this.validate(kind, body);
+      return this.deps.store.transaction(async store => {
+        await this.authorizeWrite(store, kind, 'create', spec, caller);
+        await checkReferences(store, kind, spec);
+        if (await store.get(kind, spec.name)) {
+          throw new ConflictError(
+            `${resourceKinds[kind].title} '${spec.name}' already exists`,
+          );
+        }
+        await checkUniqueness(store, kind, spec);
+        const now = this.now();
+        const stored = await store.insert(kind, spec as AnySpec & { name: string }, caller.actor, now);
+        let enrollmentToken: string | undefined;
+        if (kind === 'pool') {
+          const issued = EnrollmentTokens.issue(spec.name);
+          await store.setPoolToken(spec.name, issued.hash, now);
+          enrollmentToken = issued.token;
+        }
+        await store.appendEvent(
+          {
+            kind,
+            name: spec.name,
+            project: stored.project,
+            action: 'created',
+            actor: caller.actor,
+            version: 1,
+            changes: compare({}, spec),
+          },
+          now,
+        );
+        return { object: await this.view(store, stored), enrollmentToken };
+      });
+    });
+  }
+
+  async get(kind: ResourceKind, name: string, caller: Caller): Promise<ResourceView> {
+    const { store } = this.deps;
+    const object = await this.readable(store, kind, name, caller);
+    return this.view(store, object);
+  }
+
+  async list(
+    kind: ResourceKind,
+    query: ListQuery,
+    caller: Caller,
+  ): Promise<Page<ResourceView>> {
+    const { store, permissions } = this.deps;
+    const [decision] = await permissions.authorizeConditional(
+      [{ permission: aiGatewayPermissions[kind].read as any }],
+      { credentials: caller.credentials },
+    );
+    if (decision.result === AuthorizeResult.DENY) return { items: [] };
+    const access =
+      decision.result === AuthorizeResult.CONDITIONAL
+        ? toAccessQuery(decision.conditions)
+        : undefined;
+    const filters: Record<string, string> = {};
+    for (const [param, value] of Object.entries(query.filters)) {
+      filters[kindTables[kind].filters[param]] = value;
+    }
+    const page = await store.list<AnySpec>(kind, {
+      filters,
+      limit: query.limit,
+      after: query.cursor ? decodeCursor(query.cursor) : undefined,
+      access,
+    });
+    const items = await this.views(store, page.items);
+    return {
+      items,
+      nextCursor: page.hasMore
+        ? encodeCursor(page.items[page.items.length - 1].name)
+        : undefined,
+    };
+  }
+
+  async update(
+    kind: ResourceKind,
+    name: string,
+    body: unknown,
+    expectedVersion: number | undefined,
+    caller: Caller,
+  ): Promise<ResourceView> {
+    return this.audited('update', kind, name, caller, async () => {
+      if (isObject(body) && body.name !== undefined && body.name !== name) {
+        throw new ValidationError('The name of an object cannot change', [
+          { field: 'name', message: `must be '${name}' (the name in the URL)` },
+        ]);
+      }
+      const spec = this.validate(kind, isObject(body) ? { ...body, name } : body);
+      if (expectedVersion === undefined) {
+        throw new ValidationError('An update needs the version it was based on', [
+          {
+            field: 'version',
+            message:
+              'version is required (the version you read; or send an If-Match header) so concurrent edits are not lost',
+          },
+        ]);
+      }
+      return this.deps.store.transaction(async store => {
+        const previous = await this.readable<AnySpec>(store, kind, name, caller);
+        await this.authorizeWrite(store, kind, 'update', previous.spec, caller);
+        await checkReferences(store, kind, spec, previous);
+        await checkUniqueness(store, kind, spec);
+        const now = this.now();
+        const result = await store.update(
+          kind,
+          spec as AnySpec & { name: string },
+          expectedVersion,
+          caller.actor,
+          now,
+        );
+        if (result.outcome === 'missing') {
+          throw new NotFoundError(`${resourceKinds[kind].title} '${name}' not found`);
+        }
+        if (result.outcome === 'conflict') {
+          throw new ConflictError(
+            `${resourceKinds[kind].title} '${name}' was changed by someone else: you sent version ${expectedVersion}, the current version is ${result.currentVersion}. Read it again and reapply your change.`,
+          );
+        }
+        await store.appendEvent(
+          {
+            kind,
+            name,
+            project: result.object.project,
+            action: 'updated',
+            actor: caller.actor,
+            version: result.object.version,
+            changes: compare(previous.spec, spec),
+          },
+          now,
+        );
+        return this.view(store, result.object);
+      });
+    });
+  }
+
+  async delete(
+    kind: ResourceKind,
+    name: string,
+    options: { cascade: boolean },
+    caller: Caller,
+  ): Promise<{ deleted: Dependent[] }> {
+    return this.audited('delete', kind, name, caller, async () =>
+      this.deps.store.transaction(async store => {
+        const object = await this.readable<AnySpec>(store, kind, name, caller);
+        await this.authorizeWrite(store, kind, 'delete', object.spec, caller);
+        const dependents = await findDependents(store, kind, name);
+        if (dependents.length > 0 && !options.cascade) {
+          throw new ConflictError(
+            `${resourceKinds[kind].title} '${name}' is still used by ${describe(dependents)}; delete those first or ask for cascade=true`,
+          );
+        }
+        const now = this.now();
+        const deleted = [...dependents, { kind, name }];
+        for (const d of deleted) {
+          const victim = d.kind === kind && d.name === name ? object : await store.get(d.kind, d.name);
+          if (!victim) continue;
+          if (d !== deleted[deleted.length - 1]) {
+            // Cascading removes objects the caller may not own: each needs its own right.
+            await this.authorizeWrite(store, d.kind, 'delete', victim.spec as AnySpec, caller);
+          }
+          await store.delete(d.kind, d.name);
+          await store.appendEvent(
+            {
+              kind: d.kind,
+              name: d.name,
+              project: victim.project,
+              action: 'deleted',
+              actor: caller.actor,
+              version: victim.version,
+              message:
+                d.name === name && d.kind === kind
+                  ? undefined
+                  : `deleted with ${resourceKinds[kind].title} '${name}' (cascade)`,
+            },
+            now,
+          );
+        }
+        return { deleted };
+      }),
+    );
+  }
+
+  async events(
+    kind: ResourceKind,
+    name: string,
+    options: { limit: number; cursor?: string },
+    caller: Caller,
+  ) {
+    const { store } = this.deps;
+    // Event logs outlive deleted objects; visibility follows the object while it exists.
+    const object = await store.get(kind, name);
+    if (object) await this.readable(store, kind, name, caller);
+    else await this.authorizeDeletedRead(kind, name, caller);
+    const before = options.cursor ? Number(decodeCursor(options.cursor)) : undefined;
+    const page = await store.listEvents(kind, name, { limit: options.limit, before });
+    return {
+      items: page.items,
+      nextCursor: page.hasMore
+        ? encodeCursor(String(page.items[page.items.length - 1].id))
+        : undefined,
+    };
+  }
+
+  async rotateEnrollmentToken(
+    pool: string,
+    caller: Caller,
+  ): Promise<{ enrollmentToken: string; pool: string }> {
+    return this.audited('rotate-enrollment-token', 'pool', pool, caller, () =>
+      this.deps.store.transaction(async store => {
+        const object = await this.readable<AnySpec>(store, 'pool', pool, caller);
+        await this.authorizeWrite(store, 'pool', 'update', object.spec, caller);
+        const issued = EnrollmentTokens.issue(pool);
+        const now = this.now();
+        await store.setPoolToken(pool, issued.hash, now);
+        await store.appendEvent(
+          {
+            kind: 'pool',
+            name: pool,
+            project: object.project,
+            action: 'enrollment-token-rotated',
+            actor: caller.actor,
+            version: object.version,
+            message: 'A new enrollment token was issued; the previous one no longer works',
+          },
+          now,
+        );
+        return { pool, enrollmentToken: issued.token };
+      }),
+    );
+  }
+
+  /** Whether a presented operator token is the current one of its pool. */
+  async verifyEnrollmentToken(token: string): Promise<string | undefined> {
+    const pool = EnrollmentTokens.poolOf(token);
+    if (!pool) return undefined;
+    const hash = await this.deps.store.getPoolTokenHash(pool);
+    return EnrollmentTokens.matches(token, hash) ? pool : undefined;
+  }
+
+  /**
+   * Resolves `kind:name` refs for the permission framework's apply-conditions
+   * endpoint, so other plugins can ask about our objects.
+   */
+  async permissionResources(
+    refs: string[],
+  ): Promise<Array<AiGatewayPermissionResource | undefined>> {
+    const { store } = this.deps;
+    return Promise.all(
+      refs.map(async ref => {
+        const [kind, name] = ref.split(':', 2) as [ResourceKind, string];
+        if (!(kind in resourceKinds) || !name) return undefined;
+        const object = await store.get<AnySpec>(kind, name);
+        return object ? this.permissionResource(store, kind, object.spec) : undefined;
+      }),
+    );
+  }
+
+  // --- rules shared by the operations above ---
+
+  private validate(kind: ResourceKind, body: unknown): AnySpec {
+    const result = resourceKinds[kind].schema.safeParse(body);
+    if (!result.success) {
+      const issues = formatZodIssues(result.error);
+      throw new ValidationError(
+        `Invalid ${resourceKinds[kind].title}: ${issues
+          .map(i => (i.field ? `${i.field}: ${i.message}` : i.message))
+          .join('; ')}`,
+        issues,
+      );
+    }
+    return result.data as AnySpec;
+  }
+
+  /** Loads an object the caller may read; 404 both when missing and when hidden. */
+  private async readable<T = AnySpec>(
+    store: AiGatewayStore,
+    kind: ResourceKind,
+    name: string,
+    caller: Caller,
+  ): Promise<StoredObject<T>> {
+    const object = await store.get<T>(kind, name);
+    const notFound = new NotFoundError(`${resourceKinds[kind].title} '${name}' not found`);
+    if (!object) throw notFound;
+    const resource = await this.permissionResource(store, kind, object.spec as AnySpec);
+    if (!(await this.allowed(aiGatewayPermissions[kind].read, resource, caller))) {
+      throw notFound;
+    }
+    return object;
+  }
+
+  private async authorizeDeletedRead(kind: ResourceKind, name: string, caller: Caller) {
+    const [decision] = await this.deps.permissions.authorizeConditional(
+      [{ permission: aiGatewayPermissions[kind].read as any }],
+      { credentials: caller.credentials },
+    );
+    // Without the object there is no project to check a condition against.
+    if (decision.result !== AuthorizeResult.ALLOW) {
+      throw new NotFoundError(`${resourceKinds[kind].title} '${name}' not found`);
+    }
+  }
+
+  private async authorizeWrite(
+    store: AiGatewayStore,
+    kind: ResourceKind,
+    action: 'create' | 'update' | 'delete',
+    spec: AnySpec,
+    caller: Caller,
+  ) {
+    const permission = aiGatewayPermissions[kind][action];
+    const resource =
+      kind === 'project' && action === 'create'
+        ? undefined
+        : await this.permissionResource(store, kind, spec);
+    if (!(await this.allowed(permission, resource, caller))) {
+      const where = kind === 'project' ? '' : ` in project '${spec.project}'`;
+      throw new NotAllowedError(
+        `You are not allowed to ${action} ${resourceKinds[kind].title.toLowerCase()}s${where}`,
+      );
+    }
+  }
+
+  private async allowed(
+    permission: Permission,
+    resource: AiGatewayPermissionResource | undefined,
+    caller: Caller,
+  ): Promise<boolean> {
+    const { permissions } = this.deps;
+    if (!isResourcePermission(permission)) {
+      const [d] = await permissions.authorize([{ permission }], {
+        credentials: caller.credentials,
+      });
+      return d.result === AuthorizeResult.ALLOW;
+    }
+    const [decision] = await permissions.authorizeConditional([{ permission }], {
+      credentials: caller.credentials,
+    });
+    return authorizeConditions(decision, resource);
+  }
+
+  private async permissionResource(
+    store: AiGatewayStore,
+    kind: ResourceKind,
+    spec: AnySpec,
+  ): Promise<AiGatewayPermissionResource | undefined> {
+    if (kind === 'project') {
+      return { kind, name: spec.name, project: spec.name, owner: spec.owner };
+    }
+    const project = await store.get<AnySpec>('project', spec.project);
+    return project
+      ? { kind, name: spec.name, project: spec.project, owner: project.spec.owner }
+      : undefined;
+  }
+
+  private async view(store: AiGatewayStore, object: StoredObject): Promise<ResourceView> {
+    return (await this.views(store, [object]))[0];
+  }
+
+  private async views(store: AiGatewayStore, objects: StoredObject[]): Promise<ResourceView[]> {
+    const servers = objects.filter(o => o.kind === 'mcpServer');
+    const pools = new Map(
+      (
+        await store.getMany<AnySpec>(
+          'pool',
+          [...new Set(servers.map(o => (o.spec as AnySpec).pool as string))],
+        )
+      ).map(p => [p.name, p.spec]),
+    );
+    return objects.map(o => {
+      const view: ResourceView = {
+        kind: o.kind,
+        name: o.name,
+        project: o.project,
+        version: o.version,
+        createdAt: o.createdAt,
+        createdBy: o.createdBy,
+        updatedAt: o.updatedAt,
+        updatedBy: o.updatedBy,
+        spec: o.spec as AnySpec,
+      };
+      const pool = o.kind === 'mcpServer' ? pools.get((o.spec as AnySpec).pool) : undefined;
+      if (pool) {
+        view.derived = { url: mcpServerUrl(pool as any, o.spec as any) };
+      }
+      return view;
+    });
+  }
+
+  private async audited<T>(
+    actionType: string,
+    kind: ResourceKind,
+    name: string | undefined,
+    caller: Caller,
+    fn: () => Promise<T>,
+  ): Promise<T> {
+    const event = await this.deps.auditor.createEvent({
+      eventId: 'resource-mutate',
+      severityLevel: actionType === 'delete' || actionType === 'rotate-enrollment-token' ? 'high' : 'medium',
+      request: caller.request,
+      meta: { actionType, kind, ...(name ? { name } : {}) },
+    });
+    try {
+      const result = await fn();
+      await event.success({ meta: auditMeta(result) });
+      return result;
+    } catch (error) {
+      await event.fail({ error: error as Error });
+      throw error;
+    }
+  }
+}
+
+/** What the audit log keeps of a result: identifiers and versions, never tokens. */
+function auditMeta(result: unknown) {
+  const r = result as any;
+  const object: ResourceView | undefined = r?.object ?? (r?.kind ? r : undefined);
+  if (object) {
+    return { name: object.name, project: object.project, version: object.version };
+  }
+  if (r?.deleted) {
+    return { deleted: (r.deleted as Dependent[]).map(d => `${d.kind}:${d.name}`) };
+  }
+  if (r?.pool) return { name: r.pool };
+  return {};
+}
+
+function describe(dependents: Dependent[]): string {
+  const counts = new Map<ResourceKind, number>();
+  for (const d of dependents) counts.set(d.kind, (counts.get(d.kind) ?? 0) + 1);
+  return [...counts]
+    .map(([k, n]) => `${n} ${resourceKinds[k].title.toLowerCase()}${n === 1 ? '' : 's'}`)
+    .join(', ');
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function encodeCursor(value: string) {
+  return Buffer.from(value, 'utf8').toString('base64url');
+}
+
+function decodeCursor(cursor: string) {
+  return Buffer.from(cursor, 'base64url').toString('utf8');
+}

@@ -1,0 +1,98 @@
+import { coreServices, type AuditorServiceCreateEventOptions, type BackstageCredentials } from '@backstage/backend-plugin-api';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+  type TestDatabaseId,
+  type TestDatabases,
+} from '@backstage/backend-test-utils';
+import { permissionsServiceFactory } from '@backstage/backend-defaults/permissions';
+import request from 'supertest';
+import { aiGatewayPlugin } from '../plugin';
+import { aiGatewayPermissionPolicyModule } from '../permissions/policyModule';
+
+/** The demo organisation of the tests: who belongs to which group. */
+export const testUsers = {
+  admin: { ref: 'user:default/alice', groups: ['group:default/platform-admins'] },
+  payments: { ref: 'user:default/bob', groups: ['group:default/team-payments'] },
+  research: { ref: 'user:default/carol', groups: ['group:default/team-research'] },
+  outsider: { ref: 'user:default/dave', groups: [] as string[] },
+} as const;
+
+export type TestUser = keyof typeof testUsers;
+
+export type RecordedAuditEvent = AuditorServiceCreateEventOptions & {
+  outcome?: 'success' | 'fail';
+  resultMeta?: unknown;
+};
+
+/**
+ * Starts a real backend with the ai-gateway plugin, the real permission
+ * backend and the suite's policy, on the given test database.
+ */
+export async function startAiGatewayTestBackend(options: {
+  databases: TestDatabases;
+  databaseId: TestDatabaseId;
+}) {
+  const knex = await options.databases.init(options.databaseId);
+  const auditEvents: RecordedAuditEvent[] = [];
+  const groupsOf = new Map<string, string[]>(
+    Object.values(testUsers).map(u => [u.ref, [...u.groups]]),
+  );
+
+  const backend = await startTestBackend({
+    features: [
+      aiGatewayPlugin,
+      import('@backstage/plugin-permission-backend'),
+      aiGatewayPermissionPolicyModule,
+      permissionsServiceFactory,
+      mockServices.database.factory({ knex, migrations: { skip: false } }),
+      mockServices.rootConfig.factory({
+        data: {
+          permission: { enabled: true },
+          aiGateway: { permissions: { admins: ['group:default/platform-admins'] } },
+        },
+      }),
+      mockServices.userInfo.mock({
+        getUserInfo: async (credentials: BackstageCredentials) => {
+          const ref = (credentials.principal as { userEntityRef: string }).userEntityRef;
+          return { userEntityRef: ref, ownershipEntityRefs: [ref, ...(groupsOf.get(ref) ?? [])] };
+        },
+      }).factory,
+      mockServices.auditor.mock({
+        createEvent: async (opts: AuditorServiceCreateEventOptions) => {
+          const recorded: RecordedAuditEvent = { ...opts };
+          auditEvents.push(recorded);
+          return {
+            success: async o => {
+              recorded.outcome = 'success';
+              recorded.resultMeta = o?.meta;
+            },
+            fail: async () => {
+              recorded.outcome = 'fail';
+            },
+          };
+        },
+      }).factory,
+    ],
+  });
+
+  const as = (user: TestUser) =>
+    `Bearer ${mockCredentials.user.token(testUsers[user].ref)}`;
+
+  /** A supertest agent whose requests carry the user's token. */
+  const api = (user: TestUser) => {
+    const auth = as(user);
+    const server = backend.server;
+    return {
+      get: (path: string) => request(server).get(`/api/ai-gateway${path}`).set('Authorization', auth),
+      post: (path: string, body?: unknown) =>
+        request(server).post(`/api/ai-gateway${path}`).set('Authorization', auth).send(body as any),
+      put: (path: string, body?: unknown) =>
+        request(server).put(`/api/ai-gateway${path}`).set('Authorization', auth).send(body as any),
+      delete: (path: string) => request(server).delete(`/api/ai-gateway${path}`).set('Authorization', auth),
+    };
+  };
+
+  return { backend, knex, api, auditEvents, services: coreServices };
+}

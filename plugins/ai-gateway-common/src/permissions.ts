@@ -1,0 +1,100 @@
+import {
+  createPermission,
+  type BasicPermission,
+  type ResourcePermission,
+} from '@backstage/plugin-permission-common';
+
+/**
+ * The permission resource type of every object that lives in a project
+ * (projects themselves, pools, MCP servers, AI backends, policies). One type
+ * is enough because the only thing conditional rules look at is the project
+ * and its owner group.
+ */
+export const AI_GATEWAY_RESOURCE_TYPE = 'ai-gateway-resource';
+
+/** The kinds of object the permission framework knows about. */
+export type AiGatewayPermissionKind =
+  | 'project'
+  | 'pool'
+  | 'mcpServer'
+  | 'aiBackend'
+  | 'policy';
+
+/** What a caller wants to do. */
+export type AiGatewayAction = 'read' | 'create' | 'update' | 'delete';
+
+const permissionNames: Record<AiGatewayPermissionKind, string> = {
+  project: 'ai-gateway.project',
+  pool: 'ai-gateway.pool',
+  mcpServer: 'ai-gateway.mcp-server',
+  aiBackend: 'ai-gateway.ai-backend',
+  policy: 'ai-gateway.policy',
+};
+
+function resourcePermission(
+  kind: AiGatewayPermissionKind,
+  action: AiGatewayAction,
+): ResourcePermission<typeof AI_GATEWAY_RESOURCE_TYPE> {
+  return createPermission({
+    name: `${permissionNames[kind]}.${action}`,
+    attributes: { action },
+    resourceType: AI_GATEWAY_RESOURCE_TYPE,
+  });
+}
+
+/**
+ * Creating a project is not scoped to an existing project, so it is a basic
+ * permission (by default only platform admins hold it).
+ */
+export const aiGatewayProjectCreatePermission: BasicPermission =
+  createPermission({
+    name: 'ai-gateway.project.create',
+    attributes: { action: 'create' },
+  });
+
+/**
+ * Read, create, update and delete per object kind. Everything but project
+ * creation is a resource permission whose resource is the object (or, for a
+ * create, the project it is created in), so policies can answer with the
+ * "caller belongs to the project's owner group" condition.
+ */
+export const aiGatewayPermissions = {
+  project: {
+    read: resourcePermission('project', 'read'),
+    create: aiGatewayProjectCreatePermission,
+    update: resourcePermission('project', 'update'),
+    delete: resourcePermission('project', 'delete'),
+  },
+  pool: {
+    read: resourcePermission('pool', 'read'),
+    create: resourcePermission('pool', 'create'),
+    update: resourcePermission('pool', 'update'),
+    delete: resourcePermission('pool', 'delete'),
+  },
+  mcpServer: {
+    read: resourcePermission('mcpServer', 'read'),
+    create: resourcePermission('mcpServer', 'create'),
+    update: resourcePermission('mcpServer', 'update'),
+    delete: resourcePermission('mcpServer', 'delete'),
+  },
+  aiBackend: {
+    read: resourcePermission('aiBackend', 'read'),
+    create: resourcePermission('aiBackend', 'create'),
+    update: resourcePermission('aiBackend', 'update'),
+    delete: resourcePermission('aiBackend', 'delete'),
+  },
+  policy: {
+    read: resourcePermission('policy', 'read'),
+    create: resourcePermission('policy', 'create'),
+    update: resourcePermission('policy', 'update'),
+    delete: resourcePermission('policy', 'delete'),
+  },
+} as const;
+
+/** Every permission of the suite, for `permissionsRegistry.addPermissions`. */
+export const aiGatewayPermissionList = Object.values(
+  aiGatewayPermissions,
+).flatMap(byAction => Object.values(byAction));
+
+/** The name of the conditional rule "caller belongs to the project's owner group". */
+export const IS_PROJECT_MEMBER_RULE = 'IS_PROJECT_MEMBER';
