@@ -1,23 +1,41 @@
 #!/usr/bin/env bash
-# Runs every test: installs Node 22 and the dependencies if needed, starts a
-# throw-away PostgreSQL 15 so database tests run on SQLite and PostgreSQL, then
-# runs Jest across all packages. Extra arguments go to Jest.
+# Runs every test: installs Node 22 and the dependencies if needed, PostgreSQL 15
+# (so database tests run on SQLite and PostgreSQL) and Chromium (browser tests)
+# from Debian if missing, then runs
+#   1. the unit and integration tests of every package (Jest, `backstage-cli repo test`),
+#   2. the whole-portal tests in e2e/ against the portal started as the README says.
+# Extra arguments go to the first Jest run. Ends with "N passed, N failed, N skipped".
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
+
+if ! command -v chromium >/dev/null 2>&1 && [ "${AIGW_SKIP_E2E:-}" != 1 ]; then
+  echo "Installing Chromium from Debian for the browser tests..." >&2
+  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >&2
+fi
 
 pg_url="$(bash scripts/postgres.sh start)"
 trap 'bash scripts/postgres.sh stop' EXIT
 export BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING="$pg_url"
 export CI="${CI:-true}"
 
-mkdir -p test-output
-set +e
-backstage-cli repo test --ci --maxWorkers=2 --json --outputFile=test-output/jest-results.json "$@"
-status=$?
-set -e
+rm -rf test-output && mkdir -p test-output
+status=0
+backstage-cli repo test --ci --maxWorkers=2 --json --outputFile=test-output/jest-unit.json "$@" || status=1
+if [ "${AIGW_SKIP_E2E:-}" != 1 ]; then
+  jest -c e2e/jest.config.js --ci --json --outputFile=test-output/jest-e2e.json || status=1
+fi
+
 node -e '
-  const r = require("./test-output/jest-results.json");
-  // Suites that fail to load count as failures even though no test ran.
-  const failed = r.numFailedTests + (r.numRuntimeErrorTestSuites || 0);
-  console.log(`${r.numPassedTests} passed, ${failed} failed, ${r.numPendingTests} skipped`);
-' || echo "0 passed, 1 failed"
+  const fs = require("fs");
+  let passed = 0, failed = 0, skipped = 0;
+  for (const f of ["test-output/jest-unit.json", "test-output/jest-e2e.json"]) {
+    if (!fs.existsSync(f)) continue;
+    const r = JSON.parse(fs.readFileSync(f, "utf8"));
+    passed += r.numPassedTests;
+    // Suites that fail to load count as failures even though no test ran.
+    failed += r.numFailedTests + (r.numRuntimeErrorTestSuites || 0);
+    skipped += r.numPendingTests;
+  }
+  if (passed + failed === 0) failed = 1;
+  console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
+'
 exit $status

@@ -12,6 +12,7 @@ import {
 import {
   createConditionAuthorizer,
   createConditionTransformer,
+  type ConditionTransformer,
 } from '@backstage/plugin-permission-node';
 import {
   aiGatewayPermissions,
@@ -26,6 +27,7 @@ import type { AiGatewayStore, StoredObject } from '../database/AiGatewayStore';
 import { kindTables } from '../database/tables';
 import {
   aiGatewayPermissionRules,
+  type AiGatewayAccessQuery,
   type AiGatewayPermissionResource,
 } from '../permissions/rules';
 import { EnrollmentTokens } from './EnrollmentTokens';
@@ -73,7 +75,8 @@ type AnySpec = Record<string, any>;
 
 const rules = Object.values(aiGatewayPermissionRules);
 const authorizeConditions = createConditionAuthorizer(rules);
-const toAccessQuery = createConditionTransformer(rules);
+const toAccessQuery: ConditionTransformer<AiGatewayAccessQuery> =
+  createConditionTransformer(rules);
 
 /**
  * The rules of the control plane for projects, pools, MCP servers, AI

@@ -1,0 +1,69 @@
+import { chromium, type Browser } from 'playwright-core';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { BACKEND, FRONTEND, guestToken, startPortal } from './portal';
+
+jest.setTimeout(420_000);
+
+const shots = path.resolve(__dirname, '..', 'test-output', 'e2e');
+
+describe('the portal started as the README says', () => {
+  let portal: Awaited<ReturnType<typeof startPortal>>;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    mkdirSync(shots, { recursive: true });
+    portal = await startPortal();
+    browser = await chromium.launch({
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    portal?.stop();
+  });
+
+  it('serves the control plane API with the demo data', async () => {
+    const token = await guestToken();
+    const get = async (p: string) => {
+      const res = await fetch(`${BACKEND}/api/ai-gateway${p}`, { headers: { Authorization: `Bearer ${token}` } });
+      expect(res.status).toBe(200);
+      return (await res.json()) as { items: Array<{ name: string; spec: any; derived?: { url: string } }> };
+    };
+    // The demo data is loaded at start-up; give the startup hook a moment.
+    let projects = await get('/projects');
+    for (let i = 0; i < 30 && projects.items.length === 0; i++) {
+      await new Promise(r => setTimeout(r, 1000));
+      projects = await get('/projects');
+    }
+    expect(projects.items).toHaveLength(2);
+    const pools = await get('/pools');
+    expect(pools.items).toHaveLength(3);
+    expect(new Set(pools.items.map(p => p.spec.tls.mode)).size).toBe(3);
+    expect(new Set(pools.items.map(p => p.spec.delivery.mode)).size).toBe(3);
+    const servers = await get('/mcp-servers?limit=100');
+    expect(servers.items.length).toBeGreaterThanOrEqual(12);
+    for (const s of servers.items) expect(s.derived?.url).toMatch(/^https:\/\/.+\/.+\/mcp$/);
+    expect((await get('/ai-backends')).items.length).toBeGreaterThanOrEqual(2);
+    expect((await get('/policies')).items.length).toBeGreaterThanOrEqual(3);
+  });
+
+  it('signs the guest in and shows the catalog', async () => {
+    const page = await browser.newPage();
+    await page.goto(FRONTEND);
+    // Guest sign-in is automatic; the catalog is the home page.
+    await page.getByText('AI Gateway for Backstage').first().waitFor({ timeout: 120_000 });
+    await page.screenshot({ path: path.join(shots, 'portal-home.png'), fullPage: true });
+    await page.close();
+  });
+});
