@@ -365,7 +365,7 @@ export class ResourceService {
   // --- rules shared by the operations above ---
 
   private validate(kind: ResourceKind, body: unknown): AnySpec {
-    const result = resourceKinds[kind].schema.safeParse(body);
+    const result = resourceKinds[kind].schema.safeParse(body, { reportInput: true });
     if (!result.success) {
       const issues = formatZodIssues(result.error);
       throw new ValidationError(

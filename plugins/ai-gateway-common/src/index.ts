@@ -1,0 +1,16 @@
+/**
+ * Domain model, permissions and shared logic of AI Gateway for Backstage,
+ * for browser and server alike.
+ *
+ * @packageDocumentation
+ */
+export * from './model/primitives';
+export * from './model/project';
+export * from './model/pool';
+export * from './model/mcpServer';
+export * from './model/aiBackend';
+export * from './model/policy';
+export * from './model/status';
+export * from './model/resourceKinds';
+export * from './model/validation';
+export * from './permissions';
