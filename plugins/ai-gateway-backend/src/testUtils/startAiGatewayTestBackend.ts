@@ -1,4 +1,10 @@
-import { coreServices, type AuditorServiceCreateEventOptions, type BackstageCredentials } from '@backstage/backend-plugin-api';
+import {
+  coreServices,
+  createServiceFactory,
+  type AuditorServiceCreateEventOptions,
+  type AuthService,
+  type BackstageCredentials,
+} from '@backstage/backend-plugin-api';
 import {
   mockCredentials,
   mockServices,
@@ -6,10 +12,44 @@ import {
   type TestDatabaseId,
   type TestDatabases,
 } from '@backstage/backend-test-utils';
+import { httpAuthServiceFactory } from '@backstage/backend-defaults/httpAuth';
 import { permissionsServiceFactory } from '@backstage/backend-defaults/permissions';
+import permissionPlugin from '@backstage/plugin-permission-backend';
 import request from 'supertest';
 import { aiGatewayPlugin } from '../plugin';
 import { aiGatewayPermissionPolicyModule } from '../permissions/policyModule';
+
+/**
+ * The mock auth service, except that a plugin's on-behalf-of token resolves
+ * to the user with the calling plugin as actor, as real Backstage tokens do
+ * (the permission backend refuses conditional queries from "direct" users).
+ */
+const oboAwareAuthFactory = createServiceFactory({
+  service: coreServices.auth,
+  deps: { plugin: coreServices.pluginMetadata },
+  factory({ plugin }) {
+    const inner = mockServices.auth({ pluginId: plugin.getId() });
+    const auth: AuthService = {
+      authenticate: async (token, options) => {
+        const credentials = await inner.authenticate(token, options);
+        const prefix = 'mock-service-token:';
+        if (token.startsWith(prefix) && inner.isPrincipal(credentials, 'user')) {
+          return mockCredentials.user(credentials.principal.userEntityRef, {
+            actor: { subject: 'plugin:ai-gateway' },
+          });
+        }
+        return credentials;
+      },
+      getNoneCredentials: () => inner.getNoneCredentials(),
+      getOwnServiceCredentials: () => inner.getOwnServiceCredentials(),
+      isPrincipal: inner.isPrincipal.bind(inner) as AuthService['isPrincipal'],
+      getPluginRequestToken: o => inner.getPluginRequestToken(o),
+      getLimitedUserToken: c => inner.getLimitedUserToken(c),
+      listPublicServiceKeys: () => inner.listPublicServiceKeys(),
+    };
+    return auth;
+  },
+});
 
 /** The demo organisation of the tests: who belongs to which group. */
 export const testUsers = {
@@ -43,9 +83,11 @@ export async function startAiGatewayTestBackend(options: {
   const backend = await startTestBackend({
     features: [
       aiGatewayPlugin,
-      import('@backstage/plugin-permission-backend'),
+      permissionPlugin,
       aiGatewayPermissionPolicyModule,
       permissionsServiceFactory,
+      oboAwareAuthFactory,
+      httpAuthServiceFactory,
       mockServices.database.factory({ knex, migrations: { skip: false } }),
       mockServices.rootConfig.factory({
         data: {
