@@ -2,6 +2,7 @@
  * The portal's backend: a lean Backstage backend with the AI Gateway suite.
  */
 import { createBackend } from '@backstage/backend-defaults';
+import { aiGatewayPermissionPolicyModule } from '@internal/plugin-ai-gateway-backend';
 
 const backend = createBackend();
 
@@ -21,11 +22,7 @@ backend.add(import('@backstage/plugin-kubernetes-backend'));
 // Permissions: the suite's policy (platform admins manage everything, teams
 // manage their own projects).
 backend.add(import('@backstage/plugin-permission-backend'));
-backend.add(
-  import('@internal/plugin-ai-gateway-backend').then(m => ({
-    default: m.aiGatewayPermissionPolicyModule,
-  })),
-);
+backend.add(aiGatewayPermissionPolicyModule);
 
 // The AI Gateway control plane.
 backend.add(import('@internal/plugin-ai-gateway-backend'));

@@ -365,7 +365,7 @@ export class ResourceService {
   // --- rules shared by the operations above ---
 
   private validate(kind: ResourceKind, body: unknown): AnySpec {
-    const result = kind === 'pool' && (body as any)?.name ? { success: true as const, data: body } as any : resourceKinds[kind].schema.safeParse(body, { reportInput: true });
+    const result = resourceKinds[kind].schema.safeParse(body, { reportInput: true });
     if (!result.success) {
       const issues = formatZodIssues(result.error);
       throw new ValidationError(
