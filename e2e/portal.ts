@@ -29,7 +29,8 @@ export async function startPortal(options: { timeoutMs?: number } = {}) {
   const output: string[] = [];
   const proc = spawn('bash', ['scripts/start.sh'], {
     cwd: root,
-    env: { ...process.env, BROWSER: 'none', CI: 'true' },
+    // Jest sets NODE_ENV=test; the portal must run as a person starts it.
+    env: { ...process.env, NODE_ENV: 'development', BROWSER: 'none' },
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
