@@ -79,6 +79,13 @@ export class AiGatewayStore {
         tableName: 'aigw_knex_migrations',
       });
     }
+    if (client.client.config.client === 'better-sqlite3') {
+      // SQLite (the embedded default): write-ahead logging lets readers run
+      // during writes and commits append instead of rewriting pages; with WAL,
+      // synchronous=NORMAL stays consistent after a crash of the process.
+      await client.raw('PRAGMA journal_mode = WAL');
+      await client.raw('PRAGMA synchronous = NORMAL');
+    }
     return new AiGatewayStore(client);
   }
 

@@ -1,0 +1,15 @@
+/*
+ * The backend the benchmarks measure: a real Backstage backend with the
+ * catalog, the permission framework with the suite's policy, and the suite's
+ * control plane. Started as a child process by the harness with
+ * `--config <file>`, so its memory can be measured on its own.
+ */
+import { createBackend } from '@backstage/backend-defaults';
+import { aiGatewayPermissionPolicyModule } from '@internal/plugin-ai-gateway-backend';
+
+const backend = createBackend();
+backend.add(import('@backstage/plugin-catalog-backend'));
+backend.add(import('@backstage/plugin-permission-backend'));
+backend.add(aiGatewayPermissionPolicyModule);
+backend.add(import('@internal/plugin-ai-gateway-backend'));
+backend.start();
