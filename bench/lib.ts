@@ -29,7 +29,15 @@ export async function startBackend(configFile: string, baseUrl: string) {
   const output: string[] = [];
   const child: ChildProcess = spawn(
     process.execPath,
-    ['--require', require.resolve('@backstage/cli/config/nodeTransform.cjs'), path.join(__dirname, 'backend.ts'), '--config', configFile],
+    [
+      // BENCH_CPU_PROF=<dir> writes a V8 CPU profile of each backend on exit.
+      ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_CPU_PROF] : []),
+      '--require',
+      require.resolve('@backstage/cli/config/nodeTransform.cjs'),
+      path.join(__dirname, 'backend.ts'),
+      '--config',
+      configFile,
+    ],
     { cwd: repoRoot, env: { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   child.stdout!.on('data', d => output.push(String(d)));
@@ -46,7 +54,7 @@ export async function startBackend(configFile: string, baseUrl: string) {
     if (Date.now() - started > 180_000) throw new Error(`backend not ready after 180 s:\n${output.join('').slice(-3000)}`);
     await new Promise(r => setTimeout(r, 250));
   }
-  return { child, startMs: Date.now() - started, output, stop: () => child.kill('SIGTERM') };
+  return { child, startMs: Date.now() - started, output, stop: () => child.kill('SIGINT') };
 }
 
 /** Runs `fn` over `items` with at most `concurrency` in flight. */

@@ -24,8 +24,15 @@ export type StoredObject<T = unknown> = {
   name: string;
   /** The project the object lives in (a project's own name for projects). */
   project: string;
+  /** The pool the object lives in, for kinds that live in a pool. */
+  pool?: string;
+  /** An MCP server's path prefix. */
+  prefix?: string;
   version: number;
-  spec: T;
+  /** The validated object; parsed from `specJson` on first access. */
+  readonly spec: T;
+  /** The object as stored (JSON text), so lists can be served without a parse. */
+  specJson: string;
   createdAt: string;
   createdBy: string;
   updatedAt: string;
@@ -166,8 +173,8 @@ export class AiGatewayStore {
       spec: JSON.stringify(spec),
       created_by: actor,
       updated_by: actor,
-      created_at: now,
-      updated_at: now,
+      created_at: now.toISOString(),
+      updated_at: now.toISOString(),
     };
     await this.db(table).insert(row);
     return toObject<T>(kind, row);
@@ -189,7 +196,7 @@ export class AiGatewayStore {
         version: expectedVersion + 1,
         spec: JSON.stringify(spec),
         updated_by: actor,
-        updated_at: now,
+        updated_at: now.toISOString(),
       });
     if (changed === 1) {
       const object = await this.get<T>(kind, spec.name);
@@ -208,24 +215,10 @@ export class AiGatewayStore {
     return n > 0;
   }
 
-  async deleteWhere(
-    kind: ResourceKind,
-    filters: Record<string, string>,
-  ): Promise<string[]> {
-    const { table } = kindTables[kind];
-    const names: string[] = (
-      await this.db(table).where(filters).select('name')
-    ).map((r: { name: string }) => r.name);
-    if (names.length > 0) {
-      await this.db(table).whereIn('name', names).delete();
-    }
-    return names;
-  }
-
   async setPoolToken(pool: string, tokenHash: string, now: Date) {
     await this.db('aigw_pools')
       .where({ name: pool })
-      .update({ token_hash: tokenHash, token_issued_at: now });
+      .update({ token_hash: tokenHash, token_issued_at: now.toISOString() });
   }
 
   async getPoolTokenHash(pool: string): Promise<string | undefined> {
@@ -246,7 +239,7 @@ export class AiGatewayStore {
       changes:
         event.changes === undefined ? null : JSON.stringify(event.changes),
       message: event.message ?? null,
-      at: now,
+      at: now.toISOString(),
     });
   }
 
@@ -303,6 +296,10 @@ export class AiGatewayStore {
 }
 
 function toIso(value: unknown): string {
+  // Written as ISO-8601 UTC; SQLite hands the text back, PostgreSQL a Date.
+  if (typeof value === 'string' && value.length === 24 && value.endsWith('Z')) {
+    return value;
+  }
   if (value instanceof Date) return value.toISOString();
   if (typeof value === 'number') return new Date(value).toISOString();
   // SQLite returns what was written; normalise to ISO-8601.
@@ -310,12 +307,21 @@ function toIso(value: unknown): string {
 }
 
 function toObject<T>(kind: ResourceKind, row: any): StoredObject<T> {
+  const specJson: string =
+    typeof row.spec === 'string' ? row.spec : JSON.stringify(row.spec);
+  let spec: T | undefined;
   return {
     kind,
     name: row.name,
     project: kind === 'project' ? row.name : row.project,
+    pool: row.pool ?? undefined,
+    prefix: row.prefix ?? undefined,
     version: Number(row.version),
-    spec: (typeof row.spec === 'string' ? JSON.parse(row.spec) : row.spec) as T,
+    get spec() {
+      spec ??= JSON.parse(specJson) as T;
+      return spec;
+    },
+    specJson,
     createdAt: toIso(row.created_at),
     createdBy: row.created_by,
     updatedAt: toIso(row.updated_at),

@@ -58,9 +58,11 @@ export type ResourceView = {
   createdBy: string;
   updatedAt: string;
   updatedBy: string;
-  spec: Record<string, any>;
+  readonly spec: Record<string, any>;
   /** Values computed from the object and its pool, e.g. an MCP server's URL. */
   derived?: Record<string, string>;
+  /** `spec` as stored JSON text (not enumerable), for serialising without a parse. */
+  readonly specJson?: string;
 };
 
 export type ListQuery = {
@@ -463,17 +465,13 @@ export class ResourceService {
   }
 
   private async views(store: AiGatewayStore, objects: StoredObject[]): Promise<ResourceView[]> {
-    const servers = objects.filter(o => o.kind === 'mcpServer');
+    const poolNames = new Set<string>();
+    for (const o of objects) if (o.kind === 'mcpServer' && o.pool) poolNames.add(o.pool);
     const pools = new Map(
-      (
-        await store.getMany<AnySpec>(
-          'pool',
-          [...new Set(servers.map(o => (o.spec as AnySpec).pool as string))],
-        )
-      ).map(p => [p.name, p.spec]),
+      (await store.getMany<AnySpec>('pool', [...poolNames])).map(p => [p.name, p.spec]),
     );
     return objects.map(o => {
-      const view: ResourceView = {
+      const view = {
         kind: o.kind,
         name: o.name,
         project: o.project,
@@ -482,11 +480,15 @@ export class ResourceService {
         createdBy: o.createdBy,
         updatedAt: o.updatedAt,
         updatedBy: o.updatedBy,
-        spec: o.spec as AnySpec,
-      };
-      const pool = o.kind === 'mcpServer' ? pools.get((o.spec as AnySpec).pool) : undefined;
-      if (pool) {
-        view.derived = { url: mcpServerUrl(pool as any, o.spec as any) };
+        // Parsed only if someone reads it; HTTP responses embed specJson.
+        get spec() {
+          return o.spec as AnySpec;
+        },
+      } as ResourceView;
+      Object.defineProperty(view, 'specJson', { value: o.specJson, enumerable: false });
+      const pool = o.kind === 'mcpServer' && o.pool ? pools.get(o.pool) : undefined;
+      if (pool && o.prefix) {
+        view.derived = { url: mcpServerUrl(pool as any, { prefix: o.prefix }) };
       }
       return view;
     });
