@@ -77,7 +77,7 @@ async function main() {
   // objects from a YAML location.
   const writeConfig = (name: string, dbDir: string, locations: object[]) => {
     mkdirSync(dbDir, { recursive: true });
-    const file = path.join(dir, `${name}.yaml`);
+    const file = path.join(dir, `app-config.${name}.yaml`);
     writeFileSync(
       file,
       stringify({

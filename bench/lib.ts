@@ -40,8 +40,12 @@ export async function startBackend(configFile: string, baseUrl: string) {
     ],
     { cwd: repoRoot, env: { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
-  child.stdout!.on('data', d => output.push(String(d)));
-  child.stderr!.on('data', d => output.push(String(d)));
+  const keep = (d: Buffer) => {
+    output.push(String(d));
+    if (process.env.BENCH_DEBUG) process.stderr.write(d);
+  };
+  child.stdout!.on('data', keep);
+  child.stderr!.on('data', keep);
   const started = Date.now();
   for (;;) {
     if (child.exitCode !== null) throw new Error(`backend exited (${child.exitCode}):\n${output.join('').slice(-3000)}`);
