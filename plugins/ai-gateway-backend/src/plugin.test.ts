@@ -247,6 +247,10 @@ describe.each(databases.eachSupportedId())('ai-gateway REST API on %s', database
       const res = await t.api('payments').post('/mcp-servers', anMcpServer('github', 'payments', 'prod'));
       expect(res.status).toBe(201);
       expect(res.body.derived.url).toBe('https://mcp.pay.example.com/github/mcp');
+      expect(t.publishedEvents[t.publishedEvents.length - 1]).toEqual({
+        topic: 'ai-gateway.resource-changes',
+        eventPayload: { action: 'upserted', kind: 'mcpServer', name: 'github', project: 'payments', pool: 'prod', version: 1 },
+      });
       const list = await t.api('payments').get('/mcp-servers?pool=prod');
       expect(list.body.items[0].derived.url).toBe('https://mcp.pay.example.com/github/mcp');
     });
@@ -306,6 +310,11 @@ describe.each(databases.eachSupportedId())('ai-gateway REST API on %s', database
       }
       const events = await t.api('admin').get('/mcp-servers/github/events');
       expect(events.body.items[0]).toMatchObject({ action: 'deleted', message: expect.stringMatching(/cascade/) });
+      // Listeners (the catalog module) hear of every removed object.
+      const deletions = t.publishedEvents
+        .filter(e => e.topic === 'ai-gateway.resource-changes' && e.eventPayload.action === 'deleted')
+        .map(e => `${e.eventPayload.kind}:${e.eventPayload.name}`);
+      expect(deletions).toEqual(['policy:be', 'mcpServer:github', 'aiBackend:llm', 'pool:prod']);
     });
 
     it('does not let another team change or delete objects of a project', async () => {

@@ -2,6 +2,7 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
+import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { aiGatewayPermissionList } from '@internal/plugin-ai-gateway-common';
 import path from 'node:path';
 import { AiGatewayStore } from './database/AiGatewayStore';
@@ -33,6 +34,7 @@ export const aiGatewayPlugin = createBackendPlugin({
         permissionsRegistry: coreServices.permissionsRegistry,
         auditor: coreServices.auditor,
         lifecycle: coreServices.lifecycle,
+        events: eventsServiceRef,
       },
       async init(deps) {
         const store = await AiGatewayStore.create({ database: deps.database });
@@ -40,6 +42,8 @@ export const aiGatewayPlugin = createBackendPlugin({
           store,
           permissions: deps.permissions,
           auditor: deps.auditor,
+          events: deps.events,
+          logger: deps.logger,
         });
 
         deps.permissionsRegistry.addResourceType({

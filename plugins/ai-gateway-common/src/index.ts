@@ -14,3 +14,4 @@ export * from './model/status';
 export * from './model/resourceKinds';
 export * from './model/validation';
 export * from './permissions';
+export * from './model/events';

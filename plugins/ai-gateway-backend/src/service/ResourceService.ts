@@ -1,8 +1,10 @@
 import type {
   AuditorService,
   BackstageCredentials,
+  LoggerService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
+import type { EventsService } from '@backstage/plugin-events-node';
 import { NotAllowedError, NotFoundError, ConflictError } from '@backstage/errors';
 import {
   AuthorizeResult,
@@ -15,7 +17,9 @@ import {
   type ConditionTransformer,
 } from '@backstage/plugin-permission-node';
 import {
+  AI_GATEWAY_CHANGES_TOPIC,
   aiGatewayPermissions,
+  type ResourceChangeEvent,
   formatZodIssues,
   mcpServerUrl,
   resourceKinds,
@@ -92,9 +96,25 @@ export class ResourceService {
       store: AiGatewayStore;
       permissions: PermissionsService;
       auditor: AuditorService;
+      /** Where committed changes are announced (e.g. to the catalog module). */
+      events?: EventsService;
+      logger?: LoggerService;
       clock?: () => Date;
     },
   ) {}
+
+  /** Announces committed changes; a failure to publish never fails the change. */
+  private announce(changes: ResourceChangeEvent[]) {
+    const { events, logger } = this.deps;
+    if (!events) return;
+    for (const change of changes) {
+      events
+        .publish({ topic: AI_GATEWAY_CHANGES_TOPIC, eventPayload: change })
+        .catch(error =>
+          logger?.warn(`Could not announce ${change.action} of ${change.kind} '${change.name}': ${error}`),
+        );
+    }
+  }
 
   private now() {
     return this.deps.clock?.() ?? new Date();
@@ -107,7 +127,7 @@ export class ResourceService {
   ): Promise<{ object: ResourceView; enrollmentToken?: string }> {
     return this.audited('create', kind, undefined, caller, async () => {
       const spec = this.validate(kind, body);
-      return this.deps.store.transaction(async store => {
+      const result = await this.deps.store.transaction(async store => {
         await this.authorizeWrite(store, kind, 'create', spec, caller);
         await checkReferences(store, kind, spec);
         if (await store.get(kind, spec.name)) {
@@ -138,6 +158,8 @@ export class ResourceService {
         );
         return { object: await this.view(store, stored), enrollmentToken };
       });
+      this.announce([changeOf('upserted', result.object)]);
+      return result;
     });
   }
 
@@ -204,7 +226,7 @@ export class ResourceService {
           },
         ]);
       }
-      return this.deps.store.transaction(async store => {
+      const updated = await this.deps.store.transaction(async store => {
         const previous = await this.readable<AnySpec>(store, kind, name, caller);
         await this.authorizeWrite(store, kind, 'update', previous.spec, caller);
         await checkReferences(store, kind, spec, previous);
@@ -239,6 +261,8 @@ export class ResourceService {
         );
         return this.view(store, result.object);
       });
+      this.announce([changeOf('upserted', updated)]);
+      return updated;
     });
   }
 
@@ -248,8 +272,9 @@ export class ResourceService {
     options: { cascade: boolean },
     caller: Caller,
   ): Promise<{ deleted: Dependent[] }> {
-    return this.audited('delete', kind, name, caller, async () =>
-      this.deps.store.transaction(async store => {
+    return this.audited('delete', kind, name, caller, async () => {
+      const removed: ResourceChangeEvent[] = [];
+      const result = await this.deps.store.transaction(async store => {
         const object = await this.readable<AnySpec>(store, kind, name, caller);
         await this.authorizeWrite(store, kind, 'delete', object.spec, caller);
         const dependents = await findDependents(store, kind, name);
@@ -268,6 +293,7 @@ export class ResourceService {
             await this.authorizeWrite(store, d.kind, 'delete', victim.spec as AnySpec, caller);
           }
           await store.delete(d.kind, d.name);
+          removed.push(changeOf('deleted', victim));
           await store.appendEvent(
             {
               kind: d.kind,
@@ -285,8 +311,10 @@ export class ResourceService {
           );
         }
         return { deleted };
-      }),
-    );
+      });
+      this.announce(removed);
+      return result;
+    });
   }
 
   async events(
@@ -516,6 +544,21 @@ export class ResourceService {
       throw error;
     }
   }
+}
+
+function changeOf(
+  action: ResourceChangeEvent['action'],
+  object: { kind: ResourceKind; name: string; project: string; version: number; pool?: string; spec?: unknown },
+): ResourceChangeEvent {
+  const pool = object.pool ?? (object.kind !== 'project' && object.kind !== 'pool' ? (object.spec as AnySpec)?.pool : undefined);
+  return {
+    action,
+    kind: object.kind,
+    name: object.name,
+    project: object.project,
+    version: object.version,
+    ...(pool ? { pool } : {}),
+  };
 }
 
 /** What the audit log keeps of a result: identifiers and versions, never tokens. */

@@ -76,6 +76,7 @@ export async function startAiGatewayTestBackend(options: {
 }) {
   const knex = await options.databases.init(options.databaseId);
   const auditEvents: RecordedAuditEvent[] = [];
+  const publishedEvents: Array<{ topic: string; eventPayload: any }> = [];
   const groupsOf = new Map<string, string[]>(
     Object.values(testUsers).map(u => [u.ref, [...u.groups]]),
   );
@@ -100,6 +101,12 @@ export async function startAiGatewayTestBackend(options: {
           const ref = (credentials.principal as { userEntityRef: string }).userEntityRef;
           return { userEntityRef: ref, ownershipEntityRefs: [ref, ...(groupsOf.get(ref) ?? [])] };
         },
+      }).factory,
+      mockServices.events.mock({
+        publish: async params => {
+          publishedEvents.push(params as { topic: string; eventPayload: any });
+        },
+        subscribe: async () => {},
       }).factory,
       mockServices.auditor.mock({
         createEvent: async (opts: AuditorServiceCreateEventOptions) => {
@@ -136,5 +143,5 @@ export async function startAiGatewayTestBackend(options: {
     };
   };
 
-  return { backend, knex, api, auditEvents, services: coreServices };
+  return { backend, knex, api, auditEvents, publishedEvents };
 }
