@@ -1,0 +1,137 @@
+import type { Entity } from '@backstage/catalog-model';
+import {
+  poolHosts,
+  resourceKinds,
+  type AiBackend,
+  type McpServer,
+  type Pool,
+  type Project,
+  type ResourceKind,
+} from '@internal/plugin-ai-gateway-common';
+
+/** Annotations the suite puts on its entities. */
+export const ANNOTATION_AI_GATEWAY_KIND = 'ai-gateway.io/kind';
+export const ANNOTATION_AI_GATEWAY_POOL = 'ai-gateway.io/pool';
+/** Label the operator puts on every object of a pool (the Kubernetes tab's selector). */
+export const POOL_LABEL = 'ai-gateway.io/pool';
+
+/** An object as the control plane's REST API returns it. */
+export type ControlPlaneObject<T = any> = {
+  kind: ResourceKind;
+  name: string;
+  project: string;
+  version: number;
+  spec: T;
+  derived?: Record<string, string>;
+};
+
+/** Owner group of each project, needed to own the project's entities. */
+export type OwnerLookup = (project: string) => string | undefined;
+
+function base(object: ControlPlaneObject, providerName: string) {
+  const location = `ai-gateway:${resourceKinds[object.kind].plural}/${object.name}`;
+  return {
+    name: object.name,
+    annotations: {
+      'backstage.io/managed-by-location': location,
+      'backstage.io/managed-by-origin-location': location,
+      [ANNOTATION_AI_GATEWAY_KIND]: object.kind,
+      'ai-gateway.io/provider': providerName,
+    } as Record<string, string>,
+  };
+}
+
+/**
+ * The catalog entity of a control-plane object (policies have none: they
+ * show on the topology card of what they target).
+ */
+export function toEntity(
+  object: ControlPlaneObject,
+  ownerOf: OwnerLookup,
+  providerName: string,
+): Entity | undefined {
+  const meta = base(object, providerName);
+  switch (object.kind) {
+    case 'project': {
+      const project = object.spec as Project;
+      return {
+        apiVersion: 'backstage.io/v1alpha1',
+        kind: 'System',
+        metadata: { ...meta, title: project.title, description: project.description },
+        spec: { owner: project.owner },
+      };
+    }
+    case 'pool': {
+      const pool = object.spec as Pool;
+      const hosts = poolHosts(pool);
+      return {
+        apiVersion: 'backstage.io/v1alpha1',
+        kind: 'Resource',
+        metadata: {
+          ...meta,
+          description: pool.description,
+          annotations: {
+            ...meta.annotations,
+            'backstage.io/kubernetes-id': pool.name,
+            'backstage.io/kubernetes-namespace': pool.namespace,
+            'backstage.io/kubernetes-label-selector': `${POOL_LABEL}=${pool.name}`,
+          },
+          labels: { 'ai-gateway.io/cluster-type': pool.cluster.type, 'ai-gateway.io/delivery': pool.delivery.mode },
+          links: [
+            { url: `https://${hosts.api}`, title: 'Gateway API endpoint', type: 'api' },
+            { url: `https://${hosts.mcp}`, title: 'MCP endpoint', type: 'mcp' },
+            { url: `https://${hosts.console}`, title: 'Console', type: 'console' },
+          ],
+        },
+        spec: {
+          type: 'ai-gateway-pool',
+          owner: ownerOf(pool.project) ?? 'unknown',
+          system: pool.project,
+        },
+      };
+    }
+    case 'mcpServer': {
+      const server = object.spec as McpServer;
+      const url = object.derived?.url;
+      return {
+        apiVersion: 'backstage.io/v1alpha1',
+        kind: 'API',
+        metadata: {
+          ...meta,
+          description: server.description,
+          annotations: { ...meta.annotations, [ANNOTATION_AI_GATEWAY_POOL]: server.pool },
+        },
+        spec: {
+          type: 'mcp-server',
+          lifecycle: 'production',
+          owner: ownerOf(server.project) ?? 'unknown',
+          system: server.project,
+          remotes: url ? [{ type: server.transport, url }] : [],
+          dependsOn: [`resource:default/${server.pool}`],
+        },
+      };
+    }
+    case 'aiBackend': {
+      const backend = object.spec as AiBackend;
+      return {
+        apiVersion: 'backstage.io/v1alpha1',
+        kind: 'Resource',
+        metadata: {
+          ...meta,
+          description: backend.description,
+          annotations: { ...meta.annotations, [ANNOTATION_AI_GATEWAY_POOL]: backend.pool },
+          labels: { 'ai-gateway.io/backend-kind': backend.spec.kind },
+        },
+        spec: {
+          type: 'ai-backend',
+          owner: ownerOf(backend.project) ?? 'unknown',
+          system: backend.project,
+          dependsOn: [`resource:default/${backend.pool}`],
+        },
+      };
+    }
+    default:
+      return undefined;
+  }
+}
+

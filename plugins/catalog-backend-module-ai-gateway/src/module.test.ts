@@ -1,0 +1,135 @@
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import catalogPlugin from '@backstage/plugin-catalog-backend';
+import { eventsServiceFactory } from '@backstage/plugin-events-node';
+import aiGatewayPlugin from '@internal/plugin-ai-gateway-backend';
+import request from 'supertest';
+import { catalogModuleAiGateway } from './module';
+
+jest.setTimeout(120_000);
+
+/**
+ * The real catalog backend with this module and the real control plane:
+ * objects created through the REST API become entities, changes and
+ * deletions follow as deltas.
+ */
+describe('catalogModuleAiGateway', () => {
+  let backend: Awaited<ReturnType<typeof startTestBackend>>;
+  const auth = { Authorization: mockCredentials.user.header('user:default/alice') };
+
+  beforeAll(async () => {
+    backend = await startTestBackend({
+      features: [
+        catalogPlugin,
+        aiGatewayPlugin,
+        catalogModuleAiGateway,
+        // The real events service: one bus shared by all plugins, as in a portal.
+        eventsServiceFactory,
+        mockServices.rootConfig.factory({
+          data: {
+            catalog: { processingInterval: { seconds: 1 } },
+            aiGateway: { catalog: { schedule: { frequency: { minutes: 30 }, timeout: { minutes: 1 }, initialDelay: { seconds: 0 } } } },
+          },
+        }),
+      ],
+    });
+  });
+
+  afterAll(async () => {
+    await backend?.stop();
+  });
+
+  const api = () => request(backend.server);
+  const post = async (path: string, body: object) => {
+    const res = await api().post(`/api/ai-gateway${path}`).set(auth).send(body);
+    expect({ status: res.status, body: res.status === 201 ? undefined : res.body }).toEqual({ status: 201, body: undefined });
+    return res.body;
+  };
+  const entity = (kind: string, name: string) =>
+    api().get(`/api/catalog/entities/by-name/${kind}/default/${name}`).set(auth);
+
+  /** Polls until `check` stops throwing (the catalog processes asynchronously). */
+  async function eventually(check: () => Promise<void>, timeoutMs = 60_000) {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      try {
+        await check();
+        return;
+      } catch (e) {
+        if (Date.now() > deadline) throw e;
+        await new Promise(r => setTimeout(r, 250));
+      }
+    }
+  }
+
+  it('emits projects, pools, MCP servers and AI backends as entities and follows changes', async () => {
+    await post('/projects', { name: 'payments', title: 'Payments', owner: 'group:default/team-payments' });
+    await post('/pools', {
+      name: 'prod',
+      project: 'payments',
+      cluster: { name: 'prod-eu', type: 'eks' },
+      namespace: 'aigw-prod',
+      tls: { mode: 'selfsigned' },
+      domains: { baseDomain: 'pay.example.com' },
+    });
+    await post('/mcp-servers', { name: 'github', project: 'payments', pool: 'prod', prefix: 'github', source: { type: 'remote', url: 'https://gh.example.com/mcp' } });
+    await post('/ai-backends', {
+      name: 'llm',
+      project: 'payments',
+      pool: 'prod',
+      spec: { kind: 'ai', groups: [{ providers: [{ name: 'openai', type: 'openai', credentialsSecretRef: { name: 'openai', key: 'api-key' } }] }] },
+    });
+
+    await eventually(async () => {
+      const res = await entity('api', 'github');
+      expect(res.status).toBe(200);
+      expect(res.body.spec).toMatchObject({
+        type: 'mcp-server',
+        system: 'payments',
+        owner: 'group:default/team-payments',
+        remotes: [{ type: 'streamable-http', url: 'https://mcp.pay.example.com/github/mcp' }],
+      });
+      expect(res.body.relations).toEqual(
+        expect.arrayContaining([
+          { type: 'ownedBy', targetRef: 'group:default/team-payments' },
+          { type: 'partOf', targetRef: 'system:default/payments' },
+        ]),
+      );
+    });
+
+    const pool = await entity('resource', 'prod');
+    expect(pool.body.spec).toMatchObject({ type: 'ai-gateway-pool', system: 'payments', owner: 'group:default/team-payments' });
+    expect(pool.body.metadata.annotations).toMatchObject({
+      'backstage.io/kubernetes-id': 'prod',
+      'backstage.io/kubernetes-namespace': 'aigw-prod',
+      'backstage.io/kubernetes-label-selector': 'ai-gateway.io/pool=prod',
+    });
+    const system = await entity('system', 'payments');
+    expect(system.body.spec.owner).toBe('group:default/team-payments');
+    const llm = await entity('resource', 'llm');
+    expect(llm.body.spec).toMatchObject({ type: 'ai-backend', dependsOn: ['resource:default/prod'] });
+    expect(llm.body.relations).toEqual(expect.arrayContaining([{ type: 'dependsOn', targetRef: 'resource:default/prod' }]));
+
+    // An update of the pool's domains reaches the MCP server's URL.
+    const current = (await api().get('/api/ai-gateway/pools/prod').set(auth)).body;
+    const put = await api()
+      .put('/api/ai-gateway/pools/prod')
+      .set(auth)
+      .send({ ...current.spec, domains: { baseDomain: 'payments.example.com' }, version: current.version });
+    expect(put.status).toBe(200);
+    await eventually(async () => {
+      const res = await entity('api', 'github');
+      expect(res.body.spec.remotes[0].url).toBe('https://mcp.payments.example.com/github/mcp');
+    });
+
+    // A deleted object's entity disappears.
+    expect((await api().delete('/api/ai-gateway/mcp-servers/github').set(auth)).status).toBe(200);
+    await eventually(async () => {
+      expect((await entity('api', 'github')).status).toBe(404);
+    });
+    expect((await entity('resource', 'prod')).status).toBe(200);
+  });
+});

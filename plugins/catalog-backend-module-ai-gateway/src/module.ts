@@ -1,0 +1,46 @@
+import {
+  coreServices,
+  createBackendModule,
+  readSchedulerServiceTaskScheduleDefinitionFromConfig,
+} from '@backstage/backend-plugin-api';
+import { catalogProcessingExtensionPoint } from '@backstage/plugin-catalog-node';
+import { eventsServiceRef } from '@backstage/plugin-events-node';
+import { AiGatewayEntityProvider } from './AiGatewayEntityProvider';
+import { ControlPlaneClient } from './ControlPlaneClient';
+
+/**
+ * Catalog module: the AI gateway entity provider.
+ *
+ * @public
+ */
+export const catalogModuleAiGateway = createBackendModule({
+  pluginId: 'catalog',
+  moduleId: 'ai-gateway',
+  register(reg) {
+    reg.registerInit({
+      deps: {
+        catalog: catalogProcessingExtensionPoint,
+        config: coreServices.rootConfig,
+        discovery: coreServices.discovery,
+        auth: coreServices.auth,
+        scheduler: coreServices.scheduler,
+        logger: coreServices.logger,
+        events: eventsServiceRef,
+      },
+      async init({ catalog, config, discovery, auth, scheduler, logger, events }) {
+        const scheduleConfig = config.getOptionalConfig('aiGateway.catalog.schedule');
+        const schedule = scheduleConfig
+          ? readSchedulerServiceTaskScheduleDefinitionFromConfig(scheduleConfig)
+          : { frequency: { minutes: 10 }, timeout: { minutes: 5 }, initialDelay: { seconds: 5 } };
+        catalog.addEntityProvider(
+          new AiGatewayEntityProvider({
+            client: new ControlPlaneClient({ discovery, auth }),
+            events,
+            logger,
+            taskRunner: scheduler.createScheduledTaskRunner(schedule),
+          }),
+        );
+      },
+    });
+  },
+});
