@@ -277,8 +277,9 @@ describe.each(databases.eachSupportedId())('ai-gateway REST API on %s', database
       await t.api('payments').post('/ai-backends', anAiBackend('llm', 'payments', 'prod'));
       expect((await t.api('payments').post('/policies', aPolicy('gw', 'payments', 'prod', { kind: 'gateway', name: 'prod' }))).status).toBe(201);
       expect((await t.api('payments').post('/policies', aPolicy('be', 'payments', 'prod', { kind: 'backend', name: 'llm' }))).status).toBe(201);
+      // A gateway policy names its own pool's gateway: a schema rule (400).
       const wrongGateway = await t.api('payments').post('/policies', aPolicy('gw2', 'payments', 'prod', { kind: 'gateway', name: 'stage' }));
-      expect(wrongGateway.status).toBe(422);
+      expect(wrongGateway.status).toBe(400);
       expect(wrongGateway.body.error.issues[0].field).toBe('target.name');
       const missing = await t.api('payments').post('/policies', aPolicy('be2', 'payments', 'stage', { kind: 'backend', name: 'llm' }));
       expect(missing.status).toBe(422);

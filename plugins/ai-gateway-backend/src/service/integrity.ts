@@ -65,14 +65,8 @@ async function checkPolicyTarget(
   policy: AnySpec,
 ): Promise<FieldIssue | undefined> {
   const { kind, name } = policy.target;
-  if (kind === 'gateway') {
-    return name === policy.pool
-      ? undefined
-      : {
-          field: 'target.name',
-          message: `a gateway policy must target its pool's gateway '${policy.pool}', not '${name}'`,
-        };
-  }
+  // The schema already ties a gateway target to the policy's own pool.
+  if (kind === 'gateway') return undefined;
   // Every AI backend and MCP server has a backend and a route of its own name.
   for (const targetKind of ['aiBackend', 'mcpServer'] as const) {
     const target = await store.get<AnySpec>(targetKind, name);

@@ -1,85 +1,291 @@
 import { aiBackendSchema } from './aiBackend';
-import { mcpServerSchema } from './mcpServer';
-import { policySchema } from './policy';
-import { projectSchema } from './project';
-import { formatZodIssues } from './validation';
+import { issuesOf, openai, validAiBackend } from './testFixtures';
 
-const fieldsOf = (schema: { safeParse: Function }, input: unknown) => {
-  const r = schema.safeParse(input, { reportInput: true });
-  return r.success ? [] : formatZodIssues(r.error);
-};
-
-const ai = (providers: object[][], extra: object = {}) => ({
-  name: 'llm',
-  project: 'p',
-  pool: 'pool',
-  spec: { kind: 'ai', groups: providers.map(p => ({ providers: p })), ...extra },
+const ai = (groups: object[][], extra: object = {}) => ({
+  ...validAiBackend,
+  spec: {
+    kind: 'ai',
+    groups: groups.map(providers => ({ providers })),
+    ...extra,
+  },
 });
-const openai = { name: 'openai', type: 'openai', credentialsSecretRef: { name: 'openai', key: 'api-key' } };
+const issues = (input: object) => issuesOf(aiBackendSchema, input);
 
-describe('aiBackendSchema', () => {
-  it('keeps provider groups in priority order with weights', () => {
-    const b = aiBackendSchema.parse(ai([[openai, { name: 'claude', type: 'anthropic', weight: 30, credentialsSecretRef: { name: 'a', key: 'k' } }], [{ name: 'br', type: 'bedrock', region: 'eu-west-1' }]]));
-    expect(b.spec.kind === 'ai' && b.spec.groups.map(g => g.providers.map(p => [p.name, p.weight]))).toEqual([
-      [['openai', 1], ['claude', 30]],
-      [['br', 1]],
+describe('aiBackendSchema: ai', () => {
+  it('keeps provider groups in priority order with weights, and round-trips', () => {
+    const backend = aiBackendSchema.parse(validAiBackend);
+    expect(
+      backend.spec.kind === 'ai' &&
+        backend.spec.groups.map(g => g.providers.map(p => [p.name, p.weight])),
+    ).toEqual([
+      [
+        ['openai', 70],
+        ['claude', 30],
+      ],
+      [['bedrock', 1]],
+    ]);
+    expect(aiBackendSchema.parse(JSON.parse(JSON.stringify(backend)))).toEqual(
+      backend,
+    );
+  });
+
+  it('requires credentials except for workload identity and custom providers', () => {
+    expect(issues(ai([[{ name: 'o', type: 'openai' }]]))).toEqual([
+      {
+        field: 'spec.groups[0].providers[0].credentialsSecretRef',
+        message:
+          'credentialsSecretRef is required for openai providers (a reference to the Secret holding its API key)',
+      },
+    ]);
+    expect(issues(ai([[{ name: 'g', type: 'gemini' }]]))[0].field).toBe(
+      'spec.groups[0].providers[0].credentialsSecretRef',
+    );
+    expect(
+      issues(ai([[{ name: 'b', type: 'bedrock', region: 'eu-west-1' }]])),
+    ).toEqual([]);
+    expect(
+      issues(
+        ai([
+          [
+            {
+              name: 'v',
+              type: 'vertex-ai',
+              gcpProject: 'p',
+              location: 'europe-west4',
+            },
+          ],
+        ]),
+      ),
+    ).toEqual([]);
+    expect(
+      issues(
+        ai([
+          [
+            {
+              name: 'c',
+              type: 'custom',
+              baseUrl: 'http://vllm.models.svc:8000/v1',
+            },
+          ],
+        ]),
+      ),
+    ).toEqual([]);
+  });
+
+  it('requires the fields each provider type needs', () => {
+    expect(issues(ai([[{ name: 'c', type: 'custom' }]]))).toEqual([
+      {
+        field: 'spec.groups[0].providers[0].baseUrl',
+        message:
+          'baseUrl is required for custom providers (the OpenAI-compatible endpoint)',
+      },
+    ]);
+    expect(
+      issues(
+        ai([
+          [
+            {
+              name: 'az',
+              type: 'azure-openai',
+              credentialsSecretRef: { name: 'az', key: 'k' },
+            },
+          ],
+        ]),
+      ).map(i => i.field),
+    ).toEqual([
+      'spec.groups[0].providers[0].baseUrl',
+      'spec.groups[0].providers[0].deployment',
+    ]);
+    expect(issues(ai([[openai], [{ name: 'b', type: 'bedrock' }]]))).toEqual([
+      {
+        field: 'spec.groups[1].providers[0].region',
+        message:
+          'region is required for bedrock providers (the AWS region, e.g. eu-central-1)',
+      },
     ]);
   });
 
-  it('names the field of each provider rule', () => {
-    expect(fieldsOf(aiBackendSchema, ai([[{ name: 'o', type: 'openai' }]]))).toEqual([
-      { field: 'spec.groups[0].providers[0].credentialsSecretRef', message: 'credentialsSecretRef is required for openai (a reference to the Secret holding the API key)' },
+  it('refuses fields of another provider type', () => {
+    expect(
+      issues(ai([[{ ...openai, region: 'us-east-1', deployment: 'x' }]])),
+    ).toEqual([
+      {
+        field: 'spec.groups[0].providers[0].region',
+        message: 'region applies only to bedrock providers, not openai',
+      },
+      {
+        field: 'spec.groups[0].providers[0].deployment',
+        message:
+          'deployment applies only to azure-openai providers, not openai',
+      },
     ]);
-    expect(fieldsOf(aiBackendSchema, ai([[{ name: 'c', type: 'custom' }]]))[0].field).toBe('spec.groups[0].providers[0].baseUrl');
-    expect(fieldsOf(aiBackendSchema, ai([[{ ...openai, weight: 101 }]]))[0]).toEqual({ field: 'spec.groups[0].providers[0].weight', message: 'must be at most 100' });
-    expect(fieldsOf(aiBackendSchema, ai([[openai], [openai]]))[0].message).toMatch(/provider name 'openai' is used twice/);
-    expect(fieldsOf(aiBackendSchema, ai([[{ ...openai, apiKey: 'sk-live' }]]))[0].field).toBe('spec.groups[0].providers[0].apiKey');
-    expect(fieldsOf(aiBackendSchema, ai([]))[0].field).toBe('spec.groups');
   });
 
-  it('validates static backends: host and port, or a service', () => {
-    const stat = (spec: object) => ({ name: 's', project: 'p', pool: 'q', spec: { kind: 'static', ...spec } });
-    expect(fieldsOf(aiBackendSchema, stat({ host: 'api.internal', port: 443 }))).toEqual([]);
-    expect(fieldsOf(aiBackendSchema, stat({ service: { name: 'svc', port: 80 } }))).toEqual([]);
-    expect(fieldsOf(aiBackendSchema, stat({}))[0].message).toMatch(/exactly one of/);
-    expect(fieldsOf(aiBackendSchema, stat({ host: 'api.internal' }))[0]).toEqual({ field: 'spec.port', message: 'host and port are both required for a static host backend' });
+  it('refuses an API key value', () => {
+    const found = issues(ai([[{ ...openai, apiKey: 'sk-live-123' }]]));
+    expect(found).toHaveLength(1);
+    expect(found[0].field).toBe('spec.groups[0].providers[0].apiKey');
+    expect(found[0].message).toMatch(/secret values are never accepted/);
+  });
+
+  it('checks weights, unique names and models', () => {
+    expect(issues(ai([[{ ...openai, weight: 101 }]]))).toEqual([
+      {
+        field: 'spec.groups[0].providers[0].weight',
+        message: 'must be at most 100',
+      },
+    ]);
+    expect(issues(ai([[openai], [openai]]))).toEqual([
+      {
+        field: 'spec.groups[1].providers[0].name',
+        message:
+          "provider name 'openai' is used twice; provider names must be unique within a backend",
+      },
+    ]);
+    expect(issues(ai([[openai]], { models: ['gpt-4o', 'gpt-4o'] }))).toEqual([
+      { field: 'spec.models[1]', message: "model 'gpt-4o' is listed twice" },
+    ]);
+    expect(issues(ai([]))).toEqual([
+      {
+        field: 'spec.groups',
+        message: 'an AI backend needs at least one provider group',
+      },
+    ]);
+    expect(issues(ai([[]]))).toEqual([
+      {
+        field: 'spec.groups[0].providers',
+        message: 'a group needs at least one provider',
+      },
+    ]);
+    expect(issues(ai([[{ ...openai, type: 'mistral' }]]))).toEqual([
+      {
+        field: 'spec.groups[0].providers[0].type',
+        message:
+          'must be one of: openai, anthropic, bedrock, azure-openai, gemini, vertex-ai, custom',
+      },
+    ]);
   });
 });
 
-describe('mcpServerSchema', () => {
-  const server = { name: 'github', project: 'p', pool: 'q', prefix: 'github', source: { type: 'remote', url: 'https://x.example.com/mcp' } };
-  it('defaults the transport and tool lists', () => {
-    expect(mcpServerSchema.parse(server)).toMatchObject({ transport: 'streamable-http', tools: { allow: [], deny: [] } });
-  });
-  it('refuses a tool both allowed and denied, and secrets in env', () => {
-    expect(fieldsOf(mcpServerSchema, { ...server, tools: { allow: ['a'], deny: ['a'] } })).toEqual([{ field: 'tools.deny[0]', message: "tool 'a' is both allowed and denied" }]);
-    const image = { type: 'image', image: 'ghcr.io/x/y:1', env: { TOKEN: 'x' }, secretEnv: [{ name: 'TOKEN', secretRef: { name: 's', key: 'k' } }] };
-    expect(fieldsOf(mcpServerSchema, { ...server, source: image })[0]).toEqual({ field: 'source.secretEnv[0].name', message: 'TOKEN is set both in env and in secretEnv' });
-    expect(fieldsOf(mcpServerSchema, { ...server, prefix: 'Git Hub' })[0].field).toBe('prefix');
-    expect(fieldsOf(mcpServerSchema, { ...server, source: { type: 'remote', url: 'ftp://x' } })[0].field).toBe('source.url');
-  });
-});
+describe('aiBackendSchema: other kinds', () => {
+  const spec = (s: object) => ({ ...validAiBackend, spec: s });
 
-describe('policySchema', () => {
-  const p = { name: 'p', project: 'x', pool: 'y', target: { kind: 'backend', name: 'llm' } };
-  it('needs at least one policy kind', () => {
-    expect(fieldsOf(policySchema, p)[0].message).toMatch(/a policy needs at least one of: jwtAuth, apiKeyAuth/);
+  it('names the kinds', () => {
+    expect(issues(spec({ kind: 'grpc' }))).toEqual([
+      {
+        field: 'spec.kind',
+        message: 'must be one of: ai, static, dynamic-forward-proxy, mcp',
+      },
+    ]);
   });
-  it('checks rate limits, prompt guard regexes and CEL', () => {
-    expect(fieldsOf(policySchema, { ...p, rateLimit: { unit: 'minute' } })[0]).toEqual({ field: 'rateLimit.requests', message: 'a rate limit needs requests or tokens per unit' });
-    expect(fieldsOf(policySchema, { ...p, rateLimit: { unit: 'minute', tokens: 1000, models: { 'gpt-4o': 500 } } })).toEqual([]);
-    const guard = fieldsOf(policySchema, { ...p, promptGuard: { request: { regex: [{ name: 'bad', pattern: '([a-z' }] } } });
-    expect(guard[0].field).toBe('promptGuard.request.regex[0].pattern');
-    expect(guard[0].message).toMatch(/is not a valid regular expression/);
-    expect(fieldsOf(policySchema, { ...p, authorization: { cel: [] } })[0].field).toBe('authorization.cel');
-    expect(fieldsOf(policySchema, { ...p, target: { kind: 'listener', name: 'x' }, retries: { attempts: 1 } })[0].field).toBe('target.kind');
-  });
-});
 
-describe('projectSchema', () => {
-  it('normalises owner refs', () => {
-    expect(projectSchema.parse({ name: 'a', owner: 'team-a' }).owner).toBe('group:default/team-a');
-    expect(projectSchema.parse({ name: 'a', owner: 'group:ops/Team-A' }).owner).toBe('group:ops/team-a');
-    expect(fieldsOf(projectSchema, { name: 'a', owner: 'user:default/bob' })[0].field).toBe('owner');
+  it('needs exactly one of host and port, or service, for static backends', () => {
+    expect(
+      issues(spec({ kind: 'static', host: 'api.internal', port: 443 })),
+    ).toEqual([]);
+    expect(
+      issues(spec({ kind: 'static', service: { name: 'svc', port: 80 } })),
+    ).toEqual([]);
+    expect(issues(spec({ kind: 'static' }))).toEqual([
+      {
+        field: 'spec.host',
+        message:
+          'a static backend needs exactly one of: host and port, or service',
+      },
+    ]);
+    expect(
+      issues(
+        spec({
+          kind: 'static',
+          host: 'a.internal',
+          port: 1,
+          service: { name: 's', port: 80 },
+        }),
+      ),
+    ).toEqual([
+      {
+        field: 'spec.service',
+        message:
+          'a static backend needs exactly one of: host and port, or service (not both)',
+      },
+    ]);
+    expect(issues(spec({ kind: 'static', host: 'api.internal' }))).toEqual([
+      {
+        field: 'spec.port',
+        message: 'host and port are both required for a static host backend',
+      },
+    ]);
+  });
+
+  it('accepts a dynamic forward proxy with nothing else', () => {
+    expect(issues(spec({ kind: 'dynamic-forward-proxy' }))).toEqual([]);
+    expect(issues(spec({ kind: 'dynamic-forward-proxy', host: 'x' }))).toEqual([
+      { field: 'spec.host', message: 'is not a known field' },
+    ]);
+  });
+
+  it('checks MCP targets', () => {
+    expect(
+      issues(
+        spec({
+          kind: 'mcp',
+          targets: [
+            { name: 'gh', mcpServer: 'github' },
+            { name: 'x', host: 'x.internal', port: 80, path: '/mcp' },
+          ],
+        }),
+      ),
+    ).toEqual([]);
+    expect(issues(spec({ kind: 'mcp', targets: [{ name: 'gh' }] }))).toEqual([
+      {
+        field: 'spec.targets[0].host',
+        message: 'a target needs exactly one of: host and port, or mcpServer',
+      },
+    ]);
+    expect(
+      issues(
+        spec({
+          kind: 'mcp',
+          targets: [{ name: 'gh', mcpServer: 'github', host: 'x' }],
+        }),
+      ),
+    ).toEqual([
+      {
+        field: 'spec.targets[0].mcpServer',
+        message: 'a target needs exactly one of: host and port, or mcpServer',
+      },
+    ]);
+    expect(
+      issues(
+        spec({ kind: 'mcp', targets: [{ name: 'x', host: 'x.internal' }] }),
+      ),
+    ).toEqual([
+      {
+        field: 'spec.targets[0].port',
+        message: 'host and port are both required for a host target',
+      },
+    ]);
+    expect(
+      issues(
+        spec({
+          kind: 'mcp',
+          targets: [
+            { name: 'a', mcpServer: 'a' },
+            { name: 'a', mcpServer: 'b' },
+          ],
+        }),
+      ),
+    ).toEqual([
+      {
+        field: 'spec.targets[1].name',
+        message: "target name 'a' is used twice",
+      },
+    ]);
+    expect(issues(spec({ kind: 'mcp', targets: [] }))).toEqual([
+      {
+        field: 'spec.targets',
+        message: 'an MCP backend needs at least one target',
+      },
+    ]);
   });
 });

@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import type { Pool } from './pool';
-import { poolHosts } from './pool';
+import { expecting, intBetween, oneOf, text, unionOf } from './messages';
 import {
   descriptionSchema,
   dnsLabelSchema,
@@ -11,82 +10,125 @@ import {
 } from './primitives';
 
 export const mcpTransports = ['streamable-http', 'sse'] as const;
+export type McpTransport = (typeof mcpTransports)[number];
+export const mcpSourceTypes = ['image', 'remote'] as const;
 
 const envNameSchema = z
-  .string({ message: 'must be a string' })
-  .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name such as API_URL');
+  .string(expecting('an environment variable name such as API_URL'))
+  .max(256, 'must be at most 256 characters')
+  .regex(
+    /^[A-Za-z_][A-Za-z0-9_]*$/,
+    'must be an environment variable name such as API_URL',
+  );
 
-const sourceSchema = z.discriminatedUnion(
-  'type',
-  [
-    z
-      .object({
-        /** A container image the operator deploys into the pool's namespace. */
-        type: z.literal('image'),
-        image: z
-          .string({ message: 'must be a container image such as ghcr.io/org/server:1.0' })
-          .min(1, 'must not be empty')
-          .max(512)
-          .regex(/^[^\s]+$/, 'must not contain spaces'),
-        port: z.number({ message: 'must be a number' }).int().min(1, 'must be a port (1-65535)').max(65535, 'must be a port (1-65535)').default(8080),
-        /** Plain, non-secret settings. Secrets go in secretEnv. */
-        env: z.record(envNameSchema, z.string({ message: 'values must be strings' })).default({}),
-        secretEnv: z
-          .array(z.object({ name: envNameSchema, secretRef: secretRefSchema }).strict())
-          .default([]),
-        resources: resourceRequirementsSchema.optional(),
-        replicas: z.number({ message: 'must be a number' }).int().min(1, 'must be at least 1').max(50, 'must be at most 50').default(1),
-      })
-      .strict()
-      .superRefine((source, ctx) => {
-        source.secretEnv.forEach((entry, i) => {
-          if (entry.name in source.env) {
-            ctx.addIssue({
-              code: 'custom',
-              path: ['secretEnv', i, 'name'],
-              message: `${entry.name} is set both in env and in secretEnv`,
-            });
-          }
+const imageSourceSchema = z
+  .object({
+    /** A container image the operator deploys into the pool's namespace. */
+    type: z.literal('image'),
+    image: text(512, { min: 1 }).regex(
+      /^\S+$/,
+      'must be a container image such as ghcr.io/org/server:1.0',
+    ),
+    port: intBetween(1, 65535, 'a port').default(8080),
+    /** Plain, non-secret settings. Secrets go in secretEnv, by reference. */
+    env: z
+      .record(
+        envNameSchema,
+        z.string(expecting('a string (quote numbers and booleans)')),
+        expecting('a map of names to values'),
+      )
+      .prefault({}),
+    secretEnv: z
+      .array(
+        z
+          .object(
+            { name: envNameSchema, secretRef: secretRefSchema },
+            expecting('{ name, secretRef }'),
+          )
+          .strict(),
+        expecting('a list of { name, secretRef }'),
+      )
+      .prefault([]),
+    /** Overrides the pool's default requests/limits. */
+    resources: resourceRequirementsSchema.optional(),
+    replicas: intBetween(1, 50).default(1),
+  })
+  .strict()
+  .superRefine((source, ctx) => {
+    const seen = new Set<string>();
+    source.secretEnv.forEach((entry, i) => {
+      if (entry.name in source.env) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['secretEnv', i, 'name'],
+          message: `${entry.name} is set both in env and in secretEnv`,
         });
-      }),
-    z
-      .object({
-        /** An MCP server that runs elsewhere; the gateway proxies to it. */
-        type: z.literal('remote'),
-        url: httpUrlSchema,
-        /** Sent to the remote server, e.g. an API key it needs. */
-        authSecretRef: secretRefSchema.optional(),
-      })
-      .strict(),
-  ],
-  { error: "type must be 'image' (deploy a container) or 'remote' (proxy a URL)" },
-);
+      } else if (seen.has(entry.name)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['secretEnv', i, 'name'],
+          message: `${entry.name} is set twice in secretEnv`,
+        });
+      }
+      seen.add(entry.name);
+    });
+  });
+
+const remoteSourceSchema = z
+  .object({
+    /** An MCP server that runs elsewhere; the gateway proxies to it. */
+    type: z.literal('remote'),
+    url: httpUrlSchema,
+    /** A credential the gateway sends to the remote server, by reference. */
+    authSecretRef: secretRefSchema.optional(),
+  })
+  .strict();
 
 const toolNameSchema = z
-  .string({ message: 'must be a string' })
+  .string(expecting('a tool name'))
   .min(1, 'must not be empty')
-  .max(128)
-  .regex(/^[A-Za-z0-9_.*-]+$/, 'must be a tool name (letters, digits, "_", "-", "." or a "*" wildcard)');
+  .max(128, 'must be at most 128 characters')
+  .regex(
+    /^[A-Za-z0-9_.*-]+$/,
+    'must be a tool name: letters, digits, "_", "-", "." or a "*" wildcard',
+  );
 
-/** An MCP server served by a pool at https://{pool mcp host}/{prefix}/mcp. */
+/** An MCP server served by a pool at `https://{pool mcp host}/{prefix}/mcp`. */
 export const mcpServerSchema = z
-  .object({
-    name: objectNameSchema,
-    description: descriptionSchema.optional(),
-    project: objectNameSchema,
-    pool: objectNameSchema,
-    /** Path prefix in the pool's MCP host; unique within the pool. */
-    prefix: dnsLabelSchema,
-    source: sourceSchema,
-    transport: z.enum(mcpTransports, { message: "must be 'streamable-http' or 'sse'" }).default('streamable-http'),
-    tools: z
-      .object({
-        allow: z.array(toolNameSchema).default([]),
-        deny: z.array(toolNameSchema).default([]),
-      })
-      .strict()
-      .default({ allow: [], deny: [] }),
-  })
+  .object(
+    {
+      name: objectNameSchema,
+      description: descriptionSchema.optional(),
+      project: objectNameSchema,
+      pool: objectNameSchema,
+      /** Path prefix on the pool's MCP host; the backend keeps it unique per pool. */
+      prefix: dnsLabelSchema,
+      source: z.discriminatedUnion(
+        'type',
+        [imageSourceSchema, remoteSourceSchema],
+        unionOf('type', mcpSourceTypes),
+      ),
+      transport: z
+        .enum(mcpTransports, oneOf(mcpTransports))
+        .default('streamable-http'),
+      /** Tools exposed to clients: all but `deny` when `allow` is empty. */
+      tools: z
+        .object(
+          {
+            allow: z
+              .array(toolNameSchema, expecting('a list of tool names'))
+              .prefault([]),
+            deny: z
+              .array(toolNameSchema, expecting('a list of tool names'))
+              .prefault([]),
+          },
+          expecting('{ allow, deny }'),
+        )
+        .strict()
+        .prefault({}),
+    },
+    expecting('an object'),
+  )
   .strict()
   .superRefine((server, ctx) => {
     const allowed = new Set(server.tools.allow);
@@ -103,11 +145,4 @@ export const mcpServerSchema = z
 
 export type McpServer = z.infer<typeof mcpServerSchema>;
 export type McpServerInput = z.input<typeof mcpServerSchema>;
-
-/** Where clients reach an MCP server: https://{pool mcp host}/{prefix}/mcp. */
-export function mcpServerUrl(
-  pool: Pick<Pool, 'domains'>,
-  server: Pick<McpServer, 'prefix'>,
-): string {
-  return `https://${poolHosts(pool).mcp}/${server.prefix}/mcp`;
-}
+export type McpServerSource = McpServer['source'];

@@ -1,143 +1,357 @@
 import { z } from 'zod';
-import { descriptionSchema, httpUrlSchema, objectNameSchema, secretRefSchema } from './primitives';
+import { bool, expecting, intBetween, oneOf, text } from './messages';
+import {
+  descriptionSchema,
+  httpUrlSchema,
+  labelsOrAnnotationsSchema,
+  objectNameSchema,
+  secretRefSchema,
+} from './primitives';
 
 export const policyTargetKinds = ['gateway', 'route', 'backend'] as const;
+export type PolicyTargetKind = (typeof policyTargetKinds)[number];
 export const rateLimitUnits = ['second', 'minute', 'hour', 'day'] as const;
-export const builtinPromptGuards = ['email', 'phone', 'ssn', 'credit-card', 'ca-sin', 'us-passport', 'iban'] as const;
+/** The PII detectors agentgateway ships. */
+export const builtinPromptGuards = [
+  'email',
+  'phone',
+  'ssn',
+  'credit-card',
+  'ca-sin',
+] as const;
 
-const positiveInt = z.number({ message: 'must be a number' }).int('must be a whole number').min(1, 'must be at least 1');
+/** The sections a policy can carry; it needs at least one. */
+export const policyKinds = [
+  'jwtAuth',
+  'apiKeyAuth',
+  'authorization',
+  'rateLimit',
+  'promptGuard',
+  'responseCache',
+  'retries',
+  'timeouts',
+  'headers',
+] as const;
+export type PolicyKind = (typeof policyKinds)[number];
 
-const headerNameSchema = z.string().regex(/^[A-Za-z0-9-]+$/, 'must be an HTTP header name');
+const positiveInt = (max = 1_000_000_000) => intBetween(1, max);
+const obj = <T extends z.ZodRawShape>(shape: T, what: string) =>
+  z.object(shape, expecting(what)).strict();
 
-const regexSchema = z
-  .object({
-    name: z.string().min(1, 'must not be empty').max(64),
-    pattern: z.string({ message: 'must be a string' }).min(1, 'must not be empty').max(1000).superRefine((pattern, ctx) => {
-      try {
-        new RegExp(pattern);
-      } catch (e) {
-        ctx.addIssue({ code: 'custom', message: `is not a valid regular expression: ${(e as Error).message}` });
+// --- Authentication and authorization ------------------------------------------
+
+const jwtAuthSchema = obj(
+  {
+    issuer: text(1000, { min: 1 }),
+    audiences: z
+      .array(text(1000, { min: 1 }), expecting('a list of audiences'))
+      .prefault([]),
+    /** Where the signing keys come from: a JWKS URL or a Secret holding the JWKS. */
+    jwks: obj(
+      { url: httpUrlSchema.optional(), secretRef: secretRefSchema.optional() },
+      '{ url } or { secretRef }',
+    ).superRefine((jwks, ctx) => {
+      if ((jwks.url === undefined) === (jwks.secretRef === undefined)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['url'],
+          message: 'jwks needs exactly one of: url or secretRef',
+        });
       }
     }),
-  })
-  .strict();
+    /** strict: a valid token is required; optional: checked when present; permissive: never rejects. */
+    mode: z
+      .enum(
+        ['strict', 'optional', 'permissive'],
+        oneOf(['strict', 'optional', 'permissive']),
+      )
+      .default('strict'),
+  },
+  '{ issuer, audiences, jwks, mode }',
+);
 
-const guardSchema = z
-  .object({
-    builtins: z.array(z.enum(builtinPromptGuards, { message: `must be one of: ${builtinPromptGuards.join(', ')}` })).default([]),
-    regex: z.array(regexSchema).default([]),
-    action: z.enum(['reject', 'mask'], { message: "must be 'reject' or 'mask'" }).default('reject'),
-    rejectMessage: z.string().max(500).optional(),
-  })
-  .strict()
-  .superRefine((g, ctx) => {
-    if (g.builtins.length === 0 && g.regex.length === 0) {
-      ctx.addIssue({ code: 'custom', path: ['builtins'], message: 'a prompt guard needs at least one built-in or regex matcher' });
+const apiKeyAuthSchema = obj(
+  {
+    /** The Secret holding the accepted keys... */
+    secretRef: secretRefSchema.optional(),
+    /** ...or every Secret with these labels in the pool's namespace. */
+    secretSelector: labelsOrAnnotationsSchema.optional(),
+    mode: z
+      .enum(['strict', 'optional'], oneOf(['strict', 'optional']))
+      .default('strict'),
+  },
+  '{ secretRef or secretSelector, mode }',
+).superRefine((a, ctx) => {
+  if ((a.secretRef === undefined) === (a.secretSelector === undefined)) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['secretRef'],
+      message: 'apiKeyAuth needs exactly one of: secretRef or secretSelector',
+    });
+  }
+});
+
+const authorizationSchema = obj(
+  {
+    action: z
+      .enum(['allow', 'deny'], oneOf(['allow', 'deny']))
+      .default('allow'),
+    /** CEL expressions over the request (jwt, request, source...). */
+    cel: z
+      .array(
+        z
+          .string(expecting('a CEL expression'))
+          .trim()
+          .min(1, 'a CEL expression must not be empty')
+          .max(4000, 'must be at most 4000 characters'),
+        expecting('a list of CEL expressions'),
+      )
+      .min(1, 'at least one CEL expression is required'),
+  },
+  '{ action, cel }',
+);
+
+// --- Traffic ------------------------------------------------------------------
+
+const modelLimitsSchema = z.record(
+  z
+    .string()
+    .min(1, 'must not be empty')
+    .max(256, 'must be at most 256 characters'),
+  positiveInt(),
+  expecting('a map of model names to limits'),
+);
+
+const rateLimitSchema = obj(
+  {
+    unit: z.enum(rateLimitUnits, oneOf(rateLimitUnits)),
+    /** Requests per unit... */
+    requests: positiveInt().optional(),
+    /** ...or LLM tokens per unit. */
+    tokens: positiveInt().optional(),
+    /** Count each model separately instead of sharing one budget. */
+    perModel: bool().default(false),
+    /** Limits for named models, overriding requests/tokens for them. */
+    models: modelLimitsSchema.optional(),
+  },
+  '{ unit, requests or tokens, perModel, models }',
+).superRefine((r, ctx) => {
+  if ((r.requests === undefined) === (r.tokens === undefined)) {
+    ctx.addIssue({
+      code: 'custom',
+      path: [r.requests === undefined ? 'requests' : 'tokens'],
+      message: 'a rate limit needs exactly one of: requests or tokens per unit',
+    });
+  }
+});
+
+const guardRegexSchema = obj(
+  {
+    name: text(64, { min: 1 }),
+    pattern: z
+      .string(expecting('a regular expression'))
+      .min(1, 'must not be empty')
+      .max(1000, 'must be at most 1000 characters')
+      .superRefine((pattern, ctx) => {
+        try {
+          new RegExp(pattern);
+        } catch (e) {
+          ctx.addIssue({
+            code: 'custom',
+            message: `is not a valid regular expression: ${
+              (e as Error).message
+            }`,
+          });
+        }
+      }),
+  },
+  '{ name, pattern }',
+);
+
+const guardSchema = obj(
+  {
+    builtins: z
+      .array(
+        z.enum(builtinPromptGuards, oneOf(builtinPromptGuards)),
+        expecting('a list of built-in detectors'),
+      )
+      .prefault([]),
+    regex: z
+      .array(guardRegexSchema, expecting('a list of { name, pattern }'))
+      .prefault([]),
+    /** reject: refuse the request/response; mask: replace the matches. */
+    action: z
+      .enum(['reject', 'mask'], oneOf(['reject', 'mask']))
+      .default('reject'),
+    rejectMessage: text(500, { min: 1 }).optional(),
+  },
+  '{ builtins, regex, action, rejectMessage }',
+).superRefine((g, ctx) => {
+  if (g.builtins.length === 0 && g.regex.length === 0) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['builtins'],
+      message: 'a prompt guard needs at least one built-in detector or regex',
+    });
+  }
+  if (g.rejectMessage !== undefined && g.action !== 'reject') {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['rejectMessage'],
+      message: 'rejectMessage applies only when action is reject',
+    });
+  }
+});
+
+const promptGuardSchema = obj(
+  { request: guardSchema.optional(), response: guardSchema.optional() },
+  '{ request, response }',
+).superRefine((g, ctx) => {
+  if (!g.request && !g.response) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['request'],
+      message: 'a prompt guard needs request or response rules',
+    });
+  }
+});
+
+const responseCacheSchema = obj(
+  {
+    ttlSeconds: intBetween(1, 86400, 'a number of seconds'),
+    maxEntries: positiveInt().optional(),
+  },
+  '{ ttlSeconds, maxEntries }',
+);
+
+const retriesSchema = obj(
+  {
+    attempts: intBetween(0, 10),
+    /** Wait before the first retry; doubles for each next one. */
+    backoffMs: intBetween(0, 60000, 'a number of milliseconds').default(250),
+    retryOn: z
+      .array(
+        intBetween(400, 599, 'an HTTP error status'),
+        expecting('a list of HTTP statuses'),
+      )
+      .prefault([502, 503, 504]),
+  },
+  '{ attempts, backoffMs, retryOn }',
+);
+
+const timeoutsSchema = obj(
+  {
+    /** The whole request, retries included. */
+    requestSeconds: intBetween(1, 3600, 'a number of seconds').optional(),
+    /** One attempt against the backend. */
+    backendRequestSeconds: intBetween(
+      1,
+      3600,
+      'a number of seconds',
+    ).optional(),
+  },
+  '{ requestSeconds, backendRequestSeconds }',
+).superRefine((t, ctx) => {
+  if (t.requestSeconds === undefined && t.backendRequestSeconds === undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['requestSeconds'],
+      message: 'timeouts needs requestSeconds or backendRequestSeconds',
+    });
+  } else if (
+    t.requestSeconds !== undefined &&
+    t.backendRequestSeconds !== undefined &&
+    t.backendRequestSeconds > t.requestSeconds
+  ) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['backendRequestSeconds'],
+      message: `backendRequestSeconds (${t.backendRequestSeconds}) must not exceed requestSeconds (${t.requestSeconds})`,
+    });
+  }
+});
+
+const headerNameSchema = z
+  .string(expecting('an HTTP header name'))
+  .regex(
+    /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/,
+    'must be an HTTP header name such as x-team',
+  );
+
+const headerOpsSchema = obj(
+  {
+    set: z
+      .record(
+        headerNameSchema,
+        z.string(expecting('a string')),
+        expecting('a map of headers to values'),
+      )
+      .prefault({}),
+    add: z
+      .record(
+        headerNameSchema,
+        z.string(expecting('a string')),
+        expecting('a map of headers to values'),
+      )
+      .prefault({}),
+    remove: z
+      .array(headerNameSchema, expecting('a list of header names'))
+      .prefault([]),
+  },
+  '{ set, add, remove }',
+).superRefine((h, ctx) => {
+  const written = new Set(
+    [...Object.keys(h.set), ...Object.keys(h.add)].map(n => n.toLowerCase()),
+  );
+  h.remove.forEach((name, i) => {
+    if (written.has(name.toLowerCase())) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['remove', i],
+        message: `header '${name}' is both written and removed`,
+      });
     }
   });
+});
 
-const headerOpsSchema = z
-  .object({
-    set: z.record(headerNameSchema, z.string()).default({}),
-    add: z.record(headerNameSchema, z.string()).default({}),
-    remove: z.array(headerNameSchema).default([]),
-  })
-  .strict();
+const headersSchema = obj(
+  { request: headerOpsSchema.optional(), response: headerOpsSchema.optional() },
+  '{ request, response }',
+);
 
-const policyFields = {
-  jwtAuth: z
-    .object({
-      issuer: z.string().min(1, 'must not be empty'),
-      audiences: z.array(z.string().min(1)).default([]),
-      jwks: z.union(
-        [z.object({ url: httpUrlSchema }).strict(), z.object({ secretRef: secretRefSchema }).strict()],
-        { error: 'jwks must be { url } or { secretRef }' },
-      ),
-      mode: z.enum(['strict', 'optional', 'permissive'], { message: "must be 'strict', 'optional' or 'permissive'" }).default('strict'),
-    })
-    .strict(),
-  apiKeyAuth: z
-    .object({
-      /** Secrets holding the accepted keys: by reference or by label selector. */
-      secretRef: secretRefSchema.optional(),
-      secretSelector: z.record(z.string(), z.string()).optional(),
-      mode: z.enum(['strict', 'optional'], { message: "must be 'strict' or 'optional'" }).default('strict'),
-    })
-    .strict()
-    .refine(a => (a.secretRef === undefined) !== (a.secretSelector === undefined), {
-      message: 'apiKeyAuth needs exactly one of: secretRef or secretSelector',
-      path: ['secretRef'],
-    }),
-  authorization: z
-    .object({
-      action: z.enum(['allow', 'deny'], { message: "must be 'allow' or 'deny'" }).default('allow'),
-      cel: z.array(z.string().trim().min(1, 'a CEL expression must not be empty').max(4000)).min(1, 'at least one CEL expression is required'),
-    })
-    .strict(),
-  rateLimit: z
-    .object({
-      unit: z.enum(rateLimitUnits, { message: `must be one of: ${rateLimitUnits.join(', ')}` }),
-      requests: positiveInt.optional(),
-      tokens: positiveInt.optional(),
-      /** Limits per model name, overriding the default for that model. */
-      models: z.record(z.string().min(1), positiveInt).optional(),
-    })
-    .strict()
-    .refine(r => r.requests !== undefined || r.tokens !== undefined, {
-      message: 'a rate limit needs requests or tokens per unit',
-      path: ['requests'],
-    }),
-  promptGuard: z
-    .object({ request: guardSchema.optional(), response: guardSchema.optional() })
-    .strict()
-    .refine(g => g.request || g.response, { message: 'a prompt guard needs request or response rules', path: ['request'] }),
-  responseCache: z
-    .object({
-      ttlSeconds: positiveInt.max(86400, 'must be at most 86400 (a day)'),
-      maxEntries: positiveInt.optional(),
-    })
-    .strict(),
-  retries: z
-    .object({
-      attempts: z.number({ message: 'must be a number' }).int().min(0, 'must be 0 or more').max(10, 'must be at most 10'),
-      backoffMs: z.number({ message: 'must be a number' }).int().min(0).max(60000).default(250),
-      retryOn: z.array(z.number().int().min(100).max(599)).default([502, 503, 504]),
-    })
-    .strict(),
-  timeouts: z
-    .object({
-      requestSeconds: positiveInt.max(3600, 'must be at most 3600').optional(),
-      backendRequestSeconds: positiveInt.max(3600, 'must be at most 3600').optional(),
-    })
-    .strict()
-    .refine(t => t.requestSeconds !== undefined || t.backendRequestSeconds !== undefined, {
-      message: 'timeouts needs requestSeconds or backendRequestSeconds',
-      path: ['requestSeconds'],
-    }),
-  headers: z
-    .object({ request: headerOpsSchema.optional(), response: headerOpsSchema.optional() })
-    .strict(),
-};
+// --- Policy ---------------------------------------------------------------------
 
-export const policyKinds = Object.keys(policyFields) as Array<keyof typeof policyFields>;
-
-/** A policy attached to a pool's gateway, a route or a backend. */
+/**
+ * A policy attached to a pool's gateway, one of its routes or one of its
+ * backends. Carries one or more sections (authentication, rate limit...).
+ */
 export const policySchema = z
-  .object({
-    name: objectNameSchema,
-    description: descriptionSchema.optional(),
-    project: objectNameSchema,
-    pool: objectNameSchema,
-    target: z
-      .object({
-        kind: z.enum(policyTargetKinds, { message: "must be 'gateway', 'route' or 'backend'" }),
-        name: objectNameSchema,
-      })
-      .strict(),
-    ...Object.fromEntries(Object.entries(policyFields).map(([k, v]) => [k, v.optional()])) as {
-      [K in keyof typeof policyFields]: z.ZodOptional<(typeof policyFields)[K]>;
+  .object(
+    {
+      name: objectNameSchema,
+      description: descriptionSchema.optional(),
+      project: objectNameSchema,
+      pool: objectNameSchema,
+      /** A gateway is named after its pool; routes and backends by their own name. */
+      target: obj(
+        {
+          kind: z.enum(policyTargetKinds, oneOf(policyTargetKinds)),
+          name: objectNameSchema,
+        },
+        '{ kind, name }',
+      ),
+      jwtAuth: jwtAuthSchema.optional(),
+      apiKeyAuth: apiKeyAuthSchema.optional(),
+      authorization: authorizationSchema.optional(),
+      rateLimit: rateLimitSchema.optional(),
+      promptGuard: promptGuardSchema.optional(),
+      responseCache: responseCacheSchema.optional(),
+      retries: retriesSchema.optional(),
+      timeouts: timeoutsSchema.optional(),
+      headers: headersSchema.optional(),
     },
-  })
+    expecting('an object'),
+  )
   .strict()
   .superRefine((policy, ctx) => {
     if (!policyKinds.some(k => policy[k] !== undefined)) {
@@ -147,8 +361,18 @@ export const policySchema = z
         message: `a policy needs at least one of: ${policyKinds.join(', ')}`,
       });
     }
+    if (
+      policy.target.kind === 'gateway' &&
+      policy.target.name !== policy.pool
+    ) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['target', 'name'],
+        message: `the gateway of pool '${policy.pool}' is named '${policy.pool}'; a gateway policy must target it (got '${policy.target.name}')`,
+      });
+    }
   });
 
 export type Policy = z.infer<typeof policySchema>;
 export type PolicyInput = z.input<typeof policySchema>;
-export type PolicyKind = (typeof policyKinds)[number];
+export type PolicyTarget = Policy['target'];

@@ -1,19 +1,35 @@
 import { z } from 'zod';
+import { hostFor, parentDomain } from './hosts';
+import { bool, expecting, intBetween, oneOf, text, unionOf } from './messages';
 import {
   descriptionSchema,
   dnsLabelSchema,
   dnsSubdomainSchema,
   hostSchema,
+  hostSchemaWith,
   httpUrlSchema,
+  isValidHostName,
+  k8sQuantitySchema,
   labelsOrAnnotationsSchema,
   objectNameSchema,
-  resourceRequirementsSchema,
+  resourceRequirementsWithDefaults,
   secretNameSchema,
+  secretNameSchemaWith,
   secretRefSchema,
 } from './primitives';
 
-export const clusterTypes = ['eks', 'aks', 'gke', 'openshift', 'native'] as const;
+export const clusterTypes = [
+  'eks',
+  'aks',
+  'gke',
+  'openshift',
+  'native',
+] as const;
+export type ClusterType = (typeof clusterTypes)[number];
+
 export const gatewayFlavours = ['agentgateway'] as const;
+export type GatewayFlavour = (typeof gatewayFlavours)[number];
+
 export const ingressKinds = [
   'kubernetes-ingress',
   'istio',
@@ -21,7 +37,15 @@ export const ingressKinds = [
   'gateway-api',
   'openshift-route',
 ] as const;
+export type IngressKind = (typeof ingressKinds)[number];
+
 export const deliveryModes = ['direct', 'agent', 'gitops'] as const;
+export type DeliveryMode = (typeof deliveryModes)[number];
+
+export const redisModes = ['auto', 'manual'] as const;
+export const tlsModes = ['letsencrypt', 'provided', 'selfsigned'] as const;
+export type TlsMode = (typeof tlsModes)[number];
+
 export const dns01Providers = [
   'route53',
   'cloudflare',
@@ -30,103 +54,201 @@ export const dns01Providers = [
   'digitalocean',
   'rfc2136',
 ] as const;
+export type Dns01Provider = (typeof dns01Providers)[number];
+/** DNS providers cert-manager can reach with workload identity (IRSA, GKE WI, AKS MI). */
+const workloadIdentityDnsProviders: ReadonlySet<string> = new Set([
+  'route53',
+  'clouddns',
+  'azuredns',
+]);
+
 export const siemFormats = ['json', 'cef', 'leef', 'otlp'] as const;
+export type SiemFormat = (typeof siemFormats)[number];
 
-const enumMessage = (values: readonly string[]) =>
-  `must be one of: ${values.join(', ')}`;
+export const poolServices = [
+  'api',
+  'console',
+  'grafana',
+  'auth',
+  'mcp',
+] as const;
+export type PoolService = (typeof poolServices)[number];
 
-/** The defaults of the seed's pool form (CPU 100m/500m, memory 128Mi/512Mi). */
+/** The pool form's resource defaults for MCP servers (seed: 100m/128Mi, 500m/512Mi). */
 export const DEFAULT_POOL_RESOURCES = {
   requests: { cpu: '100m', memory: '128Mi' },
   limits: { cpu: '500m', memory: '512Mi' },
 };
+
+/**
+ * Images used when a pool leaves `images.operator` / `images.gateway` empty.
+ * They are resolved at render time (see `poolImages`), not stored, so that a
+ * new release of the suite upgrades every pool that follows the defaults.
+ */
+export const DEFAULT_POOL_IMAGES = {
+  operator: 'ghcr.io/ai-gateway-for-backstage/operator:0.1.0',
+  gateway: 'cr.agentgateway.dev/agentgateway:v1.0.0',
+};
+
+// --- Redis -------------------------------------------------------------------
 
 const redisSchema = z.discriminatedUnion(
   'mode',
   [
     z
       .object({
-        /** In-cluster 3-node Redis with Sentinel, deployed by the operator. */
+        /** The operator runs a 3-node Redis with Sentinel in the pool's namespace. */
         mode: z.literal('auto'),
-        storageSize: z.string().regex(/^\d+(Mi|Gi|Ti)$/, 'must be a size such as 1Gi').default('1Gi'),
+        storageSize: k8sQuantitySchema.default('1Gi'),
       })
       .strict(),
     z
       .object({
         /** An existing Redis (ElastiCache, Memorystore, Redis Enterprise...). */
         mode: z.literal('manual'),
-        host: hostSchema,
-        port: z.number({ message: 'must be a number' }).int().min(1).max(65535, 'must be a port (1-65535)').default(6379),
-        username: z.string().max(256).optional(),
+        host: hostSchemaWith('Redis host is required when mode is manual'),
+        port: intBetween(1, 65535, 'a port').default(6379),
+        username: text(256, { min: 1 }).optional(),
+        /** The password is read from this Secret; it is never given inline. */
         passwordSecretRef: secretRefSchema.optional(),
-        database: z.number({ message: 'must be a number' }).int().min(0, 'must be 0 or more').max(15, 'must be at most 15').default(0),
-        tls: z.boolean({ message: 'must be true or false' }).default(false),
+        database: intBetween(0, 15, 'a Redis database number').default(0),
+        tls: bool().default(false),
       })
       .strict(),
   ],
-  { error: "mode must be 'auto' (in-cluster HA Redis) or 'manual' (bring your own Redis)" },
+  unionOf('mode', redisModes),
 );
 
-const ingressSchema = z
+// --- Ingress -------------------------------------------------------------------
+
+/** One ingress provider; the shape is shared, the discriminator picks the renderer. */
+const ingressProvider = <K extends IngressKind>(kind: K) =>
+  z
+    .object({
+      kind: z.literal(kind),
+      /** Overrides the host derived from the pool's domains. */
+      host: hostSchema.optional(),
+      /** Ingress class, Gateway class or Traefik entry point, depending on the kind. */
+      className: text(253, { min: 1 }).optional(),
+      tls: bool().default(true),
+      annotations: labelsOrAnnotationsSchema.prefault({}),
+    })
+    .strict();
+
+const ingressSchema = z.discriminatedUnion(
+  'kind',
+  [
+    ingressProvider('kubernetes-ingress'),
+    ingressProvider('istio'),
+    ingressProvider('traefik'),
+    ingressProvider('gateway-api'),
+    ingressProvider('openshift-route'),
+  ],
+  unionOf('kind', ingressKinds),
+);
+export type IngressProvider = z.infer<typeof ingressSchema>;
+
+// --- TLS -------------------------------------------------------------------------
+
+const ISSUER_ALIASES: Record<string, string> = {
+  'letsencrypt-staging': 'staging',
+  'letsencrypt-prod': 'production',
+  'letsencrypt-production': 'production',
+};
+
+const letsEncryptSchema = z
   .object({
-    kind: z.enum(ingressKinds, { message: enumMessage(ingressKinds) }),
-    /** Overrides the host derived from the pool's domains (the api host). */
-    host: hostSchema.optional(),
-    className: z.string().max(253).optional(),
-    tls: z.boolean({ message: 'must be true or false' }).default(true),
-    annotations: labelsOrAnnotationsSchema.default({}),
+    mode: z.literal('letsencrypt'),
+    /**
+     * Let's Encrypt rate-limits production issuance, so the default is
+     * staging until DNS-01 works end to end. The seed's issuer names
+     * (letsencrypt-staging, letsencrypt-prod) are accepted too.
+     */
+    issuer: z
+      .preprocess(
+        v => (typeof v === 'string' ? ISSUER_ALIASES[v] ?? v : v),
+        z.enum(['staging', 'production'], oneOf(['staging', 'production'])),
+      )
+      .default('staging'),
+    email: z.email(expecting('an email address such as platform@example.com')),
+    dns01: z
+      .object(
+        {
+          provider: z.enum(dns01Providers, oneOf(dns01Providers)),
+          /** The zone the DNS credentials can manage. */
+          dnsZone: dnsSubdomainSchema,
+          credentialsSecretRef: secretRefSchema.optional(),
+        },
+        expecting('{ provider, dnsZone, credentialsSecretRef }'),
+      )
+      .strict()
+      .superRefine((dns01, ctx) => {
+        if (
+          !dns01.credentialsSecretRef &&
+          !workloadIdentityDnsProviders.has(dns01.provider)
+        ) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['credentialsSecretRef'],
+            message: `credentialsSecretRef is required for ${dns01.provider} (a reference to the Secret holding its API token); only route53, clouddns and azuredns can use workload identity`,
+          });
+        }
+      }),
   })
   .strict();
 
 const tlsSchema = z.discriminatedUnion(
   'mode',
   [
+    letsEncryptSchema,
     z
       .object({
-        mode: z.literal('letsencrypt'),
-        issuer: z.enum(['staging', 'production'], { message: "must be 'staging' or 'production'" }).default('staging'),
-        email: z.string({ message: 'must be an email address' }).email('must be an email address'),
-        dns01: z
-          .object({
-            provider: z.enum(dns01Providers, { message: enumMessage(dns01Providers) }),
-            zone: dnsSubdomainSchema,
-            credentialsSecretRef: secretRefSchema.optional(),
-          })
-          .strict(),
-      })
-      .strict(),
-    z
-      .object({
+        /** A wildcard certificate the platform team created as a Secret (tls.crt / tls.key). */
         mode: z.literal('provided'),
-        wildcardSecretName: secretNameSchema,
+        wildcardSecretName: secretNameSchemaWith(
+          'a wildcard certificate secret name is required when TLS mode is provided',
+        ),
       })
       .strict(),
+    /** cert-manager issues a self-signed wildcard certificate (air-gapped sites). */
     z.object({ mode: z.literal('selfsigned') }).strict(),
   ],
-  { error: "mode must be 'letsencrypt', 'provided' or 'selfsigned'" },
+  unionOf('mode', tlsModes),
 );
 
-const subdomainLabel = dnsLabelSchema;
+// --- Domains -------------------------------------------------------------------
 
 const domainsSchema = z
-  .object({
-    baseDomain: dnsSubdomainSchema,
-    subdomains: z
-      .object({
-        api: subdomainLabel.default('api'),
-        console: subdomainLabel.default('console'),
-        grafana: subdomainLabel.default('grafana'),
-        auth: subdomainLabel.default('auth'),
-        mcp: subdomainLabel.default('mcp'),
-      })
-      .strict()
-      .default({ api: 'api', console: 'console', grafana: 'grafana', auth: 'auth', mcp: 'mcp' }),
-    separator: z.enum(['.', '-'], { message: "must be '.' or '-'" }).default('.'),
-  })
+  .object(
+    {
+      /** Services live at {label}{separator}{baseDomain}. */
+      baseDomain: dnsSubdomainSchema,
+      subdomains: z
+        .object(
+          {
+            api: dnsLabelSchema.default('api'),
+            console: dnsLabelSchema.default('console'),
+            grafana: dnsLabelSchema.default('grafana'),
+            auth: dnsLabelSchema.default('auth'),
+            mcp: dnsLabelSchema.default('mcp'),
+          },
+          expecting('{ api, console, grafana, auth, mcp }'),
+        )
+        .strict()
+        .prefault({}),
+      /**
+       * "." gives api.ai.example.com (certificate *.ai.example.com); "-" gives
+       * api-ai.example.com, which fits under a parent wildcard *.example.com.
+       */
+      separator: z.enum(['.', '-'], oneOf(['.', '-'])).default('.'),
+    },
+    expecting('{ baseDomain, subdomains, separator }'),
+  )
   .strict()
   .superRefine((d, ctx) => {
     const seen = new Map<string, string>();
-    for (const [service, label] of Object.entries(d.subdomains)) {
+    for (const service of poolServices) {
+      const label = d.subdomains[service];
       const other = seen.get(label);
       if (other) {
         ctx.addIssue({
@@ -137,68 +259,147 @@ const domainsSchema = z
       }
       seen.set(label, service);
     }
+    if (d.separator === '-' && d.baseDomain.split('.').length < 3) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['baseDomain'],
+        message: `with separator '-' the hosts are api-${d.baseDomain} and so on, outside ${d.baseDomain}; use a base domain with a parent under your wildcard, such as ai-gateway.example.com (hosts api-ai-gateway.example.com under *.example.com)`,
+      });
+      return;
+    }
+    for (const service of poolServices) {
+      const host = hostFor(d.subdomains[service], d.separator, d.baseDomain);
+      if (!isValidHostName(host)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['subdomains', service],
+          message: `the ${service} host '${host}' is not a valid host name (at most 63 characters between dots and 253 in all; labels starting with xn-- must be valid punycode)`,
+        });
+      }
+    }
   });
+
+// --- Delivery and SIEM ---------------------------------------------------------
 
 const deliverySchema = z.discriminatedUnion(
   'mode',
   [
+    /** The backend applies the bundle to a cluster of `kubernetes.clusterLocatorMethods`. */
     z.object({ mode: z.literal('direct') }).strict(),
+    /** The in-cluster operator heartbeats and pulls the bundle. */
     z.object({ mode: z.literal('agent') }).strict(),
+    /** The bundle is published to a repository for Argo CD / Flux. */
     z
       .object({
         mode: z.literal('gitops'),
-        /** Repository URL the bundle is published to (for Argo CD / Flux). */
-        repoUrl: z.string().url('must be a repository URL').optional(),
-        path: z.string().max(500).regex(/^[^/].*$|^$/, 'must be a relative path').optional(),
+        repoUrl: httpUrlSchema.optional(),
+        branch: text(255, { min: 1 }).optional(),
+        path: text(500, { min: 1 })
+          .regex(
+            /^(?!\/)(?!.*(^|\/)\.\.(\/|$))/,
+            'must be a relative path inside the repository',
+          )
+          .optional(),
       })
       .strict(),
   ],
-  { error: `mode must be one of: ${deliveryModes.join(', ')}` },
+  unionOf('mode', deliveryModes),
 );
+
+const siemSchema = z
+  .object(
+    {
+      endpoint: httpUrlSchema,
+      format: z.enum(siemFormats, oneOf(siemFormats)).default('json'),
+      /** Token or credentials for the endpoint, by reference. */
+      secretRef: secretRefSchema.optional(),
+    },
+    expecting('{ endpoint, format, secretRef }'),
+  )
+  .strict();
+
+/** Cluster names follow catalog entity names, so a cluster can be a Resource. */
+const clusterNameSchema = z
+  .string(expecting('a cluster name such as prod-eu-eks'))
+  .regex(
+    /^[A-Za-z0-9]([-_.A-Za-z0-9]{0,61}[A-Za-z0-9])?$/,
+    'must be a cluster name: letters, digits, "-", "_" and "." (at most 63 characters), as in kubernetes.clusterLocatorMethods',
+  );
+
+// --- Pool ----------------------------------------------------------------------
 
 /** A gateway pool: a gateway running in one cluster and namespace. */
 export const poolSchema = z
-  .object({
-    name: objectNameSchema,
-    description: descriptionSchema.optional(),
-    project: objectNameSchema,
-    cluster: z
-      .object({
-        name: z.string({ message: 'must be a string' }).min(1, 'must not be empty').max(253),
-        type: z.enum(clusterTypes, { message: enumMessage(clusterTypes) }),
-      })
-      .strict(),
-    namespace: dnsLabelSchema,
-    serviceAccount: dnsSubdomainSchema.optional(),
-    gateway: z.enum(gatewayFlavours, { message: enumMessage(gatewayFlavours) }).default('agentgateway'),
-    resources: resourceRequirementsSchema.default(DEFAULT_POOL_RESOURCES),
-    replicas: z.number({ message: 'must be a number' }).int('must be a whole number').min(1, 'must be at least 1').max(50, 'must be at most 50').default(1),
-    maxReplicas: z.number({ message: 'must be a number' }).int('must be a whole number').min(1, 'must be at least 1').max(50, 'must be at most 50').default(5),
-    redis: redisSchema.default({ mode: 'auto', storageSize: '1Gi' }),
-    images: z
-      .object({
-        operator: z.string().max(512).optional(),
-        gateway: z.string().max(512).optional(),
-        registryCredentialsSecret: secretNameSchema.optional(),
-      })
-      .strict()
-      .default({}),
-    annotations: labelsOrAnnotationsSchema.default({}),
-    ingress: z.array(ingressSchema).max(5).default([]),
-    tls: tlsSchema,
-    domains: domainsSchema,
-    siem: z
-      .object({
-        endpoint: httpUrlSchema,
-        format: z.enum(siemFormats, { message: enumMessage(siemFormats) }).default('json'),
-        secretRef: secretRefSchema.optional(),
-      })
-      .strict()
-      .optional(),
-    delivery: deliverySchema.default({ mode: 'agent' }),
-    /** Seconds without a heartbeat after which the pool is Stale. */
-    heartbeatStaleSeconds: z.number({ message: 'must be a number' }).int().min(30, 'must be at least 30').max(86400, 'must be at most 86400 (a day)').default(300),
-  })
+  .object(
+    {
+      name: objectNameSchema,
+      description: descriptionSchema.optional(),
+      /** The project the pool belongs to (its name). */
+      project: objectNameSchema,
+      cluster: z
+        .object(
+          {
+            /** The cluster's name in `kubernetes.clusterLocatorMethods` / the catalog. */
+            name: clusterNameSchema,
+            type: z.enum(clusterTypes, oneOf(clusterTypes)),
+          },
+          expecting('{ name, type }'),
+        )
+        .strict(),
+      namespace: dnsLabelSchema.default('ai-gateway'),
+      /** A pre-provisioned ServiceAccount for the operator; when absent the install creates one. */
+      serviceAccount: dnsSubdomainSchema.optional(),
+      gateway: z
+        .enum(gatewayFlavours, oneOf(gatewayFlavours))
+        .default('agentgateway'),
+      /** Default requests/limits of the MCP servers deployed in this pool. */
+      resources: resourceRequirementsWithDefaults(DEFAULT_POOL_RESOURCES),
+      /** Gateway replicas. */
+      replicas: intBetween(1, 50).default(1),
+      /** Upper bound for autoscaling the gateway and each MCP server. */
+      maxReplicas: intBetween(1, 50).default(5),
+      redis: redisSchema.prefault({ mode: 'auto' }),
+      images: z
+        .object(
+          {
+            /** Empty: DEFAULT_POOL_IMAGES.operator of the running release. */
+            operator: text(512, { min: 1 })
+              .regex(/^\S+$/, 'must not contain spaces')
+              .optional(),
+            /** Empty: DEFAULT_POOL_IMAGES.gateway of the running release. */
+            gateway: text(512, { min: 1 })
+              .regex(/^\S+$/, 'must not contain spaces')
+              .optional(),
+            /** A dockerconfigjson Secret in the pool's namespace. */
+            registryCredentialsSecret: secretNameSchema.optional(),
+          },
+          expecting('{ operator, gateway, registryCredentialsSecret }'),
+        )
+        .strict()
+        .prefault({}),
+      /** Added to every workload the pool deploys. */
+      annotations: labelsOrAnnotationsSchema.prefault({}),
+      /** How the gateway is exposed; empty means a LoadBalancer Service. */
+      ingress: z
+        .array(ingressSchema, expecting('a list of ingress providers'))
+        .max(
+          ingressKinds.length,
+          `must have at most ${ingressKinds.length} providers`,
+        )
+        .prefault([]),
+      tls: tlsSchema,
+      domains: domainsSchema,
+      siem: siemSchema.optional(),
+      delivery: deliverySchema.prefault({ mode: 'agent' }),
+      /** No heartbeat for this long makes the pool Stale (seed: 30 minutes). */
+      heartbeatStaleSeconds: intBetween(
+        30,
+        86400,
+        'a number of seconds',
+      ).default(1800),
+    },
+    expecting('an object'),
+  )
   .strict()
   .superRefine((pool, ctx) => {
     if (pool.replicas > pool.maxReplicas) {
@@ -218,31 +419,57 @@ export const poolSchema = z
         });
       }
       kinds.add(ingress.kind);
+      if (
+        ingress.kind === 'openshift-route' &&
+        pool.cluster.type !== 'openshift'
+      ) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['ingress', i, 'kind'],
+          message: `an OpenShift route needs an OpenShift cluster, but cluster.type is ${pool.cluster.type}`,
+        });
+      }
     });
+    if (pool.tls.mode === 'letsencrypt') {
+      const zone = pool.tls.dns01.dnsZone;
+      const certDomain = certificateDomain(pool.domains);
+      if (certDomain !== zone && !certDomain.endsWith(`.${zone}`)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['tls', 'dns01', 'dnsZone'],
+          message: `the wildcard certificate *.${certDomain} is outside the DNS zone ${zone}; DNS-01 challenges can only be answered in that zone`,
+        });
+      }
+    }
   });
 
 export type Pool = z.infer<typeof poolSchema>;
 export type PoolInput = z.input<typeof poolSchema>;
-export type ClusterType = (typeof clusterTypes)[number];
-export type IngressKind = (typeof ingressKinds)[number];
-export type DeliveryMode = (typeof deliveryModes)[number];
+export type PoolRedis = Pool['redis'];
+export type PoolTls = Pool['tls'];
+export type PoolDomains = Pool['domains'];
+export type PoolDelivery = Pool['delivery'];
 
-/** The services a pool exposes under its base domain. */
-export type PoolHosts = Record<'api' | 'console' | 'grafana' | 'auth' | 'mcp', string>;
+/** The domain whose wildcard covers every host of the pool. */
+function certificateDomain(domains: {
+  baseDomain: string;
+  separator: '.' | '-';
+}): string {
+  return domains.separator === '.'
+    ? domains.baseDomain
+    : parentDomain(domains.baseDomain);
+}
 
-/**
- * Host names of a pool's services: `{label}{separator}{baseDomain}`, e.g.
- * `api.ai.example.com` with "." or `api-ai.example.com` with "-" (which fits
- * under a parent wildcard such as *.example.com).
- */
-export function poolHosts(pool: Pick<Pool, 'domains'>): PoolHosts {
-  const { baseDomain, subdomains, separator } = pool.domains;
-  const host = (label: string) => `${label}${separator}${baseDomain}`;
+/** The images a pool runs: its own, or the release defaults. */
+export function poolImages(
+  pool: Pick<Pool, 'images'>,
+  defaults: { operator: string; gateway: string } = DEFAULT_POOL_IMAGES,
+): { operator: string; gateway: string; registryCredentialsSecret?: string } {
   return {
-    api: host(subdomains.api),
-    console: host(subdomains.console),
-    grafana: host(subdomains.grafana),
-    auth: host(subdomains.auth),
-    mcp: host(subdomains.mcp),
+    operator: pool.images.operator ?? defaults.operator,
+    gateway: pool.images.gateway ?? defaults.gateway,
+    ...(pool.images.registryCredentialsSecret
+      ? { registryCredentialsSecret: pool.images.registryCredentialsSecret }
+      : {}),
   };
 }

@@ -1,33 +1,50 @@
 import { z } from 'zod';
-import { descriptionSchema, objectNameSchema } from './primitives';
+import { expecting } from './messages';
+import { descriptionSchema, objectNameSchema, titleSchema } from './primitives';
+
+const REF_PART = '[a-zA-Z0-9](?:[-_.a-zA-Z0-9]{0,61}[a-zA-Z0-9])?';
+const GROUP_REF = new RegExp(
+  `^(?:group:)?(?:(${REF_PART})/)?(${REF_PART})$`,
+  'i',
+);
+const GROUP_REF_HELP =
+  'must be a catalog group such as group:default/team-a, group:team-a or team-a';
 
 /**
- * A catalog group reference in full form. Accepts `group:ns/name`,
- * `group:name` or `name`, and returns `group:default/name` style refs.
+ * Normalises a catalog group reference to its full form: `team-a`,
+ * `group:team-a` and `group:default/team-a` all give `group:default/team-a`.
+ * Entity refs compare case-insensitively, so the result is lower case.
+ * Returns undefined for anything else (e.g. a `user:` ref).
  */
-export const groupRefSchema = z
-  .string({ message: 'must be a group entity ref such as group:default/team-a' })
-  .trim()
-  .regex(
-    /^(group:)?([a-z0-9A-Z][-a-zA-Z0-9_.]*\/)?[a-zA-Z0-9][-a-zA-Z0-9_.]*$/,
-    'must be a group entity ref such as group:default/team-a',
-  )
-  .transform(ref => {
-    const withoutKind = ref.replace(/^group:/, '');
-    const [namespace, name] = withoutKind.includes('/')
-      ? withoutKind.split('/')
-      : ['default', withoutKind];
-    return `group:${namespace.toLocaleLowerCase('en-US')}/${name.toLocaleLowerCase('en-US')}`;
-  });
+export function normalizeGroupRef(ref: string): string | undefined {
+  const match = GROUP_REF.exec(ref.trim());
+  if (!match) return undefined;
+  const [, namespace = 'default', name] = match;
+  return `group:${namespace}/${name}`.toLocaleLowerCase('en-US');
+}
 
-/** A project: the tenant boundary. Its owner group manages everything in it. */
-export const projectSchema = z
-  .object({
-    name: objectNameSchema,
-    title: z.string({ message: 'must be a string' }).min(1, 'must not be empty').max(100, 'must be at most 100 characters').optional(),
-    description: descriptionSchema.optional(),
-    owner: groupRefSchema,
+/** A catalog group reference, normalised to `group:<namespace>/<name>`. */
+export const groupRefSchema = z
+  .string(expecting('a catalog group such as group:default/team-a'))
+  .refine(ref => normalizeGroupRef(ref) !== undefined, {
+    message: GROUP_REF_HELP,
   })
+  .transform(ref => normalizeGroupRef(ref)!);
+
+/**
+ * A project: the tenant boundary. Its owner group sees and changes the
+ * project's pools, MCP servers, AI backends and policies.
+ */
+export const projectSchema = z
+  .object(
+    {
+      name: objectNameSchema,
+      title: titleSchema,
+      description: descriptionSchema.optional(),
+      owner: groupRefSchema,
+    },
+    expecting('an object'),
+  )
   .strict();
 
 export type Project = z.infer<typeof projectSchema>;

@@ -1,26 +1,67 @@
-import type { z } from 'zod';
 import { aiBackendSchema } from './aiBackend';
 import { mcpServerSchema } from './mcpServer';
 import { policySchema } from './policy';
 import { poolSchema } from './pool';
 import { projectSchema } from './project';
 
-export type ResourceKind = 'project' | 'pool' | 'mcpServer' | 'aiBackend' | 'policy';
+/** The schemas of the objects the control plane stores, by kind. */
+const schemas = {
+  project: projectSchema,
+  pool: poolSchema,
+  mcpServer: mcpServerSchema,
+  aiBackend: aiBackendSchema,
+  policy: policySchema,
+};
 
-export type ResourceKindDescriptor = {
-  kind: ResourceKind;
-  /** The path segment of the REST API. */
+export type ResourceKind = keyof typeof schemas;
+
+export type ResourceKindDescriptor<K extends ResourceKind = ResourceKind> = {
+  kind: K;
+  /** The REST path segment: /projects, /mcp-servers... */
   plural: string;
   /** For people: "Pool", "MCP server". */
   title: string;
-  schema: z.ZodType;
+  schema: (typeof schemas)[K];
 };
 
-/** The kinds of object of the control plane, in dependency order. */
-export const resourceKinds: Readonly<Record<ResourceKind, ResourceKindDescriptor>> = {
-  project: { kind: 'project', plural: 'projects', title: 'Project', schema: projectSchema },
-  pool: { kind: 'pool', plural: 'pools', title: 'Pool', schema: poolSchema },
-  mcpServer: { kind: 'mcpServer', plural: 'mcp-servers', title: 'MCP server', schema: mcpServerSchema },
-  aiBackend: { kind: 'aiBackend', plural: 'ai-backends', title: 'AI backend', schema: aiBackendSchema },
-  policy: { kind: 'policy', plural: 'policies', title: 'Policy', schema: policySchema },
-};
+/**
+ * The five kinds of object of the control plane, in dependency order (a
+ * project before its pools, a pool before what runs in it). The backend
+ * builds its generic CRUD routes from this.
+ */
+export const aiGatewayKinds = [
+  {
+    kind: 'project',
+    plural: 'projects',
+    title: 'Project',
+    schema: projectSchema,
+  },
+  { kind: 'pool', plural: 'pools', title: 'Pool', schema: poolSchema },
+  {
+    kind: 'mcpServer',
+    plural: 'mcp-servers',
+    title: 'MCP server',
+    schema: mcpServerSchema,
+  },
+  {
+    kind: 'aiBackend',
+    plural: 'ai-backends',
+    title: 'AI backend',
+    schema: aiBackendSchema,
+  },
+  { kind: 'policy', plural: 'policies', title: 'Policy', schema: policySchema },
+] as const satisfies ReadonlyArray<ResourceKindDescriptor>;
+
+/** The same descriptors keyed by kind. */
+export const resourceKinds: {
+  readonly [K in ResourceKind]: ResourceKindDescriptor<K>;
+} = Object.freeze(
+  Object.fromEntries(aiGatewayKinds.map(d => [d.kind, d])) as {
+    [K in ResourceKind]: ResourceKindDescriptor<K>;
+  },
+);
+
+/** The kind served at a REST path segment, e.g. 'mcp-servers' -> 'mcpServer'. */
+export function resourceKindOfPlural(plural: string): ResourceKind | undefined {
+  return aiGatewayKinds.find(d => d.plural === plural)?.kind;
+}

@@ -1,0 +1,66 @@
+import { mcpServerUrl, poolHosts, poolWildcardDomain } from './hosts';
+import { poolSchema } from './pool';
+import { validPool } from './testFixtures';
+
+const pool = (domains: object) => poolSchema.parse({ ...validPool, domains });
+
+describe('poolHosts', () => {
+  it('puts each label before the base domain with "."', () => {
+    const p = pool({ baseDomain: 'ai-gateway.example.com' });
+    expect(poolHosts(p)).toEqual({
+      api: 'api.ai-gateway.example.com',
+      console: 'console.ai-gateway.example.com',
+      grafana: 'grafana.ai-gateway.example.com',
+      auth: 'auth.ai-gateway.example.com',
+      mcp: 'mcp.ai-gateway.example.com',
+    });
+    expect(poolWildcardDomain(p)).toBe('*.ai-gateway.example.com');
+  });
+
+  it('joins label and base domain with "-" so hosts fit under the parent wildcard', () => {
+    const p = pool({ baseDomain: 'ai-gateway.example.com', separator: '-' });
+    expect(poolHosts(p)).toEqual({
+      api: 'api-ai-gateway.example.com',
+      console: 'console-ai-gateway.example.com',
+      grafana: 'grafana-ai-gateway.example.com',
+      auth: 'auth-ai-gateway.example.com',
+      mcp: 'mcp-ai-gateway.example.com',
+    });
+    expect(poolWildcardDomain(p)).toBe('*.example.com');
+  });
+
+  it('uses custom labels', () => {
+    const p = pool({
+      baseDomain: 'gw.example.org',
+      separator: '-',
+      subdomains: { mcp: 'tools', console: 'ui' },
+    });
+    expect(poolHosts(p)).toMatchObject({
+      mcp: 'tools-gw.example.org',
+      console: 'ui-gw.example.org',
+      api: 'api-gw.example.org',
+    });
+  });
+});
+
+describe('mcpServerUrl', () => {
+  it('is https://{pool mcp host}/{prefix}/mcp', () => {
+    expect(
+      mcpServerUrl(pool({ baseDomain: 'ai.example.com' }), {
+        prefix: 'github',
+      }),
+    ).toBe('https://mcp.ai.example.com/github/mcp');
+    expect(
+      mcpServerUrl(
+        pool({
+          baseDomain: 'ai.example.com',
+          separator: '-',
+          subdomains: { mcp: 'tools' },
+        }),
+        {
+          prefix: 'crm-api',
+        },
+      ),
+    ).toBe('https://tools-ai.example.com/crm-api/mcp');
+  });
+});

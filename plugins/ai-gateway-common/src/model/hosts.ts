@@ -1,0 +1,61 @@
+import type { Pool } from './pool';
+
+type Domains = {
+  baseDomain: string;
+  separator: '.' | '-';
+  subdomains: Record<'api' | 'console' | 'grafana' | 'auth' | 'mcp', string>;
+};
+
+/** The host names of a pool's services. */
+export type PoolHosts = {
+  api: string;
+  console: string;
+  grafana: string;
+  auth: string;
+  mcp: string;
+};
+
+/** `{label}{separator}{baseDomain}`: api.ai.example.com or api-ai.example.com. */
+export function hostFor(
+  label: string,
+  separator: '.' | '-',
+  baseDomain: string,
+): string {
+  return `${label}${separator}${baseDomain}`;
+}
+
+/** example.com for ai.example.com. */
+export function parentDomain(domain: string): string {
+  return domain.slice(domain.indexOf('.') + 1);
+}
+
+/**
+ * Host names of a pool's services (TLS & domains seed): with separator "."
+ * `api.ai-gateway.example.com`, covered by `*.ai-gateway.example.com`; with
+ * "-" `api-ai-gateway.example.com`, which fits under the parent wildcard
+ * `*.example.com`.
+ */
+export function poolHosts(pool: { domains: Domains }): PoolHosts {
+  const { baseDomain, subdomains, separator } = pool.domains;
+  return {
+    api: hostFor(subdomains.api, separator, baseDomain),
+    console: hostFor(subdomains.console, separator, baseDomain),
+    grafana: hostFor(subdomains.grafana, separator, baseDomain),
+    auth: hostFor(subdomains.auth, separator, baseDomain),
+    mcp: hostFor(subdomains.mcp, separator, baseDomain),
+  };
+}
+
+/** The wildcard certificate name covering every host of the pool. */
+export function poolWildcardDomain(pool: { domains: Domains }): string {
+  const { baseDomain, separator } = pool.domains;
+  return `*.${separator === '.' ? baseDomain : parentDomain(baseDomain)}`;
+}
+
+/** Where clients reach an MCP server: `https://{pool mcp host}/{prefix}/mcp`. */
+export function mcpServerUrl(
+  pool: Pick<Pool, 'domains'> | { domains: Domains },
+  mcpServer: { prefix: string },
+): string {
+  return `https://${poolHosts(pool).mcp}/${mcpServer.prefix}/mcp`;
+}
