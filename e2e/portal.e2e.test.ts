@@ -56,6 +56,21 @@ describe('the portal started as the README says', () => {
     for (const s of servers.items) expect(s.derived?.url).toMatch(/^https:\/\/.+\/.+\/mcp$/);
     expect((await get('/ai-backends')).items.length).toBeGreaterThanOrEqual(2);
     expect((await get('/policies')).items.length).toBeGreaterThanOrEqual(3);
+
+    // The catalog module turns them into entities.
+    const catalog = async (filter: string) => {
+      const res = await fetch(`${BACKEND}/api/catalog/entities/by-query?filter=${filter}&limit=100`, {
+        headers: { Authorization: `Bearer ${token}` },
+      });
+      return ((await res.json()) as { items: Array<{ metadata: { name: string } }> }).items;
+    };
+    let mcpEntities = await catalog('kind=api,spec.type=mcp-server');
+    for (let i = 0; i < 60 && mcpEntities.length < servers.items.length; i++) {
+      await new Promise(r => setTimeout(r, 1000));
+      mcpEntities = await catalog('kind=api,spec.type=mcp-server');
+    }
+    expect(mcpEntities.map(e => e.metadata.name).sort()).toEqual(servers.items.map(s => s.name).sort());
+    expect(await catalog('kind=resource,spec.type=ai-gateway-pool')).toHaveLength(3);
   });
 
   it('signs the guest in and shows the catalog', async () => {

@@ -13,6 +13,8 @@ backend.add(import('@backstage/plugin-auth-backend'));
 backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
 
 backend.add(import('@backstage/plugin-catalog-backend'));
+// Pools, MCP servers, AI backends and projects as catalog entities.
+backend.add(import('@internal/plugin-catalog-backend-module-ai-gateway'));
 backend.add(
   import('@backstage/plugin-catalog-backend-module-scaffolder-entity-model'),
 );

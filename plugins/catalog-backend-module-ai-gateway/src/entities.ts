@@ -107,6 +107,13 @@ export function toEntity(
           owner: ownerOf(server.project) ?? 'unknown',
           system: server.project,
           remotes: url ? [{ type: server.transport, url }] : [],
+          // The catalog's classic API validator still requires a definition;
+          // it carries what a client needs to connect.
+          definition: JSON.stringify(
+            { url, transport: server.transport, tools: server.tools },
+            null,
+            2,
+          ),
           dependsOn: [`resource:default/${server.pool}`],
         },
       };
