@@ -6,8 +6,58 @@ import {
 import catalogPlugin from '@backstage/plugin-catalog-backend';
 import { eventsServiceFactory } from '@backstage/plugin-events-node';
 import aiGatewayPlugin from '@internal/plugin-ai-gateway-backend';
+import { coreServices, createBackendModule } from '@backstage/backend-plugin-api';
+import { eventsServiceRef } from '@backstage/plugin-events-node';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import request from 'supertest';
 import { catalogModuleAiGateway } from './module';
+
+/** Hand-written entities of the suite's types, as a team would commit them. */
+const handWritten = `
+apiVersion: backstage.io/v1alpha1
+kind: API
+metadata: { name: team-search }
+spec:
+  type: mcp-server
+  lifecycle: experimental
+  owner: group:default/team-payments
+  definition: see remotes
+  remotes: [{ type: streamable-http, url: 'https://search.example.com/mcp' }]
+  dependsOn: [resource:default/prod]
+---
+apiVersion: backstage.io/v1alpha1
+kind: API
+metadata: { name: broken-mcp }
+spec:
+  type: mcp-server
+  lifecycle: experimental
+  owner: group:default/team-payments
+  definition: see remotes
+  remotes: [{ type: websocket, url: 'https://broken.example.com/mcp' }]
+`;
+
+/** Collects the catalog's processing errors (published on the events service). */
+const processingErrors: Array<{ entity: string; errors: Array<{ message: string }> }> = [];
+const catalogErrorsCollector = createBackendModule({
+  pluginId: 'catalog',
+  moduleId: 'test-errors',
+  register(reg) {
+    reg.registerInit({
+      deps: { events: eventsServiceRef, logger: coreServices.logger },
+      async init({ events }) {
+        await events.subscribe({
+          id: 'test-errors',
+          topics: ['experimental.catalog.errors'],
+          onEvent: async ({ eventPayload }) => {
+            processingErrors.push(eventPayload as (typeof processingErrors)[number]);
+          },
+        });
+      },
+    });
+  },
+});
 
 jest.setTimeout(120_000);
 
@@ -21,8 +71,12 @@ describe('catalogModuleAiGateway', () => {
   const auth = { Authorization: mockCredentials.user.header('user:default/alice') };
 
   beforeAll(async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'aigw-catalog-'));
+    const location = path.join(dir, 'catalog-info.yaml');
+    writeFileSync(location, handWritten);
     backend = await startTestBackend({
       features: [
+        catalogErrorsCollector,
         catalogPlugin,
         aiGatewayPlugin,
         catalogModuleAiGateway,
@@ -30,7 +84,11 @@ describe('catalogModuleAiGateway', () => {
         eventsServiceFactory,
         mockServices.rootConfig.factory({
           data: {
-            catalog: { processingInterval: { seconds: 1 } },
+            catalog: {
+              processingInterval: { seconds: 1 },
+              rules: [{ allow: ['API', 'Resource', 'System', 'Location'] }],
+              locations: [{ type: 'file', target: location }],
+            },
             aiGateway: { catalog: { schedule: { frequency: { minutes: 30 }, timeout: { minutes: 1 }, initialDelay: { seconds: 0 } } } },
           },
         }),
@@ -131,5 +189,21 @@ describe('catalogModuleAiGateway', () => {
       expect((await entity('api', 'github')).status).toBe(404);
     });
     expect((await entity('resource', 'prod')).status).toBe(200);
+  });
+
+  it('checks hand-written entities of the suite\'s types and relates MCP servers to their pools', async () => {
+    await eventually(async () => {
+      const res = await entity('api', 'team-search');
+      expect(res.status).toBe(200);
+      expect(res.body.relations).toEqual(
+        expect.arrayContaining([{ type: 'dependsOn', targetRef: 'resource:default/prod' }]),
+      );
+    });
+    await eventually(async () => {
+      const broken = processingErrors.find(e => e.entity === 'api:default/broken-mcp');
+      expect(broken?.errors.map(e => e.message).join()).toMatch(
+        /spec\.remotes\[0\]\.type: must be one of: streamable-http, sse/,
+      );
+    });
   });
 });

@@ -5,11 +5,13 @@ import {
 } from '@backstage/backend-plugin-api';
 import { catalogProcessingExtensionPoint } from '@backstage/plugin-catalog-node';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
+import { AiGatewayEntityProcessor } from './AiGatewayEntityProcessor';
 import { AiGatewayEntityProvider } from './AiGatewayEntityProvider';
 import { ControlPlaneClient } from './ControlPlaneClient';
 
 /**
- * Catalog module: the AI gateway entity provider.
+ * Catalog module: the AI gateway entity provider and the processor that
+ * checks the suite's entity types.
  *
  * @public
  */
@@ -32,6 +34,7 @@ export const catalogModuleAiGateway = createBackendModule({
         const schedule = scheduleConfig
           ? readSchedulerServiceTaskScheduleDefinitionFromConfig(scheduleConfig)
           : { frequency: { minutes: 10 }, timeout: { minutes: 5 }, initialDelay: { seconds: 5 } };
+        catalog.addProcessor(new AiGatewayEntityProcessor());
         catalog.addEntityProvider(
           new AiGatewayEntityProvider({
             client: new ControlPlaneClient({ discovery, auth }),
