@@ -9,6 +9,9 @@ import { aiGatewayPermissionPolicyModule } from '@internal/plugin-ai-gateway-bac
 
 const backend = createBackend();
 backend.add(import('@backstage/plugin-catalog-backend'));
+if (process.env.BENCH_CATALOG_MODULE) {
+  backend.add(import('@internal/plugin-catalog-backend-module-ai-gateway'));
+}
 backend.add(import('@backstage/plugin-permission-backend'));
 backend.add(aiGatewayPermissionPolicyModule);
 backend.add(import('@internal/plugin-ai-gateway-backend'));

@@ -25,7 +25,7 @@ export function memoryOf(pid: number): { peakMb: number; rssMb: number } {
 }
 
 /** Starts bench/backend.ts with the given config file and waits until it is ready. */
-export async function startBackend(configFile: string, baseUrl: string) {
+export async function startBackend(configFile: string, baseUrl: string, env: Record<string, string> = {}) {
   const output: string[] = [];
   const child: ChildProcess = spawn(
     process.execPath,
@@ -38,7 +38,7 @@ export async function startBackend(configFile: string, baseUrl: string) {
       '--config',
       configFile,
     ],
-    { cwd: repoRoot, env: { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'pipe'] },
+    { cwd: repoRoot, env: { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const keep = (d: Buffer) => {
     output.push(String(d));
