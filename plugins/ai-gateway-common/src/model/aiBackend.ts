@@ -137,7 +137,9 @@ const providerGroupSchema = z
     {
       providers: z
         .array(providerSchema, expecting('a list of providers'))
-        .min(1, 'a group needs at least one provider'),
+        .min(1, 'a group needs at least one provider')
+        // agentgateway's limit (AgentgatewayBackend spec.ai.groups[].providers).
+        .max(16, 'a group can have at most 16 providers'),
     },
     expecting('a group { providers }'),
   )
@@ -148,10 +150,12 @@ const aiSpecSchema = z
     kind: z.literal('ai'),
     groups: z
       .array(providerGroupSchema, expecting('a list of provider groups'))
-      .min(1, 'an AI backend needs at least one provider group'),
+      .min(1, 'an AI backend needs at least one provider group')
+      .max(8, 'an AI backend can have at most 8 provider groups'),
     /** Model names this backend serves, for model-name routing. */
     models: z
       .array(modelNameSchema, expecting('a list of model names'))
+      .max(100, 'an AI backend can serve at most 100 model names')
       .prefault([]),
   })
   .strict()
@@ -271,7 +275,8 @@ const mcpSpecSchema = z
     kind: z.literal('mcp'),
     targets: z
       .array(mcpTargetSchema, expecting('a list of targets'))
-      .min(1, 'an MCP backend needs at least one target'),
+      .min(1, 'an MCP backend needs at least one target')
+      .max(128, 'an MCP backend can have at most 128 targets'),
   })
   .strict()
   .superRefine((spec, ctx) => {

@@ -45,6 +45,7 @@ const jwtAuthSchema = obj(
     issuer: text(1000, { min: 1 }),
     audiences: z
       .array(text(1000, { min: 1 }), expecting('a list of audiences'))
+      .max(64, 'must have at most 64 audiences')
       .prefault([]),
     /** Where the signing keys come from: a JWKS URL or a Secret holding the JWKS. */
     jwks: obj(
@@ -113,14 +114,21 @@ const authorizationSchema = obj(
 
 // --- Traffic ------------------------------------------------------------------
 
-const modelLimitsSchema = z.record(
-  z
-    .string()
-    .min(1, 'must not be empty')
-    .max(256, 'must be at most 256 characters'),
-  positiveInt(),
-  expecting('a map of model names to limits'),
-);
+/** agentgateway evaluates at most 16 conditional limits: 15 models and the default. */
+const MAX_MODEL_LIMITS = 15;
+const modelLimitsSchema = z
+  .record(
+    z
+      .string()
+      .min(1, 'must not be empty')
+      .max(256, 'must be at most 256 characters'),
+    positiveInt(),
+    expecting('a map of model names to limits'),
+  )
+  .refine(
+    m => Object.keys(m).length <= MAX_MODEL_LIMITS,
+    `must name at most ${MAX_MODEL_LIMITS} models`,
+  );
 
 const rateLimitSchema = obj(
   {
@@ -273,29 +281,36 @@ const timeoutsSchema = obj(
 
 const headerNameSchema = z
   .string(expecting('an HTTP header name'))
+  .max(256, 'must be at most 256 characters')
   .regex(
     /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/,
     'must be an HTTP header name such as x-team',
   );
 
+/** agentgateway takes at most 16 headers per operation. */
+const MAX_HEADER_OPS = 16;
+const headerValuesSchema = z
+  .record(
+    headerNameSchema,
+    z
+      .string(expecting('a string'))
+      .min(1, 'must not be empty')
+      .max(4096, 'must be at most 4096 characters'),
+    expecting('a map of headers to values'),
+  )
+  .refine(
+    m => Object.keys(m).length <= MAX_HEADER_OPS,
+    `must have at most ${MAX_HEADER_OPS} headers`,
+  )
+  .prefault({});
+
 const headerOpsSchema = obj(
   {
-    set: z
-      .record(
-        headerNameSchema,
-        z.string(expecting('a string')),
-        expecting('a map of headers to values'),
-      )
-      .prefault({}),
-    add: z
-      .record(
-        headerNameSchema,
-        z.string(expecting('a string')),
-        expecting('a map of headers to values'),
-      )
-      .prefault({}),
+    set: headerValuesSchema,
+    add: headerValuesSchema,
     remove: z
       .array(headerNameSchema, expecting('a list of header names'))
+      .max(MAX_HEADER_OPS, `must have at most ${MAX_HEADER_OPS} headers`)
       .prefault([]),
   },
   '{ set, add, remove }',

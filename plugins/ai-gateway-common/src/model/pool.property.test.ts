@@ -10,6 +10,21 @@ import { fullPool, validPool } from './testFixtures';
 import { formatZodIssues } from './validation';
 
 // Labels starting with xn-- are punycode and mostly invalid, so not generated.
+/** What each DNS-01 provider needs besides the zone and credentials. */
+const DNS01_SETTINGS: Record<string, Record<string, string>> = {
+  route53: { region: 'eu-central-1', accessKeyId: 'AKIAEXAMPLE' },
+  cloudflare: {},
+  clouddns: { project: 'dns-project' },
+  azuredns: {
+    subscriptionId: 'sub',
+    resourceGroupName: 'dns',
+    clientId: 'client',
+    tenantId: 'tenant',
+  },
+  digitalocean: {},
+  rfc2136: { nameserver: '10.0.0.53:53', tsigKeyName: 'aigw' },
+};
+
 const label = fc
   .stringMatching(/^[a-z]([a-z0-9-]{0,18}[a-z0-9])?$/)
   .filter(l => !l.startsWith('xn--'));
@@ -114,6 +129,7 @@ const validPoolInput = fc
               provider: g.dnsProvider,
               dnsZone: zone,
               credentialsSecretRef: { name: 'dns', key: 'token' },
+              ...DNS01_SETTINGS[g.dnsProvider],
             },
           };
     return {

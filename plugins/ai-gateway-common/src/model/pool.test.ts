@@ -196,6 +196,54 @@ describe('poolSchema', () => {
       });
     });
 
+    it("asks for the settings each DNS-01 provider's cert-manager solver needs", () => {
+      const dns01 = (fields: object) =>
+        issues({ tls: { ...letsencrypt, dns01: { dnsZone: 'example.com', ...fields } } });
+      expect(dns01({ provider: 'clouddns' })).toEqual([
+        {
+          field: 'tls.dns01.project',
+          message:
+            'project is required for clouddns (the Google Cloud project of the DNS zone)',
+        },
+      ]);
+      expect(dns01({ provider: 'azuredns' }).map(i => i.field)).toEqual([
+        'tls.dns01.subscriptionId',
+        'tls.dns01.resourceGroupName',
+      ]);
+      expect(
+        dns01({
+          provider: 'route53',
+          credentialsSecretRef: { name: 'aws', key: 'secret-access-key' },
+        }),
+      ).toEqual([
+        {
+          field: 'tls.dns01.accessKeyId',
+          message:
+            'accessKeyId is required for route53 (the access key ID of the secret access key)',
+        },
+      ]);
+      expect(
+        dns01({
+          provider: 'rfc2136',
+          nameserver: '10.0.0.53:53',
+          credentialsSecretRef: { name: 'tsig', key: 'secret' },
+        }).map(i => i.field),
+      ).toEqual(['tls.dns01.tsigKeyName']);
+      expect(
+        dns01({
+          provider: 'cloudflare',
+          project: 'p',
+          credentialsSecretRef: { name: 'cf', key: 'token' },
+        }),
+      ).toEqual([
+        {
+          field: 'tls.dns01.project',
+          message: 'project applies only to clouddns, not cloudflare',
+        },
+      ]);
+      expect(dns01({ provider: 'route53', region: 'eu-west-1' })).toEqual([]);
+    });
+
     it('needs the wildcard certificate inside the DNS-01 zone', () => {
       expect(
         issues({

@@ -150,6 +150,41 @@ export type IngressProvider = z.infer<typeof ingressSchema>;
 
 // --- TLS -------------------------------------------------------------------------
 
+/** Provider settings cert-manager cannot work without. */
+const DNS01_REQUIRED_FIELDS: Record<Dns01Provider, Array<[string, string]>> = {
+  route53: [],
+  cloudflare: [],
+  clouddns: [['project', 'the Google Cloud project of the DNS zone']],
+  azuredns: [
+    ['subscriptionId', 'the Azure subscription of the DNS zone'],
+    ['resourceGroupName', 'the resource group of the DNS zone'],
+  ],
+  digitalocean: [],
+  rfc2136: [['nameserver', 'the DNS server to send updates to, e.g. 10.0.0.53:53']],
+};
+/** Settings that go with static credentials (credentialsSecretRef). */
+const DNS01_FIELDS_WITH_CREDENTIALS: Partial<
+  Record<Dns01Provider, Array<[string, string]>>
+> = {
+  route53: [['accessKeyId', 'the access key ID of the secret access key']],
+  azuredns: [
+    ['clientId', 'the service principal of the client secret'],
+    ['tenantId', 'the tenant of the service principal'],
+  ],
+  rfc2136: [['tsigKeyName', 'the name of the TSIG key']],
+};
+const DNS01_FIELD_PROVIDERS: Record<string, Dns01Provider[]> = {
+  region: ['route53'],
+  accessKeyId: ['route53'],
+  project: ['clouddns'],
+  subscriptionId: ['azuredns'],
+  resourceGroupName: ['azuredns'],
+  clientId: ['azuredns'],
+  tenantId: ['azuredns'],
+  nameserver: ['rfc2136'],
+  tsigKeyName: ['rfc2136'],
+};
+
 const ISSUER_ALIASES: Record<string, string> = {
   'letsencrypt-staging': 'staging',
   'letsencrypt-prod': 'production',
@@ -178,8 +213,21 @@ const letsEncryptSchema = z
           /** The zone the DNS credentials can manage. */
           dnsZone: dnsSubdomainSchema,
           credentialsSecretRef: secretRefSchema.optional(),
+          /** route53: AWS region and, with static credentials, the access key ID. */
+          region: text(64, { min: 1 }).optional(),
+          accessKeyId: text(128, { min: 1 }).optional(),
+          /** clouddns: the Google Cloud project of the zone. */
+          project: text(128, { min: 1 }).optional(),
+          /** azuredns: where the zone lives and, with a client secret, whose it is. */
+          subscriptionId: text(64, { min: 1 }).optional(),
+          resourceGroupName: text(90, { min: 1 }).optional(),
+          clientId: text(64, { min: 1 }).optional(),
+          tenantId: text(64, { min: 1 }).optional(),
+          /** rfc2136: the DNS server (host:port) and the TSIG key name. */
+          nameserver: text(255, { min: 1 }).optional(),
+          tsigKeyName: text(255, { min: 1 }).optional(),
         },
-        expecting('{ provider, dnsZone, credentialsSecretRef }'),
+        expecting('{ provider, dnsZone, credentialsSecretRef, ... }'),
       )
       .strict()
       .superRefine((dns01, ctx) => {
@@ -192,6 +240,31 @@ const letsEncryptSchema = z
             path: ['credentialsSecretRef'],
             message: `credentialsSecretRef is required for ${dns01.provider} (a reference to the Secret holding its API token); only route53, clouddns and azuredns can use workload identity`,
           });
+        }
+        const required = DNS01_REQUIRED_FIELDS[dns01.provider];
+        const withCredentials = dns01.credentialsSecretRef
+          ? DNS01_FIELDS_WITH_CREDENTIALS[dns01.provider] ?? []
+          : [];
+        for (const [field, why] of [...required, ...withCredentials]) {
+          if (dns01[field as keyof typeof dns01] === undefined) {
+            ctx.addIssue({
+              code: 'custom',
+              path: [field],
+              message: `${field} is required for ${dns01.provider} (${why})`,
+            });
+          }
+        }
+        for (const [field, providers] of Object.entries(DNS01_FIELD_PROVIDERS)) {
+          if (
+            dns01[field as keyof typeof dns01] !== undefined &&
+            !providers.includes(dns01.provider)
+          ) {
+            ctx.addIssue({
+              code: 'custom',
+              path: [field],
+              message: `${field} applies only to ${providers.join(', ')}, not ${dns01.provider}`,
+            });
+          }
         }
       }),
   })

@@ -1,0 +1,30 @@
+import { createHash } from 'node:crypto';
+import type { ManifestStage } from './types';
+
+export const MANAGED_BY_LABEL = 'app.kubernetes.io/managed-by';
+export const MANAGED_BY_VALUE = 'ai-gateway';
+/** Every object of a pool carries it; pruning selects on it. */
+export const POOL_LABEL = 'ai-gateway.backstage.io/pool';
+export const STAGE_LABEL = 'ai-gateway.backstage.io/stage';
+/** Set by gitops delivery (kustomize commonAnnotations), outside the hash. */
+export const REVISION_ANNOTATION = 'ai-gateway.backstage.io/revision';
+
+/** The label selector of a pool's objects, optionally of one stage only. */
+export function poolLabelSelector(pool: string, stage?: ManifestStage): string {
+  const parts = [`${MANAGED_BY_LABEL}=${MANAGED_BY_VALUE}`, `${POOL_LABEL}=${pool}`];
+  if (stage) parts.push(`${STAGE_LABEL}=${stage}`);
+  return parts.join(',');
+}
+
+/**
+ * A Kubernetes object name from parts, at most `maxLength` characters
+ * (63 fits Services and labels). Too-long names are cut and suffixed with a
+ * hash of the whole, so they stay unique and stable across renders.
+ */
+export function kubernetesName(parts: string[], maxLength = 63): string {
+  const full = parts.filter(Boolean).join('-');
+  if (full.length <= maxLength) return full;
+  const hash = createHash('sha256').update(full).digest('hex').slice(0, 8);
+  const head = full.slice(0, maxLength - hash.length - 1).replace(/[-.]+$/, '');
+  return `${head}-${hash}`;
+}

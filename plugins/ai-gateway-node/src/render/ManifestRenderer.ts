@@ -1,0 +1,39 @@
+import type {
+  AiBackend,
+  McpServer,
+  Policy,
+  Pool,
+} from '@internal/plugin-ai-gateway-common';
+import type { ManifestObject } from '../manifests/types';
+
+/** A pool and everything attached to it: what a renderer turns into objects. */
+export type PoolDesiredState = {
+  pool: Pool;
+  mcpServers: McpServer[];
+  aiBackends: AiBackend[];
+  policies: Policy[];
+};
+
+export type RenderOptions = {
+  /** Where the operator reaches the control plane (agent and gitops modes). */
+  controlPlaneUrl: string;
+  /** Images used when the pool leaves them empty. */
+  defaultImages?: { operator: string; gateway: string };
+};
+
+export type RenderResult = {
+  objects: ManifestObject[];
+  /** Settings the gateway cannot express, said plainly (nothing is dropped silently). */
+  warnings: string[];
+};
+
+/**
+ * Turns a pool's desired state into Kubernetes objects for one gateway
+ * implementation. Must be pure and deterministic: the same state gives the
+ * same objects, so the bundle revision tells whether a cluster is in sync.
+ */
+export interface ManifestRenderer {
+  /** The pool `gateway` value it renders, e.g. `agentgateway`. */
+  readonly gateway: string;
+  render(state: PoolDesiredState, options: RenderOptions): RenderResult;
+}

@@ -1,0 +1,107 @@
+/**
+ * RBAC of a pool, following the seed's "Operator runtime Role" and
+ * "Deployer Permissions" tables. Everything is namespace-scoped: the operator
+ * never needs a ClusterRole.
+ */
+export type PolicyRule = {
+  apiGroups: string[];
+  resources: string[];
+  verbs: string[];
+};
+
+const ALL = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'];
+
+/** The seed's "Operator runtime Role", rule for rule. */
+export const OPERATOR_RUNTIME_RULES: readonly PolicyRule[] = [
+  {
+    apiGroups: [''],
+    resources: [
+      'pods',
+      'services',
+      'configmaps',
+      'secrets',
+      'persistentvolumeclaims',
+    ],
+    verbs: ALL,
+  },
+  { apiGroups: [''], resources: ['events'], verbs: ['get', 'list', 'watch'] },
+  { apiGroups: [''], resources: ['pods/exec'], verbs: ['create'] },
+  { apiGroups: ['apps'], resources: ['deployments', 'statefulsets'], verbs: ALL },
+  {
+    apiGroups: ['autoscaling'],
+    resources: ['horizontalpodautoscalers'],
+    verbs: ALL,
+  },
+  { apiGroups: ['policy'], resources: ['poddisruptionbudgets'], verbs: ALL },
+  { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ALL },
+  { apiGroups: ['networking.k8s.io'], resources: ['ingresses'], verbs: ALL },
+  {
+    apiGroups: ['networking.istio.io'],
+    resources: ['gateways', 'virtualservices'],
+    verbs: ALL,
+  },
+  { apiGroups: ['traefik.io'], resources: ['ingressroutes'], verbs: ALL },
+  { apiGroups: ['gateway.networking.k8s.io'], resources: ['httproutes'], verbs: ALL },
+  { apiGroups: ['route.openshift.io'], resources: ['routes'], verbs: ALL },
+];
+
+/**
+ * The seed's deployer Role (what a person needs to install a pool). With a
+ * pool-provided ServiceAccount the install neither creates the account nor
+ * any RBAC, so it only needs to read the account.
+ */
+export function deployerRules(options: {
+  poolProvidedServiceAccount: boolean;
+}): PolicyRule[] {
+  const rules: PolicyRule[] = [
+    { apiGroups: ['apps'], resources: ['deployments'], verbs: ALL },
+    { apiGroups: ['apps'], resources: ['statefulsets'], verbs: ALL },
+    { apiGroups: [''], resources: ['services'], verbs: ALL },
+    { apiGroups: [''], resources: ['secrets'], verbs: ALL },
+    { apiGroups: [''], resources: ['configmaps'], verbs: ALL },
+    {
+      apiGroups: [''],
+      resources: ['persistentvolumeclaims'],
+      verbs: ['get', 'create', 'update', 'patch'],
+    },
+    { apiGroups: [''], resources: ['pods'], verbs: ['get', 'list', 'watch'] },
+    { apiGroups: [''], resources: ['pods/exec'], verbs: ['create'] },
+    { apiGroups: [''], resources: ['events'], verbs: ['get', 'list'] },
+    { apiGroups: ['networking.k8s.io'], resources: ['ingresses'], verbs: ALL },
+    {
+      apiGroups: ['autoscaling'],
+      resources: ['horizontalpodautoscalers'],
+      verbs: ALL,
+    },
+  ];
+  if (options.poolProvidedServiceAccount) {
+    rules.push({ apiGroups: [''], resources: ['serviceaccounts'], verbs: ['get'] });
+  } else {
+    const write = ['get', 'create', 'update', 'patch'];
+    rules.push(
+      { apiGroups: [''], resources: ['serviceaccounts'], verbs: write },
+      { apiGroups: ['rbac.authorization.k8s.io'], resources: ['roles'], verbs: write },
+      {
+        apiGroups: ['rbac.authorization.k8s.io'],
+        resources: ['rolebindings'],
+        verbs: write,
+      },
+    );
+  }
+  return rules;
+}
+
+/** True when `rules` let a subject do `verb` on `resource` of `apiGroup`. */
+export function rulesAllow(
+  rules: readonly PolicyRule[],
+  apiGroup: string,
+  resource: string,
+  verb: string,
+): boolean {
+  return rules.some(
+    r =>
+      (r.apiGroups.includes(apiGroup) || r.apiGroups.includes('*')) &&
+      (r.resources.includes(resource) || r.resources.includes('*')) &&
+      (r.verbs.includes(verb) || r.verbs.includes('*')),
+  );
+}
