@@ -15,3 +15,6 @@ export * from './render/RendererRegistry';
 export * from './render/rbac';
 export { AgentgatewayRenderer } from './render/agentgateway/AgentgatewayRenderer';
 export { AGENTGATEWAY_RUNTIME_RULES } from './render/agentgateway/operator';
+export * from './manifests/diff';
+export * from './apply/KubernetesApplier';
+export * from './apply/componentHealth';

@@ -64,6 +64,8 @@ export type ManifestBundle = {
   objects: ManifestObject[];
   /** What the renderer could not express for this gateway (shown to users). */
   warnings: string[];
+  /** Every kind the renderer manages, for pruning (not part of the revision). */
+  kinds: Array<{ apiVersion: string; kind: string }>;
 };
 
 export function bundleRevision(objects: ManifestObject[]): string {
@@ -78,6 +80,7 @@ export function createManifestBundle(input: {
   renderer: string;
   objects: ManifestObject[];
   warnings?: string[];
+  kinds?: Array<{ apiVersion: string; kind: string }>;
 }): ManifestBundle {
   const objects = canonicalize(input.objects).sort(compareForApply);
   const seen = new Set<string>();
@@ -95,6 +98,9 @@ export function createManifestBundle(input: {
     revision: bundleRevision(objects),
     objects,
     warnings: [...new Set(input.warnings ?? [])].sort(),
+    kinds: [...(input.kinds ?? [])].sort(
+      (a, b) => a.kind.localeCompare(b.kind) || a.apiVersion.localeCompare(b.apiVersion),
+    ),
   };
 }
 

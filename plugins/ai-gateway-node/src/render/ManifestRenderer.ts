@@ -21,6 +21,8 @@ export type RenderOptions = {
   defaultImages?: { operator: string; gateway: string };
 };
 
+export type ManagedKind = { apiVersion: string; kind: string };
+
 export type RenderResult = {
   objects: ManifestObject[];
   /** Settings the gateway cannot express, said plainly (nothing is dropped silently). */
@@ -35,5 +37,10 @@ export type RenderResult = {
 export interface ManifestRenderer {
   /** The pool `gateway` value it renders, e.g. `agentgateway`. */
   readonly gateway: string;
+  /**
+   * Every kind it can render: what pruning lists, so an object whose kind no
+   * longer appears in a bundle is still found and removed.
+   */
+  readonly managedKinds: ReadonlyArray<ManagedKind>;
   render(state: PoolDesiredState, options: RenderOptions): RenderResult;
 }

@@ -43,6 +43,7 @@ export class RendererRegistry {
       renderer: renderer.gateway,
       objects,
       warnings,
+      kinds: [...renderer.managedKinds],
     });
   }
 }

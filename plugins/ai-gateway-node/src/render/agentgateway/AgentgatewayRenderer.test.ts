@@ -480,3 +480,19 @@ describe('AgentgatewayRenderer', () => {
     ).toThrow('renderer t produced v1/Service/n/x twice');
   });
 });
+
+describe('AgentgatewayRenderer.managedKinds', () => {
+  it('covers every kind the renderer produces, so pruning finds them all', () => {
+    const managed = new Set(
+      new AgentgatewayRenderer().managedKinds.map(k => `${k.apiVersion}/${k.kind}`),
+    );
+    fc.assert(
+      fc.property(desiredStateArbitrary(), s => {
+        for (const o of render(s).objects) {
+          expect(managed).toContain(`${o.apiVersion}/${o.kind}`);
+        }
+      }),
+      { numRuns: 100 },
+    );
+  });
+});

@@ -41,6 +41,31 @@ function egressPorts(state: PoolDesiredState): number[] {
  */
 export class AgentgatewayRenderer implements ManifestRenderer {
   readonly gateway = 'agentgateway';
+  readonly managedKinds = [
+    { apiVersion: 'v1', kind: 'ServiceAccount' },
+    { apiVersion: 'v1', kind: 'Secret' },
+    { apiVersion: 'v1', kind: 'ConfigMap' },
+    { apiVersion: 'v1', kind: 'Service' },
+    { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role' },
+    { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding' },
+    { apiVersion: 'apps/v1', kind: 'Deployment' },
+    { apiVersion: 'apps/v1', kind: 'StatefulSet' },
+    { apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler' },
+    { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget' },
+    { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy' },
+    { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress' },
+    { apiVersion: 'cert-manager.io/v1', kind: 'Issuer' },
+    { apiVersion: 'cert-manager.io/v1', kind: 'Certificate' },
+    { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway' },
+    { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute' },
+    { apiVersion: 'agentgateway.dev/v1alpha1', kind: 'AgentgatewayParameters' },
+    { apiVersion: 'agentgateway.dev/v1alpha1', kind: 'AgentgatewayBackend' },
+    { apiVersion: 'agentgateway.dev/v1alpha1', kind: 'AgentgatewayPolicy' },
+    { apiVersion: 'networking.istio.io/v1', kind: 'Gateway' },
+    { apiVersion: 'networking.istio.io/v1', kind: 'VirtualService' },
+    { apiVersion: 'traefik.io/v1alpha1', kind: 'IngressRoute' },
+    { apiVersion: 'route.openshift.io/v1', kind: 'Route' },
+  ];
 
   render(state: PoolDesiredState, options: RenderOptions): RenderResult {
     // Inputs are sorted so that the order the store returns them in never

@@ -1,0 +1,73 @@
+import type { KubernetesObject } from '@kubernetes/client-node';
+import { objectRef } from '../manifests/types';
+
+/** The health of one component as the operator and the monitor report it. */
+export type ComponentHealth = {
+  name: string;
+  kind: string;
+  healthy: boolean;
+  message?: string;
+};
+
+type Condition = { type: string; status: string; reason?: string; message?: string; observedGeneration?: number };
+
+function condition(conditions: Condition[] | undefined, type: string): Condition | undefined {
+  return conditions?.find(c => c.type === type);
+}
+
+/** The kinds whose status says whether the pool works. */
+export const HEALTH_KINDS: ReadonlySet<string> = new Set([
+  'Deployment',
+  'StatefulSet',
+  'Gateway',
+  'HTTPRoute',
+  'AgentgatewayBackend',
+  'AgentgatewayPolicy',
+]);
+
+/**
+ * Reads a live object's status the way its controller writes it: workloads
+ * by ready replicas, the Gateway by `Programmed`, routes by their parents'
+ * `Accepted`, agentgateway objects by `Accepted`. Undefined for kinds whose
+ * status means nothing for health.
+ */
+export function componentHealth(live: KubernetesObject): ComponentHealth | undefined {
+  const kind = live.kind ?? '';
+  if (!HEALTH_KINDS.has(kind)) return undefined;
+  const ref = objectRef({ kind, metadata: { name: live.metadata?.name ?? '' } });
+  const status = ((live as { status?: any }).status ?? {}) as any;
+  const spec = ((live as { spec?: any }).spec ?? {}) as any;
+  const generation = live.metadata?.generation;
+  const base = { name: ref, kind };
+  switch (kind) {
+    case 'Deployment':
+    case 'StatefulSet': {
+      const want = spec.replicas ?? 1;
+      const ready = status.readyReplicas ?? 0;
+      const current = generation === undefined || status.observedGeneration === undefined || status.observedGeneration >= generation;
+      return ready >= want && current
+        ? { ...base, healthy: true }
+        : { ...base, healthy: false, message: `${ready}/${want} replicas ready${current ? '' : ' (rollout in progress)'}` };
+    }
+    case 'Gateway': {
+      const programmed = condition(status.conditions, 'Programmed');
+      return programmed?.status === 'True'
+        ? { ...base, healthy: true }
+        : { ...base, healthy: false, message: programmed ? `Programmed=${programmed.status}: ${programmed.reason ?? ''} ${programmed.message ?? ''}`.trim() : 'not programmed yet' };
+    }
+    case 'HTTPRoute': {
+      const parents: Array<{ conditions?: Condition[] }> = status.parents ?? [];
+      const rejected = parents.map(p => condition(p.conditions, 'Accepted')).find(c => c?.status !== 'True');
+      if (!parents.length) return { ...base, healthy: false, message: 'not accepted by its Gateway yet' };
+      return rejected
+        ? { ...base, healthy: false, message: `Accepted=${rejected.status}: ${rejected.reason ?? ''} ${rejected.message ?? ''}`.trim() }
+        : { ...base, healthy: true };
+    }
+    default: {
+      const accepted = condition(status.conditions, 'Accepted');
+      return accepted?.status === 'True'
+        ? { ...base, healthy: true }
+        : { ...base, healthy: false, message: accepted ? `Accepted=${accepted.status}: ${accepted.reason ?? ''} ${accepted.message ?? ''}`.trim() : 'not accepted yet' };
+    }
+  }
+}
