@@ -12,6 +12,7 @@ export * from './model/mcpServer';
 export * from './model/aiBackend';
 export * from './model/policy';
 export * from './model/status';
+export * from './model/poolHealth';
 export * from './model/resourceKinds';
 export * from './model/validation';
 export * from './model/events';

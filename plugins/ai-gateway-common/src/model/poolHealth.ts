@@ -1,0 +1,151 @@
+import type { Condition, Heartbeat, PoolPhase } from './status';
+
+/** A pool's observed state, as the control plane keeps and serves it. */
+export type PoolStatus = {
+  pool: string;
+  phase: PoolPhase;
+  /** When the pool entered its current phase. */
+  phaseSince: string;
+  conditions: Condition[];
+  /** The revision of the bundle the control plane wants running. */
+  desiredRevision?: string;
+  /** The last heartbeat (the operator's, or the control plane's own in direct mode). */
+  heartbeat?: Heartbeat;
+};
+
+export type PoolHealthInput = {
+  now: Date;
+  heartbeat?: Heartbeat;
+  heartbeatStaleSeconds: number;
+  desiredRevision?: string;
+  /**
+   * Unready components right after an apply are a rollout in progress, not a
+   * failure, for this long (like a Deployment's progressDeadlineSeconds).
+   */
+  progressDeadlineSeconds?: number;
+};
+
+const PROGRESS_DEADLINE_SECONDS = 300;
+
+type Derived = Omit<Condition, 'lastTransitionTime'>;
+
+/**
+ * Derives the phase and conditions of a pool (DESIGN "Pool status"):
+ * Pending (never heard from) -> Active (heartbeat fresh, running revision =
+ * desired, components healthy) / OutOfSync (another revision runs, or the
+ * desired one is still rolling out) / Degraded (components unhealthy past
+ * the rollout deadline, or the last apply failed) / Stale (no heartbeat for
+ * heartbeatStaleSeconds). Pure: the monitor and the tests call it alike.
+ */
+export function derivePoolHealth(
+  input: PoolHealthInput,
+  previous?: Pick<PoolStatus, 'phase' | 'phaseSince' | 'conditions'>,
+): { phase: PoolPhase; phaseSince: string; conditions: Condition[] } {
+  const { heartbeat, now } = input;
+  const conditions: Derived[] = [];
+  let phase: PoolPhase;
+
+  if (!heartbeat?.receivedAt) {
+    conditions.push({
+      type: 'OperatorConnected',
+      status: 'False',
+      reason: 'HeartbeatMissing',
+      message: 'No heartbeat has been received yet: the operator is not installed or cannot reach the control plane',
+    });
+    phase = 'Pending';
+  } else {
+    const ageSeconds = (now.getTime() - Date.parse(heartbeat.receivedAt)) / 1000;
+    const stale = ageSeconds > input.heartbeatStaleSeconds;
+    conditions.push(
+      stale
+        ? {
+            type: 'OperatorConnected',
+            status: 'False',
+            reason: 'HeartbeatStale',
+            message: `The last heartbeat is ${Math.round(ageSeconds)} s old (stale after ${input.heartbeatStaleSeconds} s)`,
+          }
+        : {
+            type: 'OperatorConnected',
+            status: 'True',
+            reason: 'HeartbeatReceived',
+            message: `Operator ${heartbeat.operatorVersion} reported ${Math.round(ageSeconds)} s ago`,
+          },
+    );
+    const running = heartbeat.runningRevision ?? undefined;
+    const inSync = !!input.desiredRevision && running === input.desiredRevision;
+    conditions.push(
+      inSync
+        ? { type: 'InSync', status: 'True', reason: 'RevisionApplied', message: `Running ${running}` }
+        : {
+            type: 'InSync',
+            status: 'False',
+            reason: running ? 'RevisionDiffers' : 'NeverApplied',
+            message: running
+              ? `Running ${running}, desired ${input.desiredRevision ?? 'unknown'}`
+              : `Nothing applied yet; desired ${input.desiredRevision ?? 'unknown'}`,
+          },
+    );
+    const lastApply = heartbeat.lastApply;
+    if (lastApply) {
+      conditions.push(
+        lastApply.succeeded
+          ? { type: 'Applied', status: 'True', reason: 'ApplySucceeded', message: `Applied ${lastApply.revision}` }
+          : {
+              type: 'Applied',
+              status: 'False',
+              reason: 'ApplyFailed',
+              message: lastApply.message ?? `Applying ${lastApply.revision} failed`,
+            },
+      );
+    }
+    const unhealthy = heartbeat.components.filter(c => !c.healthy);
+    const appliedAgo = lastApply ? (now.getTime() - Date.parse(lastApply.appliedAt)) / 1000 : Infinity;
+    const rollingOut =
+      unhealthy.length > 0 && appliedAgo <= (input.progressDeadlineSeconds ?? PROGRESS_DEADLINE_SECONDS);
+    conditions.push(
+      unhealthy.length === 0
+        ? {
+            type: 'ComponentsHealthy',
+            status: heartbeat.components.length ? 'True' : 'Unknown',
+            reason: heartbeat.components.length ? 'AllHealthy' : 'NoComponentsReported',
+            message: `${heartbeat.components.length} components healthy`,
+          }
+        : {
+            type: 'ComponentsHealthy',
+            status: 'False',
+            reason: rollingOut ? 'RolloutInProgress' : 'ComponentsUnhealthy',
+            message: unhealthy
+              .slice(0, 10)
+              .map(c => `${c.name}${c.message ? `: ${c.message}` : ''}`)
+              .join('; ')
+              .concat(unhealthy.length > 10 ? `; and ${unhealthy.length - 10} more` : ''),
+          },
+    );
+    if (stale) phase = 'Stale';
+    else if ((lastApply && !lastApply.succeeded) || (unhealthy.length && !rollingOut)) phase = 'Degraded';
+    else if (!inSync || rollingOut) phase = 'OutOfSync';
+    else phase = 'Active';
+  }
+
+  conditions.push(
+    phase === 'Active'
+      ? { type: 'Ready', status: 'True', reason: 'Active', message: 'The pool runs its desired revision and is healthy' }
+      : { type: 'Ready', status: 'False', reason: phase, message: conditions.find(c => c.status !== 'True')?.message ?? phase },
+  );
+
+  // Kubernetes semantics: lastTransitionTime changes only when status does.
+  const at = now.toISOString();
+  const before = new Map((previous?.conditions ?? []).map(c => [c.type, c]));
+  return {
+    phase,
+    phaseSince: previous && previous.phase === phase ? previous.phaseSince : at,
+    conditions: conditions.map(c => {
+      const old = before.get(c.type);
+      return {
+        ...c,
+        message: c.message ?? '',
+        lastTransitionTime: old && old.status === c.status ? old.lastTransitionTime : at,
+      };
+    }),
+  };
+}
