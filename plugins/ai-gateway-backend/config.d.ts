@@ -7,6 +7,15 @@ export interface Config {
        */
       admins?: string[];
     };
+    /**
+     * Where operators reach the control plane (agent and gitops delivery).
+     * Defaults to the external base URL of the ai-gateway plugin.
+     */
+    controlPlaneUrl?: string;
+    health?: {
+      /** How often every pool's phase is re-derived and direct pools reconciled (default 15). */
+      intervalSeconds?: number;
+    };
     demoData?: {
       /** Load the demo objects into an empty store at start-up. */
       enabled?: boolean;

@@ -4,8 +4,17 @@ import {
 } from '@backstage/backend-plugin-api';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { aiGatewayPermissionList } from '@internal/plugin-ai-gateway-common';
+import {
+  AgentgatewayRenderer,
+  aiGatewayRenderersExtensionPoint,
+  type ManifestRenderer,
+  RendererRegistry,
+} from '@internal/plugin-ai-gateway-node';
 import path from 'node:path';
 import { AiGatewayStore } from './database/AiGatewayStore';
+import { ConfigClusterConnector } from './delivery/ClusterConnector';
+import { PoolDeliveryService } from './delivery/PoolDeliveryService';
+import { PoolHealthMonitor } from './delivery/PoolHealthMonitor';
 import { loadDemoData } from './demo/DemoDataLoader';
 import {
   aiGatewayPermissionRules,
@@ -22,6 +31,12 @@ import { ResourceService } from './service/ResourceService';
 export const aiGatewayPlugin = createBackendPlugin({
   pluginId: 'ai-gateway',
   register(env) {
+    const renderers: ManifestRenderer[] = [new AgentgatewayRenderer()];
+    env.registerExtensionPoint(aiGatewayRenderersExtensionPoint, {
+      addRenderer(renderer) {
+        renderers.push(renderer);
+      },
+    });
     env.registerInit({
       deps: {
         config: coreServices.rootConfig,
@@ -34,6 +49,8 @@ export const aiGatewayPlugin = createBackendPlugin({
         permissionsRegistry: coreServices.permissionsRegistry,
         auditor: coreServices.auditor,
         lifecycle: coreServices.lifecycle,
+        scheduler: coreServices.scheduler,
+        discovery: coreServices.discovery,
         events: eventsServiceRef,
       },
       async init(deps) {
@@ -54,9 +71,37 @@ export const aiGatewayPlugin = createBackendPlugin({
             resources.permissionResources(refs),
         });
 
+        const delivery = new PoolDeliveryService({
+          store,
+          resources,
+          registry: new RendererRegistry(renderers),
+          renderOptions: {
+            controlPlaneUrl:
+              deps.config.getOptionalString('aiGateway.controlPlaneUrl') ??
+              (await deps.discovery.getExternalBaseUrl('ai-gateway')),
+          },
+          clusters: ConfigClusterConnector.fromConfig(deps.config),
+          logger: deps.logger,
+        });
+        const monitor = new PoolHealthMonitor({ store, delivery, logger: deps.logger });
+        const healthSeconds = deps.config.getOptionalNumber('aiGateway.health.intervalSeconds') ?? 15;
+        await deps.scheduler.scheduleTask({
+          id: 'ai-gateway-pool-health',
+          frequency: { seconds: healthSeconds },
+          timeout: { minutes: 10 },
+          initialDelay: { seconds: Math.min(healthSeconds, 5) },
+          scope: 'local',
+          fn: async () => {
+            await monitor.runOnce();
+          },
+        });
+
+        // The operator authenticates with its pool's enrollment token.
+        deps.httpRouter.addAuthPolicy({ path: '/agent', allow: 'unauthenticated' });
         deps.httpRouter.use(
           await createRouter({
             resources,
+            delivery,
             httpAuth: deps.httpAuth,
             auth: deps.auth,
           }),

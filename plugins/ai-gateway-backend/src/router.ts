@@ -11,6 +11,8 @@ import express, { type ErrorRequestHandler, type Request } from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
 import { kindTables } from './database/tables';
+import { addDeliveryRoutes } from './delivery/deliveryRoutes';
+import type { PoolDeliveryService } from './delivery/PoolDeliveryService';
 import { UnprocessableError, ValidationError } from './service/errors';
 import type {
   Caller,
@@ -25,6 +27,7 @@ import type {
  */
 export async function createRouter(options: {
   resources: ResourceService;
+  delivery?: PoolDeliveryService;
   httpAuth: HttpAuthService;
   auth: AuthService;
 }): Promise<express.Router> {
@@ -132,6 +135,10 @@ export async function createRouter(options: {
         ),
       );
   });
+
+  if (options.delivery) {
+    addDeliveryRoutes(router, { delivery: options.delivery, caller, parse });
+  }
 
   router.use(errorHandler);
   return router;

@@ -11,6 +11,7 @@ import type { PermissionCriteria } from '@backstage/plugin-permission-common';
 import type { ResourceKind } from '@internal/plugin-ai-gateway-common';
 import type { Knex } from 'knex';
 import type { AiGatewayAccessQuery } from '../permissions/rules';
+import { PoolStatusStore } from './PoolStatusStore';
 import { kindTables } from './tables';
 
 const migrationsDir = resolvePackagePath(
@@ -97,6 +98,11 @@ export class AiGatewayStore {
   }
 
   constructor(private readonly db: Knex | Knex.Transaction) {}
+
+  /** The delivery state of pools, in the same database. */
+  poolStatus(): PoolStatusStore {
+    return new PoolStatusStore(this.db as Knex);
+  }
 
   /** Runs `fn` in one transaction; everything it does commits or none of it. */
   async transaction<T>(fn: (store: AiGatewayStore) => Promise<T>): Promise<T> {

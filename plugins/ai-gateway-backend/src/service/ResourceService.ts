@@ -103,9 +103,25 @@ export class ResourceService {
     },
   ) {}
 
+  readonly #listeners: Array<(change: ResourceChangeEvent) => void> = [];
+
+  /** In-process listeners of committed changes (delivery reacts within the process). */
+  onChange(listener: (change: ResourceChangeEvent) => void): void {
+    this.#listeners.push(listener);
+  }
+
   /** Announces committed changes; a failure to publish never fails the change. */
   private announce(changes: ResourceChangeEvent[]) {
     const { events, logger } = this.deps;
+    for (const listener of this.#listeners) {
+      for (const change of changes) {
+        try {
+          listener(change);
+        } catch (error) {
+          logger?.warn(`A change listener failed on ${change.kind} '${change.name}': ${error}`);
+        }
+      }
+    }
     if (!events) return;
     for (const change of changes) {
       events
@@ -366,6 +382,28 @@ export class ResourceService {
     );
   }
 
+  /**
+   * A pool the caller may read, or (action 'update') change; 404 when hidden,
+   * 403 when readable but not changeable. For operations on pools beyond CRUD
+   * (manifests, sync, reseed).
+   */
+  async authorizedPool<T>(name: string, action: 'read' | 'update', caller: Caller): Promise<StoredObject<T>> {
+    const { store } = this.deps;
+    const object = await this.readable<T>(store, 'pool', name, caller);
+    if (action === 'update') {
+      await this.authorizeWrite(store, 'pool', 'update', object.spec as AnySpec, caller);
+    }
+    return object;
+  }
+
+  /** Records something that happened to a pool in its event log. */
+  async appendPoolEvent(pool: { name: string; project: string; version?: number }, action: string, actor: string, message: string): Promise<void> {
+    await this.deps.store.appendEvent(
+      { kind: 'pool', name: pool.name, project: pool.project, action, actor, version: pool.version, message },
+      this.now(),
+    );
+  }
+
   /** Whether a presented operator token is the current one of its pool. */
   async verifyEnrollmentToken(token: string): Promise<string | undefined> {
     const pool = EnrollmentTokens.poolOf(token);
@@ -522,7 +560,8 @@ export class ResourceService {
     });
   }
 
-  private async audited<T>(
+  /** Runs `fn` as one audited action (the auditor's success/fail events). */
+  async audited<T>(
     actionType: string,
     kind: ResourceKind,
     name: string | undefined,
@@ -531,7 +570,7 @@ export class ResourceService {
   ): Promise<T> {
     const event = await this.deps.auditor.createEvent({
       eventId: 'resource-mutate',
-      severityLevel: actionType === 'delete' || actionType === 'rotate-enrollment-token' ? 'high' : 'medium',
+      severityLevel: ['delete', 'rotate-enrollment-token', 'reseed'].includes(actionType) ? 'high' : 'medium',
       request: caller.request,
       meta: { actionType, kind, ...(name ? { name } : {}) },
     });

@@ -1,0 +1,149 @@
+import type {
+  Condition,
+  Heartbeat,
+  PoolPhase,
+  PoolStatus,
+} from '@internal/plugin-ai-gateway-common';
+import type { ManifestBundle } from '@internal/plugin-ai-gateway-node';
+import type { Knex } from 'knex';
+
+/** How many delivered bundles a pool keeps for diffs. */
+const KEPT_REVISIONS = 20;
+
+export type StoredPoolStatus = PoolStatus & {
+  syncRequestedAt?: string;
+  reseedRequestedAt?: string;
+  updatedAt: string;
+};
+
+type Row = {
+  pool: string;
+  phase: string;
+  phase_since: string | Date;
+  conditions: string;
+  heartbeat: string | null;
+  desired_revision: string | null;
+  sync_requested_at: string | Date | null;
+  reseed_requested_at: string | Date | null;
+  updated_at: string | Date;
+};
+
+const iso = (v: string | Date | null | undefined) =>
+  v === null || v === undefined ? undefined : v instanceof Date ? v.toISOString() : new Date(v).toISOString();
+
+function toStatus(row: Row): StoredPoolStatus {
+  return {
+    pool: row.pool,
+    phase: row.phase as PoolPhase,
+    phaseSince: iso(row.phase_since)!,
+    conditions: JSON.parse(row.conditions) as Condition[],
+    ...(row.heartbeat ? { heartbeat: JSON.parse(row.heartbeat) as Heartbeat } : {}),
+    ...(row.desired_revision ? { desiredRevision: row.desired_revision } : {}),
+    ...(row.sync_requested_at ? { syncRequestedAt: iso(row.sync_requested_at) } : {}),
+    ...(row.reseed_requested_at ? { reseedRequestedAt: iso(row.reseed_requested_at) } : {}),
+    updatedAt: iso(row.updated_at)!,
+  };
+}
+
+/** Pool delivery state on knex: status rows and delivered bundles. */
+export class PoolStatusStore {
+  constructor(private readonly db: Knex) {}
+
+  async get(pool: string): Promise<StoredPoolStatus | undefined> {
+    const row = await this.db<Row>('aigw_pool_status').where({ pool }).first();
+    return row ? toStatus(row) : undefined;
+  }
+
+  async getMany(pools: string[]): Promise<Map<string, StoredPoolStatus>> {
+    const out = new Map<string, StoredPoolStatus>();
+    for (let i = 0; i < pools.length; i += 500) {
+      const rows = await this.db<Row>('aigw_pool_status').whereIn('pool', pools.slice(i, i + 500));
+      for (const row of rows) out.set(row.pool, toStatus(row));
+    }
+    return out;
+  }
+
+  /** Writes the derived status; the heartbeat column only when given. */
+  async save(
+    status: Pick<PoolStatus, 'pool' | 'phase' | 'phaseSince' | 'conditions' | 'desiredRevision'> & {
+      heartbeat?: Heartbeat;
+    },
+    now: Date,
+  ): Promise<void> {
+    const values: Partial<Row> = {
+      phase: status.phase,
+      phase_since: status.phaseSince,
+      conditions: JSON.stringify(status.conditions),
+      desired_revision: status.desiredRevision ?? null,
+      updated_at: now.toISOString(),
+      ...(status.heartbeat ? { heartbeat: JSON.stringify(status.heartbeat) } : {}),
+    };
+    await this.db('aigw_pool_status')
+      .insert({ pool: status.pool, heartbeat: null, ...values })
+      .onConflict('pool')
+      .merge(values);
+  }
+
+  async request(pool: string, what: 'sync' | 'reseed', now: Date): Promise<void> {
+    const column = what === 'sync' ? 'sync_requested_at' : 'reseed_requested_at';
+    const updated = await this.db('aigw_pool_status')
+      .where({ pool })
+      .update({ [column]: now.toISOString() });
+    if (!updated) {
+      await this.db('aigw_pool_status').insert({
+        pool,
+        phase: 'Pending',
+        phase_since: now.toISOString(),
+        conditions: '[]',
+        [column]: now.toISOString(),
+        updated_at: now.toISOString(),
+      });
+    }
+  }
+
+  /** Clears requests made up to `upTo` (a request made meanwhile stays). */
+  async clearRequests(pool: string, upTo: string): Promise<void> {
+    await this.db('aigw_pool_status')
+      .where({ pool })
+      .where('sync_requested_at', '<=', upTo)
+      .update({ sync_requested_at: null });
+    await this.db('aigw_pool_status')
+      .where({ pool })
+      .where('reseed_requested_at', '<=', upTo)
+      .update({ reseed_requested_at: null });
+  }
+
+  async delete(pool: string): Promise<void> {
+    await this.db('aigw_pool_status').where({ pool }).delete();
+    await this.db('aigw_pool_revisions').where({ pool }).delete();
+  }
+
+  /** Keeps a delivered bundle (its objects) for later diffs. */
+  async saveRevision(bundle: ManifestBundle, now: Date): Promise<void> {
+    await this.db('aigw_pool_revisions')
+      .insert({
+        pool: bundle.pool,
+        revision: bundle.revision,
+        bundle: JSON.stringify(bundle.objects),
+        created_at: now.toISOString(),
+      })
+      .onConflict(['pool', 'revision'])
+      .ignore();
+    const old = await this.db('aigw_pool_revisions')
+      .where({ pool: bundle.pool })
+      .orderBy('created_at', 'desc')
+      .offset(KEPT_REVISIONS)
+      .select('revision');
+    if (old.length) {
+      await this.db('aigw_pool_revisions')
+        .where({ pool: bundle.pool })
+        .whereIn('revision', old.map(r => r.revision))
+        .delete();
+    }
+  }
+
+  async getRevision(pool: string, revision: string): Promise<unknown[] | undefined> {
+    const row = await this.db('aigw_pool_revisions').where({ pool, revision }).first('bundle');
+    return row ? JSON.parse(row.bundle) : undefined;
+  }
+}

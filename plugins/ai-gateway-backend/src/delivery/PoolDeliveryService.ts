@@ -1,0 +1,521 @@
+import type { LoggerService } from '@backstage/backend-plugin-api';
+import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
+import {
+  derivePoolHealth,
+  heartbeatSchema,
+  type AiBackend,
+  type Heartbeat,
+  type McpServer,
+  type Policy,
+  type Pool,
+  type PoolStatus,
+  type ResourceChangeEvent,
+  type ResourceKind,
+  formatZodIssues,
+} from '@internal/plugin-ai-gateway-common';
+import {
+  bundleToYaml,
+  componentHealth,
+  deployerRules,
+  diffBundle,
+  HEALTH_KINDS,
+  KubernetesApplier,
+  type ApplyResult,
+  type BundleDiff,
+  type ManifestBundle,
+  type ManifestObject,
+  objectsOfStage,
+  poolLabelSelector,
+  type PoolDesiredState,
+  RendererRegistry,
+  type RenderOptions,
+} from '@internal/plugin-ai-gateway-node';
+import type { AiGatewayStore } from '../database/AiGatewayStore';
+import type { PoolStatusStore, StoredPoolStatus } from '../database/PoolStatusStore';
+import { ValidationError } from '../service/errors';
+import type { Caller, ResourceService } from '../service/ResourceService';
+import type { ClusterConnector } from './ClusterConnector';
+
+/** The control plane's own "operator version" in direct-mode heartbeats. */
+export const CONTROL_PLANE_OPERATOR = 'control-plane';
+const PAGE = 500;
+/** A bundle is re-rendered at least this often even without a change event. */
+const BUNDLE_TTL_MS = 60_000;
+
+export type AgentBundle = {
+  pool: string;
+  namespace: string;
+  revision: string;
+  objects: ManifestObject[];
+  kinds: ManifestBundle['kinds'];
+  labelSelector: string;
+  /** Apply everything even if the revision is the one running. */
+  reseed: boolean;
+};
+
+export type DiffResult = {
+  pool: string;
+  revision: string;
+  /** What the diff was taken against: the cluster itself, or the bundle the operator last reported running. */
+  against: 'cluster' | 'running-revision' | 'nothing-running';
+  runningRevision?: string;
+  diff: BundleDiff;
+};
+
+type Waiter = () => void;
+
+/**
+ * Drives the operator: renders each pool's bundle, serves it to agents
+ * (heartbeat + conditional pull), applies it itself for direct pools, and
+ * keeps every pool's phase and conditions (the health monitor).
+ */
+export class PoolDeliveryService {
+  readonly #bundles = new Map<string, { bundle: ManifestBundle; at: number }>();
+  readonly #waiters = new Map<string, Set<Waiter>>();
+  readonly #reconciles = new Map<string, Promise<unknown>>();
+  readonly #statuses: PoolStatusStore;
+
+  constructor(
+    private readonly deps: {
+      store: AiGatewayStore;
+      resources: ResourceService;
+      registry: RendererRegistry;
+      renderOptions: RenderOptions;
+      clusters: ClusterConnector;
+      logger: LoggerService;
+      clock?: () => Date;
+      /** Waits before a direct pool is reconciled after a change, to batch bursts. */
+      reconcileDelayMs?: number;
+    },
+  ) {
+    this.#statuses = deps.store.poolStatus();
+    deps.resources.onChange(change => this.#onChange(change));
+  }
+
+  #now(): Date {
+    return this.deps.clock?.() ?? new Date();
+  }
+
+  // --- desired state -----------------------------------------------------------
+
+  async #all<T>(kind: ResourceKind, pool: string): Promise<T[]> {
+    const out: T[] = [];
+    let after: string | undefined;
+    for (;;) {
+      const page = await this.deps.store.list<T>(kind, { filters: { pool }, after, limit: PAGE });
+      out.push(...page.items.map(i => i.spec));
+      if (!page.hasMore) return out;
+      after = page.items[page.items.length - 1].name;
+    }
+  }
+
+  async desiredState(pool: string): Promise<PoolDesiredState | undefined> {
+    const object = await this.deps.store.get<Pool>('pool', pool);
+    if (!object) return undefined;
+    const [mcpServers, aiBackends, policies] = await Promise.all([
+      this.#all<McpServer>('mcpServer', pool),
+      this.#all<AiBackend>('aiBackend', pool),
+      this.#all<Policy>('policy', pool),
+    ]);
+    return { pool: object.spec, mcpServers, aiBackends, policies };
+  }
+
+  /** The pool's bundle; re-rendered after any change to the pool or what it holds. */
+  async bundle(pool: string): Promise<ManifestBundle | undefined> {
+    const cached = this.#bundles.get(pool);
+    if (cached && Date.now() - cached.at < BUNDLE_TTL_MS) return cached.bundle;
+    const state = await this.desiredState(pool);
+    if (!state) return undefined;
+    const bundle = this.deps.registry.renderBundle(state, this.deps.renderOptions);
+    this.#bundles.set(pool, { bundle, at: Date.now() });
+    return bundle;
+  }
+
+  #onChange(change: ResourceChangeEvent) {
+    const pool = change.kind === 'pool' ? change.name : change.pool;
+    if (!pool) return;
+    this.#bundles.delete(pool);
+    if (change.kind === 'pool' && change.action === 'deleted') {
+      this.#statuses.delete(pool).catch(e => this.deps.logger.warn(`Could not drop the status of pool ${pool}: ${e}`));
+      this.#wake(pool);
+      return;
+    }
+    this.#wake(pool);
+    // Desired revision changed: the pool's phase may have too (OutOfSync).
+    this.#later(pool, async () => {
+      const object = await this.deps.store.get<Pool>('pool', pool);
+      if (object?.spec.delivery.mode === 'direct') await this.reconcileDirect(pool, { reseed: false });
+      else await this.refresh(pool);
+    });
+  }
+
+  /** Runs `task` for a pool after a short delay, once per burst of changes. */
+  #later(pool: string, task: () => Promise<unknown>) {
+    if (this.#reconciles.has(`later:${pool}`)) return;
+    const run = new Promise<void>(resolve => setTimeout(resolve, this.deps.reconcileDelayMs ?? 50)).then(async () => {
+      this.#reconciles.delete(`later:${pool}`);
+      try {
+        await task();
+      } catch (error) {
+        this.deps.logger.warn(`Reconciling pool ${pool} failed: ${error}`);
+      }
+    });
+    this.#reconciles.set(`later:${pool}`, run);
+  }
+
+  #wake(pool: string) {
+    const waiters = this.#waiters.get(pool);
+    if (!waiters) return;
+    this.#waiters.delete(pool);
+    waiters.forEach(w => w());
+  }
+
+  /** Resolves when something about the pool changes, or after `ms`. */
+  #waitForChange(pool: string, ms: number, signal?: AbortSignal): Promise<void> {
+    return new Promise(resolve => {
+      const set = this.#waiters.get(pool) ?? new Set<Waiter>();
+      this.#waiters.set(pool, set);
+      const done = () => {
+        clearTimeout(timer);
+        set.delete(done);
+        signal?.removeEventListener('abort', done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      signal?.addEventListener('abort', done);
+      set.add(done);
+    });
+  }
+
+  // --- what people ask for -------------------------------------------------------
+
+  async manifests(pool: string, caller: Caller): Promise<ManifestBundle & { yaml: string }> {
+    await this.deps.resources.authorizedPool(pool, 'read', caller);
+    const bundle = await this.#requireBundle(pool);
+    return { ...bundle, yaml: bundleToYaml(bundle) };
+  }
+
+  async #requireBundle(pool: string): Promise<ManifestBundle> {
+    const bundle = await this.bundle(pool);
+    if (!bundle) throw new NotFoundError(`Pool '${pool}' not found`);
+    return bundle;
+  }
+
+  /**
+   * What applying the bundle would change. Direct pools are compared with
+   * the cluster itself; agent and gitops pools (which the control plane
+   * cannot reach) with the bundle the operator reports running.
+   */
+  async diffLive(pool: string, caller: Caller): Promise<DiffResult> {
+    const object = await this.deps.resources.authorizedPool<Pool>(pool, 'read', caller);
+    const bundle = await this.#requireBundle(pool);
+    const desired = objectsOfStage(bundle, 'runtime').concat(objectsOfStage(bundle, 'bootstrap'));
+    if (object.spec.delivery.mode === 'direct') {
+      const applier = this.#applier(object.spec);
+      const live = await applier.list(bundle.kinds, poolLabelSelector(pool));
+      return { pool, revision: bundle.revision, against: 'cluster', diff: diffBundle(desired, live) };
+    }
+    const running = (await this.#statuses.get(pool))?.heartbeat?.runningRevision ?? undefined;
+    const runningObjects = running ? await this.#statuses.getRevision(pool, running) : undefined;
+    return {
+      pool,
+      revision: bundle.revision,
+      against: runningObjects ? 'running-revision' : 'nothing-running',
+      ...(running ? { runningRevision: running } : {}),
+      diff: diffBundle(desired, (runningObjects ?? []) as ManifestObject[]),
+    };
+  }
+
+  /** The namespace-scoped Role a person needs to install the pool (seed: "Deployer Permissions"). */
+  async deployerRole(pool: string, caller: Caller): Promise<ManifestObject> {
+    const object = await this.deps.resources.authorizedPool<Pool>(pool, 'read', caller);
+    return {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'Role',
+      metadata: { name: 'aigateway-deployer', namespace: object.spec.namespace },
+      rules: deployerRules({ poolProvidedServiceAccount: !!object.spec.serviceAccount }),
+    };
+  }
+
+  async status(pool: string, caller: Caller): Promise<PoolStatus> {
+    await this.deps.resources.authorizedPool(pool, 'read', caller);
+    return this.refresh(pool);
+  }
+
+  /** Force sync (re-read and reconcile now) or reseed (re-apply everything). */
+  async request(
+    pool: string,
+    what: 'sync' | 'reseed',
+    caller: Caller,
+  ): Promise<{ pool: string; requested: 'sync' | 'reseed'; mode: string; result?: PoolStatus }> {
+    return this.deps.resources.audited(what, 'pool', pool, caller, async () => {
+      const object = await this.deps.resources.authorizedPool<Pool>(pool, 'update', caller);
+      const now = this.#now();
+      this.#bundles.delete(pool);
+      await this.deps.resources.appendPoolEvent(
+        object,
+        `${what}-requested`,
+        caller.actor,
+        what === 'sync'
+          ? 'Force sync requested: the operator reconciles now'
+          : 'Reseed requested: every object is re-applied from the control plane',
+      );
+      if (object.spec.delivery.mode === 'direct') {
+        const result = await this.reconcileDirect(pool, { reseed: what === 'reseed' });
+        return { pool, requested: what, mode: 'direct', result };
+      }
+      await this.#statuses.request(pool, what, now);
+      this.#wake(pool);
+      return { pool, requested: what, mode: object.spec.delivery.mode };
+    });
+  }
+
+  // --- the operator's side (agent delivery) -------------------------------------------
+
+  async #agentPool(token: string | undefined): Promise<StoredPoolObject> {
+    const pool = token ? await this.deps.resources.verifyEnrollmentToken(token) : undefined;
+    const object = pool ? await this.deps.store.get<Pool>('pool', pool) : undefined;
+    if (!object) throw new AgentAuthError();
+    return object;
+  }
+
+  /** Stores a heartbeat, re-derives the pool's status and says what the operator should do. */
+  async heartbeat(token: string | undefined, body: unknown) {
+    const object = await this.#agentPool(token);
+    const parsed = heartbeatSchema.safeParse(body);
+    if (!parsed.success) {
+      const issues = formatZodIssues(parsed.error);
+      throw new ValidationError(`Invalid heartbeat: ${issues.map(i => `${i.field}: ${i.message}`).join('; ')}`, issues);
+    }
+    const status = await this.#recordHeartbeat(object, parsed.data);
+    const stored = await this.#statuses.get(object.name);
+    return {
+      pool: object.name,
+      phase: status.phase,
+      desiredRevision: status.desiredRevision,
+      syncRequested: !!stored?.syncRequestedAt,
+      reseedRequested: !!stored?.reseedRequestedAt,
+    };
+  }
+
+  /**
+   * The runtime objects for the operator. With `ifNoneMatch` equal to the
+   * desired revision and nothing requested, waits up to `waitMs` for a change
+   * (long poll) and answers `undefined` (HTTP 304) if none came.
+   */
+  async pull(
+    token: string | undefined,
+    options: { ifNoneMatch?: string; waitMs?: number; signal?: AbortSignal },
+  ): Promise<AgentBundle | undefined> {
+    const object = await this.#agentPool(token);
+    const deadline = Date.now() + Math.min(options.waitMs ?? 0, 60_000);
+    for (;;) {
+      const bundle = await this.#requireBundle(object.name);
+      const stored = await this.#statuses.get(object.name);
+      const reseed = !!stored?.reseedRequestedAt;
+      const sync = !!stored?.syncRequestedAt;
+      if (bundle.revision !== options.ifNoneMatch || reseed || sync) {
+        const now = this.#now();
+        await this.#statuses.saveRevision(bundle, now);
+        if (stored && (reseed || sync)) await this.#statuses.clearRequests(object.name, now.toISOString());
+        return {
+          pool: object.name,
+          namespace: bundle.namespace,
+          revision: bundle.revision,
+          objects: objectsOfStage(bundle, 'runtime'),
+          kinds: bundle.kinds,
+          labelSelector: poolLabelSelector(object.name, 'runtime'),
+          reseed,
+        };
+      }
+      const left = deadline - Date.now();
+      if (left <= 0 || options.signal?.aborted) return undefined;
+      await this.#waitForChange(object.name, left, options.signal);
+    }
+  }
+
+  // --- direct delivery -----------------------------------------------------------------
+
+  #applier(pool: Pool): KubernetesApplier {
+    const kubeConfig = this.deps.clusters.kubeConfig(pool.cluster.name);
+    if (!kubeConfig) {
+      throw new InputError(
+        `cluster '${pool.cluster.name}' is not in kubernetes.clusterLocatorMethods (known: ${
+          this.deps.clusters.clusters.join(', ') || 'none'
+        }); direct delivery needs it`,
+      );
+    }
+    return new KubernetesApplier(kubeConfig, { namespace: pool.namespace });
+  }
+
+  /**
+   * Applies a direct pool's bundle (one reconcile per pool at a time), reads
+   * its components back and records the outcome as the pool's heartbeat.
+   */
+  async reconcileDirect(pool: string, options: { reseed: boolean }): Promise<PoolStatus> {
+    const previous = this.#reconciles.get(pool) ?? Promise.resolve();
+    const run = previous.catch(() => undefined).then(() => this.#reconcileDirectNow(pool, options));
+    this.#reconciles.set(pool, run);
+    try {
+      return await run;
+    } finally {
+      if (this.#reconciles.get(pool) === run) this.#reconciles.delete(pool);
+    }
+  }
+
+  async #reconcileDirectNow(pool: string, options: { reseed: boolean }): Promise<PoolStatus> {
+    const object = await this.deps.store.get<Pool>('pool', pool);
+    if (!object) throw new NotFoundError(`Pool '${pool}' not found`);
+    if (object.spec.delivery.mode !== 'direct') {
+      throw new ConflictError(`Pool '${pool}' is delivered in ${object.spec.delivery.mode} mode, not direct`);
+    }
+    const bundle = await this.#requireBundle(pool);
+    const previous = (await this.#statuses.get(pool))?.heartbeat;
+    const now = () => this.#now().toISOString();
+    let result: ApplyResult | undefined;
+    let failure: string | undefined;
+    let components: Heartbeat['components'] = previous?.components ?? [];
+    try {
+      const applier = this.#applier(object.spec);
+      const objects = objectsOfStage(bundle, 'runtime');
+      const unchanged = previous?.runningRevision === bundle.revision && previous?.lastApply?.succeeded;
+      if (!unchanged || options.reseed) {
+        const problems = await applier.preflight(objects);
+        if (problems.length) {
+          failure = problems.map(p => p.message).join('; ');
+        } else {
+          result = await applier.apply(objects, {
+            prune: { labelSelector: poolLabelSelector(pool, 'runtime'), kinds: bundle.kinds },
+          });
+          if (result.failed.length) {
+            failure = result.failed
+              .slice(0, 5)
+              .map(f => `${f.ref}: ${f.code ? `${f.code} ` : ''}${f.message}`)
+              .join('; ');
+          }
+        }
+      }
+      if (!failure) components = await this.#readHealth(applier, bundle);
+    } catch (error) {
+      failure = error instanceof Error ? error.message : String(error);
+    }
+    const applied = !failure && (result !== undefined || previous?.runningRevision === bundle.revision);
+    if (applied) await this.#statuses.saveRevision(bundle, this.#now());
+    const heartbeat: Heartbeat = {
+      operatorVersion: CONTROL_PLANE_OPERATOR,
+      runningRevision: applied ? bundle.revision : previous?.runningRevision ?? null,
+      receivedAt: now(),
+      components,
+      lastApply:
+        result || failure
+          ? {
+              revision: bundle.revision,
+              succeeded: !failure,
+              appliedAt: now(),
+              objects: result?.applied.length ?? 0,
+              ...(failure ? { message: failure.slice(0, 32000) } : {}),
+            }
+          : previous?.lastApply,
+    };
+    return this.#recordHeartbeat(object, heartbeat);
+  }
+
+  async #readHealth(applier: KubernetesApplier, bundle: ManifestBundle): Promise<Heartbeat['components']> {
+    const kinds = bundle.kinds.filter(k => HEALTH_KINDS.has(k.kind));
+    const live = await applier.list(kinds, poolLabelSelector(bundle.pool));
+    const byKey = new Map(live.map(o => [`${o.apiVersion}/${o.kind}/${o.metadata?.name}`, o]));
+    return bundle.objects
+      .filter(o => HEALTH_KINDS.has(o.kind))
+      .map(o => {
+        const found = byKey.get(`${o.apiVersion}/${o.kind}/${o.metadata.name}`);
+        return found
+          ? componentHealth(found)!
+          : { name: `${o.kind}/${o.metadata.name}`, kind: o.kind, healthy: false, message: 'not found in the cluster' };
+      });
+  }
+
+  // --- status --------------------------------------------------------------------------
+
+  async #recordHeartbeat(object: StoredPoolObject, heartbeat: Heartbeat): Promise<PoolStatus> {
+    const received: Heartbeat = { ...heartbeat, receivedAt: heartbeat.receivedAt && heartbeat.operatorVersion === CONTROL_PLANE_OPERATOR ? heartbeat.receivedAt : this.#now().toISOString() };
+    const previous = await this.#statuses.get(object.name);
+    const last = previous?.heartbeat?.lastApply;
+    if (received.lastApply && received.lastApply.appliedAt !== last?.appliedAt) {
+      const a = received.lastApply;
+      await this.deps.resources.appendPoolEvent(
+        object,
+        a.succeeded ? 'applied' : 'apply-failed',
+        received.operatorVersion === CONTROL_PLANE_OPERATOR ? 'control-plane' : `operator:${object.name}`,
+        a.succeeded
+          ? `Applied ${a.revision}${a.objects !== undefined ? ` (${a.objects} objects)` : ''}`
+          : `Applying ${a.revision} failed: ${a.message ?? 'no reason given'}`,
+      );
+    }
+    return this.#derive(object, received, previous);
+  }
+
+  /** Re-derives a pool's status now (the health monitor calls this for every pool). */
+  async refresh(pool: string): Promise<PoolStatus> {
+    const object = await this.deps.store.get<Pool>('pool', pool);
+    if (!object) throw new NotFoundError(`Pool '${pool}' not found`);
+    const previous = await this.#statuses.get(pool);
+    return this.#derive(object, undefined, previous);
+  }
+
+  async #derive(object: StoredPoolObject, heartbeat: Heartbeat | undefined, previous: StoredPoolStatus | undefined): Promise<PoolStatus> {
+    const bundle = await this.#requireBundle(object.name);
+    const current = heartbeat ?? previous?.heartbeat;
+    const now = this.#now();
+    const derived = derivePoolHealth(
+      { now, heartbeat: current, heartbeatStaleSeconds: object.spec.heartbeatStaleSeconds, desiredRevision: bundle.revision },
+      previous,
+    );
+    const status: PoolStatus = {
+      pool: object.name,
+      ...derived,
+      desiredRevision: bundle.revision,
+      ...(current ? { heartbeat: current } : {}),
+    };
+    const changed =
+      !previous ||
+      previous.phase !== status.phase ||
+      previous.desiredRevision !== status.desiredRevision ||
+      JSON.stringify(previous.conditions) !== JSON.stringify(status.conditions) ||
+      heartbeat !== undefined;
+    if (changed) {
+      await this.#statuses.save({ ...status, heartbeat }, now);
+    }
+    if (previous?.phase !== status.phase && (previous || status.phase !== 'Pending')) {
+      const ready = status.conditions.find(c => c.type === 'Ready');
+      await this.deps.resources.appendPoolEvent(
+        object,
+        'phase-changed',
+        'control-plane',
+        `${previous?.phase ?? 'Pending'} → ${status.phase}${ready?.status === 'True' ? '' : `: ${ready?.message ?? ''}`}`,
+      );
+    }
+    return status;
+  }
+
+  /** Pools whose status the monitor keeps: every pool in the store. */
+  async poolNames(): Promise<string[]> {
+    const names: string[] = [];
+    let after: string | undefined;
+    for (;;) {
+      const page = await this.deps.store.list('pool', { after, limit: PAGE });
+      names.push(...page.items.map(i => i.name));
+      if (!page.hasMore) return names;
+      after = page.items[page.items.length - 1].name;
+    }
+  }
+}
+
+type StoredPoolObject = { name: string; project: string; version: number; spec: Pool };
+
+/** A heartbeat or pull without a valid pool token. */
+export class AgentAuthError extends Error {
+  readonly name = 'AuthenticationError';
+  constructor() {
+    super('A valid pool enrollment token is required (Authorization: Bearer aigw_...); it may have been rotated');
+  }
+}

@@ -1,0 +1,90 @@
+import type { Request, Router } from 'express';
+import { stringify } from 'yaml';
+import { z } from 'zod';
+import type { Caller } from '../service/ResourceService';
+import type { PoolDeliveryService } from './PoolDeliveryService';
+
+type Parse = <T extends z.ZodType>(schema: T, value: unknown, where: string) => z.output<T>;
+
+const manifestsQuery = z
+  .object({
+    format: z.enum(['json', 'yaml'], { message: "format must be 'json' or 'yaml'" }).default('json'),
+    diff: z.enum(['live'], { message: "diff must be 'live'" }).optional(),
+  })
+  .strict();
+const formatQuery = manifestsQuery.pick({ format: true }).strict();
+const bundleQuery = z
+  .object({
+    wait: z.coerce
+      .number({ message: 'wait must be a number of seconds' })
+      .min(0, 'wait must be at least 0')
+      .max(60, 'wait must be at most 60 seconds')
+      .default(0),
+  })
+  .strict();
+
+const bearer = (req: Request) => req.header('authorization')?.match(/^Bearer\s+(\S+)$/i)?.[1];
+
+/**
+ * HTTP of pool delivery: manifests and diffs, the deployer Role, force sync
+ * and reseed, status, and the operator's heartbeat and bundle endpoints
+ * (authenticated by the pool's enrollment token, not a Backstage identity).
+ */
+export function addDeliveryRoutes(
+  router: Router,
+  options: { delivery: PoolDeliveryService; caller: (req: Request) => Promise<Caller>; parse: Parse },
+) {
+  const { delivery, caller, parse } = options;
+
+  router.get('/pools/:name/manifests', async (req, res) => {
+    const query = parse(manifestsQuery, req.query, 'query');
+    if (query.diff === 'live') {
+      res.json(await delivery.diffLive(req.params.name, await caller(req)));
+      return;
+    }
+    const bundle = await delivery.manifests(req.params.name, await caller(req));
+    res.setHeader('ETag', `"${bundle.revision}"`);
+    if (query.format === 'yaml') {
+      res.type('application/yaml').send(bundle.yaml);
+      return;
+    }
+    res.json(bundle);
+  });
+
+  router.get('/pools/:name/rbac/deployer-role', async (req, res) => {
+    const { format } = parse(formatQuery, req.query, 'query');
+    const role = await delivery.deployerRole(req.params.name, await caller(req));
+    if (format === 'yaml') res.type('application/yaml').send(stringify(role));
+    else res.json(role);
+  });
+
+  router.get('/pools/:name/status', async (req, res) => {
+    res.json(await delivery.status(req.params.name, await caller(req)));
+  });
+
+  router.post('/pools/:name/sync', async (req, res) => {
+    res.status(202).json(await delivery.request(req.params.name, 'sync', await caller(req)));
+  });
+
+  router.post('/pools/:name/reseed', async (req, res) => {
+    res.status(202).json(await delivery.request(req.params.name, 'reseed', await caller(req)));
+  });
+
+  router.post('/agent/v1/heartbeat', async (req, res) => {
+    res.json(await delivery.heartbeat(bearer(req), req.body));
+  });
+
+  router.get('/agent/v1/bundle', async (req, res) => {
+    const { wait } = parse(bundleQuery, req.query, 'query');
+    const ifNoneMatch = req.header('if-none-match')?.replace(/^W\//, '').replace(/"/g, '');
+    const abort = new AbortController();
+    res.on('close', () => abort.abort());
+    const bundle = await delivery.pull(bearer(req), { ifNoneMatch, waitMs: wait * 1000, signal: abort.signal });
+    if (!bundle) {
+      res.status(304).end();
+      return;
+    }
+    res.setHeader('ETag', `"${bundle.revision}"`);
+    res.json(bundle);
+  });
+}
