@@ -84,7 +84,11 @@ export function addDeliveryRoutes(
       res.status(304).end();
       return;
     }
-    res.setHeader('ETag', `"${bundle.revision}"`);
-    res.json(bundle);
+    // res.end, not res.json: Express would turn a reseed of the running
+    // revision into a 304 by its own ETag freshness check.
+    res
+      .status(200)
+      .set({ ETag: `"${bundle.revision}"`, 'Content-Type': 'application/json; charset=utf-8' })
+      .end(JSON.stringify(bundle));
   });
 }
