@@ -18,3 +18,4 @@ export { AGENTGATEWAY_RUNTIME_RULES } from './render/agentgateway/operator';
 export * from './manifests/diff';
 export * from './apply/KubernetesApplier';
 export * from './apply/componentHealth';
+export * from './manifests/gitops';

@@ -14,6 +14,7 @@ import {
   formatZodIssues,
 } from '@internal/plugin-ai-gateway-common';
 import {
+  bundleToGitopsFiles,
   bundleToYaml,
   componentHealth,
   deployerRules,
@@ -193,6 +194,14 @@ export class PoolDeliveryService {
     await this.deps.resources.authorizedPool(pool, 'read', caller);
     const bundle = await this.#requireBundle(pool);
     return { ...bundle, yaml: bundleToYaml(bundle) };
+  }
+
+  /** The bundle as a kustomize directory (gitops delivery; the scaffolder publishes it). */
+  async gitopsFiles(pool: string, caller: Caller): Promise<{ pool: string; revision: string; files: Record<string, string> }> {
+    await this.deps.resources.authorizedPool(pool, 'read', caller);
+    const bundle = await this.#requireBundle(pool);
+    await this.#statuses.saveRevision(bundle, this.#now());
+    return { pool, revision: bundle.revision, files: bundleToGitopsFiles(bundle) };
   }
 
   async #requireBundle(pool: string): Promise<ManifestBundle> {

@@ -68,6 +68,15 @@ describe.each(databases.eachSupportedId())('pool delivery (agent mode) on %s', d
     expect(bad.body.error.issues).toEqual([{ field: 'format', message: "format must be 'json' or 'yaml'" }]);
   });
 
+  it('writes the bundle as a kustomize directory for gitops', async () => {
+    const res = await t.api('payments').get('/pools/prod/gitops');
+    expect(res.status).toBe(200);
+    expect(res.body.files['kustomization.yaml']).toContain(`ai-gateway.backstage.io/revision: ${res.body.revision}`);
+    const objects = (await t.api('payments').get('/pools/prod/manifests')).body.objects;
+    expect(Object.keys(res.body.files)).toHaveLength(objects.length + 1);
+    expect((await t.api('research').get('/pools/prod/gitops')).status).toBe(404);
+  });
+
   it("answers the deployer Role of the seed, scoped to the pool's namespace", async () => {
     const res = await t.api('payments').get('/pools/prod/rbac/deployer-role');
     expect(res.status).toBe(200);

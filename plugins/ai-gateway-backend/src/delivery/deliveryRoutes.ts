@@ -51,6 +51,10 @@ export function addDeliveryRoutes(
     res.json(bundle);
   });
 
+  router.get('/pools/:name/gitops', async (req, res) => {
+    res.json(await delivery.gitopsFiles(req.params.name, await caller(req)));
+  });
+
   router.get('/pools/:name/rbac/deployer-role', async (req, res) => {
     const { format } = parse(formatQuery, req.query, 'query');
     const role = await delivery.deployerRole(req.params.name, await caller(req));
