@@ -153,6 +153,19 @@ export class KubernetesApplier {
   async preflight(objects: ManifestObject[]): Promise<PreflightProblem[]> {
     const problems: PreflightProblem[] = [];
     try {
+      // Listing in a missing namespace answers an empty list, so ask for it;
+      // a namespace-scoped identity may not read Namespaces (403: go on).
+      await this.#api.read({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: this.#namespace } });
+    } catch (error) {
+      const { code, message } = describeError(error);
+      if (code === 0) {
+        return [{ code: 'Unreachable', message: `the Kubernetes API server cannot be reached: ${message}` }];
+      }
+      if (code === 404) {
+        return [{ code: 'NamespaceMissing', message: `namespace ${this.#namespace} does not exist; create it first` }];
+      }
+    }
+    try {
       await this.#api.list('v1', 'ConfigMap', this.#namespace, undefined, undefined, undefined, undefined, undefined, 1);
     } catch (error) {
       const { code, message } = describeError(error);
@@ -163,11 +176,6 @@ export class KubernetesApplier {
         problems.push({
           code: 'NamespaceForbidden',
           message: `namespace ${this.#namespace} is not allowed for this identity (${message}); bind the deployer Role there (GET /pools/:name/rbac/deployer-role)`,
-        });
-      } else if (code === 404) {
-        problems.push({
-          code: 'NamespaceMissing',
-          message: `namespace ${this.#namespace} does not exist; create it first`,
         });
       }
     }
