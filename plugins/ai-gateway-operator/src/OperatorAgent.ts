@@ -56,6 +56,9 @@ export class OperatorAgent {
   #lastApply: Heartbeat['lastApply'];
   #components: Heartbeat['components'] = [];
   #lastResync = 0;
+  /** Consecutive failed applies, and when the next retry is due. */
+  #applyFailures = 0;
+  #nextRetryAt = 0;
   #stopped = false;
   #loop: Promise<void> | undefined;
   #wake: (() => void) | undefined;
@@ -105,15 +108,21 @@ export class OperatorAgent {
     while (!this.#stopped) {
       try {
         const reply = await this.#heartbeat();
+        const failed = this.#running !== undefined && !this.#lastApply?.succeeded;
+        const retryIn = failed ? Math.max(0, this.#nextRetryAt - Date.now()) : Infinity;
+        // Conditional on the last bundle tried: an unchanged, failing bundle
+        // is retried on the backoff timer, not fetched again and again.
         const ifNoneMatch =
-          reply.syncRequested || reply.reseedRequested ? undefined : this.runningRevision;
-        const bundle = await this.#options.controlPlane.pull(ifNoneMatch, this.#stopped ? 0 : poll);
+          reply.syncRequested || reply.reseedRequested ? undefined : this.#running?.revision;
+        const wait = Math.min(poll, retryIn / 1000);
+        const bundle = await this.#options.controlPlane.pull(ifNoneMatch, this.#stopped ? 0 : wait);
         if (this.#stopped) break;
         const resyncDue =
-          this.#running && Date.now() - this.#lastResync > (this.#options.resyncSeconds ?? 300) * 1000;
+          this.#running !== undefined &&
+          Date.now() - this.#lastResync > (this.#options.resyncSeconds ?? 300) * 1000;
         if (bundle) {
           await this.reconcile(bundle);
-        } else if (resyncDue || (this.#running && !this.#lastApply?.succeeded)) {
+        } else if ((failed && Date.now() >= this.#nextRetryAt) || resyncDue) {
           await this.reconcile(this.#running!);
         } else {
           this.#components = await this.#readHealth(this.#running);
@@ -184,8 +193,15 @@ export class OperatorAgent {
       objects: result?.applied.length ?? 0,
       ...(failure ? { message: failure.slice(0, 32_000) } : {}),
     };
-    if (failure) this.#logger.error(`Applying ${bundle.revision} failed: ${failure}`);
-    else
+    if (failure) {
+      this.#applyFailures++;
+      const delay = Math.min((this.#options.backoffMs ?? 1000) * 2 ** Math.min(this.#applyFailures - 1, 5), 30_000);
+      this.#nextRetryAt = Date.now() + delay;
+      this.#logger.error(`Applying ${bundle.revision} failed: ${failure}; retrying in ${delay} ms`);
+    } else {
+      this.#applyFailures = 0;
+    }
+    if (!failure)
       this.#logger.info(
         `Applied ${bundle.revision}: ${result!.applied.length} objects, ${result!.pruned.length} pruned in ${result!.durationMs} ms`,
       );

@@ -18,6 +18,7 @@ import {
   bundleToYaml,
   componentHealth,
   deployerRules,
+  describeError,
   diffBundle,
   HEALTH_KINDS,
   KubernetesApplier,
@@ -75,6 +76,8 @@ export class PoolDeliveryService {
   readonly #waiters = new Map<string, Set<Waiter>>();
   readonly #reconciles = new Map<string, Promise<unknown>>();
   readonly #statuses: PoolStatusStore;
+  /** Status updates of one pool run one at a time (read, derive, write). */
+  readonly #statusLocks = new Map<string, Promise<unknown>>();
 
   constructor(
     private readonly deps: {
@@ -406,7 +409,9 @@ export class PoolDeliveryService {
       }
       if (!failure) components = await this.#readHealth(applier, bundle);
     } catch (error) {
-      failure = error instanceof Error ? error.message : String(error);
+      const { code, message } = describeError(error);
+      failure =
+        code === 0 && !(error instanceof InputError) ? `the Kubernetes API server cannot be reached: ${message}` : message;
     }
     const applied = !failure && (result !== undefined || previous?.runningRevision === bundle.revision);
     if (applied) await this.#statuses.saveRevision(bundle, this.#now());
@@ -445,7 +450,22 @@ export class PoolDeliveryService {
 
   // --- status --------------------------------------------------------------------------
 
-  async #recordHeartbeat(object: StoredPoolObject, heartbeat: Heartbeat): Promise<PoolStatus> {
+  async #serial<T>(pool: string, fn: () => Promise<T>): Promise<T> {
+    const previous = this.#statusLocks.get(pool) ?? Promise.resolve();
+    const run = previous.catch(() => undefined).then(fn);
+    this.#statusLocks.set(pool, run);
+    try {
+      return await run;
+    } finally {
+      if (this.#statusLocks.get(pool) === run) this.#statusLocks.delete(pool);
+    }
+  }
+
+  #recordHeartbeat(object: StoredPoolObject, heartbeat: Heartbeat): Promise<PoolStatus> {
+    return this.#serial(object.name, () => this.#recordHeartbeatNow(object, heartbeat));
+  }
+
+  async #recordHeartbeatNow(object: StoredPoolObject, heartbeat: Heartbeat): Promise<PoolStatus> {
     const received: Heartbeat = { ...heartbeat, receivedAt: heartbeat.receivedAt && heartbeat.operatorVersion === CONTROL_PLANE_OPERATOR ? heartbeat.receivedAt : this.#now().toISOString() };
     const previous = await this.#statuses.get(object.name);
     const last = previous?.heartbeat?.lastApply;
@@ -465,10 +485,12 @@ export class PoolDeliveryService {
 
   /** Re-derives a pool's status now (the health monitor calls this for every pool). */
   async refresh(pool: string): Promise<PoolStatus> {
-    const object = await this.deps.store.get<Pool>('pool', pool);
-    if (!object) throw new NotFoundError(`Pool '${pool}' not found`);
-    const previous = await this.#statuses.get(pool);
-    return this.#derive(object, undefined, previous);
+    return this.#serial(pool, async () => {
+      const object = await this.deps.store.get<Pool>('pool', pool);
+      if (!object) throw new NotFoundError(`Pool '${pool}' not found`);
+      const previous = await this.#statuses.get(pool);
+      return this.#derive(object, undefined, previous);
+    });
   }
 
   async #derive(object: StoredPoolObject, heartbeat: Heartbeat | undefined, previous: StoredPoolStatus | undefined): Promise<PoolStatus> {

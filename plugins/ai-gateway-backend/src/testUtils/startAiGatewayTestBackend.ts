@@ -73,6 +73,8 @@ export type RecordedAuditEvent = AuditorServiceCreateEventOptions & {
 export async function startAiGatewayTestBackend(options: {
   databases: TestDatabases;
   databaseId: TestDatabaseId;
+  /** Extra configuration (e.g. kubernetes.clusterLocatorMethods for direct delivery). */
+  config?: Record<string, unknown>;
 }) {
   const knex = await options.databases.init(options.databaseId);
   const auditEvents: RecordedAuditEvent[] = [];
@@ -93,7 +95,11 @@ export async function startAiGatewayTestBackend(options: {
       mockServices.rootConfig.factory({
         data: {
           permission: { enabled: true },
-          aiGateway: { permissions: { admins: ['group:default/platform-admins'] } },
+          ...options.config,
+          aiGateway: {
+            permissions: { admins: ['group:default/platform-admins'] },
+            ...(options.config?.aiGateway as object | undefined),
+          },
         },
       }),
       mockServices.userInfo.mock({

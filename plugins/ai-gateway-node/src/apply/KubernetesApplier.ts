@@ -300,7 +300,7 @@ export class KubernetesApplier {
       } catch (error) {
         const { code, message } = describeError(error);
         // A kind the cluster does not serve has nothing to prune.
-        if (code === 404 || /Failed to fetch resource metadata|Unrecognized API version and kind/.test(message)) continue;
+        if (code === 404 || /Unrecognized API version and kind/.test(message)) continue;
         result.failed.push({ ref: `${kind} list`, apiVersion, kind, name: '', code, message });
         continue;
       }
@@ -364,7 +364,7 @@ export class KubernetesApplier {
         out.push(...list.items.map(item => ({ ...item, apiVersion, kind })));
       } catch (error) {
         const { code, message } = describeError(error);
-        if (code === 404 || /Failed to fetch resource metadata/.test(message)) continue;
+        if (code === 404 || /Unrecognized API version and kind/.test(message)) continue;
         throw error;
       }
     }
