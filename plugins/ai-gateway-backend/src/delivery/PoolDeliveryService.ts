@@ -193,10 +193,15 @@ export class PoolDeliveryService {
 
   // --- what people ask for -------------------------------------------------------
 
-  async manifests(pool: string, caller: Caller): Promise<ManifestBundle & { yaml: string }> {
+  async manifests(pool: string, caller: Caller): Promise<ManifestBundle> {
     await this.deps.resources.authorizedPool(pool, 'read', caller);
-    const bundle = await this.#requireBundle(pool);
-    return { ...bundle, yaml: bundleToYaml(bundle) };
+    return this.#requireBundle(pool);
+  }
+
+  /** The bundle as multi-document YAML (serialised only when asked: ~0.7 s for 5,000 objects). */
+  async manifestsYaml(pool: string, caller: Caller): Promise<{ revision: string; yaml: string }> {
+    const bundle = await this.manifests(pool, caller);
+    return { revision: bundle.revision, yaml: bundleToYaml(bundle) };
   }
 
   /** The bundle as a kustomize directory (gitops delivery; the scaffolder publishes it). */

@@ -42,12 +42,14 @@ export function addDeliveryRoutes(
       res.json(await delivery.diffLive(req.params.name, await caller(req)));
       return;
     }
-    const bundle = await delivery.manifests(req.params.name, await caller(req));
-    res.setHeader('ETag', `"${bundle.revision}"`);
     if (query.format === 'yaml') {
-      res.type('application/yaml').send(bundle.yaml);
+      const { revision, yaml } = await delivery.manifestsYaml(req.params.name, await caller(req));
+      res.setHeader('ETag', `"${revision}"`);
+      res.type('application/yaml').send(yaml);
       return;
     }
+    const bundle = await delivery.manifests(req.params.name, await caller(req));
+    res.setHeader('ETag', `"${bundle.revision}"`);
     res.json(bundle);
   });
 
