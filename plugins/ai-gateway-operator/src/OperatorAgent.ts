@@ -163,9 +163,10 @@ export class OperatorAgent {
     let result: ApplyResult | undefined;
     let failure: string | undefined;
     if (bundle.namespace !== this.#options.namespace || refused.length) {
-      failure = `refused: the bundle targets namespace ${bundle.namespace}${
-        refused.length ? ` (${refused.map(o => `${o.kind}/${o.metadata.name}`).join(', ')})` : ''
-      } but this operator runs in ${this.#options.namespace}`;
+      const where = refused.length
+        ? refused.map(o => `${o.kind}/${o.metadata.name} is in namespace ${o.metadata.namespace}`).join(', ')
+        : `the bundle is for namespace ${bundle.namespace}`;
+      failure = `refused: ${where}, but this operator manages only ${this.#options.namespace}`;
     } else {
       const problems = await this.#applier.preflight(bundle.objects);
       if (problems.length) {
