@@ -12,7 +12,7 @@ import {
 } from '@internal/plugin-ai-gateway-node';
 import path from 'node:path';
 import { AiGatewayStore } from './database/AiGatewayStore';
-import { ConfigClusterConnector } from './delivery/ClusterConnector';
+import { ConfigClusterConnector } from '@internal/plugin-ai-gateway-node';
 import { PoolDeliveryService } from './delivery/PoolDeliveryService';
 import { PoolHealthMonitor } from './delivery/PoolHealthMonitor';
 import { loadDemoData } from './demo/DemoDataLoader';

@@ -19,3 +19,4 @@ export * from './manifests/diff';
 export * from './apply/KubernetesApplier';
 export * from './apply/componentHealth';
 export * from './manifests/gitops';
+export * from './apply/ClusterConnector';

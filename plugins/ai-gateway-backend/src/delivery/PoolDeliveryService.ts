@@ -36,7 +36,7 @@ import type { AiGatewayStore } from '../database/AiGatewayStore';
 import type { PoolStatusStore, StoredPoolStatus } from '../database/PoolStatusStore';
 import { ValidationError } from '../service/errors';
 import type { Caller, ResourceService } from '../service/ResourceService';
-import type { ClusterConnector } from './ClusterConnector';
+import type { ClusterConnector } from '@internal/plugin-ai-gateway-node';
 
 /** The control plane's own "operator version" in direct-mode heartbeats. */
 export const CONTROL_PLANE_OPERATOR = 'control-plane';

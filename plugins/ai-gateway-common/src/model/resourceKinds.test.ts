@@ -1,5 +1,6 @@
 import {
   aiGatewayKinds,
+  catalogEntityRef,
   resourceKindOfPlural,
   resourceKinds,
   type ResourceKind,
@@ -54,4 +55,13 @@ describe('resourceKinds', () => {
       ).toBe(false);
     },
   );
+});
+
+describe('catalogEntityRef', () => {
+  it('names entities as the entity provider does', () => {
+    expect(catalogEntityRef('pool', 'prod')).toBe('resource:default/prod');
+    expect(catalogEntityRef('mcpServer', 'github')).toBe('api:default/github');
+    expect(catalogEntityRef('project', 'payments')).toBe('system:default/payments');
+    expect(catalogEntityRef('policy', 'budget')).toBeUndefined();
+  });
 });

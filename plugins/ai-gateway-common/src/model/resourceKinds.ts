@@ -65,3 +65,21 @@ export const resourceKinds: {
 export function resourceKindOfPlural(plural: string): ResourceKind | undefined {
   return aiGatewayKinds.find(d => d.plural === plural)?.kind;
 }
+
+/** The catalog kind of each control-plane kind (policies have no entity). */
+const ENTITY_KINDS: Record<ResourceKind, string | undefined> = {
+  project: 'system',
+  pool: 'resource',
+  mcpServer: 'api',
+  aiBackend: 'resource',
+  policy: undefined,
+};
+
+/**
+ * The catalog entity ref of a control-plane object, as the suite's entity
+ * provider names it (`resource:default/prod-eu`); undefined for policies.
+ */
+export function catalogEntityRef(kind: ResourceKind, name: string): string | undefined {
+  const entityKind = ENTITY_KINDS[kind];
+  return entityKind ? `${entityKind}:default/${name}` : undefined;
+}

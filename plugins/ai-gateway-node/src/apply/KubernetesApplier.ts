@@ -59,6 +59,8 @@ export type ApplyOptions = {
   backoffMs?: number;
   /** Server-side dry run: validated by the API server, nothing stored. */
   dryRun?: boolean;
+  /** Field manager of the applies (default `ai-gateway`). */
+  fieldManager?: string;
   onProgress?: (event: ApplyProgress) => void;
 };
 
@@ -257,7 +259,7 @@ export class KubernetesApplier {
               object as KubernetesObject,
               undefined,
               options.dryRun ? 'All' : undefined,
-              FIELD_MANAGER,
+              options.fieldManager ?? FIELD_MANAGER,
               true,
               PatchStrategy.ServerSideApply,
             ),

@@ -1,0 +1,73 @@
+import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import { mcpServerUrl } from '@internal/plugin-ai-gateway-common';
+import { AiGatewayClient, AiGatewayRequestError } from '../AiGatewayClient';
+import { waitForPool } from '../waitForPool';
+import { createOnce, entityRefOf, validateObject } from './objects';
+
+/**
+ * `ai-gateway:mcp-server:deploy`: registers an MCP server in a pool, waits
+ * until the pool serves it (runs the revision that contains it) and outputs
+ * its URL.
+ */
+export function deployMcpServerAction(options: { client: AiGatewayClient; pollMs?: number }) {
+  return createTemplateAction({
+    id: 'ai-gateway:mcp-server:deploy',
+    description:
+      "Deploys an MCP server (a container image or a remote URL) to a pool, as the user who started the task; waits until the pool serves it and outputs its URL https://{pool mcp host}/{prefix}/mcp.",
+    supportsDryRun: true,
+    schema: {
+      input: {
+        mcpServer: z => z.record(z.string(), z.unknown()).describe('The MCP server: name, project, pool, prefix, source, transport, tools (the body of POST /mcp-servers)'),
+        wait: z => z.boolean().default(true).describe('Wait until the pool serves the server'),
+        timeoutSeconds: z => z.number().int().min(1).max(3600).default(300).describe('How long to wait'),
+      },
+      output: {
+        name: z => z.string(),
+        url: z => z.string().describe('Where clients reach the MCP server'),
+        entityRef: z => z.string().describe('The MCP server entity, e.g. api:default/github'),
+      },
+    },
+    async handler(ctx) {
+      const server = validateObject('mcpServer', ctx.input.mcpServer);
+      const credentials = await ctx.getInitiatorCredentials();
+      const { client } = options;
+      // Read-only checks run in dry runs too, as the user: the pool must be
+      // visible to them and the prefix free.
+      const pool = (await client.request(credentials, 'GET', `/pools/${encodeURIComponent(server.pool)}`)).body;
+      const url = mcpServerUrl(pool.spec, { prefix: server.prefix as string });
+      const clash = (
+        await client.request(credentials, 'GET', `/mcp-servers?pool=${encodeURIComponent(server.pool)}&prefix=${encodeURIComponent(server.prefix)}&limit=1`)
+      ).body.items[0];
+      if (clash && clash.name !== server.name) {
+        throw new AiGatewayRequestError(409, `prefix '${server.prefix}' is already used by MCP server '${clash.name}' in pool ${server.pool}`, [
+          { field: 'prefix', message: `is already used by MCP server '${clash.name}'` },
+        ]);
+      }
+      ctx.logger.info(`MCP server ${server.name} will be served at ${url}`);
+      if (ctx.isDryRun) {
+        ctx.logger.info(`Dry run: MCP server ${server.name} would be deployed to pool ${server.pool}`);
+      } else {
+        await ctx.checkpoint({
+          key: `ai-gateway:mcp-server:deploy:${server.name}`,
+          fn: async () => {
+            await createOnce({ client, credentials, kind: 'mcpServer', body: ctx.input.mcpServer, logger: ctx.logger, userRef: ctx.user?.ref });
+          },
+        });
+        if (ctx.input.wait) {
+          // The desired revision now contains the server: served once it runs.
+          const { body: manifests } = await client.request(credentials, 'GET', `/pools/${encodeURIComponent(server.pool)}/manifests`);
+          ctx.logger.info(`Waiting for pool ${server.pool} to run revision ${manifests.revision}`);
+          await waitForPool(
+            { client, credentials, pool: server.pool, logger: ctx.logger, timeoutSeconds: ctx.input.timeoutSeconds, pollMs: options.pollMs, signal: ctx.signal },
+            `serve MCP server ${server.name}`,
+            s => s.phase === 'Active' && s.heartbeat?.runningRevision !== undefined && s.heartbeat?.runningRevision === s.desiredRevision,
+          );
+          ctx.logger.info(`MCP server ${server.name} is served at ${url}`);
+        }
+      }
+      ctx.output('name', server.name);
+      ctx.output('url', url);
+      ctx.output('entityRef', entityRefOf('mcpServer', server.name));
+    },
+  });
+}

@@ -1,0 +1,12 @@
+/**
+ * Scaffolder actions of AI Gateway for Backstage.
+ *
+ * @packageDocumentation
+ */
+export { scaffolderModuleAiGateway as default } from './module';
+export { AiGatewayClient, AiGatewayRequestError } from './AiGatewayClient';
+export { createPoolAction } from './actions/createPool';
+export { installPoolAction } from './actions/installPool';
+export { deployMcpServerAction } from './actions/deployMcpServer';
+export { registerAiBackendAction, attachPolicyAction } from './actions/createObjects';
+export { poolManifestsAction } from './actions/poolManifests';
