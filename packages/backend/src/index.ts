@@ -19,6 +19,8 @@ backend.add(
   import('@backstage/plugin-catalog-backend-module-scaffolder-entity-model'),
 );
 backend.add(import('@backstage/plugin-scaffolder-backend'));
+// ai-gateway:* actions: create and install pools, deploy MCP servers...
+backend.add(import('@internal/plugin-scaffolder-backend-module-ai-gateway'));
 backend.add(import('@backstage/plugin-kubernetes-backend'));
 
 // Permissions: the suite's policy (platform admins manage everything, teams

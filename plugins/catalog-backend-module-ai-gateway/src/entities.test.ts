@@ -20,7 +20,7 @@ describe('toEntity', () => {
       'backstage.io/managed-by-location': 'ai-gateway:pools/prod',
       'backstage.io/kubernetes-id': 'prod',
       'backstage.io/kubernetes-namespace': 'aigw-prod',
-      'backstage.io/kubernetes-label-selector': 'ai-gateway.io/pool=prod',
+      'backstage.io/kubernetes-label-selector': 'ai-gateway.backstage.io/pool=prod',
     });
     expect(entity.metadata.links?.map(l => l.url)).toEqual([
       'https://api.pay.example.com',

@@ -1,5 +1,6 @@
 import type { Entity } from '@backstage/catalog-model';
 import {
+  POOL_OBJECT_LABEL,
   poolHosts,
   resourceKinds,
   type AiBackend,
@@ -13,7 +14,8 @@ import {
 export const ANNOTATION_AI_GATEWAY_KIND = 'ai-gateway.io/kind';
 export const ANNOTATION_AI_GATEWAY_POOL = 'ai-gateway.io/pool';
 /** Label the operator puts on every object of a pool (the Kubernetes tab's selector). */
-export const POOL_LABEL = 'ai-gateway.io/pool';
+/** The label of a pool's Kubernetes objects, which the Kubernetes tab selects on. */
+export const POOL_LABEL = POOL_OBJECT_LABEL;
 
 /** An object as the control plane's REST API returns it. */
 export type ControlPlaneObject<T = any> = {

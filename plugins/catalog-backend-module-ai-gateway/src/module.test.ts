@@ -163,7 +163,7 @@ describe('catalogModuleAiGateway', () => {
     expect(pool.body.metadata.annotations).toMatchObject({
       'backstage.io/kubernetes-id': 'prod',
       'backstage.io/kubernetes-namespace': 'aigw-prod',
-      'backstage.io/kubernetes-label-selector': 'ai-gateway.io/pool=prod',
+      'backstage.io/kubernetes-label-selector': 'ai-gateway.backstage.io/pool=prod',
     });
     const system = await entity('system', 'payments');
     expect(system.body.spec.owner).toBe('group:default/team-payments');

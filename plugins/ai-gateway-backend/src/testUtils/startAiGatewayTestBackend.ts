@@ -15,6 +15,7 @@ import {
 import { httpAuthServiceFactory } from '@backstage/backend-defaults/httpAuth';
 import { permissionsServiceFactory } from '@backstage/backend-defaults/permissions';
 import permissionPlugin from '@backstage/plugin-permission-backend';
+import { DefaultEventsService, eventsServiceRef } from '@backstage/plugin-events-node';
 import request from 'supertest';
 import { aiGatewayPlugin } from '../plugin';
 import { aiGatewayPermissionPolicyModule } from '../permissions/policyModule';
@@ -75,10 +76,13 @@ export async function startAiGatewayTestBackend(options: {
   databaseId: TestDatabaseId;
   /** Extra configuration (e.g. kubernetes.clusterLocatorMethods for direct delivery). */
   config?: Record<string, unknown>;
+  /** More plugins and modules (e.g. the catalog and the scaffolder). */
+  features?: Parameters<typeof startTestBackend>[0]['features'];
 }) {
   const knex = await options.databases.init(options.databaseId);
   const auditEvents: RecordedAuditEvent[] = [];
   const publishedEvents: Array<{ topic: string; eventPayload: any }> = [];
+  const bus = DefaultEventsService.create({ logger: mockServices.logger.mock() });
   const groupsOf = new Map<string, string[]>(
     Object.values(testUsers).map(u => [u.ref, [...u.groups]]),
   );
@@ -88,10 +92,13 @@ export async function startAiGatewayTestBackend(options: {
       aiGatewayPlugin,
       permissionPlugin,
       aiGatewayPermissionPolicyModule,
+      ...(options.features ?? []),
       permissionsServiceFactory,
       oboAwareAuthFactory,
       httpAuthServiceFactory,
-      mockServices.database.factory({ knex, migrations: { skip: false } }),
+      // With other plugins each gets its own database (their migrations would
+      // clash in one); the suite's tables are then not reachable through knex.
+      ...(options.features ? [] : [mockServices.database.factory({ knex, migrations: { skip: false } })]),
       mockServices.rootConfig.factory({
         data: {
           permission: { enabled: true },
@@ -108,12 +115,21 @@ export async function startAiGatewayTestBackend(options: {
           return { userEntityRef: ref, ownershipEntityRefs: [ref, ...(groupsOf.get(ref) ?? [])] };
         },
       }).factory,
-      mockServices.events.mock({
-        publish: async params => {
-          publishedEvents.push(params as { topic: string; eventPayload: any });
+      // In-process events (as in a single backend), with every publish recorded.
+      createServiceFactory({
+        service: eventsServiceRef,
+        deps: { plugin: coreServices.pluginMetadata },
+        factory({ plugin }) {
+          const events = bus.forPlugin(plugin.getId());
+          return {
+            publish: async params => {
+              publishedEvents.push(params as { topic: string; eventPayload: any });
+              await events.publish(params);
+            },
+            subscribe: params => events.subscribe(params),
+          };
         },
-        subscribe: async () => {},
-      }).factory,
+      }),
       mockServices.auditor.mock({
         createEvent: async (opts: AuditorServiceCreateEventOptions) => {
           const recorded: RecordedAuditEvent = { ...opts };

@@ -83,3 +83,9 @@ export function catalogEntityRef(kind: ResourceKind, name: string): string | und
   const entityKind = ENTITY_KINDS[kind];
   return entityKind ? `${entityKind}:default/${name}` : undefined;
 }
+
+/**
+ * The label every Kubernetes object of a pool carries (the renderers set it,
+ * pruning and the Kubernetes tab select on it).
+ */
+export const POOL_OBJECT_LABEL = 'ai-gateway.backstage.io/pool';

@@ -1,10 +1,11 @@
+import { POOL_OBJECT_LABEL } from '@internal/plugin-ai-gateway-common';
 import { createHash } from 'node:crypto';
 import type { ManifestStage } from './types';
 
 export const MANAGED_BY_LABEL = 'app.kubernetes.io/managed-by';
 export const MANAGED_BY_VALUE = 'ai-gateway';
 /** Every object of a pool carries it; pruning selects on it. */
-export const POOL_LABEL = 'ai-gateway.backstage.io/pool';
+export const POOL_LABEL = POOL_OBJECT_LABEL;
 export const STAGE_LABEL = 'ai-gateway.backstage.io/stage';
 /** Set by gitops delivery (kustomize commonAnnotations), outside the hash. */
 export const REVISION_ANNOTATION = 'ai-gateway.backstage.io/revision';

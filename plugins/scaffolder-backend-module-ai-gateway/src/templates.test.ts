@@ -1,0 +1,195 @@
+import { mockCredentials, TestDatabases } from '@backstage/backend-test-utils';
+import { aProject, startAiGatewayTestBackend } from '@internal/plugin-ai-gateway-backend/testUtils';
+import { KubernetesApiTestServer } from '@internal/plugin-ai-gateway-node/testUtils';
+import path from 'node:path';
+import request from 'supertest';
+import catalogPlugin from '@backstage/plugin-catalog-backend';
+import scaffolderEntityModel from '@backstage/plugin-catalog-backend-module-scaffolder-entity-model';
+import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
+import aiGatewayCatalogModule from '@internal/plugin-catalog-backend-module-ai-gateway';
+import { scaffolderModuleAiGateway } from './module';
+
+jest.setTimeout(180_000);
+
+const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
+const templates = path.resolve(__dirname, '../../../templates/catalog-info.yaml');
+
+/**
+ * The software templates run through the real scaffolder backend, with the
+ * real catalog (templates from templates/, entities from the suite's
+ * provider), the control plane and the Kubernetes API test server.
+ */
+describe('software templates through the real scaffolder', () => {
+  let t: Awaited<ReturnType<typeof startAiGatewayTestBackend>>;
+  let api: KubernetesApiTestServer;
+
+  beforeAll(async () => {
+    api = await KubernetesApiTestServer.start({ namespaces: ['aigw-prod'] });
+    api.put({ apiVersion: 'gateway.networking.k8s.io/v1', kind: 'GatewayClass', metadata: { name: 'agentgateway' }, spec: { controllerName: 'agentgateway.dev/agentgateway' } } as any);
+    t = await startAiGatewayTestBackend({
+      databases,
+      databaseId: 'SQLITE_3',
+      features: [
+        catalogPlugin,
+        scaffolderEntityModel,
+        aiGatewayCatalogModule,
+        scaffolderPlugin,
+        scaffolderModuleAiGateway,
+      ],
+      config: {
+        catalog: {
+          rules: [{ allow: ['Template', 'Location', 'System', 'Resource', 'API', 'Group', 'User'] }],
+          locations: [{ type: 'file', target: templates }],
+          processingInterval: { seconds: 1 },
+        },
+        aiGateway: { catalog: { schedule: { frequency: { seconds: 2 }, timeout: { seconds: 30 } } }, scaffolder: { pollIntervalMs: 100 } },
+        kubernetes: { clusterLocatorMethods: [{ type: 'config', clusters: [{ name: 'test-cluster', url: api.url, serviceAccountToken: 'test-token', skipTLSVerify: true }] }] },
+      },
+    });
+    expect((await t.api('admin').post('/projects', aProject('payments', 'group:default/team-payments'))).status).toBe(201);
+  });
+
+  afterAll(async () => {
+    await t.backend.stop();
+    await api.stop();
+  });
+
+  const scaffolder = (user: 'payments' | 'research') => {
+    const token = { payments: 'user:default/bob', research: 'user:default/carol' }[user];
+    return `Bearer ${mockCredentials.user.token(token)}`;
+  };
+
+  const until = async <T>(what: string, fn: () => Promise<T | undefined>, ms = 120_000): Promise<T> => {
+    const deadline = Date.now() + ms;
+    for (;;) {
+      const v = await fn();
+      if (v !== undefined) return v;
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+      await new Promise(r => setTimeout(r, 200));
+    }
+  };
+
+  const run = async (user: 'payments' | 'research', template: string, values: object) => {
+    await until(`template ${template} in the catalog`, async () => {
+      const res = await request(t.backend.server).get(`/api/catalog/entities/by-name/template/default/${template}`).set('Authorization', scaffolder(user));
+      return res.status === 200 ? true : undefined;
+    });
+    const created = await request(t.backend.server)
+      .post('/api/scaffolder/v2/tasks')
+      .set('Authorization', scaffolder(user))
+      .send({ templateRef: `template:default/${template}`, values });
+    expect(created.status).toBe(201);
+    const task = await until('the task to end', async () => {
+      const res = await request(t.backend.server).get(`/api/scaffolder/v2/tasks/${created.body.id}`).set('Authorization', scaffolder(user));
+      return ['completed', 'failed', 'cancelled'].includes(res.body.status) ? res.body : undefined;
+    });
+    const events = await request(t.backend.server).get(`/api/scaffolder/v2/tasks/${created.body.id}/events`).set('Authorization', scaffolder(user));
+    const log = (events.body as any[]).filter(e => e.type === 'log').map(e => e.body.message as string);
+    // The template's output comes with the completion event.
+    const output = (events.body as any[]).find(e => e.type === 'completion')?.body.output;
+    return { task: { ...task, output }, log };
+  };
+
+  it('Create a gateway pool: creates it, renders it, applies it (direct) and links the pool entity', async () => {
+    const { task, log } = await run('payments', 'ai-gateway-create-pool', {
+      name: 'prod',
+      project: 'system:default/payments',
+      clusterName: 'test-cluster',
+      clusterType: 'native',
+      namespace: 'aigw-prod',
+      cpuRequest: '100m',
+      memoryRequest: '128Mi',
+      cpuLimit: '500m',
+      memoryLimit: '512Mi',
+      replicas: 1,
+      maxReplicas: 3,
+      redisMode: 'auto',
+      ingressKind: 'kubernetes-ingress',
+      ingressClass: 'nginx',
+      baseDomain: 'ai.example.com',
+      separator: '.',
+      tlsMode: 'selfsigned',
+      deliveryMode: 'direct',
+      heartbeatStaleSeconds: 1800,
+    });
+    expect({ status: task.status, log: task.status === 'completed' ? [] : log }).toEqual({ status: 'completed', log: [] });
+    expect(log.some(l => l.includes('Pool prod is Active'))).toBe(true);
+    expect(log.join('\n')).not.toMatch(/aigw_prod_[A-Za-z0-9_-]{20,}/);
+    expect(task.output?.links?.[0]).toMatchObject({ entityRef: 'resource:default/prod' });
+    expect(api.get('gateway.networking.k8s.io/v1', 'Gateway', 'aigw-prod', 'prod')).toBeDefined();
+    expect(api.get('networking.k8s.io/v1', 'Ingress', 'aigw-prod', 'prod')).toBeDefined();
+    await until('the pool entity', async () => {
+      const res = await request(t.backend.server).get('/api/catalog/entities/by-name/resource/default/prod').set('Authorization', scaffolder('payments'));
+      return res.status === 200 ? res.body : undefined;
+    });
+  });
+
+  it('Deploy an MCP server: served, URL in the output, entity in the catalog, objects in the cluster', async () => {
+    const { task, log } = await run('payments', 'ai-gateway-deploy-mcp-server', {
+      project: 'system:default/payments',
+      pool: 'prod',
+      name: 'github',
+      prefix: 'github',
+      transport: 'streamable-http',
+      toolsAllow: ['get_issue', 'list_*'],
+      sourceType: 'image',
+      image: 'ghcr.io/github/github-mcp-server:0.9.0',
+      port: 8080,
+    });
+    expect({ status: task.status, log: task.status === 'completed' ? [] : log }).toEqual({ status: 'completed', log: [] });
+    expect(task.output.text[0].content).toContain('https://mcp.ai.example.com/github/mcp');
+    expect(task.output.links[0]).toMatchObject({ entityRef: 'api:default/github' });
+    expect(api.get('agentgateway.dev/v1alpha1', 'AgentgatewayBackend', 'aigw-prod', 'mcp-github')).toBeDefined();
+    expect(api.get('agentgateway.dev/v1alpha1', 'AgentgatewayPolicy', 'aigw-prod', 'mcp-github-allow-tools')).toBeDefined();
+    const entity = await until('the MCP server entity', async () => {
+      const res = await request(t.backend.server).get('/api/catalog/entities/by-name/api/default/github').set('Authorization', scaffolder('payments'));
+      return res.status === 200 ? res.body : undefined;
+    });
+    expect(entity.spec).toMatchObject({ type: 'mcp-server', remotes: [{ url: 'https://mcp.ai.example.com/github/mcp' }] });
+  });
+
+  it('Register an AI backend and Attach a policy', async () => {
+    const backend = await run('payments', 'ai-gateway-register-ai-backend', {
+      project: 'system:default/payments',
+      pool: 'prod',
+      name: 'llm',
+      groups: [
+        { providers: [{ name: 'openai', type: 'openai', model: 'gpt-4o', weight: 1, credentialsSecretRef: { name: 'openai', key: 'api-key' } }] },
+        { providers: [{ name: 'bedrock', type: 'bedrock', region: 'eu-central-1', weight: 1 }] },
+      ],
+      models: ['gpt-4o'],
+    });
+    expect({ status: backend.task.status, log: backend.task.status === 'completed' ? [] : backend.log }).toEqual({ status: 'completed', log: [] });
+    const policy = await run('payments', 'ai-gateway-attach-policy', {
+      project: 'system:default/payments',
+      pool: 'prod',
+      name: 'budget',
+      targetKind: 'backend',
+      targetName: 'llm',
+      rateLimitUnit: 'minute',
+      rateLimitOf: 'tokens',
+      rateLimitAmount: 100000,
+      promptGuard: ['email'],
+      requestTimeoutSeconds: 60,
+    });
+    expect({ status: policy.task.status, log: policy.task.status === 'completed' ? [] : policy.log }).toEqual({ status: 'completed', log: [] });
+    const stored = (await t.api('payments').get('/policies/budget')).body.spec;
+    expect(stored).toMatchObject({ target: { kind: 'backend', name: 'llm' }, rateLimit: { unit: 'minute', tokens: 100000 }, promptGuard: { request: { builtins: ['email'] } }, timeouts: { requestSeconds: 60 } });
+  });
+
+  it("fails the task of a user without permission on the project, and changes nothing", async () => {
+    const before = (await t.api('admin').get('/mcp-servers')).body.items.length;
+    const { task, log } = await run('research', 'ai-gateway-deploy-mcp-server', {
+      project: 'system:default/payments',
+      pool: 'prod',
+      name: 'stolen',
+      prefix: 'stolen',
+      transport: 'streamable-http',
+      sourceType: 'remote',
+      url: 'https://evil.example.com/mcp',
+    });
+    expect(task.status).toBe('failed');
+    expect(log.join('\n')).toMatch(/not found|not allowed/i);
+    expect((await t.api('admin').get('/mcp-servers')).body.items.length).toBe(before);
+  });
+});
