@@ -1,0 +1,28 @@
+import { createApiRef } from '@backstage/core-plugin-api';
+import type { PoolStatus } from '@internal/plugin-ai-gateway-common';
+
+/** An object as the control plane's REST API returns it. */
+export type AiGatewayObject<TSpec = Record<string, any>> = {
+  kind: string;
+  name: string;
+  project: string;
+  version: number;
+  createdAt: string;
+  createdBy: string;
+  updatedAt: string;
+  updatedBy: string;
+  spec: TSpec;
+  derived?: Record<string, string>;
+};
+
+export type Page<T> = { items: T[]; nextCursor?: string };
+
+/** The control plane, as the portal's pages and fields use it (as the signed-in user). */
+export interface AiGatewayApi {
+  listPools(filters?: { project?: string }): Promise<AiGatewayObject[]>;
+  getPoolStatus(pool: string): Promise<PoolStatus>;
+  /** MCP servers of a pool using a prefix (at most one). */
+  findMcpServerByPrefix(pool: string, prefix: string): Promise<AiGatewayObject | undefined>;
+}
+
+export const aiGatewayApiRef = createApiRef<AiGatewayApi>({ id: 'plugin.ai-gateway.api' });

@@ -1,0 +1,36 @@
+import {
+  createApiFactory,
+  createPlugin,
+  discoveryApiRef,
+  fetchApiRef,
+} from '@backstage/core-plugin-api';
+import { createScaffolderFieldExtension } from '@backstage/plugin-scaffolder-react';
+import { aiGatewayApiRef } from './api/AiGatewayApi';
+import { AiGatewayClient } from './api/AiGatewayClient';
+import { aiGatewayFormFields } from './scaffolder/fields';
+
+/**
+ * AI Gateway for Backstage in the legacy frontend system.
+ *
+ * @public
+ */
+export const aiGatewayPlugin = createPlugin({
+  id: 'ai-gateway',
+  apis: [
+    createApiFactory({
+      api: aiGatewayApiRef,
+      deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
+      factory: ({ discoveryApi, fetchApi }) => new AiGatewayClient({ discoveryApi, fetchApi }),
+    }),
+  ],
+});
+
+/** `ui:field: AiGatewayPoolPicker` (legacy app: put it in `<ScaffolderFieldExtensions>`). */
+export const AiGatewayPoolPickerFieldExtension = aiGatewayPlugin.provide(
+  createScaffolderFieldExtension(aiGatewayFormFields.AiGatewayPoolPicker as any),
+);
+
+/** `ui:field: AiGatewayMcpPrefix` (legacy app). */
+export const AiGatewayMcpPrefixFieldExtension = aiGatewayPlugin.provide(
+  createScaffolderFieldExtension(aiGatewayFormFields.AiGatewayMcpPrefix as any),
+);
