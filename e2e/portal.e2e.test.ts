@@ -83,4 +83,43 @@ describe('the portal started as the README says', () => {
     await page.screenshot({ path: path.join(shots, 'portal-catalog.png'), fullPage: true });
     await page.close();
   });
+
+  it('fills the "Deploy an MCP server" form and lands on the new entity page', async () => {
+    const page = await browser.newPage();
+    await page.goto(FRONTEND);
+    await page.getByRole('button', { name: /enter/i }).click({ timeout: 120_000 });
+    await page.goto(`${FRONTEND}/create/templates/default/ai-gateway-deploy-mcp-server`);
+    // Step 1: the project (a catalog System) and a pool of it, offered with its phase.
+    const project = page.getByLabel('Project');
+    await project.click({ timeout: 120_000 });
+    await project.fill('research');
+    await page.getByRole('option', { name: /research/i }).first().click();
+    await page.getByTestId('ai-gateway-pool-picker').getByRole('button').click({ timeout: 60_000 });
+    const option = page.getByTestId('ai-gateway-pool-option-research-lab');
+    await option.waitFor({ timeout: 60_000 });
+    await page.screenshot({ path: path.join(shots, 'deploy-mcp-server-pool-picker.png'), fullPage: true });
+    await option.click();
+    await page.getByRole('button', { name: 'Next' }).click();
+    // Step 2: the server; the prefix is checked live against the pool.
+    await page.getByLabel('Name').fill('e2e-search');
+    await page.getByTestId('ai-gateway-mcp-prefix').fill('e2e-search');
+    await page.getByText('Available in pool research-lab').waitFor({ timeout: 30_000 });
+    await page.getByLabel('Image').fill('ghcr.io/example/search-mcp:1.0');
+    await page.screenshot({ path: path.join(shots, 'deploy-mcp-server-form.png'), fullPage: true });
+    await page.getByRole('button', { name: 'Review' }).click();
+    await page.getByRole('button', { name: 'Create' }).click();
+    // The task ends with a link to the new entity.
+    const open = page.getByRole('link', { name: 'Open the MCP server' }).or(page.getByRole('button', { name: 'Open the MCP server' }));
+    await open.first().waitFor({ timeout: 180_000 });
+    await page.screenshot({ path: path.join(shots, 'deploy-mcp-server-done.png'), fullPage: true });
+    await open.first().click();
+    await page.waitForURL(/\/catalog\/default\/api\/e2e-search/, { timeout: 60_000 });
+    await page.getByText('e2e-search').first().waitFor({ timeout: 120_000 });
+    await page.screenshot({ path: path.join(shots, 'deploy-mcp-server-entity.png'), fullPage: true });
+    const token = await guestToken();
+    const created = await fetch(`${BACKEND}/api/ai-gateway/mcp-servers/e2e-search`, { headers: { Authorization: `Bearer ${token}` } });
+    expect(created.status).toBe(200);
+    expect(((await created.json()) as { derived: { url: string } }).derived.url).toMatch(/\/e2e-search\/mcp$/);
+    await page.close();
+  });
 });

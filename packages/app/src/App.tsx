@@ -1,11 +1,15 @@
 import { createApp } from '@backstage/frontend-defaults';
 import catalogPlugin from '@backstage/plugin-catalog/alpha';
+import kubernetesPlugin from '@backstage/plugin-kubernetes/alpha';
+import scaffolderPlugin from '@backstage/plugin-scaffolder/alpha';
+import aiGatewayPlugin from '@internal/plugin-ai-gateway/alpha';
 import { signInModule } from './modules/signIn';
 
 /**
- * The portal. Plugins listed in package.json are discovered through
- * `app.packages: all`; the sign-in module offers the guest provider.
+ * The portal: the catalog, the scaffolder (the suite's templates and its
+ * form fields), the Kubernetes tab and the AI Gateway plugin; the sign-in
+ * module offers the guest provider.
  */
 export default createApp({
-  features: [catalogPlugin, signInModule],
+  features: [catalogPlugin, scaffolderPlugin, kubernetesPlugin, aiGatewayPlugin, signInModule],
 });

@@ -199,6 +199,14 @@ describe('ai-gateway scaffolder actions', () => {
       await expect(deployMcpServerAction({ client }).handler(clash.ctx as any)).rejects.toThrow("prefix 'github' is already used by MCP server 'github' in pool prod");
     });
 
+    it('registers without waiting when no operator is connected to the pool', async () => {
+      await t.api('payments').post('/pools', poolInput());
+      const { ctx, outputs, logs } = actionContext({ input: { mcpServer: anMcpServer('github', 'payments', 'prod'), wait: true, timeoutSeconds: 300 }, userRef: bob });
+      await deployMcpServerAction({ client, pollMs: 50 }).handler(ctx as any);
+      expect(outputs.url).toBe('https://mcp.ai.example.com/github/mcp');
+      expect(logs.some(l => l.includes('Pool prod is Pending (no operator is connected)'))).toBe(true);
+    });
+
     it('fails for a user who cannot see the pool', async () => {
       await t.api('payments').post('/pools', poolInput());
       const { ctx } = actionContext({ input: { mcpServer: anMcpServer('github', 'research', 'prod'), wait: false, timeoutSeconds: 5 }, userRef: carol });

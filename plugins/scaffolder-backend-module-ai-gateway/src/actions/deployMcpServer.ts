@@ -53,7 +53,14 @@ export function deployMcpServerAction(options: { client: AiGatewayClient; pollMs
             await createOnce({ client, credentials, kind: 'mcpServer', body: ctx.input.mcpServer, logger: ctx.logger, userRef: ctx.user?.ref });
           },
         });
-        if (ctx.input.wait) {
+        const { body: current } = await client.request(credentials, 'GET', `/pools/${encodeURIComponent(server.pool)}/status`);
+        const noOperator = pool.spec.delivery?.mode !== 'direct' && (current.phase === 'Pending' || current.phase === 'Stale');
+        if (ctx.input.wait && noOperator) {
+          // Nobody applies the pool's bundle right now: waiting would only time out.
+          ctx.logger.warn(
+            `Pool ${server.pool} is ${current.phase} (no operator is connected); MCP server ${server.name} is registered and will be served once the pool's operator applies it`,
+          );
+        } else if (ctx.input.wait) {
           // The desired revision now contains the server: served once it runs.
           const { body: manifests } = await client.request(credentials, 'GET', `/pools/${encodeURIComponent(server.pool)}/manifests`);
           ctx.logger.info(`Waiting for pool ${server.pool} to run revision ${manifests.revision}`);
