@@ -104,6 +104,7 @@ describe('software templates through the real scaffolder', () => {
       replicas: 1,
       maxReplicas: 3,
       redisMode: 'auto',
+      annotations: { 'example.com/cost-center': 'payments' },
       ingressKind: 'kubernetes-ingress',
       ingressClass: 'nginx',
       baseDomain: 'ai.example.com',
@@ -118,6 +119,13 @@ describe('software templates through the real scaffolder', () => {
     expect(task.output?.links?.[0]).toMatchObject({ entityRef: 'resource:default/prod' });
     expect(api.get('gateway.networking.k8s.io/v1', 'Gateway', 'aigw-prod', 'prod')).toBeDefined();
     expect(api.get('networking.k8s.io/v1', 'Ingress', 'aigw-prod', 'prod')).toBeDefined();
+    expect((await t.api('payments').get('/pools/prod')).body.spec).toMatchObject({
+      annotations: { 'example.com/cost-center': 'payments' },
+      redis: { mode: 'auto' },
+      ingress: [{ kind: 'kubernetes-ingress', className: 'nginx' }],
+      tls: { mode: 'selfsigned' },
+      maxReplicas: 3,
+    });
     await until('the pool entity', async () => {
       const res = await request(t.backend.server).get('/api/catalog/entities/by-name/resource/default/prod').set('Authorization', scaffolder('payments'));
       return res.status === 200 ? res.body : undefined;
