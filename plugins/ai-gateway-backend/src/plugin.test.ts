@@ -255,6 +255,18 @@ describe.each(databases.eachSupportedId())('ai-gateway REST API on %s', database
       expect(list.body.items[0].derived.url).toBe('https://mcp.pay.example.com/github/mcp');
     });
 
+    it('keeps pool and AI backend names apart: both are catalog Resources (409)', async () => {
+      const backend = await t.api('payments').post('/ai-backends', anAiBackend('stage', 'payments', 'prod'));
+      expect(backend.status).toBe(409);
+      expect(backend.body.error.message).toBe(
+        "name 'stage' is already used by a pool; pools and AI backends share the catalog's Resource names",
+      );
+      expect((await t.api('payments').post('/ai-backends', anAiBackend('llm', 'payments', 'prod'))).status).toBe(201);
+      const pool = await t.api('payments').post('/pools', aPool('llm', 'payments', { namespace: 'aigw-llm-pool' }));
+      expect(pool.status).toBe(409);
+      expect(pool.body.error.message).toMatch(/already used by an AI backend/);
+    });
+
     it('keeps MCP prefixes unique within a pool (409), not across pools', async () => {
       await t.api('payments').post('/mcp-servers', anMcpServer('github', 'payments', 'prod'));
       const clash = await t.api('payments').post('/mcp-servers', anMcpServer('github-2', 'payments', 'prod', { prefix: 'github' }));

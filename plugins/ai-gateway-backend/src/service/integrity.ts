@@ -97,6 +97,16 @@ export async function checkUniqueness(
       );
     }
   }
+  // Pools and AI backends are both catalog Resources in the default
+  // namespace: one name may not serve both.
+  if (kind === 'pool' || kind === 'aiBackend') {
+    const other = kind === 'pool' ? 'aiBackend' : 'pool';
+    if (await store.get(other, spec.name)) {
+      throw new ConflictError(
+        `name '${spec.name}' is already used by ${other === 'pool' ? 'a pool' : 'an AI backend'}; pools and AI backends share the catalog's Resource names`,
+      );
+    }
+  }
   if (kind === 'pool') {
     const clash = (
       await store.list<AnySpec>('pool', {
