@@ -17,3 +17,5 @@ export * from './model/resourceKinds';
 export * from './model/validation';
 export * from './model/events';
 export * from './permissions';
+export * from './topology/effectivePolicy';
+export * from './topology/graph';

@@ -1,5 +1,5 @@
 import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
-import { fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { fireEvent, screen, within } from '@testing-library/react';
 import { aiGatewayApiRef, type AiGatewayApi } from '../api/AiGatewayApi';
 import { McpPrefixField, validateMcpPrefix } from './McpPrefixField';
 import { PoolPickerField } from './PoolPickerField';
