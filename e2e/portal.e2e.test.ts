@@ -84,13 +84,26 @@ describe('the portal started as the README says', () => {
     await page.close();
   });
 
+  it('shows the fleet page with every demo pool, its phase and counts', async () => {
+    const page = await browser.newPage();
+    await page.goto(FRONTEND);
+    await page.getByRole('button', { name: /enter/i }).click({ timeout: 120_000 });
+    await page.goto(`${FRONTEND}/ai-gateway`);
+    await page.getByText('Gateway pools (3 of 3)').waitFor({ timeout: 120_000 });
+    for (const pool of ['payments-prod-eu', 'research-lab', 'payments-onprem']) {
+      await page.getByRole('link', { name: pool }).waitFor();
+    }
+    await page.screenshot({ path: path.join(shots, 'fleet.png'), fullPage: true });
+    await page.close();
+  });
+
   it('fills the "Deploy an MCP server" form and lands on the new entity page', async () => {
     const page = await browser.newPage();
     await page.goto(FRONTEND);
     await page.getByRole('button', { name: /enter/i }).click({ timeout: 120_000 });
     await page.goto(`${FRONTEND}/create/templates/default/ai-gateway-deploy-mcp-server`);
     // Step 1: the project (a catalog System) and a pool of it, offered with its phase.
-    const project = page.getByLabel('Project');
+    const project = page.getByRole('textbox', { name: 'Project' });
     await project.click({ timeout: 120_000 });
     await project.fill('research');
     await page.getByRole('option', { name: /research/i }).first().click();
@@ -101,10 +114,10 @@ describe('the portal started as the README says', () => {
     await option.click();
     await page.getByRole('button', { name: 'Next' }).click();
     // Step 2: the server; the prefix is checked live against the pool.
-    await page.getByLabel('Name').fill('e2e-search');
+    await page.getByRole('textbox', { name: 'Name', exact: true }).fill('e2e-search');
     await page.getByTestId('ai-gateway-mcp-prefix').fill('e2e-search');
     await page.getByText('Available in pool research-lab').waitFor({ timeout: 30_000 });
-    await page.getByLabel('Image').fill('ghcr.io/example/search-mcp:1.0');
+    await page.getByRole('textbox', { name: 'Image' }).fill('ghcr.io/example/search-mcp:1.0');
     await page.screenshot({ path: path.join(shots, 'deploy-mcp-server-form.png'), fullPage: true });
     await page.getByRole('button', { name: 'Review' }).click();
     await page.getByRole('button', { name: 'Create' }).click();

@@ -8,8 +8,10 @@ export {
   aiGatewayPlugin,
   AiGatewayPoolPickerFieldExtension,
   AiGatewayMcpPrefixFieldExtension,
+  AiGatewayFleetPage,
 } from './plugin';
-export { aiGatewayApiRef, type AiGatewayApi, type AiGatewayObject } from './api/AiGatewayApi';
+export { FleetPage } from './fleet/FleetPage';
+export { aiGatewayApiRef, type AiGatewayApi, type AiGatewayObject, type FleetEntry } from './api/AiGatewayApi';
 export { AiGatewayClient } from './api/AiGatewayClient';
 export { PoolPickerField } from './scaffolder/PoolPickerField';
 export { McpPrefixField } from './scaffolder/McpPrefixField';

@@ -1,6 +1,8 @@
 import {
   createApiFactory,
   createPlugin,
+  createRoutableExtension,
+  createRouteRef,
   discoveryApiRef,
   fetchApiRef,
 } from '@backstage/core-plugin-api';
@@ -9,6 +11,8 @@ import { aiGatewayApiRef } from './api/AiGatewayApi';
 import { AiGatewayClient } from './api/AiGatewayClient';
 import { aiGatewayFormFields } from './scaffolder/fields';
 
+export const fleetRouteRef = createRouteRef({ id: 'ai-gateway:fleet' });
+
 /**
  * AI Gateway for Backstage in the legacy frontend system.
  *
@@ -16,6 +20,7 @@ import { aiGatewayFormFields } from './scaffolder/fields';
  */
 export const aiGatewayPlugin = createPlugin({
   id: 'ai-gateway',
+  routes: { fleet: fleetRouteRef },
   apis: [
     createApiFactory({
       api: aiGatewayApiRef,
@@ -33,4 +38,13 @@ export const AiGatewayPoolPickerFieldExtension = aiGatewayPlugin.provide(
 /** `ui:field: AiGatewayMcpPrefix` (legacy app). */
 export const AiGatewayMcpPrefixFieldExtension = aiGatewayPlugin.provide(
   createScaffolderFieldExtension(aiGatewayFormFields.AiGatewayMcpPrefix as any),
+);
+
+/** The fleet page (legacy app: `<Route path="/ai-gateway" element={<AiGatewayFleetPage />} />`). */
+export const AiGatewayFleetPage = aiGatewayPlugin.provide(
+  createRoutableExtension({
+    name: 'AiGatewayFleetPage',
+    component: () => import('./fleet/LegacyFleetPage').then(m => m.LegacyFleetPage),
+    mountPoint: fleetRouteRef,
+  }),
 );

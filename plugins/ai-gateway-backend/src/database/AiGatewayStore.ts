@@ -155,6 +155,12 @@ export class AiGatewayStore {
     };
   }
 
+  /** How many objects of `kind` each pool holds. */
+  async countByPool(kind: 'mcpServer' | 'aiBackend' | 'policy'): Promise<Map<string, number>> {
+    const rows = await this.db(kindTables[kind].table).select('pool').count({ n: '*' }).groupBy('pool');
+    return new Map(rows.map((r: any) => [r.pool as string, Number(r.n)]));
+  }
+
   async count(
     kind: ResourceKind,
     filters: Record<string, string>,

@@ -533,6 +533,51 @@ export class PoolDeliveryService {
     return status;
   }
 
+  /**
+   * The fleet: every pool the caller may see, with its phase, heartbeat,
+   * desired and running revision, and how many MCP servers, AI backends and
+   * policies it holds. Statuses are as the monitor last derived them.
+   */
+  async fleet(caller: Caller): Promise<FleetEntry[]> {
+    const pools: Array<{ name: string; project: string; spec: Pool }> = [];
+    let cursor: string | undefined;
+    do {
+      const page = await this.deps.resources.list('pool', { limit: PAGE, cursor, filters: {} }, caller);
+      pools.push(...page.items.map(p => ({ name: p.name, project: p.project, spec: p.spec as Pool })));
+      cursor = page.nextCursor;
+    } while (cursor);
+    const [statuses, servers, backends, policies] = await Promise.all([
+      this.#statuses.getMany(pools.map(p => p.name)),
+      this.deps.store.countByPool('mcpServer'),
+      this.deps.store.countByPool('aiBackend'),
+      this.deps.store.countByPool('policy'),
+    ]);
+    return pools.map(p => {
+      const s = statuses.get(p.name);
+      const ready = s?.conditions.find(c => c.type === 'Ready');
+      return {
+        pool: p.name,
+        project: p.project,
+        description: p.spec.description,
+        cluster: p.spec.cluster,
+        namespace: p.spec.namespace,
+        delivery: p.spec.delivery.mode,
+        phase: s?.phase ?? 'Pending',
+        phaseSince: s?.phaseSince,
+        reason: ready && ready.status !== 'True' ? ready.message : undefined,
+        heartbeatAt: s?.heartbeat?.receivedAt,
+        operatorVersion: s?.heartbeat?.operatorVersion,
+        desiredRevision: s?.desiredRevision,
+        runningRevision: s?.heartbeat?.runningRevision ?? undefined,
+        counts: {
+          mcpServers: servers.get(p.name) ?? 0,
+          aiBackends: backends.get(p.name) ?? 0,
+          policies: policies.get(p.name) ?? 0,
+        },
+      };
+    });
+  }
+
   /** Pools whose status the monitor keeps: every pool in the store. */
   async poolNames(): Promise<string[]> {
     const names: string[] = [];
@@ -545,6 +590,25 @@ export class PoolDeliveryService {
     }
   }
 }
+
+/** One pool of the fleet view. */
+export type FleetEntry = {
+  pool: string;
+  project: string;
+  description?: string;
+  cluster: { name: string; type: string };
+  namespace: string;
+  delivery: string;
+  phase: PoolStatus['phase'];
+  phaseSince?: string;
+  /** Why the pool is not Active. */
+  reason?: string;
+  heartbeatAt?: string;
+  operatorVersion?: string;
+  desiredRevision?: string;
+  runningRevision?: string;
+  counts: { mcpServers: number; aiBackends: number; policies: number };
+};
 
 type StoredPoolObject = { name: string; project: string; version: number; spec: Pool };
 

@@ -68,6 +68,26 @@ describe.each(databases.eachSupportedId())('pool delivery (agent mode) on %s', d
     expect(bad.body.error.issues).toEqual([{ field: 'format', message: "format must be 'json' or 'yaml'" }]);
   });
 
+  it('answers the fleet: pools the caller may see, with phase, revisions and counts', async () => {
+    await t.api('payments').post('/mcp-servers', anMcpServer('github', 'payments', 'prod'));
+    await t.api('research').post('/pools', aPool('lab', 'research'));
+    const first = await agent().bundle();
+    await agent().heartbeat(healthy(first.body.revision));
+    const mine = (await t.api('payments').get('/fleet')).body.items;
+    expect(mine).toEqual([
+      expect.objectContaining({
+        pool: 'prod',
+        project: 'payments',
+        delivery: 'agent',
+        operatorVersion: '0.1.0',
+        runningRevision: first.body.revision,
+        counts: { mcpServers: 1, aiBackends: 0, policies: 0 },
+      }),
+    ]);
+    expect(['Active', 'OutOfSync']).toContain(mine[0].phase);
+    expect((await t.api('admin').get('/fleet')).body.items.map((p: any) => p.pool)).toEqual(['lab', 'prod']);
+  });
+
   it('writes the bundle as a kustomize directory for gitops', async () => {
     const res = await t.api('payments').get('/pools/prod/gitops');
     expect(res.status).toBe(200);

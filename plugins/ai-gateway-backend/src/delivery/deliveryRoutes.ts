@@ -53,6 +53,10 @@ export function addDeliveryRoutes(
     res.json(bundle);
   });
 
+  router.get('/fleet', async (req, res) => {
+    res.json({ items: await delivery.fleet(await caller(req)) });
+  });
+
   router.get('/pools/:name/gitops', async (req, res) => {
     res.json(await delivery.gitopsFiles(req.params.name, await caller(req)));
   });

@@ -17,8 +17,27 @@ export type AiGatewayObject<TSpec = Record<string, any>> = {
 
 export type Page<T> = { items: T[]; nextCursor?: string };
 
+/** One pool of the fleet view (GET /fleet). */
+export type FleetEntry = {
+  pool: string;
+  project: string;
+  description?: string;
+  cluster: { name: string; type: string };
+  namespace: string;
+  delivery: string;
+  phase: PoolStatus['phase'];
+  phaseSince?: string;
+  reason?: string;
+  heartbeatAt?: string;
+  operatorVersion?: string;
+  desiredRevision?: string;
+  runningRevision?: string;
+  counts: { mcpServers: number; aiBackends: number; policies: number };
+};
+
 /** The control plane, as the portal's pages and fields use it (as the signed-in user). */
 export interface AiGatewayApi {
+  getFleet(): Promise<FleetEntry[]>;
   listPools(filters?: { project?: string }): Promise<AiGatewayObject[]>;
   getPoolStatus(pool: string): Promise<PoolStatus>;
   /** MCP servers of a pool using a prefix (at most one). */

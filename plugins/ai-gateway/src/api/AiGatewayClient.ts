@@ -1,7 +1,7 @@
 import type { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import type { PoolStatus } from '@internal/plugin-ai-gateway-common';
-import type { AiGatewayApi, AiGatewayObject, Page } from './AiGatewayApi';
+import type { AiGatewayApi, AiGatewayObject, FleetEntry, Page } from './AiGatewayApi';
 
 /** The REST client of the control plane (`/api/ai-gateway`). */
 export class AiGatewayClient implements AiGatewayApi {
@@ -26,6 +26,10 @@ export class AiGatewayClient implements AiGatewayApi {
       cursor = page.nextCursor;
     } while (cursor);
     return items;
+  }
+
+  async getFleet(): Promise<FleetEntry[]> {
+    return (await this.#get<{ items: FleetEntry[] }>('/fleet')).items;
   }
 
   getPoolStatus(pool: string): Promise<PoolStatus> {

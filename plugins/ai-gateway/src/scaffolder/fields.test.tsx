@@ -17,6 +17,7 @@ const pool = (name: string, project: string) => ({
 });
 
 const fakeApi = (overrides: Partial<AiGatewayApi> = {}): AiGatewayApi => ({
+  getFleet: async () => [],
   listPools: async ({ project } = {}) =>
     [pool('payments-prod', 'payments'), pool('research-lab', 'research')].filter(p => !project || p.project === project),
   getPoolStatus: async name => ({ pool: name, phase: name === 'payments-prod' ? 'Active' : 'Pending', phaseSince: '', conditions: [] }),

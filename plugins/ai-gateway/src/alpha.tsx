@@ -3,6 +3,7 @@ import {
   createFrontendPlugin,
   discoveryApiRef,
   fetchApiRef,
+  PageBlueprint,
 } from '@backstage/frontend-plugin-api';
 import { createFormField, FormFieldBlueprint } from '@backstage/plugin-scaffolder-react/alpha';
 import { aiGatewayApiRef } from './api/AiGatewayApi';
@@ -32,6 +33,14 @@ const mcpPrefixField = FormFieldBlueprint.make({
   },
 });
 
+const fleetPage = PageBlueprint.make({
+  params: {
+    path: '/ai-gateway',
+    title: 'AI Gateway',
+    loader: () => import('./fleet/FleetPage').then(m => <m.FleetPage />),
+  },
+});
+
 /**
  * AI Gateway for Backstage in the new frontend system.
  *
@@ -39,7 +48,7 @@ const mcpPrefixField = FormFieldBlueprint.make({
  */
 export default createFrontendPlugin({
   pluginId: 'ai-gateway',
-  extensions: [aiGatewayApi, poolPickerField, mcpPrefixField],
+  extensions: [aiGatewayApi, fleetPage, poolPickerField, mcpPrefixField],
 });
 
 export { aiGatewayApiRef } from './api/AiGatewayApi';
