@@ -1,4 +1,4 @@
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { BACKEND, FRONTEND, guestToken, startPortal } from './portal';
@@ -6,6 +6,13 @@ import { BACKEND, FRONTEND, guestToken, startPortal } from './portal';
 jest.setTimeout(420_000);
 
 const shots = path.resolve(__dirname, '..', 'test-output', 'e2e');
+
+/** Signs the guest in and waits until the app shows it, so a navigation keeps the session. */
+async function signIn(page: Page) {
+  await page.goto(FRONTEND);
+  await page.getByRole('button', { name: /enter/i }).click({ timeout: 120_000 });
+  await page.getByRole('link', { name: 'Catalog' }).first().waitFor({ timeout: 120_000 });
+}
 
 describe('the portal started as the README says', () => {
   let portal: Awaited<ReturnType<typeof startPortal>>;
@@ -75,8 +82,7 @@ describe('the portal started as the README says', () => {
 
   it('signs the guest in and shows the catalog', async () => {
     const page = await browser.newPage();
-    await page.goto(FRONTEND);
-    await page.getByRole('button', { name: /enter/i }).click({ timeout: 120_000 });
+    await signIn(page);
     // The catalog lists the suite's own component, owned by the guest's group.
     await page.goto(`${FRONTEND}/catalog`);
     await page.locator('a[href*="/ai-gateway-for-backstage"]').first().waitFor({ timeout: 120_000 });
@@ -86,10 +92,15 @@ describe('the portal started as the README says', () => {
 
   it('shows the fleet page with every demo pool, its phase and counts', async () => {
     const page = await browser.newPage();
-    await page.goto(FRONTEND);
-    await page.getByRole('button', { name: /enter/i }).click({ timeout: 120_000 });
+    await signIn(page);
     await page.goto(`${FRONTEND}/ai-gateway`);
-    await page.getByText('Gateway pools (3 of 3)').waitFor({ timeout: 120_000 });
+    await page
+      .getByText('Gateway pools (3 of 3)')
+      .waitFor({ timeout: 120_000 })
+      .catch(async e => {
+        await page.screenshot({ path: path.join(shots, 'fleet-failed.png'), fullPage: true });
+        throw e;
+      });
     for (const pool of ['payments-prod-eu', 'research-lab', 'payments-onprem']) {
       await page.getByRole('link', { name: pool }).waitFor();
     }
@@ -97,10 +108,23 @@ describe('the portal started as the README says', () => {
     await page.close();
   });
 
+  it("opens a pool's page: overview card and topology, a node's details and effective policy", async () => {
+    const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+    await signIn(page);
+    await page.goto(`${FRONTEND}/catalog/default/resource/payments-prod-eu`);
+    await page.getByTestId('pool-overview').waitFor({ timeout: 120_000 });
+    await page.getByTestId('topology-node-gateway:payments-prod-eu').waitFor({ timeout: 60_000 });
+    const routes = page.locator('[data-testid^="topology-node-route:"]');
+    await routes.first().click();
+    await page.getByTestId('topology-details').getByText(/^route:/).waitFor();
+    await page.getByText('Effective policy').waitFor();
+    await page.screenshot({ path: path.join(shots, 'pool-topology.png'), fullPage: true });
+    await page.close();
+  });
+
   it('fills the "Deploy an MCP server" form and lands on the new entity page', async () => {
     const page = await browser.newPage();
-    await page.goto(FRONTEND);
-    await page.getByRole('button', { name: /enter/i }).click({ timeout: 120_000 });
+    await signIn(page);
     await page.goto(`${FRONTEND}/create/templates/default/ai-gateway-deploy-mcp-server`);
     // Step 1: the project (a catalog System) and a pool of it, offered with its phase.
     const project = page.getByRole('textbox', { name: 'Project' });

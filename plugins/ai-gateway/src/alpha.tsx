@@ -3,8 +3,10 @@ import {
   createFrontendPlugin,
   discoveryApiRef,
   fetchApiRef,
+  type FrontendPlugin,
   PageBlueprint,
 } from '@backstage/frontend-plugin-api';
+import { EntityCardBlueprint } from '@backstage/plugin-catalog-react/alpha';
 import { createFormField, FormFieldBlueprint } from '@backstage/plugin-scaffolder-react/alpha';
 import { aiGatewayApiRef } from './api/AiGatewayApi';
 import { AiGatewayClient } from './api/AiGatewayClient';
@@ -41,14 +43,37 @@ const fleetPage = PageBlueprint.make({
   },
 });
 
+const kindIs = (kind: string) => (entity: { metadata: { annotations?: Record<string, string> } }) =>
+  entity.metadata.annotations?.['ai-gateway.io/kind'] === kind;
+const isSuiteEntity = (entity: { metadata: { annotations?: Record<string, string> } }) =>
+  ['pool', 'mcpServer', 'aiBackend'].includes(entity.metadata.annotations?.['ai-gateway.io/kind'] ?? '');
+
+const poolOverviewCard = EntityCardBlueprint.make({
+  name: 'pool-overview',
+  params: { filter: kindIs('pool'), loader: () => import('./entity/PoolOverviewCard').then(m => <m.PoolOverviewCard />) },
+});
+const mcpServerCard = EntityCardBlueprint.make({
+  name: 'mcp-server',
+  params: { filter: kindIs('mcpServer'), loader: () => import('./entity/McpServerCard').then(m => <m.McpServerCard />) },
+});
+const aiBackendCard = EntityCardBlueprint.make({
+  name: 'ai-backend',
+  params: { filter: kindIs('aiBackend'), loader: () => import('./entity/AiBackendCard').then(m => <m.AiBackendCard />) },
+});
+const topologyCard = EntityCardBlueprint.make({
+  name: 'topology',
+  params: { filter: isSuiteEntity, loader: () => import('./entity/TopologyCard').then(m => <m.TopologyCard />) },
+});
+
 /**
  * AI Gateway for Backstage in the new frontend system.
  *
  * @alpha
  */
-export default createFrontendPlugin({
+const aiGatewayPlugin: FrontendPlugin = createFrontendPlugin({
   pluginId: 'ai-gateway',
-  extensions: [aiGatewayApi, fleetPage, poolPickerField, mcpPrefixField],
+  extensions: [aiGatewayApi, fleetPage, poolOverviewCard, mcpServerCard, aiBackendCard, topologyCard, poolPickerField, mcpPrefixField],
 });
+export default aiGatewayPlugin;
 
 export { aiGatewayApiRef } from './api/AiGatewayApi';

@@ -11,6 +11,10 @@ export {
   AiGatewayFleetPage,
 } from './plugin';
 export { FleetPage } from './fleet/FleetPage';
+export { PoolOverviewCard } from './entity/PoolOverviewCard';
+export { McpServerCard } from './entity/McpServerCard';
+export { AiBackendCard } from './entity/AiBackendCard';
+export { TopologyCard } from './entity/TopologyCard';
 export { aiGatewayApiRef, type AiGatewayApi, type AiGatewayObject, type FleetEntry } from './api/AiGatewayApi';
 export { AiGatewayClient } from './api/AiGatewayClient';
 export { PoolPickerField } from './scaffolder/PoolPickerField';

@@ -36,8 +36,15 @@ export type FleetEntry = {
 };
 
 /** The control plane, as the portal's pages and fields use it (as the signed-in user). */
+export type ObjectPlural = 'pools' | 'mcp-servers' | 'ai-backends' | 'policies';
+
 export interface AiGatewayApi {
   getFleet(): Promise<FleetEntry[]>;
+  getObject(plural: ObjectPlural, name: string): Promise<AiGatewayObject>;
+  /** Every object of a kind in a pool (all pages). */
+  listInPool(plural: Exclude<ObjectPlural, 'pools'>, pool: string): Promise<AiGatewayObject[]>;
+  /** Force sync or reseed a pool. */
+  requestPool(pool: string, what: 'sync' | 'reseed'): Promise<void>;
   listPools(filters?: { project?: string }): Promise<AiGatewayObject[]>;
   getPoolStatus(pool: string): Promise<PoolStatus>;
   /** MCP servers of a pool using a prefix (at most one). */

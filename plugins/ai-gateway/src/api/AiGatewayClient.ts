@@ -1,7 +1,7 @@
 import type { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import type { PoolStatus } from '@internal/plugin-ai-gateway-common';
-import type { AiGatewayApi, AiGatewayObject, FleetEntry, Page } from './AiGatewayApi';
+import type { AiGatewayApi, AiGatewayObject, FleetEntry, ObjectPlural, Page } from './AiGatewayApi';
 
 /** The REST client of the control plane (`/api/ai-gateway`). */
 export class AiGatewayClient implements AiGatewayApi {
@@ -26,6 +26,29 @@ export class AiGatewayClient implements AiGatewayApi {
       cursor = page.nextCursor;
     } while (cursor);
     return items;
+  }
+
+  getObject(plural: ObjectPlural, name: string): Promise<AiGatewayObject> {
+    return this.#get<AiGatewayObject>(`/${plural}/${encodeURIComponent(name)}`);
+  }
+
+  async listInPool(plural: Exclude<ObjectPlural, 'pools'>, pool: string): Promise<AiGatewayObject[]> {
+    const items: AiGatewayObject[] = [];
+    let cursor: string | undefined;
+    do {
+      const query = new URLSearchParams({ pool, limit: '500' });
+      if (cursor) query.set('cursor', cursor);
+      const page = await this.#get<Page<AiGatewayObject>>(`/${plural}?${query}`);
+      items.push(...page.items);
+      cursor = page.nextCursor;
+    } while (cursor);
+    return items;
+  }
+
+  async requestPool(pool: string, what: 'sync' | 'reseed'): Promise<void> {
+    const base = await this.deps.discoveryApi.getBaseUrl('ai-gateway');
+    const res = await this.deps.fetchApi.fetch(`${base}/pools/${encodeURIComponent(pool)}/${what}`, { method: 'POST' });
+    if (!res.ok) throw await ResponseError.fromResponse(res);
   }
 
   async getFleet(): Promise<FleetEntry[]> {

@@ -1,6 +1,7 @@
 import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
 import { fireEvent, screen, within } from '@testing-library/react';
 import { aiGatewayApiRef, type AiGatewayApi, type FleetEntry } from '../api/AiGatewayApi';
+import { fakeAiGatewayApi } from '../testUtils/fakeAiGatewayApi';
 import { age, drift, FleetPage } from './FleetPage';
 
 const entry = (pool: string, extra: Partial<FleetEntry> = {}): FleetEntry => ({
@@ -17,14 +18,7 @@ const entry = (pool: string, extra: Partial<FleetEntry> = {}): FleetEntry => ({
   ...extra,
 });
 
-const api = (getFleet: AiGatewayApi['getFleet']): AiGatewayApi => ({
-  getFleet,
-  listPools: async () => [],
-  getPoolStatus: async () => {
-    throw new Error('unused');
-  },
-  findMcpServerByPrefix: async () => undefined,
-});
+const api = (getFleet: AiGatewayApi['getFleet']): AiGatewayApi => fakeAiGatewayApi({ getFleet });
 
 const render = (getFleet: AiGatewayApi['getFleet']) =>
   renderInTestApp(

@@ -1,6 +1,7 @@
 import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
 import { fireEvent, screen, within } from '@testing-library/react';
 import { aiGatewayApiRef, type AiGatewayApi } from '../api/AiGatewayApi';
+import { fakeAiGatewayApi } from '../testUtils/fakeAiGatewayApi';
 import { McpPrefixField, validateMcpPrefix } from './McpPrefixField';
 import { PoolPickerField } from './PoolPickerField';
 
@@ -16,14 +17,14 @@ const pool = (name: string, project: string) => ({
   spec: { cluster: { name: 'prod-eu-eks' }, namespace: `aigw-${name}` },
 });
 
-const fakeApi = (overrides: Partial<AiGatewayApi> = {}): AiGatewayApi => ({
-  getFleet: async () => [],
+const fakeApi = (overrides: Partial<AiGatewayApi> = {}): AiGatewayApi =>
+  fakeAiGatewayApi({
   listPools: async ({ project } = {}) =>
     [pool('payments-prod', 'payments'), pool('research-lab', 'research')].filter(p => !project || p.project === project),
   getPoolStatus: async name => ({ pool: name, phase: name === 'payments-prod' ? 'Active' : 'Pending', phaseSince: '', conditions: [] }),
   findMcpServerByPrefix: async (_pool, prefix) => (prefix === 'github' ? { ...pool('x', 'payments'), kind: 'mcpServer', name: 'github-mcp' } : undefined),
   ...overrides,
-});
+  });
 
 const fieldProps = (extra: Record<string, any>) =>
   ({

@@ -1,0 +1,53 @@
+import { InfoCard, Progress, ResponseErrorPanel } from '@backstage/core-components';
+import { useApi } from '@backstage/core-plugin-api';
+import { useEntity } from '@backstage/plugin-catalog-react';
+import Box from '@material-ui/core/Box';
+import Typography from '@material-ui/core/Typography';
+import { aiGatewayApiRef } from '../api/AiGatewayApi';
+import { useAsyncValue } from './useAsyncValue';
+
+/** An AI backend: provider groups by priority with weights and per-provider health, served models. */
+export function AiBackendCard() {
+  const { entity } = useEntity();
+  const api = useApi(aiGatewayApiRef);
+  const data = useAsyncValue(async () => {
+    const backend = await api.getObject('ai-backends', entity.metadata.name);
+    const status = await api.getPoolStatus(backend.spec.pool).catch(() => undefined);
+    return { backend, status };
+  }, [api, entity.metadata.name]);
+  let body;
+  if (data.loading && !data.value) body = <Progress />;
+  else if (data.error) body = <ResponseErrorPanel title="The AI backend could not be loaded" error={data.error} />;
+  else {
+    const { backend, status } = data.value!;
+    const spec = backend.spec.spec;
+    const component = status?.heartbeat?.components.find(c => c.name === `AgentgatewayBackend/ai-${backend.name}`);
+    body = (
+      <Box data-testid="ai-backend-card">
+        <Typography variant="body2">
+          {spec.kind} backend in pool {backend.spec.pool}; gateway status:{' '}
+          {component ? (component.healthy ? 'accepted' : `not accepted (${component.message})`) : 'not reported'}
+        </Typography>
+        {spec.kind === 'ai' &&
+          spec.groups.map((group: any, i: number) => (
+            <Box key={i} mt={1} data-testid={`provider-group-${i}`}>
+              <Typography variant="subtitle2">{i === 0 ? 'Primary group' : `Failover group ${i}`}</Typography>
+              {group.providers.map((p: any) => (
+                <Typography key={p.name} variant="body2">
+                  {p.name}: {p.type}
+                  {p.model ? ` ${p.model}` : ''}, weight {p.weight}
+                  {p.credentialsSecretRef ? `, key in Secret ${p.credentialsSecretRef.name}` : ''}
+                </Typography>
+              ))}
+            </Box>
+          ))}
+        {spec.kind === 'ai' && (
+          <Typography variant="body2" style={{ marginTop: 8 }}>
+            Models: {spec.models.length ? spec.models.join(', ') : 'any (passed through)'}
+          </Typography>
+        )}
+      </Box>
+    );
+  }
+  return <InfoCard title="AI backend">{body}</InfoCard>;
+}

@@ -1,0 +1,18 @@
+import type { AiGatewayApi } from '../api/AiGatewayApi';
+
+/** An AiGatewayApi for component tests: each test gives the calls it expects; others fail loudly. */
+export function fakeAiGatewayApi(overrides: Partial<AiGatewayApi> = {}): AiGatewayApi {
+  const unexpected = (name: string) => async () => {
+    throw new Error(`unexpected call to ${name}`);
+  };
+  return {
+    getFleet: unexpected('getFleet'),
+    getObject: unexpected('getObject'),
+    listInPool: unexpected('listInPool'),
+    requestPool: unexpected('requestPool'),
+    listPools: unexpected('listPools'),
+    getPoolStatus: unexpected('getPoolStatus'),
+    findMcpServerByPrefix: unexpected('findMcpServerByPrefix'),
+    ...overrides,
+  } as AiGatewayApi;
+}
