@@ -1,7 +1,21 @@
 import type { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import type { PoolStatus } from '@internal/plugin-ai-gateway-common';
-import type { AiGatewayApi, AiGatewayObject, FleetEntry, ObjectPlural, Page } from './AiGatewayApi';
+import type {
+  AiGatewayApi,
+  AiGatewayEvent,
+  AiGatewayObject,
+  DeployerRole,
+  FleetEntry,
+  LiveDiff,
+  ManifestBundle,
+  ManifestsYaml,
+  ObjectPlural,
+  Page,
+} from './AiGatewayApi';
+
+/** Events per page: the backend's default, small enough for a quick first paint. */
+const EVENTS_PAGE_SIZE = 50;
 
 /** The REST client of the control plane (`/api/ai-gateway`). */
 export class AiGatewayClient implements AiGatewayApi {
@@ -12,6 +26,14 @@ export class AiGatewayClient implements AiGatewayApi {
     const res = await this.deps.fetchApi.fetch(`${base}${path}`);
     if (!res.ok) throw await ResponseError.fromResponse(res);
     return (await res.json()) as T;
+  }
+
+  async #getText(path: string): Promise<{ text: string; etag?: string }> {
+    const base = await this.deps.discoveryApi.getBaseUrl('ai-gateway');
+    const res = await this.deps.fetchApi.fetch(`${base}${path}`);
+    if (!res.ok) throw await ResponseError.fromResponse(res);
+    const etag = res.headers.get('etag')?.replace(/^W\//, '').replace(/"/g, '') || undefined;
+    return { text: await res.text(), etag };
   }
 
   async listPools(filters: { project?: string } = {}): Promise<AiGatewayObject[]> {
@@ -62,5 +84,34 @@ export class AiGatewayClient implements AiGatewayApi {
   async findMcpServerByPrefix(pool: string, prefix: string): Promise<AiGatewayObject | undefined> {
     const query = new URLSearchParams({ pool, prefix, limit: '1' });
     return (await this.#get<Page<AiGatewayObject>>(`/mcp-servers?${query}`)).items[0];
+  }
+
+  listEvents(plural: ObjectPlural, name: string, cursor?: string): Promise<Page<AiGatewayEvent>> {
+    const query = new URLSearchParams({ limit: String(EVENTS_PAGE_SIZE) });
+    if (cursor) query.set('cursor', cursor);
+    return this.#get<Page<AiGatewayEvent>>(`/${plural}/${encodeURIComponent(name)}/events?${query}`);
+  }
+
+  getManifests(pool: string): Promise<ManifestBundle> {
+    return this.#get<ManifestBundle>(`/pools/${encodeURIComponent(pool)}/manifests`);
+  }
+
+  async getManifestsYaml(pool: string): Promise<ManifestsYaml> {
+    const { text, etag } = await this.#getText(`/pools/${encodeURIComponent(pool)}/manifests?format=yaml`);
+    // Cross-origin, the ETag header is hidden unless CORS exposes it; the YAML's header comment says the same.
+    const revision = etag ?? text.match(/^# revision: (\S+)$/m)?.[1] ?? '';
+    return { revision, yaml: text };
+  }
+
+  diffLive(pool: string): Promise<LiveDiff> {
+    return this.#get<LiveDiff>(`/pools/${encodeURIComponent(pool)}/manifests?diff=live`);
+  }
+
+  getDeployerRole(pool: string): Promise<DeployerRole> {
+    return this.#get<DeployerRole>(`/pools/${encodeURIComponent(pool)}/rbac/deployer-role`);
+  }
+
+  async getDeployerRoleYaml(pool: string): Promise<string> {
+    return (await this.#getText(`/pools/${encodeURIComponent(pool)}/rbac/deployer-role?format=yaml`)).text;
   }
 }

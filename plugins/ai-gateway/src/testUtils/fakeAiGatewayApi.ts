@@ -13,6 +13,12 @@ export function fakeAiGatewayApi(overrides: Partial<AiGatewayApi> = {}): AiGatew
     listPools: unexpected('listPools'),
     getPoolStatus: unexpected('getPoolStatus'),
     findMcpServerByPrefix: unexpected('findMcpServerByPrefix'),
+    listEvents: unexpected('listEvents'),
+    getManifests: unexpected('getManifests'),
+    getManifestsYaml: unexpected('getManifestsYaml'),
+    diffLive: unexpected('diffLive'),
+    getDeployerRole: unexpected('getDeployerRole'),
+    getDeployerRoleYaml: unexpected('getDeployerRoleYaml'),
     ...overrides,
   } as AiGatewayApi;
 }
