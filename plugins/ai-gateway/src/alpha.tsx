@@ -6,7 +6,7 @@ import {
   type FrontendPlugin,
   PageBlueprint,
 } from '@backstage/frontend-plugin-api';
-import { EntityCardBlueprint } from '@backstage/plugin-catalog-react/alpha';
+import { EntityCardBlueprint, EntityContentBlueprint } from '@backstage/plugin-catalog-react/alpha';
 import { createFormField, FormFieldBlueprint } from '@backstage/plugin-scaffolder-react/alpha';
 import { aiGatewayApiRef } from './api/AiGatewayApi';
 import { AiGatewayClient } from './api/AiGatewayClient';
@@ -66,13 +66,42 @@ const topologyCard = EntityCardBlueprint.make({
 });
 
 /**
+ * The pool page's tabs, in the order of the seed's pool detail page; the
+ * Overview tab is the catalog's own (with the cards above) and the
+ * Kubernetes tab comes from the Kubernetes plugin.
+ */
+const poolTab = (name: string, path: string, title: string, load: () => Promise<JSX.Element>) =>
+  EntityContentBlueprint.make({ name: `pool-${name}`, params: { path, title, filter: kindIs('pool'), loader: load } });
+const poolTabs = [
+  poolTab('cluster', 'cluster', 'Cluster', () => import('./entity/pool/PoolClusterTab').then(m => <m.PoolClusterTab />)),
+  poolTab('endpoints', 'endpoints', 'Endpoints', () => import('./entity/pool/PoolEndpointsTab').then(m => <m.PoolEndpointsTab />)),
+  poolTab('ingress', 'ingress', 'Ingress', () => import('./entity/pool/PoolIngressTab').then(m => <m.PoolIngressTab />)),
+  poolTab('configuration', 'configuration', 'Configuration', () => import('./entity/pool/PoolConfigurationTab').then(m => <m.PoolConfigurationTab />)),
+  poolTab('tls', 'tls', 'TLS & Domains', () => import('./entity/pool/PoolTlsTab').then(m => <m.PoolTlsTab />)),
+  poolTab('siem', 'siem', 'SIEM', () => import('./entity/pool/PoolSiemTab').then(m => <m.PoolSiemTab />)),
+  poolTab('events', 'events', 'Events', () => import('./entity/pool/PoolEventsTab').then(m => <m.PoolEventsTab />)),
+  poolTab('manifests', 'manifests', 'Manifests', () => import('./entity/pool/PoolManifestsTab').then(m => <m.PoolManifestsTab />)),
+  poolTab('access', 'access', 'Access', () => import('./entity/pool/PoolAccessTab').then(m => <m.PoolAccessTab />)),
+];
+
+/**
  * AI Gateway for Backstage in the new frontend system.
  *
  * @alpha
  */
 const aiGatewayPlugin: FrontendPlugin = createFrontendPlugin({
   pluginId: 'ai-gateway',
-  extensions: [aiGatewayApi, fleetPage, poolOverviewCard, mcpServerCard, aiBackendCard, topologyCard, poolPickerField, mcpPrefixField],
+  extensions: [
+    aiGatewayApi,
+    fleetPage,
+    poolOverviewCard,
+    mcpServerCard,
+    aiBackendCard,
+    topologyCard,
+    ...poolTabs,
+    poolPickerField,
+    mcpPrefixField,
+  ],
 });
 export default aiGatewayPlugin;
 

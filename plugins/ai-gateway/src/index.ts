@@ -15,6 +15,17 @@ export { PoolOverviewCard } from './entity/PoolOverviewCard';
 export { McpServerCard } from './entity/McpServerCard';
 export { AiBackendCard } from './entity/AiBackendCard';
 export { TopologyCard } from './entity/TopologyCard';
+export {
+  PoolClusterTab,
+  PoolEndpointsTab,
+  PoolIngressTab,
+  PoolConfigurationTab,
+  PoolTlsTab,
+  PoolSiemTab,
+  PoolEventsTab,
+  PoolManifestsTab,
+  PoolAccessTab,
+} from './entity/pool';
 export { aiGatewayApiRef, type AiGatewayApi, type AiGatewayObject, type FleetEntry } from './api/AiGatewayApi';
 export { AiGatewayClient } from './api/AiGatewayClient';
 export { PoolPickerField } from './scaffolder/PoolPickerField';

@@ -1,0 +1,9 @@
+export { PoolClusterTab } from './PoolClusterTab';
+export { PoolEndpointsTab } from './PoolEndpointsTab';
+export { PoolIngressTab } from './PoolIngressTab';
+export { PoolConfigurationTab } from './PoolConfigurationTab';
+export { PoolTlsTab } from './PoolTlsTab';
+export { PoolSiemTab } from './PoolSiemTab';
+export { PoolEventsTab } from './PoolEventsTab';
+export { PoolManifestsTab } from './PoolManifestsTab';
+export { PoolAccessTab } from './PoolAccessTab';
