@@ -122,6 +122,39 @@ describe('the portal started as the README says', () => {
     await page.close();
   });
 
+  it("opens a pool's tabs: Manifests with its YAML and live diff, Events, Endpoints and Access", async () => {
+    const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+    await signIn(page);
+    // payments-prod-eu is delivered `direct`; research-lab by the agent.
+    await page.goto(`${FRONTEND}/catalog/default/resource/payments-prod-eu`);
+    await page.getByTestId('pool-overview').waitFor({ timeout: 120_000 });
+    for (const tab of ['Cluster', 'Endpoints', 'Ingress', 'Configuration', 'TLS & Domains', 'SIEM', 'Events', 'Manifests', 'Access']) {
+      await page.getByRole('tab', { name: tab, exact: true }).waitFor({ timeout: 30_000 });
+    }
+    await page.getByRole('tab', { name: 'Manifests', exact: true }).click();
+    await page.waitForURL(/\/manifests$/);
+    await page.getByText(/kind: Gateway/).first().waitFor({ timeout: 60_000 });
+    await page.getByRole('button', { name: 'Download' }).first().waitFor();
+    await page.screenshot({ path: path.join(shots, 'pool-manifests.png'), fullPage: true });
+    await page.getByRole('button', { name: /Diff against live cluster/i }).click();
+    // Either the diff, or (no cluster configured for the demo's direct pool) an explanation.
+    await page.getByTestId('diff-result').or(page.getByTestId('diff-unavailable')).waitFor({ timeout: 60_000 });
+    await page.screenshot({ path: path.join(shots, 'pool-manifests-diff.png'), fullPage: true });
+
+    await page.getByRole('tab', { name: 'Events', exact: true }).click();
+    await page.getByText(/created/i).first().waitFor({ timeout: 60_000 });
+    await page.screenshot({ path: path.join(shots, 'pool-events.png'), fullPage: true });
+
+    await page.getByRole('tab', { name: 'Endpoints', exact: true }).click();
+    await page.getByText(/\/mcp$/).first().waitFor({ timeout: 60_000 });
+    await page.screenshot({ path: path.join(shots, 'pool-endpoints.png'), fullPage: true });
+
+    await page.getByRole('tab', { name: 'Access', exact: true }).click();
+    await page.getByText(/kind: Role/).first().waitFor({ timeout: 60_000 });
+    await page.screenshot({ path: path.join(shots, 'pool-access.png'), fullPage: true });
+    await page.close();
+  });
+
   it('fills the "Deploy an MCP server" form and lands on the new entity page', async () => {
     const page = await browser.newPage();
     await signIn(page);
