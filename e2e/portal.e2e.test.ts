@@ -9,9 +9,20 @@ const shots = path.resolve(__dirname, '..', 'test-output', 'e2e');
 
 /** Signs the guest in and waits until the app shows it, so a navigation keeps the session. */
 async function signIn(page: Page) {
-  await page.goto(FRONTEND);
-  await page.getByRole('button', { name: /enter/i }).click({ timeout: 120_000 });
-  await page.getByRole('link', { name: 'Catalog' }).first().waitFor({ timeout: 120_000 });
+  // The dev server can be slow to answer the first sign-in on a loaded machine: one retry.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await page.goto(FRONTEND);
+      await page.getByRole('button', { name: /enter/i }).click({ timeout: 120_000 });
+      await page.getByRole('link', { name: 'Catalog' }).first().waitFor({ timeout: 90_000 });
+      return;
+    } catch (e) {
+      if (attempt === 2) {
+        await page.screenshot({ path: path.join(shots, 'sign-in-failed.png'), fullPage: true }).catch(() => undefined);
+        throw e;
+      }
+    }
+  }
 }
 
 describe('the portal started as the README says', () => {
@@ -128,10 +139,13 @@ describe('the portal started as the README says', () => {
     // payments-prod-eu is delivered `direct`; research-lab by the agent.
     await page.goto(`${FRONTEND}/catalog/default/resource/payments-prod-eu`);
     await page.getByTestId('pool-overview').waitFor({ timeout: 120_000 });
-    for (const tab of ['Cluster', 'Endpoints', 'Ingress', 'Configuration', 'TLS & Domains', 'SIEM', 'Events', 'Manifests', 'Access']) {
-      await page.getByRole('tab', { name: tab, exact: true }).waitFor({ timeout: 30_000 });
+    // The entity page's tabs are links to the tab's path.
+    const tab = (name: string) => page.locator(`a[href$="/resource/payments-prod-eu/${name}"]`).first();
+    for (const name of ['kubernetes', 'cluster', 'endpoints', 'ingress', 'configuration', 'tls', 'siem', 'events', 'manifests', 'access']) {
+      await tab(name).waitFor({ timeout: 30_000 });
     }
-    await page.getByRole('tab', { name: 'Manifests', exact: true }).click();
+    await expect(tab('tls').textContent()).resolves.toBe('TLS & Domains');
+    await tab('manifests').click();
     await page.waitForURL(/\/manifests$/);
     await page.getByText(/kind: Gateway/).first().waitFor({ timeout: 60_000 });
     await page.getByRole('button', { name: 'Download' }).first().waitFor();
@@ -141,15 +155,15 @@ describe('the portal started as the README says', () => {
     await page.getByTestId('diff-result').or(page.getByTestId('diff-unavailable')).waitFor({ timeout: 60_000 });
     await page.screenshot({ path: path.join(shots, 'pool-manifests-diff.png'), fullPage: true });
 
-    await page.getByRole('tab', { name: 'Events', exact: true }).click();
+    await tab('events').click();
     await page.getByText(/created/i).first().waitFor({ timeout: 60_000 });
     await page.screenshot({ path: path.join(shots, 'pool-events.png'), fullPage: true });
 
-    await page.getByRole('tab', { name: 'Endpoints', exact: true }).click();
+    await tab('endpoints').click();
     await page.getByText(/\/mcp$/).first().waitFor({ timeout: 60_000 });
     await page.screenshot({ path: path.join(shots, 'pool-endpoints.png'), fullPage: true });
 
-    await page.getByRole('tab', { name: 'Access', exact: true }).click();
+    await tab('access').click();
     await page.getByText(/kind: Role/).first().waitFor({ timeout: 60_000 });
     await page.screenshot({ path: path.join(shots, 'pool-access.png'), fullPage: true });
     await page.close();

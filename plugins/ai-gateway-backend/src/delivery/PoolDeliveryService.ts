@@ -474,7 +474,14 @@ export class PoolDeliveryService {
     const received: Heartbeat = { ...heartbeat, receivedAt: heartbeat.receivedAt && heartbeat.operatorVersion === CONTROL_PLANE_OPERATOR ? heartbeat.receivedAt : this.#now().toISOString() };
     const previous = await this.#statuses.get(object.name);
     const last = previous?.heartbeat?.lastApply;
-    if (received.lastApply && received.lastApply.appliedAt !== last?.appliedAt) {
+    // Log an apply when its outcome changes, not every retry of the same failure
+    // (a direct pool whose cluster is missing would otherwise flood its event log).
+    const sameOutcome =
+      last !== undefined &&
+      received.lastApply?.succeeded === last.succeeded &&
+      received.lastApply?.revision === last.revision &&
+      received.lastApply?.message === last.message;
+    if (received.lastApply && received.lastApply.appliedAt !== last?.appliedAt && !sameOutcome) {
       const a = received.lastApply;
       await this.deps.resources.appendPoolEvent(
         object,

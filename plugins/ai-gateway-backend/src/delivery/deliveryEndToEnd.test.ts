@@ -170,5 +170,10 @@ describe.each(databases.eachSupportedId())('delivery end to end on %s', database
     expect(status.conditions.find((c: any) => c.type === 'Applied').message).toBe(
       "cluster 'elsewhere' is not in kubernetes.clusterLocatorMethods (known: test-cluster); direct delivery needs it",
     );
+    // Retrying the same failure does not flood the pool's event log: one entry per outcome.
+    await t.api('payments').post('/pools/prod/sync');
+    await t.api('payments').post('/pools/prod/sync');
+    const events = (await t.api('payments').get('/pools/prod/events')).body.items;
+    expect(events.filter((e: any) => e.action === 'apply-failed')).toHaveLength(1);
   });
 });
