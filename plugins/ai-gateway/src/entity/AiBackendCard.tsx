@@ -22,6 +22,13 @@ export function AiBackendCard() {
     const { backend, status } = data.value!;
     const spec = backend.spec.spec;
     const component = status?.heartbeat?.components.find(c => c.name === `AgentgatewayBackend/ai-${backend.name}`);
+    // agentgateway's status has conditions per backend, not per provider: each
+    // provider shows its backend's state until the gateway reports more.
+    const providerHealth = !component
+      ? { label: 'health not reported', color: '#9e9e9e' }
+      : component.healthy
+        ? { label: 'serving (backend accepted)', color: '#43a047' }
+        : { label: 'not serving (backend not accepted)', color: '#e53935' };
     body = (
       <Box data-testid="ai-backend-card">
         <Typography variant="body2">
@@ -33,10 +40,12 @@ export function AiBackendCard() {
             <Box key={i} mt={1} data-testid={`provider-group-${i}`}>
               <Typography variant="subtitle2">{i === 0 ? 'Primary group' : `Failover group ${i}`}</Typography>
               {group.providers.map((p: any) => (
-                <Typography key={p.name} variant="body2">
+                <Typography key={p.name} variant="body2" data-testid={`provider-${p.name}`}>
                   {p.name}: {p.type}
                   {p.model ? ` ${p.model}` : ''}, weight {p.weight}
                   {p.credentialsSecretRef ? `, key in Secret ${p.credentialsSecretRef.name}` : ''}
+                  {' · '}
+                  <span style={{ color: providerHealth.color }}>{providerHealth.label}</span>
                 </Typography>
               ))}
             </Box>

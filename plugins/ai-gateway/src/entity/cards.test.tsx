@@ -122,6 +122,20 @@ describe('McpServerCard and AiBackendCard', () => {
     expect(screen.getByTestId('provider-group-0')).toHaveTextContent('openai: openai gpt-4o, weight 70, key in Secret openai');
     expect(screen.getByTestId('provider-group-1')).toHaveTextContent('Failover group 1');
     expect(screen.getByText('Models: gpt-4o')).toBeInTheDocument();
+    // The pool reports no AgentgatewayBackend component for it: health is unknown, not "fine".
+    expect(screen.getByTestId('provider-openai')).toHaveTextContent('health not reported');
+  });
+
+  it("shows each provider's health from its backend's reported state", async () => {
+    const reported = status('Active');
+    reported.heartbeat.components.push({ name: 'AgentgatewayBackend/ai-llm', kind: 'AgentgatewayBackend', healthy: false, message: 'Accepted=False' } as any);
+    await render(
+      <AiBackendCard />,
+      fakeAiGatewayApi({ getObject: async () => object('aiBackend', 'llm', llm) as any, getPoolStatus: async () => reported as any }),
+      entity('aiBackend', 'llm', { 'ai-gateway.io/pool': 'prod' }),
+    );
+    expect(await screen.findByTestId('provider-bedrock')).toHaveTextContent('not serving (backend not accepted)');
+    expect(screen.getByText(/not accepted \(Accepted=False\)/)).toBeInTheDocument();
   });
 });
 
