@@ -7,9 +7,8 @@
 # Extra arguments go to the first Jest run. Ends with "N passed, N failed, N skipped".
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 
-if ! command -v chromium >/dev/null 2>&1 && [ "${AIGW_SKIP_E2E:-}" != 1 ]; then
-  echo "Installing Chromium from Debian for the browser tests..." >&2
-  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >&2
+if [ "${AIGW_SKIP_E2E:-}" != 1 ]; then
+  source "$(dirname "${BASH_SOURCE[0]}")/chromium.sh"
 fi
 
 pg_url="$(bash scripts/postgres.sh start)"

@@ -10,6 +10,8 @@ const entity = (kind: string) => ({
   spec: {},
 });
 const plugin = aiGatewayPlugin as any;
+/** The plugin's extensions are looked up by id (untyped), so their filters are too. */
+type EntityFilter = (entity: object) => boolean;
 
 describe('the new frontend system plugin', () => {
   it.each([
@@ -26,7 +28,7 @@ describe('the new frontend system plugin', () => {
     const tester = createExtensionTester(plugin.getExtension(`entity-content:ai-gateway/pool-${name}`));
     expect(tester.get(EntityContentBlueprint.dataRefs.title)).toBe(title);
     expect(tester.get(coreExtensionData.routePath)).toBe(name);
-    const filter = tester.get(EntityContentBlueprint.dataRefs.filterFunction);
+    const filter = tester.get(EntityContentBlueprint.dataRefs.filterFunction) as EntityFilter;
     expect(filter(entity('pool'))).toBe(true);
     expect(filter(entity('mcpServer'))).toBe(false);
     expect(filter(entity('aiBackend'))).toBe(false);
@@ -35,7 +37,7 @@ describe('the new frontend system plugin', () => {
   it('shows the topology card on every entity of the suite and nowhere else', () => {
     const filter = createExtensionTester(plugin.getExtension('entity-card:ai-gateway/topology')).get(
       EntityCardBlueprint.dataRefs.filterFunction,
-    );
+    ) as EntityFilter;
     for (const kind of ['pool', 'mcpServer', 'aiBackend']) expect(filter(entity(kind))).toBe(true);
     expect(filter({ apiVersion: 'backstage.io/v1alpha1', kind: 'Component', metadata: { name: 'c' }, spec: {} })).toBe(false);
   });

@@ -1,22 +1,14 @@
-import { DependencyGraph, DependencyGraphTypes, InfoCard, Progress, ResponseErrorPanel } from '@backstage/core-components';
+import { InfoCard, Progress, ResponseErrorPanel } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import { buildPoolTopology, type TopologyNode } from '@internal/plugin-ai-gateway-common';
 import Box from '@material-ui/core/Box';
 import Typography from '@material-ui/core/Typography';
-import { useMemo, useState } from 'react';
+import { useState } from 'react';
 import { aiGatewayApiRef } from '../api/AiGatewayApi';
+import { EDGE_STYLE, HEALTH_STROKE, TYPE_FILL } from './topology/styles';
+import { TopologyGraph } from './topology/TopologyGraph';
 import { ANNOTATION_KIND, ANNOTATION_POOL, useAsyncValue } from './useAsyncValue';
-
-const TYPE_FILL: Record<TopologyNode['type'], string> = {
-  gateway: '#1565c0',
-  route: '#6a1b9a',
-  backend: '#00838f',
-  'mcp-server': '#2e7d32',
-  provider: '#4e342e',
-  policy: '#ef6c00',
-};
-const HEALTH_STROKE = { healthy: '#43a047', unhealthy: '#e53935', unknown: '#9e9e9e' };
 
 /** Loads a pool and everything attached to it, and builds its topology. */
 export function usePoolTopology(pool: string | undefined) {
@@ -74,10 +66,48 @@ function NodeDetails({ node }: { node: TopologyNode }) {
   );
 }
 
+/** The node of the entity the card is on: its MCP server, its AI backend, or the pool's gateway. */
+function focusNodeOf(kind: string | undefined, name: string, pool: string | undefined) {
+  if (kind === 'mcpServer') return `mcp-server:${name}`;
+  if (kind === 'aiBackend') return `backend:ai:${name}`;
+  return `gateway:${pool}`;
+}
+
+function Legend() {
+  return (
+    <Box mt={2} data-testid="topology-legend">
+      <Box>
+        {Object.entries(TYPE_FILL).map(([type, fill]) => (
+          <Typography key={type} variant="caption" style={{ marginRight: 8, color: fill }}>
+            ■ {type}
+          </Typography>
+        ))}
+      </Box>
+      <Box>
+        {Object.entries(HEALTH_STROKE).map(([health, stroke]) => (
+          <Typography key={health} variant="caption" style={{ marginRight: 8, color: stroke }}>
+            □ {health}
+          </Typography>
+        ))}
+      </Box>
+      <Box>
+        {Object.entries(EDGE_STYLE).map(([kind, style]) => (
+          <Typography key={kind} variant="caption" component="span" style={{ marginRight: 8 }}>
+            <svg width={24} height={8} aria-hidden style={{ marginRight: 4 }}>
+              <line x1={0} y1={4} x2={24} y2={4} stroke={style.stroke} strokeWidth={2} strokeDasharray={style.dash} />
+            </svg>
+            {style.description}
+          </Typography>
+        ))}
+      </Box>
+    </Box>
+  );
+}
+
 /**
  * The data path of the entity's pool (Gateway -> Route -> Backend -> MCP
- * server / providers, with policies), laid out with dagre by Backstage's
- * DependencyGraph; pan and zoom, click a node for its details and its
+ * server / providers, with policies), laid out once with dagre and drawn as
+ * SVG by TopologyGraph; pan and zoom, click a node for its details and its
  * effective policy.
  */
 export function TopologyCard() {
@@ -86,71 +116,22 @@ export function TopologyCard() {
   const pool = kind === 'pool' ? entity.metadata.name : entity.metadata.annotations?.[ANNOTATION_POOL];
   const topology = usePoolTopology(pool);
   const [selected, setSelected] = useState<string | undefined>();
-  const focus = kind === 'mcpServer' ? `mcp-server:${entity.metadata.name}` : kind === 'aiBackend' ? `backend:ai:${entity.metadata.name}` : `gateway:${pool}`;
-  const graph = useMemo(() => {
-    const t = topology.value;
-    if (!t) return undefined;
-    return {
-      nodes: t.nodes.map(n => ({ ...n })),
-      edges: t.edges.map(e => ({ from: e.source, to: e.target, label: e.kind === 'routes' ? '' : e.kind })),
-    };
-  }, [topology.value]);
+  const focus = focusNodeOf(kind, entity.metadata.name, pool);
   const current = topology.value?.nodes.find(n => n.id === (selected ?? focus));
 
   let body;
   if (topology.loading && !topology.value) body = <Progress />;
   else if (topology.error) body = <ResponseErrorPanel title="The topology could not be loaded" error={topology.error} />;
-  else if (!graph || graph.nodes.length === 0) body = <Typography>Nothing to show.</Typography>;
+  else if (!topology.value || topology.value.nodes.length === 0) body = <Typography>Nothing to show.</Typography>;
   else {
-    const renderNode = ({ node }: DependencyGraphTypes.RenderNodeProps<TopologyNode>) => {
-      const width = Math.max(110, node.label.length * 7 + 24);
-      const isFocus = node.id === focus;
-      return (
-        <g
-          data-testid={`topology-node-${node.id}`}
-          onClick={() => setSelected(node.id)}
-          style={{ cursor: 'pointer' }}
-        >
-          <rect
-            width={width}
-            height={44}
-            rx={8}
-            fill={TYPE_FILL[node.type]}
-            stroke={HEALTH_STROKE[node.health]}
-            strokeWidth={isFocus || node.id === selected ? 5 : 3}
-          />
-          <text x={10} y={18} fill="#fff" fontSize={11} opacity={0.8}>
-            {node.type}
-          </text>
-          <text x={10} y={34} fill="#fff" fontSize={13} fontWeight={600}>
-            {node.label}
-          </text>
-        </g>
-      );
-    };
     body = (
       <Box display="flex" data-testid="topology">
-        <Box flex={3} minHeight={360}>
-          <DependencyGraph
-            nodes={graph.nodes}
-            edges={graph.edges}
-            renderNode={renderNode}
-            direction={DependencyGraphTypes.Direction.LEFT_RIGHT}
-            zoom="enabled"
-            rankMargin={60}
-            nodeMargin={20}
-            fit="contain"
-          />
+        <Box flex={3} minWidth={0} minHeight={360}>
+          <TopologyGraph topology={topology.value} focusId={focus} selectedId={current?.id} onSelect={setSelected} />
         </Box>
         <Box flex={2} ml={2}>
           {current ? <NodeDetails node={current} /> : <Typography>Click a node for its details.</Typography>}
-          <Box mt={2}>
-            {Object.entries(TYPE_FILL).map(([type, fill]) => (
-              <Typography key={type} variant="caption" style={{ marginRight: 8, color: fill }}>
-                ■ {type}
-              </Typography>
-            ))}
-          </Box>
+          <Legend />
         </Box>
       </Box>
     );

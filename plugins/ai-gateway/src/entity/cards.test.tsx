@@ -11,11 +11,6 @@ import { McpServerCard } from './McpServerCard';
 import { PoolOverviewCard } from './PoolOverviewCard';
 import { TopologyCard } from './TopologyCard';
 
-// jsdom has no SVG layout; the graph measures its nodes.
-beforeAll(() => {
-  (window.SVGElement.prototype as any).getBBox = () => ({ x: 0, y: 0, width: 120, height: 44 });
-});
-
 const entity = (kind: string, name: string, annotations: Record<string, string> = {}) => ({
   apiVersion: 'backstage.io/v1alpha1',
   kind: kind === 'mcpServer' ? 'API' : 'Resource',
@@ -140,11 +135,15 @@ describe('McpServerCard and AiBackendCard', () => {
 });
 
 describe('TopologyCard', () => {
+  const inPool: Record<string, any[]> = {
+    'mcp-servers': [object('mcpServer', 'github', github)],
+    'ai-backends': [object('aiBackend', 'llm', llm)],
+    policies: [object('policy', 'limit', policy)],
+  };
   const api = () =>
     fakeAiGatewayApi({
       getObject: async () => object('pool', 'prod', pool) as any,
-      listInPool: async (plural: string) =>
-        (plural === 'mcp-servers' ? [object('mcpServer', 'github', github)] : plural === 'ai-backends' ? [object('aiBackend', 'llm', llm)] : [object('policy', 'limit', policy)]) as any,
+      listInPool: async (plural: string) => inPool[plural] as any,
       getPoolStatus: async () => status() as any,
     });
 
@@ -160,6 +159,9 @@ describe('TopologyCard', () => {
     fireEvent.click(screen.getByTestId('topology-node-route:ai:llm'));
     expect(screen.getByTestId('topology-details')).toHaveTextContent('route: /llm');
     expect(screen.getByTestId('effective-rateLimit')).toHaveTextContent('rateLimit from limit (gateway level, inherited)');
+    // Every edge is drawn; the legend names node types, health and edge kinds.
+    expect(screen.getAllByTestId('topology-edge')).toHaveLength(8);
+    expect(screen.getByTestId('topology-legend')).toHaveTextContent(/mcp-server.*unhealthy.*fails over to/);
   });
 
   it('says clearly when the topology cannot be loaded', async () => {

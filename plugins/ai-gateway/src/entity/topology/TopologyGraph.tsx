@@ -1,0 +1,303 @@
+import type { Topology } from '@internal/plugin-ai-gateway-common';
+import Box from '@material-ui/core/Box';
+import Button from '@material-ui/core/Button';
+import Tooltip from '@material-ui/core/Tooltip';
+import Typography from '@material-ui/core/Typography';
+import { useTheme } from '@material-ui/core/styles';
+import {
+  useCallback,
+  useEffect,
+  useLayoutEffect,
+  useMemo,
+  useRef,
+  useState,
+  type KeyboardEvent,
+  type MouseEvent,
+  type PointerEvent,
+} from 'react';
+import { layoutTopology, type PlacedNode, type TopologyLayout } from './layout';
+import { EDGE_STYLE, HEALTH_STROKE, SELECTED_STROKE, TYPE_FILL } from './styles';
+
+export type TopologyGraphProps = {
+  topology: Topology;
+  /** The node of the entity the card is on: drawn with a thicker outline. */
+  focusId?: string;
+  /** The node whose details are shown: outlined, with its edges highlighted. */
+  selectedId?: string;
+  onSelect: (id: string) => void;
+  /** Height of the drawing, in px. */
+  height?: number;
+};
+
+/** Pan (x, y, in px) and zoom (k) of the drawing. */
+export type View = { x: number; y: number; k: number };
+
+const MAX_SCALE = 4;
+const ZOOM_STEP = 1.5;
+/** A press that moves less than this is a click, not a pan. */
+const DRAG_THRESHOLD = 4;
+/** Used where the browser reports no size (jsdom, a hidden tab). */
+const FALLBACK_WIDTH = 800;
+
+const clamp = (n: number, min: number, max: number) => Math.min(max, Math.max(min, n));
+
+/** The view that shows the whole graph, centred. */
+export function fitView(layout: Pick<TopologyLayout, 'width' | 'height'>, viewport: { width: number; height: number }): View {
+  const k = Math.min(1, viewport.width / Math.max(1, layout.width), viewport.height / Math.max(1, layout.height));
+  return { k, x: (viewport.width - layout.width * k) / 2, y: (viewport.height - layout.height * k) / 2 };
+}
+
+/**
+ * The pool's topology drawn as plain SVG from a layout computed once
+ * (layoutTopology): no node is measured in the DOM and nothing is laid out
+ * twice. Drag to pan, wheel or the buttons to zoom, click (or Enter on) a
+ * node to select it.
+ */
+export function TopologyGraph({ topology, focusId, selectedId, onSelect, height = 480 }: TopologyGraphProps) {
+  const layout = useMemo(() => layoutTopology(topology), [topology]);
+  const placedById = useMemo(() => new Map(layout.nodes.map(p => [p.node.id, p])), [layout]);
+  const svgRef = useRef<SVGSVGElement>(null);
+  const theme = useTheme();
+
+  const viewportSize = useCallback(() => {
+    const rect = svgRef.current?.getBoundingClientRect();
+    return { width: rect?.width || FALLBACK_WIDTH, height: rect?.height || height };
+  }, [height]);
+  const fitted = useCallback(() => fitView(layout, viewportSize()), [layout, viewportSize]);
+  // The view belongs to one layout. The first commit has an empty SVG, sized
+  // cheaply; the drawing comes in the next one, already fitted (before the
+  // first paint), so the browser lays it out once.
+  const [viewOf, setViewOf] = useState<{ layout: TopologyLayout; view: View }>();
+  useLayoutEffect(() => setViewOf({ layout, view: fitted() }), [layout, fitted]);
+  const view = viewOf?.layout === layout ? viewOf.view : undefined;
+  const setView = useCallback((update: View | ((v: View) => View)) => {
+    setViewOf(current => {
+      if (!current) return current;
+      return { layout: current.layout, view: typeof update === 'function' ? update(current.view) : update };
+    });
+  }, []);
+
+  const zoomBy = useCallback(
+    (factor: number, at?: { x: number; y: number }) =>
+      setView(v => {
+        const size = viewportSize();
+        const point = at ?? { x: size.width / 2, y: size.height / 2 };
+        // Out to half the whole graph at most; in to 4x.
+        const minScale = fitView(layout, size).k / 2;
+        const k = clamp(v.k * factor, minScale, MAX_SCALE);
+        return { k, x: point.x - ((point.x - v.x) * k) / v.k, y: point.y - ((point.y - v.y) * k) / v.k };
+      }),
+    [layout, setView, viewportSize],
+  );
+  const centerOn = useCallback(
+    (id: string | undefined) => {
+      const placed = id ? placedById.get(id) : undefined;
+      if (!placed) return;
+      setView(v => {
+        const size = viewportSize();
+        const k = Math.max(v.k, 1);
+        return { k, x: size.width / 2 - (placed.x + placed.width / 2) * k, y: size.height / 2 - (placed.y + placed.height / 2) * k };
+      });
+    },
+    [placedById, setView, viewportSize],
+  );
+
+  // Wheel zoom around the pointer; React's wheel listener is passive, so
+  // the page would scroll too.
+  useEffect(() => {
+    const svg = svgRef.current;
+    if (!svg) return undefined;
+    const onWheel = (event: WheelEvent) => {
+      event.preventDefault();
+      const rect = svg.getBoundingClientRect();
+      zoomBy(Math.exp(-event.deltaY * 0.0015), { x: event.clientX - rect.left, y: event.clientY - rect.top });
+    };
+    svg.addEventListener('wheel', onWheel, { passive: false });
+    return () => svg.removeEventListener('wheel', onWheel);
+  }, [zoomBy]);
+
+  const drag = useRef<{ pointer: number; x: number; y: number; start: View; moved: boolean }>();
+  const swallowClick = useRef(false);
+  const onPointerDown = (event: PointerEvent<SVGSVGElement>) => {
+    if (event.button !== 0) return;
+    swallowClick.current = false;
+    if (!view) return;
+    drag.current = { pointer: event.pointerId, x: event.clientX, y: event.clientY, start: view, moved: false };
+  };
+  const onPointerMove = (event: PointerEvent<SVGSVGElement>) => {
+    const d = drag.current;
+    if (!d || d.pointer !== event.pointerId) return;
+    const dx = event.clientX - d.x;
+    const dy = event.clientY - d.y;
+    if (!d.moved) {
+      if (Math.hypot(dx, dy) < DRAG_THRESHOLD) return;
+      d.moved = true;
+      svgRef.current?.setPointerCapture?.(event.pointerId);
+    }
+    setView({ ...d.start, x: d.start.x + dx, y: d.start.y + dy });
+  };
+  const onPointerUp = () => {
+    // The click that ends a pan selects nothing.
+    if (drag.current?.moved) swallowClick.current = true;
+    drag.current = undefined;
+  };
+
+  // One listener for all nodes rather than one closure each.
+  const nodeIdOf = (target: EventTarget) => (target as Element).closest?.('[data-node-id]')?.getAttribute('data-node-id') ?? undefined;
+  const onClick = (event: MouseEvent) => {
+    if (swallowClick.current) {
+      swallowClick.current = false;
+      return;
+    }
+    const id = nodeIdOf(event.target);
+    if (id) onSelect(id);
+  };
+  const onKeyDown = (event: KeyboardEvent) => {
+    if (event.key !== 'Enter' && event.key !== ' ') return;
+    const id = nodeIdOf(event.target);
+    if (!id) return;
+    event.preventDefault();
+    onSelect(id);
+  };
+
+  // The drawing does not change with the view or the selection, so panning
+  // and selecting re-render only the transform and the overlay.
+  const drawing = useMemo(() => <Drawing layout={layout} focusId={focusId} />, [layout, focusId]);
+  const selection = useMemo(() => {
+    const placed = selectedId ? placedById.get(selectedId) : undefined;
+    if (!placed) return null;
+    const incident = layout.edges.filter(e => e.edge.source === selectedId || e.edge.target === selectedId);
+    return (
+      <g data-testid="topology-selection" pointerEvents="none" fill="none">
+        {incident.map((e, i) => (
+          <path key={i} data-testid="topology-selected-edge" d={e.path} stroke={SELECTED_STROKE} strokeWidth={3} />
+        ))}
+        <rect x={placed.x - 4} y={placed.y - 4} width={placed.width + 8} height={placed.height + 8} rx={11} stroke={SELECTED_STROKE} strokeWidth={3} />
+      </g>
+    );
+  }, [layout, placedById, selectedId]);
+
+  const toCenter = selectedId ?? focusId;
+  return (
+    <Box>
+      <Box display="flex" alignItems="center" mb={1} style={{ gap: 4 }}>
+        <Typography variant="caption" color="textSecondary" style={{ marginRight: 'auto' }}>
+          Drag to pan, scroll to zoom, click a node for its details.
+        </Typography>
+        <Typography variant="caption" data-testid="topology-zoom" color="textSecondary">
+          {view ? `${Math.round(view.k * 100)}%` : ''}
+        </Typography>
+        {(
+          [
+            ['Zoom in', '+', () => zoomBy(ZOOM_STEP)],
+            ['Zoom out', '−', () => zoomBy(1 / ZOOM_STEP)],
+            ['Fit the whole graph', 'Fit', () => setView(fitted())],
+            ['Centre on the selected node', 'Selected', toCenter ? () => centerOn(toCenter) : undefined],
+          ] as const
+        ).map(([label, text, action]) => (
+          <Tooltip key={label} title={label}>
+            {/* A disabled button fires no events for the tooltip: the span does. */}
+            <span>
+              <Button size="small" variant="outlined" aria-label={label} disabled={!action} onClick={action} style={{ minWidth: 32 }}>
+                {text}
+              </Button>
+            </span>
+          </Tooltip>
+        ))}
+      </Box>
+      <svg
+        ref={svgRef}
+        data-testid="topology-svg"
+        role="group"
+        aria-label={`Topology: ${layout.nodes.length} nodes, ${layout.edges.length} edges. Drag to pan, scroll to zoom.`}
+        width="100%"
+        height={height}
+        style={{
+          display: 'block',
+          cursor: 'grab',
+          touchAction: 'none',
+          userSelect: 'none',
+          fontFamily: theme.typography.fontFamily,
+          border: `1px solid ${theme.palette.divider}`,
+          borderRadius: 4,
+        }}
+        onPointerDown={onPointerDown}
+        onPointerMove={onPointerMove}
+        onPointerUp={onPointerUp}
+        onPointerCancel={onPointerUp}
+        onClick={onClick}
+        onKeyDown={onKeyDown}
+      >
+        {view && (
+          <g data-testid="topology-viewport" transform={`translate(${view.x},${view.y}) scale(${view.k})`}>
+            {drawing}
+            {selection}
+          </g>
+        )}
+      </svg>
+    </Box>
+  );
+}
+
+function Drawing({ layout, focusId }: { layout: TopologyLayout; focusId?: string }) {
+  return (
+    <>
+      <g fill="none" strokeWidth={1.5}>
+        {layout.edges.map((e, i) => {
+          const style = EDGE_STYLE[e.edge.kind];
+          return (
+            <path
+              key={i}
+              data-testid="topology-edge"
+              data-kind={e.edge.kind}
+              d={e.path}
+              stroke={style.stroke}
+              strokeDasharray={style.dash}
+            />
+          );
+        })}
+      </g>
+      <g>
+        {layout.nodes.map(p => (
+          <NodeBox key={p.node.id} placed={p} focused={p.node.id === focusId} />
+        ))}
+      </g>
+    </>
+  );
+}
+
+/** The label cut to the box (about 7 px a character), the full one is in the title. */
+const fitLabel = (label: string, width: number) => {
+  const room = Math.floor((width - 20) / 7);
+  return label.length <= room ? label : `${label.slice(0, room - 1)}…`;
+};
+
+function NodeBox({ placed: { node, x, y, width, height }, focused }: { placed: PlacedNode; focused: boolean }) {
+  return (
+    <g
+      data-testid={`topology-node-${node.id}`}
+      data-node-id={node.id}
+      transform={`translate(${x},${y})`}
+      role="button"
+      tabIndex={0}
+      aria-label={`${node.type} ${node.label}, health ${node.health}`}
+      style={{ cursor: 'pointer' }}
+    >
+      <title>{`${node.type}: ${node.label}${node.detail ? ` (${node.detail})` : ''}, health ${node.health}`}</title>
+      <rect
+        width={width}
+        height={height}
+        rx={8}
+        fill={TYPE_FILL[node.type]}
+        stroke={HEALTH_STROKE[node.health]}
+        strokeWidth={focused ? 5 : 3}
+      />
+      <text x={10} y={18} fill="#fff" fontSize={11} opacity={0.8}>
+        {node.type}
+      </text>
+      <text x={10} y={34} fill="#fff" fontSize={13} fontWeight={600}>
+        {fitLabel(node.label, width)}
+      </text>
+    </g>
+  );
+}

@@ -1,0 +1,94 @@
+import dagre from '@dagrejs/dagre';
+import type { Topology, TopologyEdge, TopologyNode } from '@internal/plugin-ai-gateway-common';
+
+export const NODE_HEIGHT = 44;
+const NODE_MIN_WIDTH = 110;
+const NODE_MAX_WIDTH = 320;
+const MARGIN = 16;
+
+/** A node's box: known from its label, so nothing is measured in the DOM. */
+export const nodeWidth = (node: TopologyNode) =>
+  Math.min(NODE_MAX_WIDTH, Math.max(NODE_MIN_WIDTH, node.label.length * 7 + 24, node.type.length * 6 + 24));
+
+export type PlacedNode = {
+  node: TopologyNode;
+  /** Top-left corner. */
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+};
+
+export type RoutedEdge = {
+  edge: TopologyEdge;
+  /** SVG path data, from the source's right side to the target's left side. */
+  path: string;
+};
+
+export type TopologyLayout = {
+  nodes: PlacedNode[];
+  edges: RoutedEdge[];
+  width: number;
+  height: number;
+};
+
+/**
+ * Lays the topology out left to right with dagre, once, with node sizes
+ * known up front.
+ *
+ * Only each node's first incoming edge (its place on the data path: the
+ * route under the gateway, the backend under the route, a policy on what it
+ * is attached to) goes into dagre; the other edges, an MCP backend's targets
+ * that point at servers placed under their own backends, are drawn between
+ * the placed nodes. A pool with many multiplexing backends has over twice as
+ * many such edges as nodes, and they would cost dagre's ranking and
+ * positioning several times the whole tree while no node order avoids their
+ * crossings anyway.
+ */
+export function layoutTopology(topology: Topology): TopologyLayout {
+  const graph = new dagre.graphlib.Graph();
+  graph.setGraph({ rankdir: 'LR', nodesep: 16, ranksep: 80, marginx: MARGIN, marginy: MARGIN, ranker: 'tight-tree' });
+  graph.setDefaultEdgeLabel(() => ({}));
+  const known = new Set<string>();
+  for (const node of topology.nodes) {
+    if (known.has(node.id)) continue;
+    known.add(node.id);
+    graph.setNode(node.id, { width: nodeWidth(node), height: NODE_HEIGHT });
+  }
+  const placedUnder = new Set<string>();
+  for (const edge of topology.edges) {
+    if (!known.has(edge.source) || !known.has(edge.target) || placedUnder.has(edge.target) || edge.source === edge.target) continue;
+    placedUnder.add(edge.target);
+    graph.setEdge(edge.source, edge.target);
+  }
+  // dagre's first node order is a depth-first walk, which for a tree has no
+  // crossings: its crossing-reduction sweeps could only spend time.
+  dagre.layout(graph, { disableOptimalOrderHeuristic: true });
+
+  const byId = new Map<string, PlacedNode>();
+  const nodes: PlacedNode[] = [];
+  for (const node of topology.nodes) {
+    if (byId.has(node.id)) continue;
+    const { x, y, width, height } = graph.node(node.id);
+    // dagre gives centres.
+    const placed = { node, x: x - width / 2, y: y - height / 2, width, height };
+    byId.set(node.id, placed);
+    nodes.push(placed);
+  }
+  const edges: RoutedEdge[] = [];
+  for (const edge of topology.edges) {
+    const from = byId.get(edge.source);
+    const to = byId.get(edge.target);
+    if (!from || !to) continue;
+    edges.push({ edge, path: curve(from.x + from.width, from.y + from.height / 2, to.x, to.y + to.height / 2) });
+  }
+  const { width = 0, height = 0 } = graph.graph();
+  return { nodes, edges, width, height };
+}
+
+/** A horizontal S-curve between two ports. */
+function curve(x1: number, y1: number, x2: number, y2: number) {
+  const bend = Math.max(24, Math.abs(x2 - x1) / 2);
+  const r = (n: number) => Math.round(n * 10) / 10;
+  return `M${r(x1)},${r(y1)} C${r(x1 + bend)},${r(y1)} ${r(x2 - bend)},${r(y2)} ${r(x2)},${r(y2)}`;
+}
