@@ -25,8 +25,7 @@ describe.each(databases.eachSupportedId())('ai-gateway REST API on %s', database
       ['payments', 'group:default/team-payments'],
       ['research', 'group:default/team-research'],
     ]) {
-      const res = await t.api('admin').post('/projects', aProject(name, owner));
-      expect(res.status).toBe(201);
+      await t.api('admin').create('/projects', aProject(name, owner));
     }
   });
 
@@ -238,9 +237,9 @@ describe.each(databases.eachSupportedId())('ai-gateway REST API on %s', database
 
   describe('MCP servers, AI backends and policies', () => {
     beforeEach(async () => {
-      expect((await t.api('payments').post('/pools', aPool('prod', 'payments', { domains: { baseDomain: 'pay.example.com' } }))).status).toBe(201);
-      expect((await t.api('payments').post('/pools', aPool('stage', 'payments'))).status).toBe(201);
-      expect((await t.api('research').post('/pools', aPool('lab', 'research'))).status).toBe(201);
+      await t.api('payments').create('/pools', aPool('prod', 'payments', { domains: { baseDomain: 'pay.example.com' } }));
+      await t.api('payments').create('/pools', aPool('stage', 'payments'));
+      await t.api('research').create('/pools', aPool('lab', 'research'));
     });
 
     it('creates an MCP server and derives its URL from the pool', async () => {

@@ -21,6 +21,66 @@ import type {
   ResourceView,
 } from './service/ResourceService';
 
+const pagingSchema = {
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1, 'limit must be at least 1')
+    .max(500, 'limit must be at most 500')
+    .default(50),
+  cursor: z.string().min(1).optional(),
+};
+
+const eventsQuerySchema = z.object(pagingSchema).strict();
+
+const deleteQuerySchema = z
+  .object({
+    cascade: z
+      .enum(['true', 'false'], { message: "cascade must be 'true' or 'false'" })
+      .default('false')
+      .transform(v => v === 'true'),
+  })
+  .strict();
+
+const versionSchema = z.coerce
+  .number({ message: 'version must be a number' })
+  .int()
+  .min(1)
+  .optional();
+
+/**
+ * Field-level errors keep their `issues` in the body; malformed JSON is a 400
+ * like any other bad input. Everything else goes on to Backstage's handler.
+ */
+const errorHandler: ErrorRequestHandler = (error, req, res, next) => {
+  let status: number | undefined;
+  let body: Record<string, unknown> | undefined;
+  if (error instanceof ValidationError || error instanceof UnprocessableError) {
+    status = error instanceof ValidationError ? 400 : 422;
+    body = { ...serializeError(error), issues: error.issues };
+  } else if (error?.type === 'entity.parse.failed') {
+    status = 400;
+    body = {
+      name: 'ValidationError',
+      message: 'The request body is not valid JSON',
+      issues: [{ field: 'body', message: 'is not valid JSON' }],
+    };
+  } else if (error?.type === 'entity.too.large') {
+    status = 413;
+    body = { name: 'PayloadTooLargeError', message: 'The request body is larger than 1 MB' };
+  }
+  if (!status || !body) {
+    next(error);
+    return;
+  }
+  delete body.stack;
+  res.status(status).json({
+    error: body,
+    request: { method: req.method, url: req.originalUrl },
+    response: { statusCode: status },
+  });
+};
+
 /**
  * Translates HTTP to the resource service: paths, query strings, status codes
  * and error bodies. No rules live here.
@@ -185,33 +245,6 @@ function viewJson(view: ResourceView, extra?: Record<string, string>): string {
   return `${head.slice(0, -1)},"spec":${view.specJson ?? JSON.stringify(view.spec)}}`;
 }
 
-const pagingSchema = {
-  limit: z.coerce
-    .number()
-    .int()
-    .min(1, 'limit must be at least 1')
-    .max(500, 'limit must be at most 500')
-    .default(50),
-  cursor: z.string().min(1).optional(),
-};
-
-const eventsQuerySchema = z.object(pagingSchema).strict();
-
-const deleteQuerySchema = z
-  .object({
-    cascade: z
-      .enum(['true', 'false'], { message: "cascade must be 'true' or 'false'" })
-      .default('false')
-      .transform(v => v === 'true'),
-  })
-  .strict();
-
-const versionSchema = z.coerce
-  .number({ message: 'version must be a number' })
-  .int()
-  .min(1)
-  .optional();
-
 function listQuerySchema(kind: ResourceKind) {
   const filters = Object.fromEntries(
     Object.keys(kindTables[kind].filters).map(f => [f, z.string().min(1).optional()]),
@@ -238,36 +271,3 @@ function parse<T extends z.ZodType>(schema: T, value: unknown, where: string): z
     issues,
   );
 }
-
-/**
- * Field-level errors keep their `issues` in the body; malformed JSON is a 400
- * like any other bad input. Everything else goes on to Backstage's handler.
- */
-const errorHandler: ErrorRequestHandler = (error, req, res, next) => {
-  let status: number | undefined;
-  let body: Record<string, unknown> | undefined;
-  if (error instanceof ValidationError || error instanceof UnprocessableError) {
-    status = error instanceof ValidationError ? 400 : 422;
-    body = { ...serializeError(error), issues: error.issues };
-  } else if (error?.type === 'entity.parse.failed') {
-    status = 400;
-    body = {
-      name: 'ValidationError',
-      message: 'The request body is not valid JSON',
-      issues: [{ field: 'body', message: 'is not valid JSON' }],
-    };
-  } else if (error?.type === 'entity.too.large') {
-    status = 413;
-    body = { name: 'PayloadTooLargeError', message: 'The request body is larger than 1 MB' };
-  }
-  if (!status || !body) {
-    next(error);
-    return;
-  }
-  delete body.stack;
-  res.status(status).json({
-    error: body,
-    request: { method: req.method, url: req.originalUrl },
-    response: { statusCode: status },
-  });
-};

@@ -87,16 +87,17 @@ describe('demo data (examples/demo)', () => {
     ) => new Set(objects.filter(o => o.pool === pool).map(o => o.name));
     for (const policy of policies) {
       const { kind, name } = policy.target;
-      const candidates =
-        kind === 'gateway'
-          ? new Set([policy.pool])
-          : kind === 'backend'
-          ? inPool(policy.pool, backends)
-          : // A route is named after the MCP server or AI backend it serves.
-            new Set([
-              ...inPool(policy.pool, servers),
-              ...inPool(policy.pool, backends),
-            ]);
+      const candidatesByKind = {
+        gateway: () => new Set([policy.pool]),
+        backend: () => inPool(policy.pool, backends),
+        // A route is named after the MCP server or AI backend it serves.
+        route: () =>
+          new Set([
+            ...inPool(policy.pool, servers),
+            ...inPool(policy.pool, backends),
+          ]),
+      };
+      const candidates = candidatesByKind[kind]();
       expect({ policy: policy.name, found: candidates.has(name) }).toEqual({
         policy: policy.name,
         found: true,
@@ -104,9 +105,11 @@ describe('demo data (examples/demo)', () => {
     }
     for (const backend of backends) {
       if (backend.spec.kind !== 'mcp') continue;
-      for (const target of backend.spec.targets) {
-        if (target.mcpServer)
-          expect(inPool(backend.pool, servers)).toContain(target.mcpServer);
+      const targetServers = backend.spec.targets.flatMap(target =>
+        target.mcpServer ? [target.mcpServer] : [],
+      );
+      for (const server of targetServers) {
+        expect(inPool(backend.pool, servers)).toContain(server);
       }
     }
   });

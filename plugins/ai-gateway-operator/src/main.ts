@@ -34,7 +34,8 @@ export async function runOperator(): Promise<void> {
   const server = http.createServer((req, res) => {
     const ok = req.url === '/healthz' && agent.heartbeats > 0 && !agent.tokenRejected;
     res.writeHead(ok ? 200 : 503, { 'Content-Type': 'text/plain' });
-    res.end(ok ? 'ok' : agent.tokenRejected ? 'enrollment token rejected' : 'not connected yet');
+    const notReadyReason = agent.tokenRejected ? 'enrollment token rejected' : 'not connected yet';
+    res.end(ok ? 'ok' : notReadyReason);
   });
   server.listen(Number(process.env.AIGW_HEALTH_PORT ?? 8080));
   agent.start();

@@ -46,7 +46,7 @@ describe('software templates through the real scaffolder', () => {
         kubernetes: { clusterLocatorMethods: [{ type: 'config', clusters: [{ name: 'test-cluster', url: api.url, serviceAccountToken: 'test-token', skipTLSVerify: true }] }] },
       },
     });
-    expect((await t.api('admin').post('/projects', aProject('payments', 'group:default/team-payments'))).status).toBe(201);
+    await t.api('admin').create('/projects', aProject('payments', 'group:default/team-payments'));
   });
 
   afterAll(async () => {

@@ -29,7 +29,7 @@ type Row = {
 };
 
 const iso = (v: string | Date | null | undefined) =>
-  v === null || v === undefined ? undefined : v instanceof Date ? v.toISOString() : new Date(v).toISOString();
+  v === null || v === undefined ? undefined : new Date(v).toISOString();
 
 function toStatus(row: Row): StoredPoolStatus {
   return {

@@ -66,6 +66,14 @@ export type DiffResult = {
 
 type Waiter = () => void;
 
+/** A heartbeat or pull without a valid pool token. */
+export class AgentAuthError extends Error {
+  readonly name = 'AuthenticationError';
+  constructor() {
+    super('A valid pool enrollment token is required (Authorization: Bearer aigw_...); it may have been rotated');
+  }
+}
+
 /**
  * Drives the operator: renders each pool's bundle, serves it to agents
  * (heartbeat + conditional pull), applies it itself for direct pools, and
@@ -73,6 +81,11 @@ type Waiter = () => void;
  */
 export class PoolDeliveryService {
   readonly #bundles = new Map<string, { bundle: ManifestBundle; at: number }>();
+  /**
+   * Bumped on every change to a pool: a render that started before a change
+   * must not cache what it read (it would serve the old state until the TTL).
+   */
+  readonly #generations = new Map<string, number>();
   readonly #waiters = new Map<string, Set<Waiter>>();
   readonly #reconciles = new Map<string, Promise<unknown>>();
   readonly #statuses: PoolStatusStore;
@@ -128,17 +141,23 @@ export class PoolDeliveryService {
   async bundle(pool: string): Promise<ManifestBundle | undefined> {
     const cached = this.#bundles.get(pool);
     if (cached && Date.now() - cached.at < BUNDLE_TTL_MS) return cached.bundle;
+    const generation = this.#generations.get(pool) ?? 0;
     const state = await this.desiredState(pool);
     if (!state) return undefined;
     const bundle = this.deps.registry.renderBundle(state, this.deps.renderOptions);
-    this.#bundles.set(pool, { bundle, at: Date.now() });
+    if ((this.#generations.get(pool) ?? 0) === generation) this.#bundles.set(pool, { bundle, at: Date.now() });
     return bundle;
+  }
+
+  #invalidate(pool: string) {
+    this.#generations.set(pool, (this.#generations.get(pool) ?? 0) + 1);
+    this.#bundles.delete(pool);
   }
 
   #onChange(change: ResourceChangeEvent) {
     const pool = change.kind === 'pool' ? change.name : change.pool;
     if (!pool) return;
-    this.#bundles.delete(pool);
+    this.#invalidate(pool);
     if (change.kind === 'pool' && change.action === 'deleted') {
       this.#statuses.delete(pool).catch(e => this.deps.logger.warn(`Could not drop the status of pool ${pool}: ${e}`));
       this.#wake(pool);
@@ -179,15 +198,16 @@ export class PoolDeliveryService {
     return new Promise(resolve => {
       const set = this.#waiters.get(pool) ?? new Set<Waiter>();
       this.#waiters.set(pool, set);
-      const done = () => {
+      const timer = setTimeout(done, ms);
+      signal?.addEventListener('abort', done);
+      set.add(done);
+      // A hoisted declaration: the timer above calls it, and it clears that timer.
+      function done() {
         clearTimeout(timer);
         set.delete(done);
         signal?.removeEventListener('abort', done);
         resolve();
-      };
-      const timer = setTimeout(done, ms);
-      signal?.addEventListener('abort', done);
-      set.add(done);
+      }
     });
   }
 
@@ -268,7 +288,7 @@ export class PoolDeliveryService {
     return this.deps.resources.audited(what, 'pool', pool, caller, async () => {
       const object = await this.deps.resources.authorizedPool<Pool>(pool, 'update', caller);
       const now = this.#now();
-      this.#bundles.delete(pool);
+      this.#invalidate(pool);
       await this.deps.resources.appendPoolEvent(
         object,
         `${what}-requested`,
@@ -618,11 +638,3 @@ export type FleetEntry = {
 };
 
 type StoredPoolObject = { name: string; project: string; version: number; spec: Pool };
-
-/** A heartbeat or pull without a valid pool token. */
-export class AgentAuthError extends Error {
-  readonly name = 'AuthenticationError';
-  constructor() {
-    super('A valid pool enrollment token is required (Authorization: Bearer aigw_...); it may have been rotated');
-  }
-}

@@ -40,10 +40,9 @@ describe.each(databases.eachSupportedId())('pool delivery (agent mode) on %s', d
       ['payments', 'group:default/team-payments'],
       ['research', 'group:default/team-research'],
     ]) {
-      expect((await t.api('admin').post('/projects', aProject(name, owner))).status).toBe(201);
+      await t.api('admin').create('/projects', aProject(name, owner));
     }
-    const created = await t.api('payments').post('/pools', aPool('prod', 'payments'));
-    expect(created.status).toBe(201);
+    const created = await t.api('payments').create('/pools', aPool('prod', 'payments'));
     token = created.body.enrollmentToken;
   });
 

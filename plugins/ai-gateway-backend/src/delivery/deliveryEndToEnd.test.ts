@@ -56,7 +56,7 @@ describe.each(databases.eachSupportedId())('delivery end to end on %s', database
         },
       },
     });
-    expect((await t.api('admin').post('/projects', aProject('payments', 'group:default/team-payments'))).status).toBe(201);
+    await t.api('admin').create('/projects', aProject('payments', 'group:default/team-payments'));
   });
 
   afterEach(async () => {

@@ -155,10 +155,22 @@ export async function startAiGatewayTestBackend(options: {
   const api = (user: TestUser) => {
     const auth = as(user);
     const server = backend.server;
+    const post = (path: string, body?: unknown) =>
+      request(server).post(`/api/ai-gateway${path}`).set('Authorization', auth).send(body as any);
     return {
       get: (path: string) => request(server).get(`/api/ai-gateway${path}`).set('Authorization', auth),
-      post: (path: string, body?: unknown) =>
-        request(server).post(`/api/ai-gateway${path}`).set('Authorization', auth).send(body as any),
+      post,
+      /**
+       * POSTs set-up data and throws unless it was created (201), so that a
+       * hook fails with the reason instead of the tests failing later.
+       */
+      create: async (path: string, body: unknown) => {
+        const res = await post(path, body);
+        if (res.status !== 201) {
+          throw new Error(`POST ${path} as ${user} returned ${res.status}, not 201: ${JSON.stringify(res.body)}`);
+        }
+        return res;
+      },
       put: (path: string, body?: unknown) =>
         request(server).put(`/api/ai-gateway${path}`).set('Authorization', auth).send(body as any),
       delete: (path: string) => request(server).delete(`/api/ai-gateway${path}`).set('Authorization', auth),

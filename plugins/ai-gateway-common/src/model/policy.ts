@@ -162,7 +162,8 @@ const guardRegexSchema = obj(
       .max(1000, 'must be at most 1000 characters')
       .superRefine((pattern, ctx) => {
         try {
-          new RegExp(pattern);
+          // Compiling is the check: RegExp throws a SyntaxError on an invalid pattern.
+          RegExp(pattern);
         } catch (e) {
           ctx.addIssue({
             code: 'custom',

@@ -117,21 +117,21 @@ const validPoolInput = fc
   })
   .map(g => {
     const zone = g.baseDomain.split('.').slice(1).join('.');
-    const tls =
-      g.tlsMode === 'selfsigned'
-        ? { mode: 'selfsigned' }
-        : g.tlsMode === 'provided'
-        ? { mode: 'provided', wildcardSecretName: 'wildcard-tls' }
-        : {
-            mode: 'letsencrypt',
-            email: 'platform@example.com',
-            dns01: {
-              provider: g.dnsProvider,
-              dnsZone: zone,
-              credentialsSecretRef: { name: 'dns', key: 'token' },
-              ...DNS01_SETTINGS[g.dnsProvider],
-            },
-          };
+    const tlsByMode = {
+      selfsigned: { mode: 'selfsigned' },
+      provided: { mode: 'provided', wildcardSecretName: 'wildcard-tls' },
+      letsencrypt: {
+        mode: 'letsencrypt',
+        email: 'platform@example.com',
+        dns01: {
+          provider: g.dnsProvider,
+          dnsZone: zone,
+          credentialsSecretRef: { name: 'dns', key: 'token' },
+          ...DNS01_SETTINGS[g.dnsProvider],
+        },
+      },
+    };
+    const tls = tlsByMode[g.tlsMode];
     return {
       name: g.name,
       project: g.project,
@@ -223,11 +223,11 @@ describe('poolSchema (properties)', () => {
         fc.constantFrom<object>(fullPool, validPool),
         (key, value, base) => {
           const result = poolSchema.safeParse({ ...base, [key]: value });
-          if (!result.success) {
-            for (const issue of formatZodIssues(result.error)) {
-              expect(issue.field).toEqual(expect.any(String));
-              expect(issue.message).toMatch(/\S/);
-            }
+          // Only a failed parse has issues to format.
+          const issues = result.success ? [] : formatZodIssues(result.error);
+          for (const issue of issues) {
+            expect(issue.field).toEqual(expect.any(String));
+            expect(issue.message).toMatch(/\S/);
           }
         },
       ),

@@ -45,6 +45,11 @@ export function policiesAt(policies: Policy[], scope: PolicyScope): Array<Policy
     .map(p => ({ ...p, level: p.target.kind }));
 }
 
+/** The mode of a section set at one level only: here, or at a less specific level. */
+function singleSourceMode(setHere: boolean): EffectiveSection['mode'] {
+  return setHere ? 'set-here' : 'inherited';
+}
+
 function mergeHeaders(values: Array<NonNullable<Policy['headers']>>) {
   const out: Record<'request' | 'response', { set: Record<string, string>; add: Record<string, string>; remove: string[] }> = {
     request: { set: {}, add: {}, remove: [] },
@@ -116,7 +121,7 @@ export function effectivePolicy(policies: Policy[], scope: PolicyScope): Effecti
       section,
       value: mostSpecific[section],
       from: { policy: mostSpecific.name, level: mostSpecific.level },
-      mode: winners.length > 1 ? 'overrides' : here ? 'set-here' : 'inherited',
+      mode: winners.length > 1 ? 'overrides' : singleSourceMode(here),
       overridden,
     });
   }

@@ -56,7 +56,7 @@ const poolInput = fc
         operator: fc.constant('registry.example.com/aigw/operator:1.2.3'),
         gateway: fc.constantFrom(
           'registry.example.com:5000/agentgateway/agentgateway:v1.0.1',
-          'agentgateway@sha256:' + 'a'.repeat(64),
+          `agentgateway@sha256:${'a'.repeat(64)}`,
         ),
         registryCredentialsSecret: label,
       },
@@ -94,22 +94,21 @@ const poolInput = fc
         className: kind === 'kubernetes-ingress' ? 'nginx' : undefined,
         ...(g.ingressHost ? { host: g.ingressHost } : {}),
       })),
-    tls:
-      g.tlsMode === 'selfsigned'
-        ? { mode: 'selfsigned' }
-        : g.tlsMode === 'provided'
-        ? { mode: 'provided', wildcardSecretName: 'wildcard-tls' }
-        : {
-            mode: 'letsencrypt',
-            issuer: g.issuer,
-            email: 'platform@example.com',
-            dns01: {
-              provider: g.dnsProvider,
-              dnsZone: 'example.com',
-              credentialsSecretRef: { name: 'dns', key: 'token' },
-              ...DNS01[g.dnsProvider],
-            },
-          },
+    tls: {
+      selfsigned: { mode: 'selfsigned' },
+      provided: { mode: 'provided', wildcardSecretName: 'wildcard-tls' },
+      letsencrypt: {
+        mode: 'letsencrypt',
+        issuer: g.issuer,
+        email: 'platform@example.com',
+        dns01: {
+          provider: g.dnsProvider,
+          dnsZone: 'example.com',
+          credentialsSecretRef: { name: 'dns', key: 'token' },
+          ...DNS01[g.dnsProvider],
+        },
+      },
+    }[g.tlsMode],
     domains: { baseDomain: 'ai.example.com', separator: g.separator },
     ...(g.siem ? { siem: { endpoint: 'https://siem.example.com/ingest' } } : {}),
     delivery: { mode: g.delivery },

@@ -24,16 +24,20 @@ export function AiBackendCard() {
     const component = status?.heartbeat?.components.find(c => c.name === `AgentgatewayBackend/ai-${backend.name}`);
     // agentgateway's status has conditions per backend, not per provider: each
     // provider shows its backend's state until the gateway reports more.
-    const providerHealth = !component
-      ? { label: 'health not reported', color: '#9e9e9e' }
-      : component.healthy
-        ? { label: 'serving (backend accepted)', color: '#43a047' }
-        : { label: 'not serving (backend not accepted)', color: '#e53935' };
+    let providerHealth = { label: 'health not reported', color: '#9e9e9e' };
+    let gatewayStatus = 'not reported';
+    if (component?.healthy) {
+      providerHealth = { label: 'serving (backend accepted)', color: '#43a047' };
+      gatewayStatus = 'accepted';
+    } else if (component) {
+      providerHealth = { label: 'not serving (backend not accepted)', color: '#e53935' };
+      gatewayStatus = `not accepted (${component.message})`;
+    }
     body = (
       <Box data-testid="ai-backend-card">
         <Typography variant="body2">
           {spec.kind} backend in pool {backend.spec.pool}; gateway status:{' '}
-          {component ? (component.healthy ? 'accepted' : `not accepted (${component.message})`) : 'not reported'}
+          {gatewayStatus}
         </Typography>
         {spec.kind === 'ai' &&
           spec.groups.map((group: any, i: number) => (

@@ -62,11 +62,12 @@ export function McpPrefixField(props: FieldExtensionComponentProps<string, McpPr
     };
   }, [api, pool, formData]);
 
-  const helper = problem
-    ? `The prefix ${problem}`
-    : formData && pool
-    ? `Available in pool ${pool}: clients will use /${formData}/mcp on the pool's MCP host`
-    : schema.description;
+  let helper = schema.description;
+  if (problem) {
+    helper = `The prefix ${problem}`;
+  } else if (formData && pool) {
+    helper = `Available in pool ${pool}: clients will use /${formData}/mcp on the pool's MCP host`;
+  }
   return (
     <TextField
       id={idSchema?.$id ?? 'ai-gateway-mcp-prefix'}

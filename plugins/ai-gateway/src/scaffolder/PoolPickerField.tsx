@@ -69,15 +69,16 @@ export function PoolPickerField(props: FieldExtensionComponentProps<string, Pool
   }, [api, project]);
 
   const id = idSchema?.$id ?? 'ai-gateway-pool';
-  const helper = state.error
-    ? `Could not load the pools: ${state.error.message}`
-    : state.loading
-    ? 'Loading the pools you may use…'
-    : state.pools.length === 0
-    ? project
+  let helper = schema.description;
+  if (state.error) {
+    helper = `Could not load the pools: ${state.error.message}`;
+  } else if (state.loading) {
+    helper = 'Loading the pools you may use…';
+  } else if (state.pools.length === 0) {
+    helper = project
       ? `Project ${project} has no pool you may use; create one with "Create a gateway pool" first`
-      : 'No pool you may use; pick a project first'
-    : schema.description;
+      : 'No pool you may use; pick a project first';
+  }
 
   return (
     <FormControl margin="normal" required={required} error={!!rawErrors?.length || !!state.error} fullWidth>

@@ -14,7 +14,7 @@ import { ControlPlaneClient, OperatorAgent } from '@internal/plugin-ai-gateway-o
 import { createMockDirectory } from '@backstage/backend-test-utils';
 import fs from 'node:fs';
 import path from 'node:path';
-import { actionContext, clientFor } from '../testUtils';
+import { actionContext, clientFor } from '../__testUtils__/actionTestUtils';
 import { attachPolicyAction, registerAiBackendAction } from './createObjects';
 import { createPoolAction, DRY_RUN_TOKEN } from './createPool';
 import { deployMcpServerAction } from './deployMcpServer';
@@ -48,7 +48,7 @@ describe('ai-gateway scaffolder actions', () => {
       ['payments', 'group:default/team-payments'],
       ['research', 'group:default/team-research'],
     ]) {
-      expect((await t.api('admin').post('/projects', aProject(name, owner))).status).toBe(201);
+      await t.api('admin').create('/projects', aProject(name, owner));
     }
     client = clientFor(t.backend.server);
     workspace.clear();

@@ -59,12 +59,14 @@ export async function createOnce(options: {
 }
 
 function sameSpec(a: unknown, b: unknown): boolean {
-  const canon = (v: unknown): unknown =>
-    Array.isArray(v)
-      ? v.map(canon)
-      : v && typeof v === 'object'
-      ? Object.fromEntries(Object.keys(v as object).sort().map(k => [k, canon((v as any)[k])]))
-      : v;
+  /** The value with object keys sorted at every depth, so key order does not matter. */
+  const canon = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(canon);
+    if (v && typeof v === 'object') {
+      return Object.fromEntries(Object.keys(v).sort().map(k => [k, canon((v as any)[k])]));
+    }
+    return v;
+  };
   return JSON.stringify(canon(a)) === JSON.stringify(canon(b));
 }
 

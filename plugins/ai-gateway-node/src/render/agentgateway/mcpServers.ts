@@ -17,9 +17,10 @@ export function urlTarget(url: string): {
 } {
   const u = new URL(url);
   const https = u.protocol === 'https:';
+  const defaultPort = https ? 443 : 80;
   return {
     host: u.hostname,
-    port: u.port ? Number(u.port) : https ? 443 : 80,
+    port: u.port ? Number(u.port) : defaultPort,
     path: u.pathname || '/',
     https,
   };

@@ -14,6 +14,13 @@ const UNITS = { second: 'Seconds', minute: 'Minutes', hour: 'Hours' } as const;
 
 type TargetRef = { group: string; kind: string; name: string };
 
+/** The object name of the AI backend or MCP server called `name`, AI backends first. */
+function targetObjectName(ctx: PoolRenderContext, name: string): string | undefined {
+  if (ctx.aiBackend(name)) return ctx.aiBackendName(name);
+  if (ctx.mcpServer(name)) return ctx.mcpServerName(name);
+  return undefined;
+}
+
 /**
  * The objects a policy target resolves to. A route or backend target names
  * an AI backend or MCP server of the pool (AI backends first, as the control
@@ -28,11 +35,7 @@ function resolveTarget(
       route: { group: 'gateway.networking.k8s.io', kind: 'Gateway', name: ctx.gatewayName },
     };
   }
-  const name = ctx.aiBackend(policy.target.name)
-    ? ctx.aiBackendName(policy.target.name)
-    : ctx.mcpServer(policy.target.name)
-    ? ctx.mcpServerName(policy.target.name)
-    : undefined;
+  const name = targetObjectName(ctx, policy.target.name);
   if (!name) return undefined;
   return {
     route: { group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', name },

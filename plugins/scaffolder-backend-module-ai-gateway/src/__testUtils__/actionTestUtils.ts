@@ -2,7 +2,7 @@ import type { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { mockCredentials } from '@backstage/backend-test-utils';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import type { AddressInfo } from 'node:net';
-import { AiGatewayClient } from './AiGatewayClient';
+import { AiGatewayClient } from '../AiGatewayClient';
 
 /**
  * A client of a test backend's control plane that calls it on behalf of the
