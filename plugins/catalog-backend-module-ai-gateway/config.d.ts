@@ -5,7 +5,7 @@ export interface Config {
     catalog?: {
       /**
        * How often the full sync of the entity provider runs (changes arrive
-       * as deltas in between). Default: every 10 minutes, 5 s after start-up.
+       * as deltas in between). Default: every 10 minutes, the first at start-up.
        */
       schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
     };

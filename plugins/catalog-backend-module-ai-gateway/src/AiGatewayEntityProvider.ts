@@ -17,6 +17,18 @@ import type { ControlPlaneClient } from './ControlPlaneClient';
 import { toEntity, type ControlPlaneObject } from './entities';
 
 const KINDS_WITH_ENTITIES: ResourceKind[] = ['project', 'pool', 'mcpServer', 'aiBackend'];
+/**
+ * The order of a full sync's entities, which is the order the catalog first
+ * processes them in: what depends on a pool before the pools, the pools
+ * before their projects. Each processed entity marks the targets of its
+ * relations for stitching; a target not yet processed is skipped cheaply,
+ * so a pool (and a project's System, with a relation to everything in it)
+ * is stitched once with all its relations instead of again after each
+ * dependent.
+ */
+const SYNC_ORDER: ResourceKind[] = ['aiBackend', 'mcpServer', 'pool', 'project'];
+/** Waits before retrying a failed full sync (the control plane may still be starting). */
+const SYNC_RETRY_DELAYS_MS = [1_000, 2_000, 4_000, 8_000];
 
 /**
  * Projects, pools, MCP servers and AI backends of the control plane as
@@ -27,6 +39,12 @@ export class AiGatewayEntityProvider implements EntityProvider {
   private connection?: EntityProviderConnection;
   /** Owner group per project, kept from the last sync and from deltas. */
   private readonly owners = new Map<string, string>();
+  /**
+   * Changes announced while a full sync runs. The sync's snapshot may be
+   * older than their deltas and would undo them, so they are applied again
+   * once it is in.
+   */
+  private changesDuringSync?: ResourceChangeEvent[];
 
   constructor(
     private readonly deps: {
@@ -47,8 +65,10 @@ export class AiGatewayEntityProvider implements EntityProvider {
       id: 'catalog-ai-gateway-entity-provider',
       topics: [AI_GATEWAY_CHANGES_TOPIC],
       onEvent: async ({ eventPayload }) => {
+        const change = eventPayload as ResourceChangeEvent;
+        this.changesDuringSync?.push(change);
         try {
-          await this.applyChange(eventPayload as ResourceChangeEvent);
+          await this.applyChange(change);
         } catch (error) {
           // The next full sync repairs what a failed delta missed.
           this.deps.logger.warn(`Could not apply an AI gateway change to the catalog: ${error}`);
@@ -57,8 +77,19 @@ export class AiGatewayEntityProvider implements EntityProvider {
     });
     await this.deps.taskRunner.run({
       id: `${this.getProviderName()}:full-sync`,
-      fn: async () => {
-        await this.fullSync();
+      fn: async abortSignal => {
+        // The first run starts with the backend, possibly before the control
+        // plane answers: retry briefly rather than wait for the next run.
+        for (const delayMs of [...SYNC_RETRY_DELAYS_MS, undefined]) {
+          try {
+            await this.fullSync();
+            return;
+          } catch (error) {
+            if (delayMs === undefined || abortSignal?.aborted) throw error;
+            this.deps.logger.warn(`AI gateway full sync failed, retrying in ${delayMs} ms: ${error}`);
+            await new Promise(resolve => setTimeout(resolve, delayMs));
+          }
+        }
       },
     });
   }
@@ -66,24 +97,40 @@ export class AiGatewayEntityProvider implements EntityProvider {
   /** Replaces every entity of this provider with the control plane's objects. */
   async fullSync(): Promise<number> {
     const connection = this.requireConnection();
-    const objects = new Map<ResourceKind, ControlPlaneObject[]>();
-    for (const kind of KINDS_WITH_ENTITIES) {
-      objects.set(kind, await this.deps.client.list(kind));
+    const started = performance.now();
+    this.changesDuringSync = [];
+    try {
+      const objects = new Map<ResourceKind, ControlPlaneObject[]>();
+      for (const kind of KINDS_WITH_ENTITIES) {
+        objects.set(kind, await this.deps.client.list(kind));
+      }
+      const read = performance.now();
+      this.owners.clear();
+      for (const project of objects.get('project')!) {
+        this.owners.set(project.name, project.spec.owner);
+      }
+      const entities = SYNC_ORDER.flatMap(kind => objects.get(kind)!)
+        .map(o => this.entityOf(o))
+        .filter((e): e is Entity => Boolean(e));
+      await connection.applyMutation({
+        type: 'full',
+        entities: entities.map(entity => ({ entity, locationKey: this.getProviderName() })),
+      });
+      this.deps.logger.info(
+        `AI gateway: ${entities.length} entities synced to the catalog in ${Math.round(performance.now() - started)} ms (read ${Math.round(read - started)} ms)`,
+      );
+      return entities.length;
+    } finally {
+      const changes = this.changesDuringSync;
+      this.changesDuringSync = undefined;
+      for (const change of changes) {
+        try {
+          await this.applyChange(change);
+        } catch (error) {
+          this.deps.logger.warn(`Could not apply an AI gateway change to the catalog: ${error}`);
+        }
+      }
     }
-    this.owners.clear();
-    for (const project of objects.get('project')!) {
-      this.owners.set(project.name, project.spec.owner);
-    }
-    const entities = [...objects.values()]
-      .flat()
-      .map(o => this.entityOf(o))
-      .filter((e): e is Entity => Boolean(e));
-    await connection.applyMutation({
-      type: 'full',
-      entities: entities.map(entity => ({ entity, locationKey: this.getProviderName() })),
-    });
-    this.deps.logger.info(`AI gateway: ${entities.length} entities synced to the catalog`);
-    return entities.length;
   }
 
   /** Applies one announced change as a delta mutation. */
@@ -118,8 +165,8 @@ export class AiGatewayEntityProvider implements EntityProvider {
   }
 
   private refOf(kind: ResourceKind, name: string): string {
-    const entityKind = kind === 'project' ? 'system' : kind === 'mcpServer' ? 'api' : 'resource';
-    return stringifyEntityRef({ kind: entityKind, namespace: 'default', name });
+    const entityKinds: Partial<Record<ResourceKind, string>> = { project: 'system', mcpServer: 'api' };
+    return stringifyEntityRef({ kind: entityKinds[kind] ?? 'resource', namespace: 'default', name });
   }
 
   private requireConnection(): EntityProviderConnection {

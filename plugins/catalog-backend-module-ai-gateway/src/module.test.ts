@@ -2,6 +2,7 @@ import {
   mockCredentials,
   mockServices,
   startTestBackend,
+  TestDatabases,
 } from '@backstage/backend-test-utils';
 import catalogPlugin from '@backstage/plugin-catalog-backend';
 import { eventsServiceFactory } from '@backstage/plugin-events-node';
@@ -12,6 +13,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
+import { testDatabase } from './__testUtils__/testDatabase';
 import { catalogModuleAiGateway } from './module';
 
 /** Hand-written entities of the suite's types, as a team would commit them. */
@@ -61,16 +63,22 @@ const catalogErrorsCollector = createBackendModule({
 
 jest.setTimeout(120_000);
 
+const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'] });
+
 /**
  * The real catalog backend with this module and the real control plane:
  * objects created through the REST API become entities, changes and
  * deletions follow as deltas.
  */
-describe('catalogModuleAiGateway', () => {
+describe.each(databases.eachSupportedId())('catalogModuleAiGateway on %s', databaseId => {
   let backend: Awaited<ReturnType<typeof startTestBackend>>;
+  let database: Awaited<ReturnType<typeof testDatabase>>;
   const auth = { Authorization: mockCredentials.user.header('user:default/alice') };
 
   beforeAll(async () => {
+    // Errors seen on the other database must not count for this one.
+    processingErrors.length = 0;
+    database = await testDatabase(databases, databaseId);
     const dir = mkdtempSync(path.join(os.tmpdir(), 'aigw-catalog-'));
     const location = path.join(dir, 'catalog-info.yaml');
     writeFileSync(location, handWritten);
@@ -84,6 +92,7 @@ describe('catalogModuleAiGateway', () => {
         eventsServiceFactory,
         mockServices.rootConfig.factory({
           data: {
+            backend: { database: database.config },
             catalog: {
               processingInterval: { seconds: 1 },
               rules: [{ allow: ['API', 'Resource', 'System', 'Location'] }],
@@ -98,11 +107,12 @@ describe('catalogModuleAiGateway', () => {
 
   afterAll(async () => {
     await backend?.stop();
+    await database?.release();
   });
 
   const api = () => request(backend.server);
-  const post = async (path: string, body: object) => {
-    const res = await api().post(`/api/ai-gateway${path}`).set(auth).send(body);
+  const post = async (resourcePath: string, body: object) => {
+    const res = await api().post(`/api/ai-gateway${resourcePath}`).set(auth).send(body);
     expect({ status: res.status, body: res.status === 201 ? undefined : res.body }).toEqual({ status: 201, body: undefined });
     return res.body;
   };

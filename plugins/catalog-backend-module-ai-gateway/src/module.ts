@@ -33,7 +33,7 @@ export const catalogModuleAiGateway = createBackendModule({
         const scheduleConfig = config.getOptionalConfig('aiGateway.catalog.schedule');
         const schedule = scheduleConfig
           ? readSchedulerServiceTaskScheduleDefinitionFromConfig(scheduleConfig)
-          : { frequency: { minutes: 10 }, timeout: { minutes: 5 }, initialDelay: { seconds: 5 } };
+          : { frequency: { minutes: 10 }, timeout: { minutes: 5 } };
         catalog.addProcessor(new AiGatewayEntityProcessor());
         catalog.addEntityProvider(
           new AiGatewayEntityProvider({
