@@ -1,7 +1,6 @@
 import type { Heartbeat, HeartbeatInput } from '@internal/plugin-ai-gateway-common';
 import {
-  componentHealth,
-  HEALTH_KINDS,
+  readBundleHealth,
   KubernetesApplier,
   type ApplyResult,
 } from '@internal/plugin-ai-gateway-node';
@@ -215,17 +214,7 @@ export class OperatorAgent {
   async #readHealth(bundle: PulledBundle | undefined): Promise<Heartbeat['components']> {
     if (!bundle) return [];
     try {
-      const kinds = bundle.kinds.filter(k => HEALTH_KINDS.has(k.kind));
-      const live = await this.#applier.list(kinds, bundle.labelSelector);
-      const byKey = new Map(live.map(o => [`${o.apiVersion}/${o.kind}/${o.metadata?.name}`, o]));
-      return bundle.objects
-        .filter(o => HEALTH_KINDS.has(o.kind))
-        .map(o => {
-          const found = byKey.get(`${o.apiVersion}/${o.kind}/${o.metadata.name}`);
-          return found
-            ? componentHealth(found)!
-            : { name: `${o.kind}/${o.metadata.name}`, kind: o.kind, healthy: false, message: 'not found in the cluster' };
-        });
+      return await readBundleHealth(this.#applier, bundle, bundle.labelSelector);
     } catch (error) {
       return [{ name: 'kubernetes-api', healthy: false, message: `cannot read status: ${error instanceof Error ? error.message : error}` }];
     }

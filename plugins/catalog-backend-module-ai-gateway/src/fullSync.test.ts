@@ -17,6 +17,7 @@ import { AI_GATEWAY_CHANGES_TOPIC } from '@internal/plugin-ai-gateway-common';
 import request from 'supertest';
 import { testDatabase } from './__testUtils__/testDatabase';
 import { catalogModuleAiGateway } from './module';
+import { eventually } from './__testUtils__/eventually';
 
 jest.setTimeout(180_000);
 
@@ -111,19 +112,6 @@ describe.each(databases.eachSupportedId())('scheduled full sync on %s', database
     source: { type: 'remote', url: `https://${name}.example.com/mcp` },
   });
 
-  /** Polls until `check` stops throwing (the catalog processes asynchronously). */
-  async function eventually(check: () => Promise<void>, timeoutMs = 60_000) {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      try {
-        await check();
-        return;
-      } catch (e) {
-        if (Date.now() > deadline) throw e;
-        await new Promise(r => setTimeout(r, 250));
-      }
-    }
-  }
 
   it('restores what lost deltas and changes behind its back left wrong', async () => {
     await post('/projects', { name: 'payments', title: 'Payments', owner: 'group:default/team-payments' });

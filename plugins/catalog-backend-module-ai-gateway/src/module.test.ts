@@ -15,6 +15,7 @@ import path from 'node:path';
 import request from 'supertest';
 import { testDatabase } from './__testUtils__/testDatabase';
 import { catalogModuleAiGateway } from './module';
+import { eventually } from './__testUtils__/eventually';
 
 /** Hand-written entities of the suite's types, as a team would commit them. */
 const handWritten = `
@@ -119,19 +120,6 @@ describe.each(databases.eachSupportedId())('catalogModuleAiGateway on %s', datab
   const entity = (kind: string, name: string) =>
     api().get(`/api/catalog/entities/by-name/${kind}/default/${name}`).set(auth);
 
-  /** Polls until `check` stops throwing (the catalog processes asynchronously). */
-  async function eventually(check: () => Promise<void>, timeoutMs = 60_000) {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      try {
-        await check();
-        return;
-      } catch (e) {
-        if (Date.now() > deadline) throw e;
-        await new Promise(r => setTimeout(r, 250));
-      }
-    }
-  }
 
   it('emits projects, pools, MCP servers and AI backends as entities and follows changes', async () => {
     await post('/projects', { name: 'payments', title: 'Payments', owner: 'group:default/team-payments' });

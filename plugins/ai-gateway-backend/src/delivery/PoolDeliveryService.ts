@@ -4,6 +4,7 @@ import {
   derivePoolHealth,
   heartbeatSchema,
   type AiBackend,
+  type FleetEntry,
   type Heartbeat,
   type McpServer,
   type Policy,
@@ -16,11 +17,10 @@ import {
 import {
   bundleToGitopsFiles,
   bundleToYaml,
-  componentHealth,
   deployerRules,
   describeError,
   diffBundle,
-  HEALTH_KINDS,
+  readBundleHealth,
   KubernetesApplier,
   type ApplyResult,
   type BundleDiff,
@@ -459,18 +459,8 @@ export class PoolDeliveryService {
     return this.#recordHeartbeat(object, heartbeat);
   }
 
-  async #readHealth(applier: KubernetesApplier, bundle: ManifestBundle): Promise<Heartbeat['components']> {
-    const kinds = bundle.kinds.filter(k => HEALTH_KINDS.has(k.kind));
-    const live = await applier.list(kinds, poolLabelSelector(bundle.pool));
-    const byKey = new Map(live.map(o => [`${o.apiVersion}/${o.kind}/${o.metadata?.name}`, o]));
-    return bundle.objects
-      .filter(o => HEALTH_KINDS.has(o.kind))
-      .map(o => {
-        const found = byKey.get(`${o.apiVersion}/${o.kind}/${o.metadata.name}`);
-        return found
-          ? componentHealth(found)!
-          : { name: `${o.kind}/${o.metadata.name}`, kind: o.kind, healthy: false, message: 'not found in the cluster' };
-      });
+  #readHealth(applier: KubernetesApplier, bundle: ManifestBundle): Promise<Heartbeat['components']> {
+    return readBundleHealth(applier, bundle, poolLabelSelector(bundle.pool));
   }
 
   // --- status --------------------------------------------------------------------------
@@ -617,24 +607,5 @@ export class PoolDeliveryService {
     }
   }
 }
-
-/** One pool of the fleet view. */
-export type FleetEntry = {
-  pool: string;
-  project: string;
-  description?: string;
-  cluster: { name: string; type: string };
-  namespace: string;
-  delivery: string;
-  phase: PoolStatus['phase'];
-  phaseSince?: string;
-  /** Why the pool is not Active. */
-  reason?: string;
-  heartbeatAt?: string;
-  operatorVersion?: string;
-  desiredRevision?: string;
-  runningRevision?: string;
-  counts: { mcpServers: number; aiBackends: number; policies: number };
-};
 
 type StoredPoolObject = { name: string; project: string; version: number; spec: Pool };

@@ -149,3 +149,22 @@ export function derivePoolHealth(
     }),
   };
 }
+
+/** One pool of the fleet view (`GET /fleet`). */
+export type FleetEntry = {
+  pool: string;
+  project: string;
+  description?: string;
+  cluster: { name: string; type: string };
+  namespace: string;
+  delivery: string;
+  phase: PoolStatus['phase'];
+  phaseSince?: string;
+  /** Why the pool is not Active. */
+  reason?: string;
+  heartbeatAt?: string;
+  operatorVersion?: string;
+  desiredRevision?: string;
+  runningRevision?: string;
+  counts: { mcpServers: number; aiBackends: number; policies: number };
+};

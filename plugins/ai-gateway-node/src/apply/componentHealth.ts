@@ -1,5 +1,5 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
-import { objectRef } from '../manifests/types';
+import { objectRef, type ManifestObject } from '../manifests/types';
 
 /** The health of one component as the operator and the monitor report it. */
 export type ComponentHealth = {
@@ -70,4 +70,30 @@ export function componentHealth(live: KubernetesObject): ComponentHealth | undef
         : { ...base, healthy: false, message: accepted ? `Accepted=${accepted.status}: ${accepted.reason ?? ''} ${accepted.message ?? ''}`.trim() : 'not accepted yet' };
     }
   }
+}
+
+/**
+ * Reads the health of a bundle's components from the cluster (the control
+ * plane for direct pools, the operator for its own): each object of a health
+ * kind is looked up among the live objects carrying the pool's label; one
+ * that is missing is unhealthy.
+ */
+export async function readBundleHealth(
+  cluster: { list(kinds: Array<{ apiVersion: string; kind: string }>, labelSelector: string): Promise<KubernetesObject[]> },
+  bundle: { kinds: Array<{ apiVersion: string; kind: string }>; objects: ManifestObject[] },
+  labelSelector: string,
+): Promise<ComponentHealth[]> {
+  const live = await cluster.list(
+    bundle.kinds.filter(k => HEALTH_KINDS.has(k.kind)),
+    labelSelector,
+  );
+  const byKey = new Map(live.map(o => [`${o.apiVersion}/${o.kind}/${o.metadata?.name}`, o]));
+  return bundle.objects
+    .filter(o => HEALTH_KINDS.has(o.kind))
+    .map(o => {
+      const found = byKey.get(`${o.apiVersion}/${o.kind}/${o.metadata.name}`);
+      return found
+        ? componentHealth(found)!
+        : { name: `${o.kind}/${o.metadata.name}`, kind: o.kind, healthy: false, message: 'not found in the cluster' };
+    });
 }

@@ -1,5 +1,5 @@
 import { createApiRef } from '@backstage/core-plugin-api';
-import type { PoolStatus } from '@internal/plugin-ai-gateway-common';
+import type { FleetEntry, PoolStatus } from '@internal/plugin-ai-gateway-common';
 
 /** An object as the control plane's REST API returns it. */
 export type AiGatewayObject<TSpec = Record<string, any>> = {
@@ -17,23 +17,7 @@ export type AiGatewayObject<TSpec = Record<string, any>> = {
 
 export type Page<T> = { items: T[]; nextCursor?: string };
 
-/** One pool of the fleet view (GET /fleet). */
-export type FleetEntry = {
-  pool: string;
-  project: string;
-  description?: string;
-  cluster: { name: string; type: string };
-  namespace: string;
-  delivery: string;
-  phase: PoolStatus['phase'];
-  phaseSince?: string;
-  reason?: string;
-  heartbeatAt?: string;
-  operatorVersion?: string;
-  desiredRevision?: string;
-  runningRevision?: string;
-  counts: { mcpServers: number; aiBackends: number; policies: number };
-};
+export type { FleetEntry };
 
 /** One RFC 6902 JSON patch operation (what the control plane records and diffs in). */
 export type JsonPatchOperation = {
