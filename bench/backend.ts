@@ -5,14 +5,14 @@
  * `--config <file>`, so its memory can be measured on its own.
  */
 import { createBackend } from '@backstage/backend-defaults';
-import { aiGatewayPermissionPolicyModule } from '@internal/plugin-ai-gateway-backend';
+import { aiGatewayPermissionPolicyModule } from '@ai-gateway-backstage/plugin-ai-gateway-backend';
 
 const backend = createBackend();
 backend.add(import('@backstage/plugin-catalog-backend'));
 if (process.env.BENCH_CATALOG_MODULE) {
-  backend.add(import('@internal/plugin-catalog-backend-module-ai-gateway'));
+  backend.add(import('@ai-gateway-backstage/plugin-catalog-backend-module-ai-gateway'));
 }
 backend.add(import('@backstage/plugin-permission-backend'));
 backend.add(aiGatewayPermissionPolicyModule);
-backend.add(import('@internal/plugin-ai-gateway-backend'));
+backend.add(import('@ai-gateway-backstage/plugin-ai-gateway-backend'));
 backend.start();

@@ -15,7 +15,7 @@ import {
   mcpServerSchema,
   policySchema,
   poolSchema,
-} from '@internal/plugin-ai-gateway-common';
+} from '@ai-gateway-backstage/plugin-ai-gateway-common';
 import {
   AgentgatewayRenderer,
   bundleToYaml,
@@ -24,9 +24,9 @@ import {
   poolLabelSelector,
   RendererRegistry,
   type PoolDesiredState,
-} from '@internal/plugin-ai-gateway-node';
-import { KubernetesApiTestServer } from '@internal/plugin-ai-gateway-node/testUtils';
-import { ControlPlaneClient, OperatorAgent } from '@internal/plugin-ai-gateway-operator';
+} from '@ai-gateway-backstage/plugin-ai-gateway-node';
+import { KubernetesApiTestServer } from '@ai-gateway-backstage/plugin-ai-gateway-node/testUtils';
+import { ControlPlaneClient, OperatorAgent } from '@ai-gateway-backstage/ai-gateway-operator';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';

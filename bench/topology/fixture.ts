@@ -20,7 +20,7 @@ import {
   type PoolStatus,
   type Topology,
   type TopologyNode,
-} from '@internal/plugin-ai-gateway-common';
+} from '@ai-gateway-backstage/plugin-ai-gateway-common';
 
 export const POOL = 'bench';
 export const PROJECT = 'bench';

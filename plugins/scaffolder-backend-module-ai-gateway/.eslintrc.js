@@ -4,7 +4,7 @@ module.exports = require('@backstage/cli/config/eslint-factory')(__dirname, {
     // (its exported testUtils); production code still may not import it.
     '@backstage/no-mixed-plugin-imports': [
       'warn',
-      { excludedTargetPackages: ['@internal/plugin-ai-gateway-backend'] },
+      { excludedTargetPackages: ['@ai-gateway-backstage/plugin-ai-gateway-backend'] },
     ],
   },
 });

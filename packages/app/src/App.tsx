@@ -3,7 +3,7 @@ import catalogPlugin from '@backstage/plugin-catalog/alpha';
 import catalogGraphPlugin from '@backstage/plugin-catalog-graph/alpha';
 import kubernetesPlugin from '@backstage/plugin-kubernetes/alpha';
 import scaffolderPlugin from '@backstage/plugin-scaffolder/alpha';
-import aiGatewayPlugin from '@internal/plugin-ai-gateway/alpha';
+import aiGatewayPlugin from '@ai-gateway-backstage/plugin-ai-gateway/alpha';
 import { signInModule } from './modules/signIn';
 
 /**

@@ -2,7 +2,7 @@
  * The portal's backend: a lean Backstage backend with the AI Gateway suite.
  */
 import { createBackend } from '@backstage/backend-defaults';
-import { aiGatewayPermissionPolicyModule } from '@internal/plugin-ai-gateway-backend';
+import { aiGatewayPermissionPolicyModule } from '@ai-gateway-backstage/plugin-ai-gateway-backend';
 
 const backend = createBackend();
 
@@ -14,13 +14,13 @@ backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
 
 backend.add(import('@backstage/plugin-catalog-backend'));
 // Pools, MCP servers, AI backends and projects as catalog entities.
-backend.add(import('@internal/plugin-catalog-backend-module-ai-gateway'));
+backend.add(import('@ai-gateway-backstage/plugin-catalog-backend-module-ai-gateway'));
 backend.add(
   import('@backstage/plugin-catalog-backend-module-scaffolder-entity-model'),
 );
 backend.add(import('@backstage/plugin-scaffolder-backend'));
 // ai-gateway:* actions: create and install pools, deploy MCP servers...
-backend.add(import('@internal/plugin-scaffolder-backend-module-ai-gateway'));
+backend.add(import('@ai-gateway-backstage/plugin-scaffolder-backend-module-ai-gateway'));
 backend.add(import('@backstage/plugin-kubernetes-backend'));
 
 // Permissions: the suite's policy (platform admins manage everything, teams
@@ -29,6 +29,6 @@ backend.add(import('@backstage/plugin-permission-backend'));
 backend.add(aiGatewayPermissionPolicyModule);
 
 // The AI Gateway control plane.
-backend.add(import('@internal/plugin-ai-gateway-backend'));
+backend.add(import('@ai-gateway-backstage/plugin-ai-gateway-backend'));
 
 backend.start();

@@ -3,16 +3,16 @@ import {
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
-import { aiGatewayPermissionList } from '@internal/plugin-ai-gateway-common';
+import { aiGatewayPermissionList } from '@ai-gateway-backstage/plugin-ai-gateway-common';
 import {
   AgentgatewayRenderer,
   aiGatewayRenderersExtensionPoint,
   type ManifestRenderer,
   RendererRegistry,
-} from '@internal/plugin-ai-gateway-node';
+} from '@ai-gateway-backstage/plugin-ai-gateway-node';
 import path from 'node:path';
 import { AiGatewayStore } from './database/AiGatewayStore';
-import { ConfigClusterConnector } from '@internal/plugin-ai-gateway-node';
+import { ConfigClusterConnector } from '@ai-gateway-backstage/plugin-ai-gateway-node';
 import { PoolDeliveryService } from './delivery/PoolDeliveryService';
 import { PoolHealthMonitor } from './delivery/PoolHealthMonitor';
 import { loadDemoData } from './demo/DemoDataLoader';

@@ -6,7 +6,7 @@ import { serializeError } from '@backstage/errors';
 import {
   resourceKinds,
   type ResourceKind,
-} from '@internal/plugin-ai-gateway-common';
+} from '@ai-gateway-backstage/plugin-ai-gateway-common';
 import express, { type ErrorRequestHandler, type Request } from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';

@@ -1,5 +1,5 @@
-import type { HeartbeatInput } from '@internal/plugin-ai-gateway-common';
-import type { ManifestObject } from '@internal/plugin-ai-gateway-node';
+import type { HeartbeatInput } from '@ai-gateway-backstage/plugin-ai-gateway-common';
+import type { ManifestObject } from '@ai-gateway-backstage/plugin-ai-gateway-node';
 
 /** What the control plane serves an operator (GET /agent/v1/bundle). */
 export type PulledBundle = {

@@ -1,9 +1,9 @@
-import type { Heartbeat, HeartbeatInput } from '@internal/plugin-ai-gateway-common';
+import type { Heartbeat, HeartbeatInput } from '@ai-gateway-backstage/plugin-ai-gateway-common';
 import {
   readBundleHealth,
   KubernetesApplier,
   type ApplyResult,
-} from '@internal/plugin-ai-gateway-node';
+} from '@ai-gateway-backstage/plugin-ai-gateway-node';
 import type { KubeConfig } from '@kubernetes/client-node';
 import {
   ControlPlaneClient,

@@ -66,7 +66,7 @@ const topologyCard = EntityCardBlueprint.make({
 });
 
 /**
- * The pool page's tabs, in the order of the seed's pool detail page; the
+ * The pool page's tabs, in the order a platform engineer checks a pool; the
  * Overview tab is the catalog's own (with the cards above) and the
  * Kubernetes tab comes from the Kubernetes plugin.
  */

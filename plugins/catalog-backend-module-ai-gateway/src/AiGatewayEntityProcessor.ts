@@ -11,7 +11,7 @@ import {
   type CatalogProcessorEmit,
   type LocationSpec,
 } from '@backstage/plugin-catalog-node';
-import { formatZodIssues, mcpTransports } from '@internal/plugin-ai-gateway-common';
+import { formatZodIssues, mcpTransports } from '@ai-gateway-backstage/plugin-ai-gateway-common';
 import { z } from 'zod';
 
 /** The parts of the suite's entity types that the catalog's own schemas do not check. */

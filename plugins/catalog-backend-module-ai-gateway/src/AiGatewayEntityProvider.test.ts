@@ -8,7 +8,7 @@ import {
   poolSchema,
   type ResourceChangeEvent,
   type ResourceKind,
-} from '@internal/plugin-ai-gateway-common';
+} from '@ai-gateway-backstage/plugin-ai-gateway-common';
 import { AiGatewayEntityProvider } from './AiGatewayEntityProvider';
 import type { ControlPlaneClient } from './ControlPlaneClient';
 import type { ControlPlaneObject } from './entities';

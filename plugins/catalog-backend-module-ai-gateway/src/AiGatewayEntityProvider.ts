@@ -12,7 +12,7 @@ import {
   AI_GATEWAY_CHANGES_TOPIC,
   type ResourceChangeEvent,
   type ResourceKind,
-} from '@internal/plugin-ai-gateway-common';
+} from '@ai-gateway-backstage/plugin-ai-gateway-common';
 import type { ControlPlaneClient } from './ControlPlaneClient';
 import { toEntity, type ControlPlaneObject } from './entities';
 

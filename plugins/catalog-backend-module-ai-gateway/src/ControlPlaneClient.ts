@@ -5,7 +5,7 @@ import type {
 import {
   resourceKinds,
   type ResourceKind,
-} from '@internal/plugin-ai-gateway-common';
+} from '@ai-gateway-backstage/plugin-ai-gateway-common';
 import type { ControlPlaneObject } from './entities';
 
 /**

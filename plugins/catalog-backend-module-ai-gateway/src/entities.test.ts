@@ -1,4 +1,4 @@
-import { poolSchema, mcpServerSchema } from '@internal/plugin-ai-gateway-common';
+import { poolSchema, mcpServerSchema } from '@ai-gateway-backstage/plugin-ai-gateway-common';
 import { toEntity } from './entities';
 
 const owners = (project: string) => (project === 'payments' ? 'group:default/team-payments' : undefined);

@@ -8,7 +8,7 @@ import {
   type Pool,
   type Project,
   type ResourceKind,
-} from '@internal/plugin-ai-gateway-common';
+} from '@ai-gateway-backstage/plugin-ai-gateway-common';
 
 /** Annotations the suite puts on its entities. */
 export const ANNOTATION_AI_GATEWAY_KIND = 'ai-gateway.io/kind';

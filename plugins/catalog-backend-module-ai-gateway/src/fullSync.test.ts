@@ -12,8 +12,8 @@ import {
 } from '@backstage/backend-test-utils';
 import catalogPlugin from '@backstage/plugin-catalog-backend';
 import { DefaultEventsService, eventsServiceRef } from '@backstage/plugin-events-node';
-import aiGatewayPlugin from '@internal/plugin-ai-gateway-backend';
-import { AI_GATEWAY_CHANGES_TOPIC } from '@internal/plugin-ai-gateway-common';
+import aiGatewayPlugin from '@ai-gateway-backstage/plugin-ai-gateway-backend';
+import { AI_GATEWAY_CHANGES_TOPIC } from '@ai-gateway-backstage/plugin-ai-gateway-common';
 import request from 'supertest';
 import { testDatabase } from './__testUtils__/testDatabase';
 import { catalogModuleAiGateway } from './module';

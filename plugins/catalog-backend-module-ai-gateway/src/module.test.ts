@@ -6,7 +6,7 @@ import {
 } from '@backstage/backend-test-utils';
 import catalogPlugin from '@backstage/plugin-catalog-backend';
 import { eventsServiceFactory } from '@backstage/plugin-events-node';
-import aiGatewayPlugin from '@internal/plugin-ai-gateway-backend';
+import aiGatewayPlugin from '@ai-gateway-backstage/plugin-ai-gateway-backend';
 import { coreServices, createBackendModule } from '@backstage/backend-plugin-api';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { mkdtempSync, writeFileSync } from 'node:fs';

@@ -1,6 +1,6 @@
 import { coreServices, createBackendModule } from '@backstage/backend-plugin-api';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
-import { ConfigClusterConnector } from '@internal/plugin-ai-gateway-node';
+import { ConfigClusterConnector } from '@ai-gateway-backstage/plugin-ai-gateway-node';
 import { AiGatewayClient } from './AiGatewayClient';
 import { attachPolicyAction, registerAiBackendAction } from './actions/createObjects';
 import { createPoolAction } from './actions/createPool';

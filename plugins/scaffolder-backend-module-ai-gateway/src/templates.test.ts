@@ -1,12 +1,12 @@
 import { mockCredentials, TestDatabases } from '@backstage/backend-test-utils';
-import { aProject, startAiGatewayTestBackend } from '@internal/plugin-ai-gateway-backend/testUtils';
-import { KubernetesApiTestServer } from '@internal/plugin-ai-gateway-node/testUtils';
+import { aProject, startAiGatewayTestBackend } from '@ai-gateway-backstage/plugin-ai-gateway-backend/testUtils';
+import { KubernetesApiTestServer } from '@ai-gateway-backstage/plugin-ai-gateway-node/testUtils';
 import path from 'node:path';
 import request from 'supertest';
 import catalogPlugin from '@backstage/plugin-catalog-backend';
 import scaffolderEntityModel from '@backstage/plugin-catalog-backend-module-scaffolder-entity-model';
 import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
-import aiGatewayCatalogModule from '@internal/plugin-catalog-backend-module-ai-gateway';
+import aiGatewayCatalogModule from '@ai-gateway-backstage/plugin-catalog-backend-module-ai-gateway';
 import { scaffolderModuleAiGateway } from './module';
 
 jest.setTimeout(180_000);

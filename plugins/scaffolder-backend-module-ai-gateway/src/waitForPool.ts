@@ -1,5 +1,5 @@
 import type { BackstageCredentials, LoggerService } from '@backstage/backend-plugin-api';
-import type { PoolStatus } from '@internal/plugin-ai-gateway-common';
+import type { PoolStatus } from '@ai-gateway-backstage/plugin-ai-gateway-common';
 import type { AiGatewayClient } from './AiGatewayClient';
 
 export type WaitOptions = {

@@ -8,14 +8,14 @@ import {
   isOrCriteria,
 } from '@backstage/plugin-permission-node';
 import type { PermissionCriteria } from '@backstage/plugin-permission-common';
-import type { ResourceKind } from '@internal/plugin-ai-gateway-common';
+import type { ResourceKind } from '@ai-gateway-backstage/plugin-ai-gateway-common';
 import type { Knex } from 'knex';
 import type { AiGatewayAccessQuery } from '../permissions/rules';
 import { PoolStatusStore } from './PoolStatusStore';
 import { kindTables } from './tables';
 
 const migrationsDir = resolvePackagePath(
-  '@internal/plugin-ai-gateway-backend',
+  '@ai-gateway-backstage/plugin-ai-gateway-backend',
   'migrations',
 );
 

@@ -3,8 +3,8 @@ import type {
   Heartbeat,
   PoolPhase,
   PoolStatus,
-} from '@internal/plugin-ai-gateway-common';
-import type { ManifestBundle } from '@internal/plugin-ai-gateway-node';
+} from '@ai-gateway-backstage/plugin-ai-gateway-common';
+import type { ManifestBundle } from '@ai-gateway-backstage/plugin-ai-gateway-node';
 import type { Knex } from 'knex';
 
 /** How many delivered bundles a pool keeps for diffs. */

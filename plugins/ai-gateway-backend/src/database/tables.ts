@@ -1,4 +1,4 @@
-import type { ResourceKind } from '@internal/plugin-ai-gateway-common';
+import type { ResourceKind } from '@ai-gateway-backstage/plugin-ai-gateway-common';
 
 /**
  * How each kind of object maps onto its table: the columns derived from the

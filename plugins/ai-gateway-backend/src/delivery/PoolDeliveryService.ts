@@ -13,7 +13,7 @@ import {
   type ResourceChangeEvent,
   type ResourceKind,
   formatZodIssues,
-} from '@internal/plugin-ai-gateway-common';
+} from '@ai-gateway-backstage/plugin-ai-gateway-common';
 import {
   bundleToGitopsFiles,
   bundleToYaml,
@@ -31,12 +31,12 @@ import {
   type PoolDesiredState,
   RendererRegistry,
   type RenderOptions,
-} from '@internal/plugin-ai-gateway-node';
+} from '@ai-gateway-backstage/plugin-ai-gateway-node';
 import type { AiGatewayStore } from '../database/AiGatewayStore';
 import type { PoolStatusStore, StoredPoolStatus } from '../database/PoolStatusStore';
 import { ValidationError } from '../service/errors';
 import type { Caller, ResourceService } from '../service/ResourceService';
-import type { ClusterConnector } from '@internal/plugin-ai-gateway-node';
+import type { ClusterConnector } from '@ai-gateway-backstage/plugin-ai-gateway-node';
 
 /** The control plane's own "operator version" in direct-mode heartbeats. */
 export const CONTROL_PLANE_OPERATOR = 'control-plane';
@@ -263,7 +263,7 @@ export class PoolDeliveryService {
     };
   }
 
-  /** The namespace-scoped Role a person needs to install the pool (seed: "Deployer Permissions"). */
+  /** The namespace-scoped Role a person needs to install the pool . */
   async deployerRole(pool: string, caller: Caller): Promise<ManifestObject> {
     const object = await this.deps.resources.authorizedPool<Pool>(pool, 'read', caller);
     return {

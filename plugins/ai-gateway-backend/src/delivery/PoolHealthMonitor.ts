@@ -1,5 +1,5 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
-import type { Pool } from '@internal/plugin-ai-gateway-common';
+import type { Pool } from '@ai-gateway-backstage/plugin-ai-gateway-common';
 import type { AiGatewayStore } from '../database/AiGatewayStore';
 import type { PoolDeliveryService } from './PoolDeliveryService';
 

@@ -96,7 +96,7 @@ describe.each(databases.eachSupportedId())('pool delivery (agent mode) on %s', d
     expect((await t.api('research').get('/pools/prod/gitops')).status).toBe(404);
   });
 
-  it("answers the deployer Role of the seed, scoped to the pool's namespace", async () => {
+  it("answers the deployer Role, scoped to the pool's namespace", async () => {
     const res = await t.api('payments').get('/pools/prod/rbac/deployer-role');
     expect(res.status).toBe(200);
     expect(res.body.metadata).toEqual({ name: 'aigateway-deployer', namespace: 'aigw-prod' });

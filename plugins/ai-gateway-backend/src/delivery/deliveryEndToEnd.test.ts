@@ -1,6 +1,6 @@
 import { TestDatabases } from '@backstage/backend-test-utils';
-import { KubernetesApiTestServer } from '@internal/plugin-ai-gateway-node/testUtils';
-import { ControlPlaneClient, OperatorAgent } from '@internal/plugin-ai-gateway-operator';
+import { KubernetesApiTestServer } from '@ai-gateway-backstage/plugin-ai-gateway-node/testUtils';
+import { ControlPlaneClient, OperatorAgent } from '@ai-gateway-backstage/ai-gateway-operator';
 import type { AddressInfo } from 'node:net';
 import { startAiGatewayTestBackend } from '../testUtils/startAiGatewayTestBackend';
 import { aPool, aProject, anMcpServer } from '../testUtils/fixtures';

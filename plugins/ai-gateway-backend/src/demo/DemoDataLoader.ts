@@ -2,7 +2,7 @@ import type {
   AuthService,
   LoggerService,
 } from '@backstage/backend-plugin-api';
-import type { ResourceKind } from '@internal/plugin-ai-gateway-common';
+import type { ResourceKind } from '@ai-gateway-backstage/plugin-ai-gateway-common';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';

@@ -1,6 +1,6 @@
 import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import { AuthorizeResult, createPermission } from '@backstage/plugin-permission-common';
-import { aiGatewayPermissions } from '@internal/plugin-ai-gateway-common';
+import { aiGatewayPermissions } from '@ai-gateway-backstage/plugin-ai-gateway-common';
 import { AiGatewayPermissionPolicy } from './AiGatewayPermissionPolicy';
 
 describe('AiGatewayPermissionPolicy', () => {

@@ -9,7 +9,7 @@ import {
   isResourcePermission,
   type PolicyDecision,
 } from '@backstage/plugin-permission-common';
-import { AI_GATEWAY_RESOURCE_TYPE } from '@internal/plugin-ai-gateway-common';
+import { AI_GATEWAY_RESOURCE_TYPE } from '@ai-gateway-backstage/plugin-ai-gateway-common';
 import {
   aiGatewayConditions,
   createAiGatewayConditionalDecision,

@@ -6,7 +6,7 @@ import {
 import {
   AI_GATEWAY_RESOURCE_TYPE,
   IS_PROJECT_MEMBER_RULE,
-} from '@internal/plugin-ai-gateway-common';
+} from '@ai-gateway-backstage/plugin-ai-gateway-common';
 import { z } from 'zod';
 
 /**

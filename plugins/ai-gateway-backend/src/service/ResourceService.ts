@@ -24,7 +24,7 @@ import {
   mcpServerUrl,
   resourceKinds,
   type ResourceKind,
-} from '@internal/plugin-ai-gateway-common';
+} from '@ai-gateway-backstage/plugin-ai-gateway-common';
 import type { Request } from 'express';
 import { compare } from 'fast-json-patch';
 import type { AiGatewayStore, StoredObject } from '../database/AiGatewayStore';

@@ -1,4 +1,4 @@
-import type { ResourceKind } from '@internal/plugin-ai-gateway-common';
+import type { ResourceKind } from '@ai-gateway-backstage/plugin-ai-gateway-common';
 import { ConflictError } from '@backstage/errors';
 import type { AiGatewayStore, StoredObject } from '../database/AiGatewayStore';
 import { UnprocessableError, type FieldIssue } from './errors';

@@ -30,7 +30,7 @@ export function parentDomain(domain: string): string {
 }
 
 /**
- * Host names of a pool's services (TLS & domains seed): with separator "."
+ * Host names of a pool's services: with separator "."
  * `api.ai-gateway.example.com`, covered by `*.ai-gateway.example.com`; with
  * "-" `api-ai-gateway.example.com`, which fits under the parent wildcard
  * `*.example.com`.

@@ -140,7 +140,7 @@ describe('poolSchema', () => {
       dns01: { provider: 'route53', dnsZone: 'example.com' },
     };
 
-    it("defaults the Let's Encrypt issuer to staging and accepts the seed's issuer names", () => {
+    it("defaults the Let's Encrypt issuer to staging and accepts the documented issuer names", () => {
       expect(poolSchema.parse({ ...validPool, tls: letsencrypt }).tls).toEqual({
         ...letsencrypt,
         issuer: 'staging',

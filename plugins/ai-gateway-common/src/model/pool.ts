@@ -74,7 +74,7 @@ export const poolServices = [
 ] as const;
 export type PoolService = (typeof poolServices)[number];
 
-/** The pool form's resource defaults for MCP servers (seed: 100m/128Mi, 500m/512Mi). */
+/** The pool form's resource defaults for MCP servers (requests 100m/128Mi, limits 500m/512Mi). */
 export const DEFAULT_POOL_RESOURCES = {
   requests: { cpu: '100m', memory: '128Mi' },
   limits: { cpu: '500m', memory: '512Mi' },
@@ -196,8 +196,8 @@ const letsEncryptSchema = z
     mode: z.literal('letsencrypt'),
     /**
      * Let's Encrypt rate-limits production issuance, so the default is
-     * staging until DNS-01 works end to end. The seed's issuer names
-     * (letsencrypt-staging, letsencrypt-prod) are accepted too.
+     * staging until DNS-01 works end to end. The conventional ClusterIssuer
+     * names (letsencrypt-staging, letsencrypt-prod) are accepted too.
      */
     issuer: z
       .preprocess(
@@ -464,7 +464,7 @@ export const poolSchema = z
       domains: domainsSchema,
       siem: siemSchema.optional(),
       delivery: deliverySchema.prefault({ mode: 'agent' }),
-      /** No heartbeat for this long makes the pool Stale (seed: 30 minutes). */
+      /** No heartbeat for this long makes the pool Stale (default 30 minutes). */
       heartbeatStaleSeconds: intBetween(
         30,
         86400,

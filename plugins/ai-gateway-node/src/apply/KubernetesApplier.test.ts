@@ -2,7 +2,7 @@ import {
   aiBackendSchema,
   mcpServerSchema,
   poolSchema,
-} from '@internal/plugin-ai-gateway-common';
+} from '@ai-gateway-backstage/plugin-ai-gateway-common';
 import { objectsOfStage, ManifestBundle } from '../manifests/ManifestBundle';
 import { poolLabelSelector } from '../manifests/labels';
 import type { PoolDesiredState } from '../render/ManifestRenderer';

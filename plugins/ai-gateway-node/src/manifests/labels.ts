@@ -1,4 +1,4 @@
-import { POOL_OBJECT_LABEL } from '@internal/plugin-ai-gateway-common';
+import { POOL_OBJECT_LABEL } from '@ai-gateway-backstage/plugin-ai-gateway-common';
 import { createHash } from 'node:crypto';
 import type { ManifestStage } from './types';
 

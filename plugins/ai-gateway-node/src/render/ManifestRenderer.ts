@@ -3,7 +3,7 @@ import type {
   McpServer,
   Policy,
   Pool,
-} from '@internal/plugin-ai-gateway-common';
+} from '@ai-gateway-backstage/plugin-ai-gateway-common';
 import type { ManifestObject } from '../manifests/types';
 
 /** A pool and everything attached to it: what a renderer turns into objects. */

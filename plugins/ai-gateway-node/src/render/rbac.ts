@@ -1,6 +1,6 @@
 /**
- * RBAC of a pool, following the seed's "Operator runtime Role" and
- * "Deployer Permissions" tables. Everything is namespace-scoped: the operator
+ * RBAC of a pool: the operator's runtime Role and the deployer Role a person
+ * needs to install a pool (both documented in docs/rbac.md). Everything is namespace-scoped: the operator
  * never needs a ClusterRole.
  */
 export type PolicyRule = {
@@ -11,7 +11,7 @@ export type PolicyRule = {
 
 const ALL = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'];
 
-/** The seed's "Operator runtime Role", rule for rule. */
+/** The operator's runtime Role: the workloads, services, configuration and routes of its namespace. */
 export const OPERATOR_RUNTIME_RULES: readonly PolicyRule[] = [
   {
     apiGroups: [''],
@@ -46,7 +46,7 @@ export const OPERATOR_RUNTIME_RULES: readonly PolicyRule[] = [
 ];
 
 /**
- * The seed's deployer Role (what a person needs to install a pool). With a
+ * The deployer Role (what a person needs to install a pool). With a
  * pool-provided ServiceAccount the install neither creates the account nor
  * any RBAC, so it only needs to read the account.
  */

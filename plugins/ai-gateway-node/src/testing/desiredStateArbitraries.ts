@@ -4,7 +4,7 @@ import {
   mcpServerSchema,
   policySchema,
   poolSchema,
-} from '@internal/plugin-ai-gateway-common';
+} from '@ai-gateway-backstage/plugin-ai-gateway-common';
 import type { PoolDesiredState } from '../render/ManifestRenderer';
 
 /**

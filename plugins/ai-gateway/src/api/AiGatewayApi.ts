@@ -1,5 +1,5 @@
 import { createApiRef } from '@backstage/core-plugin-api';
-import type { FleetEntry, PoolStatus } from '@internal/plugin-ai-gateway-common';
+import type { FleetEntry, PoolStatus } from '@ai-gateway-backstage/plugin-ai-gateway-common';
 
 /** An object as the control plane's REST API returns it. */
 export type AiGatewayObject<TSpec = Record<string, any>> = {

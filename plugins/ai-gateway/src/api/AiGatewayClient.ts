@@ -1,6 +1,6 @@
 import type { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
-import type { PoolStatus } from '@internal/plugin-ai-gateway-common';
+import type { PoolStatus } from '@ai-gateway-backstage/plugin-ai-gateway-common';
 import type {
   AiGatewayApi,
   AiGatewayEvent,

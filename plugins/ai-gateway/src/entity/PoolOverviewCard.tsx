@@ -2,7 +2,7 @@ import { InfoCard, Progress, ResponseErrorPanel } from '@backstage/core-componen
 import { useApi } from '@backstage/core-plugin-api';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import { usePermission } from '@backstage/plugin-permission-react';
-import { aiGatewayPermissions } from '@internal/plugin-ai-gateway-common';
+import { aiGatewayPermissions } from '@ai-gateway-backstage/plugin-ai-gateway-common';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import Dialog from '@material-ui/core/Dialog';

@@ -1,7 +1,7 @@
 import { InfoCard, Progress, ResponseErrorPanel } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import { useEntity } from '@backstage/plugin-catalog-react';
-import { buildPoolTopology, type TopologyNode } from '@internal/plugin-ai-gateway-common';
+import { buildPoolTopology, type TopologyNode } from '@ai-gateway-backstage/plugin-ai-gateway-common';
 import Box from '@material-ui/core/Box';
 import Typography from '@material-ui/core/Typography';
 import { useState } from 'react';

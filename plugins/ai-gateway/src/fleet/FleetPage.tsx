@@ -1,6 +1,6 @@
 import { EmptyState, Link, Progress, ResponseErrorPanel, Table, type TableColumn } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
-import { poolPhases, type PoolPhase } from '@internal/plugin-ai-gateway-common';
+import { poolPhases, type PoolPhase } from '@ai-gateway-backstage/plugin-ai-gateway-common';
 import Box from '@material-ui/core/Box';
 import Chip from '@material-ui/core/Chip';
 import MenuItem from '@material-ui/core/MenuItem';

@@ -1,6 +1,6 @@
 import { useApi } from '@backstage/core-plugin-api';
 import type { FieldExtensionComponentProps } from '@backstage/plugin-scaffolder-react';
-import type { PoolPhase } from '@internal/plugin-ai-gateway-common';
+import type { PoolPhase } from '@ai-gateway-backstage/plugin-ai-gateway-common';
 import FormControl from '@material-ui/core/FormControl';
 import FormHelperText from '@material-ui/core/FormHelperText';
 import InputLabel from '@material-ui/core/InputLabel';

@@ -7,10 +7,10 @@ import {
   aPolicy,
   startAiGatewayTestBackend,
   testUsers,
-} from '@internal/plugin-ai-gateway-backend/testUtils';
-import { ConfigClusterConnector } from '@internal/plugin-ai-gateway-node';
-import { KubernetesApiTestServer } from '@internal/plugin-ai-gateway-node/testUtils';
-import { ControlPlaneClient, OperatorAgent } from '@internal/plugin-ai-gateway-operator';
+} from '@ai-gateway-backstage/plugin-ai-gateway-backend/testUtils';
+import { ConfigClusterConnector } from '@ai-gateway-backstage/plugin-ai-gateway-node';
+import { KubernetesApiTestServer } from '@ai-gateway-backstage/plugin-ai-gateway-node/testUtils';
+import { ControlPlaneClient, OperatorAgent } from '@ai-gateway-backstage/ai-gateway-operator';
 import { createMockDirectory } from '@backstage/backend-test-utils';
 import fs from 'node:fs';
 import path from 'node:path';

@@ -1,5 +1,5 @@
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import { mcpServerUrl } from '@internal/plugin-ai-gateway-common';
+import { mcpServerUrl } from '@ai-gateway-backstage/plugin-ai-gateway-common';
 import { AiGatewayClient, AiGatewayRequestError } from '../AiGatewayClient';
 import { waitForPool } from '../waitForPool';
 import { createOnce, entityRefOf, validateObject } from './objects';

@@ -1,11 +1,11 @@
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import type { Pool } from '@internal/plugin-ai-gateway-common';
+import type { Pool } from '@ai-gateway-backstage/plugin-ai-gateway-common';
 import {
   type ClusterConnector,
   KubernetesApplier,
   type ManifestObject,
   objectsOfStage,
-} from '@internal/plugin-ai-gateway-node';
+} from '@ai-gateway-backstage/plugin-ai-gateway-node';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { AiGatewayClient } from '../AiGatewayClient';

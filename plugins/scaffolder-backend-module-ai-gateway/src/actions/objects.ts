@@ -4,7 +4,7 @@ import {
   formatZodIssues,
   resourceKinds,
   type ResourceKind,
-} from '@internal/plugin-ai-gateway-common';
+} from '@ai-gateway-backstage/plugin-ai-gateway-common';
 import { AiGatewayClient, AiGatewayRequestError } from '../AiGatewayClient';
 
 type Logger = Pick<LoggerService, 'info' | 'warn'>;

@@ -4,7 +4,7 @@ import {
   mcpServerSchema,
   policySchema,
   poolSchema,
-} from '@internal/plugin-ai-gateway-common';
+} from '@ai-gateway-backstage/plugin-ai-gateway-common';
 import {
   createManifestBundle,
   ManifestBundle,
@@ -147,7 +147,7 @@ describe('AgentgatewayRenderer', () => {
     );
   });
 
-  it("renders the operator Role with exactly the seed's runtime rules", () => {
+  it("renders the operator Role with exactly the documented runtime rules", () => {
     const bundle = render({ ...state, pool: { ...pool, delivery: { mode: 'agent' } } });
     expect(find(bundle, 'Role', 'aigw-operator').rules).toEqual([
       {
@@ -277,7 +277,7 @@ describe('AgentgatewayRenderer', () => {
     ).toBe('platform-sa');
   });
 
-  it('serves the api and mcp hosts of the TLS seed with one wildcard certificate', () => {
+  it('serves the api and mcp hosts with one wildcard certificate', () => {
     const bundle = render(state);
     const gateway = find(bundle, 'Gateway', 'prod-eu');
     expect(gateway.spec.gatewayClassName).toBe('agentgateway');

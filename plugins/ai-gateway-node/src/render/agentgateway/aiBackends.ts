@@ -1,7 +1,7 @@
 import type {
   AiBackend,
   AiProvider,
-} from '@internal/plugin-ai-gateway-common';
+} from '@ai-gateway-backstage/plugin-ai-gateway-common';
 import type { ManifestObject } from '../../manifests/types';
 import {
   AGENTGATEWAY_API,

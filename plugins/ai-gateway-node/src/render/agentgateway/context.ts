@@ -6,7 +6,7 @@ import {
   poolHosts,
   poolImages,
   poolWildcardDomain,
-} from '@internal/plugin-ai-gateway-common';
+} from '@ai-gateway-backstage/plugin-ai-gateway-common';
 import {
   kubernetesName,
   MANAGED_BY_LABEL,

@@ -9,7 +9,7 @@ import {
 } from './context';
 import { redisEnv } from './redis';
 
-/** Private ranges the seed's egress policy keeps the gateway out of. */
+/** Private ranges the egress policy keeps the gateway out of (no lateral movement into the cluster network). */
 const PRIVATE_RANGES = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'];
 
 /**
@@ -135,7 +135,7 @@ export function renderDataPlane(
       podSelector: { matchLabels: { [GATEWAY_NAME_LABEL]: name } },
       policyTypes: ['Egress'],
       egress: [
-        // The seed's rule: LLM providers and remote MCP servers over HTTPS.
+        // Egress only to LLM providers and remote MCP servers, over HTTPS.
         publicEgress(443),
         // Remote servers on other ports (remote MCP URLs, static backends, Redis).
         ...(extraPorts.length

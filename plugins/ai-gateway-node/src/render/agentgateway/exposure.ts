@@ -1,4 +1,4 @@
-import type { IngressProvider } from '@internal/plugin-ai-gateway-common';
+import type { IngressProvider } from '@ai-gateway-backstage/plugin-ai-gateway-common';
 import type { ManifestObject } from '../../manifests/types';
 import { GATEWAY_API, PoolRenderContext } from './context';
 
@@ -6,8 +6,8 @@ import { GATEWAY_API, PoolRenderContext } from './context';
  * How traffic reaches the gateway from outside: one object (or pair) per
  * configured ingress provider, all pointing at the Service the agentgateway
  * controller creates for the Gateway. The gateway terminates TLS itself with
- * the wildcard certificate (TLS seed: "the certificate covers the in-cluster
- * listener regardless of how traffic reaches it"), so providers that can pass
+ * the wildcard certificate (it covers the in-cluster listener however traffic
+ * reaches it), so providers that can pass
  * TLS through do; the others re-encrypt to port 443.
  */
 export function renderExposure(ctx: PoolRenderContext): ManifestObject[] {

@@ -1,4 +1,4 @@
-import type { McpServer } from '@internal/plugin-ai-gateway-common';
+import type { McpServer } from '@ai-gateway-backstage/plugin-ai-gateway-common';
 import type { ManifestObject } from '../../manifests/types';
 import {
   AGENTGATEWAY_API,

@@ -5,10 +5,10 @@ import { PoolRenderContext } from './context';
 const ALL = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'];
 
 /**
- * What the agentgateway data plane adds to the seed's runtime Role: the
+ * What the agentgateway data plane adds to the operator's runtime Role: the
  * Gateway itself, agentgateway's own kinds, cert-manager objects and the
- * egress NetworkPolicy. Kept in a second Role so the seed's Role stays
- * exactly as security teams reviewed it.
+ * egress NetworkPolicy. Kept in a second Role so the runtime Role stays
+ * the same for every renderer (what security teams review once).
  */
 export const AGENTGATEWAY_RUNTIME_RULES: readonly PolicyRule[] = [
   { apiGroups: ['gateway.networking.k8s.io'], resources: ['gateways'], verbs: ALL },
@@ -30,7 +30,7 @@ export const AGENTGATEWAY_RUNTIME_RULES: readonly PolicyRule[] = [
 ];
 
 const OPERATOR_PORT = 8080;
-/** The distroless "nonroot" user; the seed's security notes ask for it. */
+/** The distroless "nonroot" user: the operator never runs as root. */
 const NON_ROOT_UID = 65532;
 
 /**

@@ -1,4 +1,4 @@
-import type { Policy } from '@internal/plugin-ai-gateway-common';
+import type { Policy } from '@ai-gateway-backstage/plugin-ai-gateway-common';
 import type { ManifestObject } from '../../manifests/types';
 import { AGENTGATEWAY_API, MODEL_HEADER, PoolRenderContext } from './context';
 

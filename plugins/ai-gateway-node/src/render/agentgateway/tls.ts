@@ -1,4 +1,4 @@
-import type { PoolTls } from '@internal/plugin-ai-gateway-common';
+import type { PoolTls } from '@ai-gateway-backstage/plugin-ai-gateway-common';
 import type { ManifestObject } from '../../manifests/types';
 import { PoolRenderContext } from './context';
 
@@ -57,7 +57,7 @@ function dns01Solver(dns01: LetsEncrypt['dns01']): Record<string, unknown> {
 }
 
 /**
- * One wildcard certificate covers every host (TLS & domains seed):
+ * One wildcard certificate covers every host of the pool:
  * `letsencrypt` issues it with DNS-01 (no inbound HTTP needed), `selfsigned`
  * for air-gapped sites; `provided` renders nothing and the listeners use the
  * platform team's Secret.

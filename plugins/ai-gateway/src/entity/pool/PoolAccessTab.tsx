@@ -53,8 +53,7 @@ const createsOperatorRbac = (role: DeployerRole) =>
   role.rules.some(r => r.apiGroups.includes('rbac.authorization.k8s.io') && r.resources.includes('roles'));
 
 /**
- * The namespace-scoped Role whoever installs the pool needs (the seed's
- * "Deployer Permissions"), who needs it and why, and how to bind it.
+ * The namespace-scoped Role whoever installs the pool needs , who needs it and why, and how to bind it.
  */
 export function PoolAccessTab() {
   const { entity } = useEntity();

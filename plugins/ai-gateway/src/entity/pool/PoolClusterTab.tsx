@@ -4,7 +4,7 @@ import {
   type ClusterType,
   type DeliveryMode,
   type Pool,
-} from '@internal/plugin-ai-gateway-common';
+} from '@ai-gateway-backstage/plugin-ai-gateway-common';
 import Grid from '@material-ui/core/Grid';
 import { DetailsTable, PoolTabFrame } from './usePool';
 

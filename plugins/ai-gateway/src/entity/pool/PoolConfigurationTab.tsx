@@ -3,7 +3,7 @@ import {
   poolImages,
   type Pool,
   type PoolRedis,
-} from '@internal/plugin-ai-gateway-common';
+} from '@ai-gateway-backstage/plugin-ai-gateway-common';
 import Grid from '@material-ui/core/Grid';
 import {
   annotationLines,

@@ -9,12 +9,12 @@ import {
   type IngressKind,
   type IngressProvider,
   type Pool,
-} from '@internal/plugin-ai-gateway-common';
+} from '@ai-gateway-backstage/plugin-ai-gateway-common';
 import Grid from '@material-ui/core/Grid';
 import Typography from '@material-ui/core/Typography';
 import { annotationLines, PoolTabFrame } from './usePool';
 
-/** The ingress provider types as the seed and the create-pool template name them. */
+/** The ingress provider types as the pool model and the create-pool template name them. */
 export const INGRESS_KIND_LABELS: Record<IngressKind, string> = {
   'kubernetes-ingress': 'Kubernetes Ingress',
   istio: 'Istio Gateway',

@@ -1,5 +1,5 @@
 import { EmptyState, InfoCard, WarningPanel } from '@backstage/core-components';
-import type { SiemFormat } from '@internal/plugin-ai-gateway-common';
+import type { SiemFormat } from '@ai-gateway-backstage/plugin-ai-gateway-common';
 import Box from '@material-ui/core/Box';
 import Grid from '@material-ui/core/Grid';
 import {

@@ -7,7 +7,7 @@ import {
   type Pool,
   type PoolService,
   type PoolTls,
-} from '@internal/plugin-ai-gateway-common';
+} from '@ai-gateway-backstage/plugin-ai-gateway-common';
 import Grid from '@material-ui/core/Grid';
 import {
   CopyableText,
@@ -25,7 +25,7 @@ export const DNS01_PROVIDER_LABELS: Record<Dns01Provider, string> = {
   rfc2136: 'RFC 2136 (TSIG)',
 };
 
-/** What each service host is for (TLS & domains seed). */
+/** What each service host is for. */
 const SERVICE_PURPOSES: Record<PoolService, string> = {
   api: 'The OpenAI-compatible gateway endpoint',
   console: 'The web console',

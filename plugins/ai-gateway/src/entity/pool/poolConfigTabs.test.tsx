@@ -4,7 +4,7 @@ import {
   DEFAULT_POOL_IMAGES,
   poolSchema,
   type PoolInput,
-} from '@internal/plugin-ai-gateway-common';
+} from '@ai-gateway-backstage/plugin-ai-gateway-common';
 import { screen, within } from '@testing-library/react';
 import type { ReactElement } from 'react';
 import {

@@ -1,4 +1,4 @@
-import type { Topology, TopologyEdge, TopologyNode } from '@internal/plugin-ai-gateway-common';
+import type { Topology, TopologyEdge, TopologyNode } from '@ai-gateway-backstage/plugin-ai-gateway-common';
 import { renderInTestApp } from '@backstage/test-utils';
 import { fireEvent, screen } from '@testing-library/react';
 import { useState } from 'react';

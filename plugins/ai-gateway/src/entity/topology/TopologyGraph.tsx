@@ -1,4 +1,4 @@
-import type { Topology } from '@internal/plugin-ai-gateway-common';
+import type { Topology } from '@ai-gateway-backstage/plugin-ai-gateway-common';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import Tooltip from '@material-ui/core/Tooltip';

@@ -1,4 +1,4 @@
-import type { Topology, TopologyEdge, TopologyNode } from '@internal/plugin-ai-gateway-common';
+import type { Topology, TopologyEdge, TopologyNode } from '@ai-gateway-backstage/plugin-ai-gateway-common';
 import { layoutTopology, NODE_HEIGHT, nodeWidth } from './layout';
 
 const node = (id: string, type: TopologyNode['type'], label = id): TopologyNode => ({ id, type, label, health: 'unknown' });

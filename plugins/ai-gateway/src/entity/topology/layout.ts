@@ -1,5 +1,5 @@
 import dagre from '@dagrejs/dagre';
-import type { Topology, TopologyEdge, TopologyNode } from '@internal/plugin-ai-gateway-common';
+import type { Topology, TopologyEdge, TopologyNode } from '@ai-gateway-backstage/plugin-ai-gateway-common';
 
 export const NODE_HEIGHT = 44;
 const NODE_MIN_WIDTH = 110;

@@ -1,4 +1,4 @@
-import type { TopologyEdge, TopologyNode } from '@internal/plugin-ai-gateway-common';
+import type { TopologyEdge, TopologyNode } from '@ai-gateway-backstage/plugin-ai-gateway-common';
 
 /** Node fill by type (the legend shows the same). */
 export const TYPE_FILL: Record<TopologyNode['type'], string> = {
