@@ -5,7 +5,6 @@
  * `--config <file>`, so its memory can be measured on its own.
  */
 import { createBackend } from '@backstage/backend-defaults';
-import { aiGatewayPermissionPolicyModule } from '@ai-gateway-backstage/plugin-ai-gateway-backend';
 
 const backend = createBackend();
 backend.add(import('@backstage/plugin-catalog-backend'));
@@ -13,6 +12,7 @@ if (process.env.BENCH_CATALOG_MODULE) {
   backend.add(import('@ai-gateway-backstage/plugin-catalog-backend-module-ai-gateway'));
 }
 backend.add(import('@backstage/plugin-permission-backend'));
-backend.add(aiGatewayPermissionPolicyModule);
+backend.add(import('@ai-gateway-backstage/plugin-permission-backend-module-ai-gateway-policy'));
 backend.add(import('@ai-gateway-backstage/plugin-ai-gateway-backend'));
+backend.add(import('@ai-gateway-backstage/plugin-ai-gateway-backend-module-agentgateway'));
 backend.start();

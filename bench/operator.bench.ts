@@ -17,7 +17,6 @@ import {
   poolSchema,
 } from '@ai-gateway-backstage/plugin-ai-gateway-common';
 import {
-  AgentgatewayRenderer,
   bundleToYaml,
   KubernetesApplier,
   objectsOfStage,
@@ -25,7 +24,8 @@ import {
   RendererRegistry,
   type PoolDesiredState,
 } from '@ai-gateway-backstage/plugin-ai-gateway-node';
-import { KubernetesApiTestServer } from '@ai-gateway-backstage/plugin-ai-gateway-node/testUtils';
+import { AgentgatewayRenderer } from '@ai-gateway-backstage/plugin-ai-gateway-backend-module-agentgateway';
+import { KubernetesApiTestServer } from '@ai-gateway-backstage/plugin-ai-gateway-node-test-utils';
 import { ControlPlaneClient, OperatorAgent } from '@ai-gateway-backstage/ai-gateway-operator';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';

@@ -9,10 +9,20 @@ export PATH="$NODE_DIR/bin:$AIGW_ROOT/node_modules/.bin:$PATH"
 export npm_config_nodedir="$NODE_DIR"
 export NODE_OPTIONS="${NODE_OPTIONS:-} --max-old-space-size=6144"
 
-lock_hash="$(sha256sum package-lock.json | cut -c1-64)"
-stamp="node_modules/.aigw-installed"
-if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$lock_hash" ]; then
-  echo "Installing dependencies with npm ci (first run: about 6-8 minutes)..." >&2
-  npm ci --no-audit --no-fund >&2
-  echo "$lock_hash" > "$stamp"
-fi
+# Installs when package-lock.json changed since the last install. Under a lock,
+# so scripts started at the same time do not run two installs into one tree.
+aigw_install_if_changed() {
+  local lock_hash stamp="node_modules/.aigw-installed"
+  lock_hash="$(sha256sum package-lock.json | cut -c1-64)"
+  if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$lock_hash" ]; then
+    echo "Installing dependencies with npm ci (first run: about 4-8 minutes)..." >&2
+    npm ci --no-audit --no-fund >&2
+    echo "$lock_hash" > "$stamp"
+  fi
+}
+mkdir -p "$AIGW_ROOT/.tools"
+exec {aigw_lock_fd}>"$AIGW_ROOT/.tools/npm.lock"
+flock "$aigw_lock_fd"
+aigw_install_if_changed
+flock -u "$aigw_lock_fd"
+exec {aigw_lock_fd}>&-

@@ -1,12 +1,5 @@
 export interface Config {
   aiGateway?: {
-    permissions?: {
-      /**
-       * Entity refs (groups or users) of platform admins, who may manage every
-       * project. Read by the suite's permission policy module.
-       */
-      admins?: string[];
-    };
     /**
      * Where operators reach the control plane (agent and gitops delivery).
      * Defaults to the external base URL of the ai-gateway plugin.

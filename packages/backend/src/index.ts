@@ -2,7 +2,6 @@
  * The portal's backend: a lean Backstage backend with the AI Gateway suite.
  */
 import { createBackend } from '@backstage/backend-defaults';
-import { aiGatewayPermissionPolicyModule } from '@ai-gateway-backstage/plugin-ai-gateway-backend';
 
 const backend = createBackend();
 
@@ -26,9 +25,10 @@ backend.add(import('@backstage/plugin-kubernetes-backend'));
 // Permissions: the suite's policy (platform admins manage everything, teams
 // manage their own projects).
 backend.add(import('@backstage/plugin-permission-backend'));
-backend.add(aiGatewayPermissionPolicyModule);
+backend.add(import('@ai-gateway-backstage/plugin-permission-backend-module-ai-gateway-policy'));
 
-// The AI Gateway control plane.
+// The AI Gateway control plane, and its renderer for agentgateway pools.
 backend.add(import('@ai-gateway-backstage/plugin-ai-gateway-backend'));
+backend.add(import('@ai-gateway-backstage/plugin-ai-gateway-backend-module-agentgateway'));
 
 backend.start();

@@ -1,15 +1,13 @@
 import { TestDatabases } from '@backstage/backend-test-utils';
 import {
-  startAiGatewayTestBackend,
-  testUsers,
-} from './testUtils/startAiGatewayTestBackend';
-import {
   aPolicy,
   aPool,
   aProject,
   anAiBackend,
   anMcpServer,
-} from './testUtils/fixtures';
+  startAiGatewayTestBackend,
+  testUsers,
+} from '@ai-gateway-backstage/plugin-ai-gateway-node-test-utils';
 
 jest.setTimeout(60_000);
 

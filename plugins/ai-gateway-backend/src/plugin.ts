@@ -3,11 +3,16 @@ import {
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
-import { aiGatewayPermissionList } from '@ai-gateway-backstage/plugin-ai-gateway-common';
 import {
-  AgentgatewayRenderer,
+  aiGatewayPermissionList,
+  gatewayFlavours,
+} from '@ai-gateway-backstage/plugin-ai-gateway-common';
+import {
+  aiGatewayPermissionRules,
   aiGatewayRenderersExtensionPoint,
+  aiGatewayResourceRef,
   type ManifestRenderer,
+  missingRendererMessage,
   RendererRegistry,
 } from '@ai-gateway-backstage/plugin-ai-gateway-node';
 import path from 'node:path';
@@ -16,10 +21,6 @@ import { ConfigClusterConnector } from '@ai-gateway-backstage/plugin-ai-gateway-
 import { PoolDeliveryService } from './delivery/PoolDeliveryService';
 import { PoolHealthMonitor } from './delivery/PoolHealthMonitor';
 import { loadDemoData } from './demo/DemoDataLoader';
-import {
-  aiGatewayPermissionRules,
-  aiGatewayResourceRef,
-} from './permissions/rules';
 import { createRouter } from './router';
 import { ResourceService } from './service/ResourceService';
 
@@ -31,7 +32,8 @@ import { ResourceService } from './service/ResourceService';
 export const aiGatewayPlugin = createBackendPlugin({
   pluginId: 'ai-gateway',
   register(env) {
-    const renderers: ManifestRenderer[] = [new AgentgatewayRenderer()];
+    // Renderers come from modules (e.g. the agentgateway module).
+    const renderers: ManifestRenderer[] = [];
     env.registerExtensionPoint(aiGatewayRenderersExtensionPoint, {
       addRenderer(renderer) {
         renderers.push(renderer);
@@ -71,10 +73,19 @@ export const aiGatewayPlugin = createBackendPlugin({
             resources.permissionResources(refs),
         });
 
+        const registry = new RendererRegistry(renderers);
+        for (const gateway of gatewayFlavours) {
+          if (!registry.gateways.includes(gateway)) {
+            deps.logger.warn(
+              `${missingRendererMessage(gateway, registry.gateways)}. Until then pools of this gateway cannot be rendered or delivered.`,
+            );
+          }
+        }
+
         const delivery = new PoolDeliveryService({
           store,
           resources,
-          registry: new RendererRegistry(renderers),
+          registry,
           renderOptions: {
             controlPlaneUrl:
               deps.config.getOptionalString('aiGateway.controlPlaneUrl') ??

@@ -1,7 +1,13 @@
 import { TestDatabases } from '@backstage/backend-test-utils';
 import fc from 'fast-check';
-import { startAiGatewayTestBackend } from './testUtils/startAiGatewayTestBackend';
-import { aPolicy, aPool, aProject, anAiBackend, anMcpServer } from './testUtils/fixtures';
+import {
+  aPolicy,
+  aPool,
+  aProject,
+  anAiBackend,
+  anMcpServer,
+  startAiGatewayTestBackend,
+} from '@ai-gateway-backstage/plugin-ai-gateway-node-test-utils';
 
 /**
  * Property: no malformed body, however strange, makes a write endpoint answer

@@ -2,18 +2,26 @@ import type {
   AuthService,
   HttpAuthService,
 } from '@backstage/backend-plugin-api';
-import { serializeError } from '@backstage/errors';
+import { isError, serializeError } from '@backstage/errors';
 import {
+  heartbeatSchema,
+  resourceKindOfPlural,
   resourceKinds,
+  summarizeIssues,
   type ResourceKind,
 } from '@ai-gateway-backstage/plugin-ai-gateway-common';
-import express, { type ErrorRequestHandler, type Request } from 'express';
+import express, {
+  type ErrorRequestHandler,
+  type Request,
+  type RequestHandler,
+} from 'express';
 import Router from 'express-promise-router';
-import { z } from 'zod';
-import { kindTables } from './database/tables';
+import type { z } from 'zod';
 import { addDeliveryRoutes } from './delivery/deliveryRoutes';
 import type { PoolDeliveryService } from './delivery/PoolDeliveryService';
-import { UnprocessableError, ValidationError } from './service/errors';
+import { createOpenApiRouter } from './schema/openapi';
+import { domainIssues, validatorIssues } from './schema/validationIssues';
+import { issuesOf } from './service/errors';
 import type {
   Caller,
   Page,
@@ -21,69 +29,115 @@ import type {
   ResourceView,
 } from './service/ResourceService';
 
-const pagingSchema = {
-  limit: z.coerce
-    .number()
-    .int()
-    .min(1, 'limit must be at least 1')
-    .max(500, 'limit must be at most 500')
-    .default(50),
-  cursor: z.string().min(1).optional(),
-};
+/** Set on the response of a request the validated router let through. */
+const VALIDATED = 'aiGatewayRequestValidated';
 
-const eventsQuerySchema = z.object(pagingSchema).strict();
+/** The validated router's body parser: ours has run already. */
+const alreadyParsed: RequestHandler = (_req, _res, next) => next();
 
-const deleteQuerySchema = z
-  .object({
-    cascade: z
-      .enum(['true', 'false'], { message: "cascade must be 'true' or 'false'" })
-      .default('false')
-      .transform(v => v === 'true'),
-  })
-  .strict();
-
-const versionSchema = z.coerce
-  .number({ message: 'version must be a number' })
-  .int()
-  .min(1)
-  .optional();
+/** Paging parameters, as the validated router let them through (limit 1-500). */
+function page(limit: unknown, cursor: unknown) {
+  return {
+    limit: limit === undefined ? 50 : Number(limit),
+    cursor: typeof cursor === 'string' ? cursor : undefined,
+  };
+}
 
 /**
- * Field-level errors keep their `issues` in the body; malformed JSON is a 400
- * like any other bad input. Everything else goes on to Backstage's handler.
+ * The domain schema a write route's body must match, and the body as the
+ * service validates it (an update's name comes from the URL).
+ */
+function bodyOf(
+  req: Request,
+): { schema: z.ZodType; body: unknown } | undefined {
+  if (req.method === 'POST' && req.path === '/agent/v1/heartbeat') {
+    return { schema: heartbeatSchema, body: req.body };
+  }
+  const [, plural, name, more] = req.path.split('/');
+  const kind = plural ? resourceKindOfPlural(plural) : undefined;
+  if (!kind || more !== undefined) return undefined;
+  const { schema } = resourceKinds[kind];
+  if (req.method === 'POST' && name === undefined) {
+    return { schema, body: req.body };
+  }
+  if (req.method !== 'PUT' || !name) return undefined;
+  const body = req.body;
+  if (!body || typeof body !== 'object' || Array.isArray(body)) {
+    return { schema, body };
+  }
+  const { version, ...spec } = body;
+  return { schema, body: { ...spec, name: decoded(name) } };
+}
+
+function decoded(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
+/**
+ * Field-level errors keep their `issues` in the body: the validated router's
+ * refusals, the service's 400s and 422s, and malformed JSON. Everything else
+ * goes on to Backstage's handler.
  */
 const errorHandler: ErrorRequestHandler = (error, req, res, next) => {
-  let status: number | undefined;
-  let body: Record<string, unknown> | undefined;
-  if (error instanceof ValidationError || error instanceof UnprocessableError) {
-    status = error instanceof ValidationError ? 400 : 422;
-    body = { ...serializeError(error), issues: error.issues };
-  } else if (error?.type === 'entity.parse.failed') {
-    status = 400;
-    body = {
-      name: 'ValidationError',
+  const reply = (status: number, body: Record<string, unknown>) => {
+    delete body.stack;
+    res.status(status).json({
+      error: body,
+      request: { method: req.method, url: req.originalUrl },
+      response: { statusCode: status },
+    });
+  };
+
+  if (error?.type === 'entity.parse.failed') {
+    reply(400, {
+      name: 'InputError',
       message: 'The request body is not valid JSON',
       issues: [{ field: 'body', message: 'is not valid JSON' }],
-    };
-  } else if (error?.type === 'entity.too.large') {
-    status = 413;
-    body = { name: 'PayloadTooLargeError', message: 'The request body is larger than 1 MB' };
-  }
-  if (!status || !body) {
-    next(error);
+    });
     return;
   }
-  delete body.stack;
-  res.status(status).json({
-    error: body,
-    request: { method: req.method, url: req.originalUrl },
-    response: { statusCode: status },
-  });
+  if (error?.type === 'entity.too.large') {
+    reply(413, {
+      name: 'PayloadTooLargeError',
+      message: 'The request body is larger than 1 MB',
+    });
+    return;
+  }
+  const name = isError(error) ? error.name : undefined;
+  if (name === 'InputError' && !res.locals[VALIDATED]) {
+    // Refused by the validated router. Body problems are described by the
+    // domain schema the document was generated from: its messages say more
+    // (which unknown field, why a field is required) than the validator's.
+    const issues = validatorIssues(error.message, () => {
+      const write = bodyOf(req);
+      return write && domainIssues(write.schema, write.body);
+    });
+    reply(400, {
+      name: 'InputError',
+      message: `Invalid request: ${summarizeIssues(issues)}`,
+      issues,
+    });
+    return;
+  }
+  const issues = issuesOf(error);
+  if (issues && (name === 'InputError' || name === 'UnprocessableError')) {
+    reply(name === 'InputError' ? 400 : 422, {
+      ...serializeError(error),
+      issues,
+    });
+    return;
+  }
+  next(error);
 };
 
 /**
  * Translates HTTP to the resource service: paths, query strings, status codes
- * and error bodies. No rules live here.
+ * and error bodies. No rules live here. Requests are checked against the
+ * OpenAPI document (src/schema/openapi.yaml) before they reach a handler.
  */
 export async function createRouter(options: {
   resources: ResourceService;
@@ -93,7 +147,20 @@ export async function createRouter(options: {
 }): Promise<express.Router> {
   const { resources, httpAuth, auth } = options;
   const router = Router();
+  // Bodies are parsed out here: inside the validated router a parse error
+  // would reach us as a generic InputError, losing its 413 or its field.
   router.use(express.json({ limit: '1mb' }));
+
+  const api: express.Router = await createOpenApiRouter({
+    middleware: [alreadyParsed],
+    // The operator authenticates with its pool token, which the service checks.
+    validatorOptions: { validateSecurity: false },
+  });
+  api.use((_req, res, next) => {
+    res.locals[VALIDATED] = true;
+    next();
+  });
+  router.use(api);
 
   const caller = async (req: Request): Promise<Caller> => {
     const credentials = await httpAuth.credentials(req, {
@@ -107,61 +174,64 @@ export async function createRouter(options: {
 
   for (const kind of Object.keys(resourceKinds) as ResourceKind[]) {
     const base = `/${resourceKinds[kind].plural}`;
-    const listQuery = listQuerySchema(kind);
 
-    router.get(base, async (req, res) => {
-      const { limit, cursor, ...filters } = parse(listQuery, req.query, 'query');
+    api.get(base, async (req, res) => {
+      const { limit, cursor, ...filters } = req.query;
       sendJson(
         res,
         200,
         await resources.list(
           kind,
-          { limit, cursor, filters: filters as Record<string, string> },
+          {
+            ...page(limit, cursor),
+            filters: filters as Record<string, string>,
+          },
           await caller(req),
         ),
       );
     });
 
-    router.post(base, async (req, res) => {
+    api.post(base, async (req, res) => {
       const { object, enrollmentToken } = await resources.create(
         kind,
         req.body,
         await caller(req),
       );
       res.location(`${req.baseUrl}${base}/${object.name}`);
-      sendJson(res, 201, object, enrollmentToken ? { enrollmentToken } : undefined);
-    });
-
-    router.get(`${base}/:name`, async (req, res) => {
-      sendJson(res, 200, await resources.get(kind, req.params.name, await caller(req)));
-    });
-
-    router.put(`${base}/:name`, async (req, res) => {
-      const { version, ...body } = (
-        typeof req.body === 'object' && req.body && !Array.isArray(req.body)
-          ? req.body
-          : { version: undefined }
-      ) as { version?: unknown };
-      const expectedVersion = parse(
-        versionSchema,
-        version ?? req.header('if-match')?.replace(/^W\/|"/g, ''),
-        'version',
+      sendJson(
+        res,
+        201,
+        object,
+        enrollmentToken ? { enrollmentToken } : undefined,
       );
+    });
+
+    api.get(`${base}/:name`, async (req, res) => {
+      sendJson(
+        res,
+        200,
+        await resources.get(kind, req.params.name, await caller(req)),
+      );
+    });
+
+    api.put(`${base}/:name`, async (req, res) => {
+      const { version, ...spec } = req.body as { version?: number };
+      const ifMatch = req.header('if-match')?.replace(/^W\/|"/g, '');
       sendJson(
         res,
         200,
         await resources.update(
           kind,
           req.params.name,
-          Array.isArray(req.body) ? req.body : body,
-          expectedVersion,
+          spec,
+          version ?? (ifMatch ? Number(ifMatch) : undefined),
           await caller(req),
         ),
       );
     });
 
-    router.delete(`${base}/:name`, async (req, res) => {
-      const { cascade } = parse(deleteQuerySchema, req.query, 'query');
+    api.delete(`${base}/:name`, async (req, res) => {
+      const cascade = String(req.query.cascade) === 'true';
       res.json(
         await resources.delete(
           kind,
@@ -172,20 +242,19 @@ export async function createRouter(options: {
       );
     });
 
-    router.get(`${base}/:name/events`, async (req, res) => {
-      const { limit, cursor } = parse(eventsQuerySchema, req.query, 'query');
+    api.get(`${base}/:name/events`, async (req, res) => {
       res.json(
         await resources.events(
           kind,
           req.params.name,
-          { limit, cursor },
+          page(req.query.limit, req.query.cursor),
           await caller(req),
         ),
       );
     });
   }
 
-  router.post('/pools/:name/enrollment-token', async (req, res) => {
+  api.post('/pools/:name/enrollment-token', async (req, res) => {
     res
       .status(201)
       .json(
@@ -197,7 +266,7 @@ export async function createRouter(options: {
   });
 
   if (options.delivery) {
-    addDeliveryRoutes(router, { delivery: options.delivery, caller, parse });
+    addDeliveryRoutes(api, { delivery: options.delivery, caller });
   }
 
   router.use(errorHandler);
@@ -218,14 +287,19 @@ function sendJson(
   const text =
     'items' in body
       ? `{"items":[${body.items.map(v => viewJson(v)).join(',')}]${
-          body.nextCursor ? `,"nextCursor":${JSON.stringify(body.nextCursor)}` : ''
+          body.nextCursor
+            ? `,"nextCursor":${JSON.stringify(body.nextCursor)}`
+            : ''
         }}`
       : viewJson(body, extra);
   const bytes = Buffer.from(text, 'utf8');
   // res.end, not res.send: no ETag hashing of every list page.
   res
     .status(status)
-    .set({ 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': String(bytes.length) })
+    .set({
+      'Content-Type': 'application/json; charset=utf-8',
+      'Content-Length': String(bytes.length),
+    })
     .end(bytes);
 }
 
@@ -242,32 +316,7 @@ function viewJson(view: ResourceView, extra?: Record<string, string>): string {
     ...(view.derived ? { derived: view.derived } : {}),
     ...extra,
   });
-  return `${head.slice(0, -1)},"spec":${view.specJson ?? JSON.stringify(view.spec)}}`;
-}
-
-function listQuerySchema(kind: ResourceKind) {
-  const filters = Object.fromEntries(
-    Object.keys(kindTables[kind].filters).map(f => [f, z.string().min(1).optional()]),
-  );
-  return z.object({ ...pagingSchema, ...filters }).strict();
-}
-
-function parse<T extends z.ZodType>(schema: T, value: unknown, where: string): z.output<T> {
-  const result = schema.safeParse(value);
-  if (result.success) return result.data;
-  const issues = result.error.issues.map(issue => {
-    const unknownKeys = issue.code === 'unrecognized_keys' ? issue.keys : undefined;
-    return {
-      field: unknownKeys ? unknownKeys.join(', ') : issue.path.join('.') || where,
-      message: unknownKeys
-        ? `unknown ${where} parameter${unknownKeys.length > 1 ? 's' : ''} ${unknownKeys
-            .map(k => `'${k}'`)
-            .join(', ')}`
-        : issue.message,
-    };
-  });
-  throw new ValidationError(
-    `Invalid ${where}: ${issues.map(i => i.message).join('; ')}`,
-    issues,
-  );
+  return `${head.slice(0, -1)},"spec":${
+    view.specJson ?? JSON.stringify(view.spec)
+  }}`;
 }

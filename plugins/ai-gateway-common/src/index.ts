@@ -16,6 +16,8 @@ export * from './model/poolHealth';
 export * from './model/resourceKinds';
 export * from './model/validation';
 export * from './model/events';
+export * from './model/api';
+export * from './client';
 export * from './permissions';
 export * from './topology/effectivePolicy';
 export * from './topology/graph';

@@ -9,10 +9,16 @@ import {
  * (projects themselves, pools, MCP servers, AI backends, policies). One type
  * is enough because the only thing conditional rules look at is the project
  * and its owner group.
+ *
+ * @public
  */
 export const AI_GATEWAY_RESOURCE_TYPE = 'ai-gateway-resource';
 
-/** The kinds of object the permission framework knows about. */
+/**
+ * The kinds of object the permission framework knows about.
+ *
+ * @public
+ */
 export type AiGatewayPermissionKind =
   | 'project'
   | 'pool'
@@ -20,7 +26,11 @@ export type AiGatewayPermissionKind =
   | 'aiBackend'
   | 'policy';
 
-/** What a caller wants to do. */
+/**
+ * What a caller wants to do.
+ *
+ * @public
+ */
 export type AiGatewayAction = 'read' | 'create' | 'update' | 'delete';
 
 const permissionNames: Record<AiGatewayPermissionKind, string> = {
@@ -45,6 +55,8 @@ function resourcePermission(
 /**
  * Creating a project is not scoped to an existing project, so it is a basic
  * permission (by default only platform admins hold it).
+ *
+ * @public
  */
 export const aiGatewayProjectCreatePermission: BasicPermission =
   createPermission({
@@ -57,6 +69,8 @@ export const aiGatewayProjectCreatePermission: BasicPermission =
  * creation is a resource permission whose resource is the object (or, for a
  * create, the project it is created in), so policies can answer with the
  * "caller belongs to the project's owner group" condition.
+ *
+ * @public
  */
 export const aiGatewayPermissions = {
   project: {
@@ -91,10 +105,18 @@ export const aiGatewayPermissions = {
   },
 } as const;
 
-/** Every permission of the suite, for `permissionsRegistry.addPermissions`. */
+/**
+ * Every permission of the suite, for `permissionsRegistry.addPermissions`.
+ *
+ * @public
+ */
 export const aiGatewayPermissionList = Object.values(
   aiGatewayPermissions,
 ).flatMap(byAction => Object.values(byAction));
 
-/** The name of the conditional rule "caller belongs to the project's owner group". */
+/**
+ * The name of the conditional rule "caller belongs to the project's owner group".
+ *
+ * @public
+ */
 export const IS_PROJECT_MEMBER_RULE = 'IS_PROJECT_MEMBER';

@@ -1,7 +1,7 @@
 /**
- * Node library of AI Gateway for Backstage, shared by the control plane and
- * the operator: renderers and their extension point, manifest bundles and
- * revisions, RBAC of a pool.
+ * Node library of AI Gateway for Backstage, shared by the control plane, its
+ * modules and the operator: renderers and their extension point, manifest
+ * bundles and revisions, RBAC of a pool, the permission rules and conditions.
  *
  * @packageDocumentation
  */
@@ -13,10 +13,16 @@ export * from './render/ManifestRenderer';
 export * from './render/extensionPoint';
 export * from './render/RendererRegistry';
 export * from './render/rbac';
-export { AgentgatewayRenderer } from './render/agentgateway/AgentgatewayRenderer';
-export { AGENTGATEWAY_RUNTIME_RULES } from './render/agentgateway/operator';
 export * from './manifests/diff';
 export * from './apply/KubernetesApplier';
 export * from './apply/componentHealth';
 export * from './manifests/gitops';
 export * from './apply/ClusterConnector';
+export {
+  aiGatewayConditions,
+  createAiGatewayConditionalDecision,
+  aiGatewayPermissionRules,
+  aiGatewayResourceRef,
+  type AiGatewayPermissionResource,
+  type AiGatewayAccessQuery,
+} from './permissions/rules';

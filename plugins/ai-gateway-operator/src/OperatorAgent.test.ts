@@ -1,4 +1,4 @@
-import { KubernetesApiTestServer } from '@ai-gateway-backstage/plugin-ai-gateway-node/testUtils';
+import { KubernetesApiTestServer } from '@ai-gateway-backstage/plugin-ai-gateway-node-test-utils';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import http from 'node:http';

@@ -1,7 +1,22 @@
 import { KubeConfig } from '@kubernetes/client-node';
 import http from 'node:http';
 import { ControlPlaneClient } from './ControlPlaneClient';
-import { OperatorAgent } from './OperatorAgent';
+import { OPERATOR_VERSION, OperatorAgent } from './OperatorAgent';
+
+/** What `--help` prints: the operator is configured by environment variables. */
+export const USAGE = `ai-gateway-operator ${OPERATOR_VERSION}: the in-cluster operator of AI Gateway for Backstage.
+Heartbeats to the control plane, pulls the pool's bundle and applies it in its namespace.
+
+Usage: ai-gateway-operator [--help | --version]
+
+Environment:
+  AIGW_CONTROL_PLANE_URL  the control plane's API, e.g. https://portal.example.com/api/ai-gateway (required)
+  AIGW_ENROLLMENT_TOKEN   the pool's enrollment token (required)
+  AIGW_NAMESPACE          the namespace it manages (default: the kubeconfig context's, else ai-gateway)
+  AIGW_POLL_SECONDS       long-poll wait and heartbeat period (default 15)
+  AIGW_HEALTH_PORT        port of /healthz (default 8080)
+  KUBECONFIG              kubeconfig when run outside a cluster (default ~/.kube/config; in a pod: its service account)
+`;
 
 function required(name: string): string {
   const value = process.env[name];
@@ -16,7 +31,19 @@ function required(name: string): string {
  * Runs the operator: in a pod (in-cluster service account) or locally
  * against a kubeconfig (KUBECONFIG or ~/.kube/config).
  */
-export async function runOperator(): Promise<void> {
+export async function runOperator(argv: string[] = process.argv.slice(2)): Promise<void> {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    process.stdout.write(USAGE);
+    return;
+  }
+  if (argv.includes('--version')) {
+    process.stdout.write(`${OPERATOR_VERSION}\n`);
+    return;
+  }
+  if (argv.length > 0) {
+    console.error(`Unknown arguments: ${argv.join(' ')}\n\n${USAGE}`);
+    process.exit(2);
+  }
   const kubeConfig = new KubeConfig();
   kubeConfig.loadFromDefault();
   const namespace =

@@ -10,6 +10,9 @@ import { EntityCardBlueprint, EntityContentBlueprint } from '@backstage/plugin-c
 import { createFormField, FormFieldBlueprint } from '@backstage/plugin-scaffolder-react/alpha';
 import { aiGatewayApiRef } from './api/AiGatewayApi';
 import { AiGatewayClient } from './api/AiGatewayClient';
+import {
+  AI_GATEWAY_KIND_ANNOTATION,
+} from '@ai-gateway-backstage/plugin-ai-gateway-common';
 import { aiGatewayFormFields } from './scaffolder/fields';
 
 const aiGatewayApi = ApiBlueprint.make({
@@ -44,9 +47,9 @@ const fleetPage = PageBlueprint.make({
 });
 
 const kindIs = (kind: string) => (entity: { metadata: { annotations?: Record<string, string> } }) =>
-  entity.metadata.annotations?.['ai-gateway.io/kind'] === kind;
+  entity.metadata.annotations?.[AI_GATEWAY_KIND_ANNOTATION] === kind;
 const isSuiteEntity = (entity: { metadata: { annotations?: Record<string, string> } }) =>
-  ['pool', 'mcpServer', 'aiBackend'].includes(entity.metadata.annotations?.['ai-gateway.io/kind'] ?? '');
+  ['pool', 'mcpServer', 'aiBackend'].includes(entity.metadata.annotations?.[AI_GATEWAY_KIND_ANNOTATION] ?? '');
 
 const poolOverviewCard = EntityCardBlueprint.make({
   name: 'pool-overview',

@@ -26,7 +26,14 @@ export {
   PoolManifestsTab,
   PoolAccessTab,
 } from './entity/pool';
-export { aiGatewayApiRef, type AiGatewayApi, type AiGatewayObject, type FleetEntry } from './api/AiGatewayApi';
+export {
+  aiGatewayApiRef,
+  type AiGatewayApi,
+  type AiGatewayObject,
+  type FleetEntry,
+  type ManifestsYaml,
+  type ObjectPlural,
+} from './api/AiGatewayApi';
 export { AiGatewayClient } from './api/AiGatewayClient';
 export { PoolPickerField } from './scaffolder/PoolPickerField';
 export { McpPrefixField } from './scaffolder/McpPrefixField';

@@ -30,17 +30,29 @@ export const aiGatewayPlugin = createPlugin({
   ],
 });
 
-/** `ui:field: AiGatewayPoolPicker` (legacy app: put it in `<ScaffolderFieldExtensions>`). */
+/**
+ * `ui:field: AiGatewayPoolPicker` (legacy app: put it in `<ScaffolderFieldExtensions>`).
+ *
+ * @public
+ */
 export const AiGatewayPoolPickerFieldExtension = aiGatewayPlugin.provide(
   createScaffolderFieldExtension(aiGatewayFormFields.AiGatewayPoolPicker as any),
 );
 
-/** `ui:field: AiGatewayMcpPrefix` (legacy app). */
+/**
+ * `ui:field: AiGatewayMcpPrefix` (legacy app).
+ *
+ * @public
+ */
 export const AiGatewayMcpPrefixFieldExtension = aiGatewayPlugin.provide(
   createScaffolderFieldExtension(aiGatewayFormFields.AiGatewayMcpPrefix as any),
 );
 
-/** The fleet page (legacy app: `<Route path="/ai-gateway" element={<AiGatewayFleetPage />} />`). */
+/**
+ * The fleet page (legacy app: `<Route path="/ai-gateway" element={<AiGatewayFleetPage />} />`).
+ *
+ * @public
+ */
 export const AiGatewayFleetPage = aiGatewayPlugin.provide(
   createRoutableExtension({
     name: 'AiGatewayFleetPage',

@@ -37,6 +37,8 @@ const specSchemas: Record<string, z.ZodType> = {
  * Checks entities of the suite's types, whether the entity provider or a
  * team's own catalog-info.yaml declared them, and emits the dependsOn
  * relations the catalog emits only for components and resources.
+ *
+ * @public
  */
 export class AiGatewayEntityProcessor implements CatalogProcessor {
   getProcessorName(): string {

@@ -34,6 +34,8 @@ const SYNC_RETRY_DELAYS_MS = [1_000, 2_000, 4_000, 8_000];
  * Projects, pools, MCP servers and AI backends of the control plane as
  * catalog entities: a scheduled full sync repairs any drift, and each change
  * the control plane announces is applied at once as a delta.
+ *
+ * @public
  */
 export class AiGatewayEntityProvider implements EntityProvider {
   private connection?: EntityProviderConnection;

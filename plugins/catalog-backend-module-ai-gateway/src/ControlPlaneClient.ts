@@ -2,49 +2,62 @@ import type {
   AuthService,
   DiscoveryService,
 } from '@backstage/backend-plugin-api';
+import { ResponseError } from '@backstage/errors';
 import {
-  resourceKinds,
+  AiGatewayRestClient,
+  kindOperations,
   type ResourceKind,
 } from '@ai-gateway-backstage/plugin-ai-gateway-common';
 import type { ControlPlaneObject } from './entities';
 
 /**
  * Reads the control plane's REST API as the catalog plugin (a service
- * principal), page by page.
+ * principal), page by page, with the generated REST client.
  */
 export class ControlPlaneClient {
+  readonly #api: AiGatewayRestClient;
+
   constructor(
     private readonly deps: { discovery: DiscoveryService; auth: AuthService },
-  ) {}
+  ) {
+    this.#api = new AiGatewayRestClient({ discoveryApi: deps.discovery });
+  }
 
-  private async request(path: string): Promise<Response> {
-    const baseUrl = await this.deps.discovery.getBaseUrl('ai-gateway');
-    const { token } = await this.deps.auth.getPluginRequestToken({
+  async #token(): Promise<{ token: string }> {
+    return this.deps.auth.getPluginRequestToken({
       onBehalfOf: await this.deps.auth.getOwnServiceCredentials(),
       targetPluginId: 'ai-gateway',
-    });
-    return fetch(`${baseUrl}${path}`, {
-      headers: { authorization: `Bearer ${token}` },
     });
   }
 
   /** One object, or undefined when it no longer exists. */
-  async get(kind: ResourceKind, name: string): Promise<ControlPlaneObject | undefined> {
-    const res = await this.request(`/${resourceKinds[kind].plural}/${encodeURIComponent(name)}`);
+  async get(
+    kind: ResourceKind,
+    name: string,
+  ): Promise<ControlPlaneObject | undefined> {
+    const res = await kindOperations(this.#api, kind).get(
+      name,
+      await this.#token(),
+    );
     if (res.status === 404) return undefined;
-    if (!res.ok) throw new Error(`GET ${kind} '${name}' answered ${res.status}: ${await res.text()}`);
-    return (await res.json()) as ControlPlaneObject;
+    if (!res.ok) throw await ResponseError.fromResponse(res as Response);
+    return res.json();
   }
 
   /** Every object of a kind, optionally filtered (e.g. `{ pool }`). */
-  async list(kind: ResourceKind, filters: Record<string, string> = {}): Promise<ControlPlaneObject[]> {
+  async list(
+    kind: ResourceKind,
+    filters: Record<string, string> = {},
+  ): Promise<ControlPlaneObject[]> {
     const out: ControlPlaneObject[] = [];
     let cursor: string | undefined;
     do {
-      const query = new URLSearchParams({ ...filters, limit: '500', ...(cursor ? { cursor } : {}) });
-      const res = await this.request(`/${resourceKinds[kind].plural}?${query}`);
-      if (!res.ok) throw new Error(`listing ${kind} answered ${res.status}: ${await res.text()}`);
-      const page = (await res.json()) as { items: ControlPlaneObject[]; nextCursor?: string };
+      const res = await kindOperations(this.#api, kind).list(
+        { ...filters, limit: 500, cursor },
+        await this.#token(),
+      );
+      if (!res.ok) throw await ResponseError.fromResponse(res as Response);
+      const page = await res.json();
       out.push(...page.items);
       cursor = page.nextCursor;
     } while (cursor);

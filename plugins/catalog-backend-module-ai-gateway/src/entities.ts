@@ -1,31 +1,23 @@
 import type { Entity } from '@backstage/catalog-model';
 import {
+  AI_GATEWAY_KIND_ANNOTATION,
+  AI_GATEWAY_POOL_ANNOTATION,
   POOL_OBJECT_LABEL,
   poolHosts,
   resourceKinds,
+  type AiGatewayObject,
   type AiBackend,
   type McpServer,
   type Pool,
   type Project,
-  type ResourceKind,
 } from '@ai-gateway-backstage/plugin-ai-gateway-common';
 
-/** Annotations the suite puts on its entities. */
-export const ANNOTATION_AI_GATEWAY_KIND = 'ai-gateway.io/kind';
-export const ANNOTATION_AI_GATEWAY_POOL = 'ai-gateway.io/pool';
-/** Label the operator puts on every object of a pool (the Kubernetes tab's selector). */
-/** The label of a pool's Kubernetes objects, which the Kubernetes tab selects on. */
-export const POOL_LABEL = POOL_OBJECT_LABEL;
 
-/** An object as the control plane's REST API returns it. */
-export type ControlPlaneObject<T = any> = {
-  kind: ResourceKind;
-  name: string;
-  project: string;
-  version: number;
-  spec: T;
-  derived?: Record<string, string>;
-};
+/** The part of an object of the control plane's REST API that its entity is made of. */
+export type ControlPlaneObject<T = any> = Pick<
+  AiGatewayObject<T>,
+  'kind' | 'name' | 'project' | 'version' | 'spec' | 'derived'
+>;
 
 /** Owner group of each project, needed to own the project's entities. */
 export type OwnerLookup = (project: string) => string | undefined;
@@ -37,7 +29,7 @@ function base(object: ControlPlaneObject, providerName: string) {
     annotations: {
       'backstage.io/managed-by-location': location,
       'backstage.io/managed-by-origin-location': location,
-      [ANNOTATION_AI_GATEWAY_KIND]: object.kind,
+      [AI_GATEWAY_KIND_ANNOTATION]: object.kind,
       'ai-gateway.io/provider': providerName,
     } as Record<string, string>,
   };
@@ -46,6 +38,8 @@ function base(object: ControlPlaneObject, providerName: string) {
 /**
  * The catalog entity of a control-plane object (policies have none: they
  * show on the topology card of what they target).
+ *
+ * @public
  */
 export function toEntity(
   object: ControlPlaneObject,
@@ -76,7 +70,7 @@ export function toEntity(
             ...meta.annotations,
             'backstage.io/kubernetes-id': pool.name,
             'backstage.io/kubernetes-namespace': pool.namespace,
-            'backstage.io/kubernetes-label-selector': `${POOL_LABEL}=${pool.name}`,
+            'backstage.io/kubernetes-label-selector': `${POOL_OBJECT_LABEL}=${pool.name}`,
           },
           labels: { 'ai-gateway.io/cluster-type': pool.cluster.type, 'ai-gateway.io/delivery': pool.delivery.mode },
           links: [
@@ -101,7 +95,7 @@ export function toEntity(
         metadata: {
           ...meta,
           description: server.description,
-          annotations: { ...meta.annotations, [ANNOTATION_AI_GATEWAY_POOL]: server.pool },
+          annotations: { ...meta.annotations, [AI_GATEWAY_POOL_ANNOTATION]: server.pool },
         },
         spec: {
           type: 'mcp-server',
@@ -128,7 +122,7 @@ export function toEntity(
         metadata: {
           ...meta,
           description: backend.description,
-          annotations: { ...meta.annotations, [ANNOTATION_AI_GATEWAY_POOL]: backend.pool },
+          annotations: { ...meta.annotations, [AI_GATEWAY_POOL_ANNOTATION]: backend.pool },
           labels: { 'ai-gateway.io/backend-kind': backend.spec.kind },
         },
         spec: {

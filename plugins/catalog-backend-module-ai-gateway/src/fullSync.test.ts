@@ -13,6 +13,7 @@ import {
 import catalogPlugin from '@backstage/plugin-catalog-backend';
 import { DefaultEventsService, eventsServiceRef } from '@backstage/plugin-events-node';
 import aiGatewayPlugin from '@ai-gateway-backstage/plugin-ai-gateway-backend';
+import aiGatewayAgentgatewayModule from '@ai-gateway-backstage/plugin-ai-gateway-backend-module-agentgateway';
 import { AI_GATEWAY_CHANGES_TOPIC } from '@ai-gateway-backstage/plugin-ai-gateway-common';
 import request from 'supertest';
 import { testDatabase } from './__testUtils__/testDatabase';
@@ -72,6 +73,7 @@ describe.each(databases.eachSupportedId())('scheduled full sync on %s', database
       features: [
         catalogPlugin,
         aiGatewayPlugin,
+        aiGatewayAgentgatewayModule,
         catalogModuleAiGateway,
         lossyEvents,
         schedulerOfCatalog,

@@ -5,5 +5,5 @@
  */
 export { catalogModuleAiGateway as default } from './module';
 export { AiGatewayEntityProvider } from './AiGatewayEntityProvider';
-export { toEntity, ANNOTATION_AI_GATEWAY_KIND, ANNOTATION_AI_GATEWAY_POOL, POOL_LABEL } from './entities';
+export { toEntity } from './entities';
 export { AiGatewayEntityProcessor } from './AiGatewayEntityProcessor';

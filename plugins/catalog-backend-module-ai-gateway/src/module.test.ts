@@ -7,6 +7,7 @@ import {
 import catalogPlugin from '@backstage/plugin-catalog-backend';
 import { eventsServiceFactory } from '@backstage/plugin-events-node';
 import aiGatewayPlugin from '@ai-gateway-backstage/plugin-ai-gateway-backend';
+import aiGatewayAgentgatewayModule from '@ai-gateway-backstage/plugin-ai-gateway-backend-module-agentgateway';
 import { coreServices, createBackendModule } from '@backstage/backend-plugin-api';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -88,6 +89,7 @@ describe.each(databases.eachSupportedId())('catalogModuleAiGateway on %s', datab
         catalogErrorsCollector,
         catalogPlugin,
         aiGatewayPlugin,
+        aiGatewayAgentgatewayModule,
         catalogModuleAiGateway,
         // The real events service: one bus shared by all plugins, as in a portal.
         eventsServiceFactory,

@@ -3,64 +3,62 @@ import type {
   BackstageCredentials,
   DiscoveryService,
 } from '@backstage/backend-plugin-api';
+import { ResponseError } from '@backstage/errors';
+import {
+  AiGatewayRestClient,
+  type RequestOptions,
+  type TypedResponse,
+} from '@ai-gateway-backstage/plugin-ai-gateway-common';
 
-/** A failed call to the control plane, with its field-level issues. */
-export class AiGatewayRequestError extends Error {
-  readonly name = 'AiGatewayRequestError';
-  constructor(
-    readonly status: number,
-    message: string,
-    readonly issues: Array<{ field: string; message: string }> = [],
-  ) {
-    super(message);
-  }
-}
+/** One call of the generated REST client, given the caller's token. */
+export type AiGatewayCall<T> = (
+  api: AiGatewayRestClient,
+  options: RequestOptions,
+) => Promise<TypedResponse<T>>;
 
 /**
- * The control plane's REST API, called on behalf of the user who started the
+ * The control plane's REST API (the generated client of
+ * plugin-ai-gateway-common), called on behalf of the user who started the
  * task: every permission check is made as that user, never as the scaffolder.
  */
 export class AiGatewayClient {
-  constructor(private readonly deps: { discovery: DiscoveryService; auth: AuthService }) {}
+  readonly #api: AiGatewayRestClient;
 
-  async request<T = any>(
+  constructor(
+    private readonly deps: { discovery: DiscoveryService; auth: AuthService },
+  ) {
+    this.#api = new AiGatewayRestClient({ discoveryApi: deps.discovery });
+  }
+
+  /** The JSON of a successful answer; a ResponseError otherwise. */
+  async call<T>(
     credentials: BackstageCredentials,
-    method: 'GET' | 'POST' | 'PUT' | 'DELETE',
-    path: string,
-    body?: unknown,
-  ): Promise<{ status: number; body: T; text: string }> {
+    call: AiGatewayCall<T>,
+  ): Promise<T> {
+    return (await this.#ok(credentials, call)).json();
+  }
+
+  /** The text of a successful answer (e.g. YAML); a ResponseError otherwise. */
+  async text(
+    credentials: BackstageCredentials,
+    call: AiGatewayCall<unknown>,
+  ): Promise<string> {
+    return (await this.#ok(credentials, call)).text();
+  }
+
+  async #ok<T>(
+    credentials: BackstageCredentials,
+    call: AiGatewayCall<T>,
+  ): Promise<TypedResponse<T>> {
     const { token } = await this.deps.auth.getPluginRequestToken({
       onBehalfOf: credentials,
       targetPluginId: 'ai-gateway',
     });
-    const baseUrl = await this.deps.discovery.getBaseUrl('ai-gateway');
-    const res = await fetch(`${baseUrl}${path}`, {
-      method,
-      headers: {
-        Authorization: `Bearer ${token}`,
-        ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}),
-      },
-      body: body !== undefined ? JSON.stringify(body) : undefined,
-    });
-    const text = await res.text();
-    if (!res.ok) {
-      let message = `${method} ${path}: HTTP ${res.status}`;
-      let issues: Array<{ field: string; message: string }> = [];
-      try {
-        const error = (JSON.parse(text) as { error?: { message?: string; issues?: typeof issues } }).error;
-        if (error?.message) message = error.message;
-        issues = error?.issues ?? [];
-      } catch {
-        if (text) message = `${message}: ${text.slice(0, 500)}`;
-      }
-      throw new AiGatewayRequestError(res.status, message, issues);
-    }
-    const contentType = res.headers.get('content-type') ?? '';
-    return {
-      status: res.status,
-      body: (contentType.includes('json') && text ? JSON.parse(text) : text) as T,
-      text,
-    };
+    const res = await call(this.#api, { token });
+    if (res.ok) return res;
+    const error = await ResponseError.fromResponse(res as Response);
+    // A task log shows the message only: give it the control plane's reason.
+    error.message = `${error.message}: ${error.cause.message}`;
+    throw error;
   }
 }
-

@@ -4,7 +4,7 @@
  * @packageDocumentation
  */
 export { scaffolderModuleAiGateway as default } from './module';
-export { AiGatewayClient, AiGatewayRequestError } from './AiGatewayClient';
+export { AiGatewayClient, type AiGatewayCall } from './AiGatewayClient';
 export { createPoolAction } from './actions/createPool';
 export { installPoolAction } from './actions/installPool';
 export { deployMcpServerAction } from './actions/deployMcpServer';

@@ -1,6 +1,9 @@
 import { mockCredentials, TestDatabases } from '@backstage/backend-test-utils';
-import { aProject, startAiGatewayTestBackend } from '@ai-gateway-backstage/plugin-ai-gateway-backend/testUtils';
-import { KubernetesApiTestServer } from '@ai-gateway-backstage/plugin-ai-gateway-node/testUtils';
+import {
+  aProject,
+  KubernetesApiTestServer,
+  startAiGatewayTestBackend,
+} from '@ai-gateway-backstage/plugin-ai-gateway-node-test-utils';
 import path from 'node:path';
 import request from 'supertest';
 import catalogPlugin from '@backstage/plugin-catalog-backend';

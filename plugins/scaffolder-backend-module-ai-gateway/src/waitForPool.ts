@@ -31,10 +31,8 @@ export async function waitForPool(
   const deadline = Date.now() + options.timeoutSeconds * 1000;
   let lastPhase: string | undefined;
   for (;;) {
-    const { body: status } = await options.client.request<PoolStatus>(
-      options.credentials,
-      'GET',
-      `/pools/${encodeURIComponent(options.pool)}/status`,
+    const status: PoolStatus = await options.client.call(options.credentials, (api, o) =>
+      api.getPoolStatus({ path: { name: options.pool } }, o),
     );
     if (status.phase !== lastPhase) {
       options.logger.info(`Pool ${options.pool} is ${status.phase}`);

@@ -10,7 +10,7 @@ import {
 import type { PermissionCriteria } from '@backstage/plugin-permission-common';
 import type { ResourceKind } from '@ai-gateway-backstage/plugin-ai-gateway-common';
 import type { Knex } from 'knex';
-import type { AiGatewayAccessQuery } from '../permissions/rules';
+import type { AiGatewayAccessQuery } from '@ai-gateway-backstage/plugin-ai-gateway-node';
 import { PoolStatusStore } from './PoolStatusStore';
 import { kindTables } from './tables';
 

@@ -1,5 +1,11 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
-import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
+import {
+  AuthenticationError,
+  ConflictError,
+  InputError,
+  NotFoundError,
+  ServiceUnavailableError,
+} from '@backstage/errors';
 import {
   derivePoolHealth,
   heartbeatSchema,
@@ -34,7 +40,7 @@ import {
 } from '@ai-gateway-backstage/plugin-ai-gateway-node';
 import type { AiGatewayStore } from '../database/AiGatewayStore';
 import type { PoolStatusStore, StoredPoolStatus } from '../database/PoolStatusStore';
-import { ValidationError } from '../service/errors';
+import { invalidInput } from '../service/errors';
 import type { Caller, ResourceService } from '../service/ResourceService';
 import type { ClusterConnector } from '@ai-gateway-backstage/plugin-ai-gateway-node';
 
@@ -67,12 +73,8 @@ export type DiffResult = {
 type Waiter = () => void;
 
 /** A heartbeat or pull without a valid pool token. */
-export class AgentAuthError extends Error {
-  readonly name = 'AuthenticationError';
-  constructor() {
-    super('A valid pool enrollment token is required (Authorization: Bearer aigw_...); it may have been rotated');
-  }
-}
+const AGENT_TOKEN_REQUIRED =
+  'A valid pool enrollment token is required (Authorization: Bearer aigw_...); it may have been rotated';
 
 /**
  * Drives the operator: renders each pool's bundle, serves it to agents
@@ -249,7 +251,15 @@ export class PoolDeliveryService {
     const desired = objectsOfStage(bundle, 'runtime').concat(objectsOfStage(bundle, 'bootstrap'));
     if (object.spec.delivery.mode === 'direct') {
       const applier = this.#applier(object.spec);
-      const live = await applier.list(bundle.kinds, poolLabelSelector(pool));
+      let live: Awaited<ReturnType<KubernetesApplier['list']>>;
+      try {
+        live = await applier.list(bundle.kinds, poolLabelSelector(pool));
+      } catch (error) {
+        // The cluster, not the request, is at fault.
+        throw new ServiceUnavailableError(
+          `Cannot read pool ${pool} from cluster '${object.spec.cluster.name}': ${describeError(error).message}`,
+        );
+      }
       return { pool, revision: bundle.revision, against: 'cluster', diff: diffBundle(desired, live) };
     }
     const running = (await this.#statuses.get(pool))?.heartbeat?.runningRevision ?? undefined;
@@ -312,7 +322,7 @@ export class PoolDeliveryService {
   async #agentPool(token: string | undefined): Promise<StoredPoolObject> {
     const pool = token ? await this.deps.resources.verifyEnrollmentToken(token) : undefined;
     const object = pool ? await this.deps.store.get<Pool>('pool', pool) : undefined;
-    if (!object) throw new AgentAuthError();
+    if (!object) throw new AuthenticationError(AGENT_TOKEN_REQUIRED);
     return object;
   }
 
@@ -322,7 +332,7 @@ export class PoolDeliveryService {
     const parsed = heartbeatSchema.safeParse(body);
     if (!parsed.success) {
       const issues = formatZodIssues(parsed.error);
-      throw new ValidationError(`Invalid heartbeat: ${issues.map(i => `${i.field}: ${i.message}`).join('; ')}`, issues);
+      throw invalidInput(`Invalid heartbeat: ${issues.map(i => `${i.field}: ${i.message}`).join('; ')}`, issues);
     }
     const status = await this.#recordHeartbeat(object, parsed.data);
     const stored = await this.#statuses.get(object.name);

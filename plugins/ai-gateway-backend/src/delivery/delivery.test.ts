@@ -1,7 +1,12 @@
 import { TestDatabases } from '@backstage/backend-test-utils';
 import request from 'supertest';
-import { startAiGatewayTestBackend } from '../testUtils/startAiGatewayTestBackend';
-import { aPolicy, aPool, aProject, anMcpServer } from '../testUtils/fixtures';
+import {
+  aPolicy,
+  aPool,
+  aProject,
+  anMcpServer,
+  startAiGatewayTestBackend,
+} from '@ai-gateway-backstage/plugin-ai-gateway-node-test-utils';
 
 jest.setTimeout(60_000);
 
@@ -64,7 +69,7 @@ describe.each(databases.eachSupportedId())('pool delivery (agent mode) on %s', d
     expect((await t.api('research').get('/pools/prod/manifests')).status).toBe(404);
     const bad = await t.api('payments').get('/pools/prod/manifests?format=xml');
     expect(bad.status).toBe(400);
-    expect(bad.body.error.issues).toEqual([{ field: 'format', message: "format must be 'json' or 'yaml'" }]);
+    expect(bad.body.error.issues).toEqual([{ field: 'format', message: 'must be one of: json, yaml' }]);
   });
 
   it('answers the fleet: pools the caller may see, with phase, revisions and counts', async () => {

@@ -1,9 +1,13 @@
 import { TestDatabases } from '@backstage/backend-test-utils';
-import { KubernetesApiTestServer } from '@ai-gateway-backstage/plugin-ai-gateway-node/testUtils';
+import {
+  aPool,
+  aProject,
+  anMcpServer,
+  KubernetesApiTestServer,
+  startAiGatewayTestBackend,
+} from '@ai-gateway-backstage/plugin-ai-gateway-node-test-utils';
 import { ControlPlaneClient, OperatorAgent } from '@ai-gateway-backstage/ai-gateway-operator';
 import type { AddressInfo } from 'node:net';
-import { startAiGatewayTestBackend } from '../testUtils/startAiGatewayTestBackend';
-import { aPool, aProject, anMcpServer } from '../testUtils/fixtures';
 
 jest.setTimeout(120_000);
 
@@ -141,6 +145,10 @@ describe.each(databases.eachSupportedId())('delivery end to end on %s', database
     expect(diff.diff).toMatchObject({ added: [], changed: [], removed: [] });
 
     api.setUnreachable(true);
+    // Without the cluster there is no live diff: 503, the cluster (not the request) is at fault.
+    const noDiff = await t.api('payments').get('/pools/prod/manifests?diff=live');
+    expect(noDiff.status).toBe(503);
+    expect(noDiff.body.error.message).toContain("Cannot read pool prod from cluster 'test-cluster'");
     const sync = await t.api('payments').post('/pools/prod/sync');
     expect(sync.status).toBe(202);
     expect(sync.body.result.phase).toBe('Degraded');
@@ -167,6 +175,7 @@ describe.each(databases.eachSupportedId())('delivery end to end on %s', database
     await t.api('payments').post('/pools', aPool('prod', 'payments', { cluster: { name: 'elsewhere', type: 'eks' }, delivery: { mode: 'direct' } }));
     const status = (await t.api('payments').post('/pools/prod/sync')).body.result;
     expect(status.phase).toBe('Degraded');
+    expect((await t.api('payments').get('/pools/prod/manifests?diff=live')).status).toBe(400);
     expect(status.conditions.find((c: any) => c.type === 'Applied').message).toBe(
       "cluster 'elsewhere' is not in kubernetes.clusterLocatorMethods (known: test-cluster); direct delivery needs it",
     );

@@ -1,29 +1,10 @@
 import type { Request, Router } from 'express';
 import { stringify } from 'yaml';
-import { z } from 'zod';
 import type { Caller } from '../service/ResourceService';
 import type { PoolDeliveryService } from './PoolDeliveryService';
 
-type Parse = <T extends z.ZodType>(schema: T, value: unknown, where: string) => z.output<T>;
-
-const manifestsQuery = z
-  .object({
-    format: z.enum(['json', 'yaml'], { message: "format must be 'json' or 'yaml'" }).default('json'),
-    diff: z.enum(['live'], { message: "diff must be 'live'" }).optional(),
-  })
-  .strict();
-const formatQuery = manifestsQuery.pick({ format: true }).strict();
-const bundleQuery = z
-  .object({
-    wait: z.coerce
-      .number({ message: 'wait must be a number of seconds' })
-      .min(0, 'wait must be at least 0')
-      .max(60, 'wait must be at most 60 seconds')
-      .default(0),
-  })
-  .strict();
-
-const bearer = (req: Request) => req.header('authorization')?.match(/^Bearer\s+(\S+)$/i)?.[1];
+const bearer = (req: Request) =>
+  req.header('authorization')?.match(/^Bearer\s+(\S+)$/i)?.[1];
 
 /**
  * HTTP of pool delivery: manifests and diffs, the deployer Role, force sync
@@ -32,18 +13,24 @@ const bearer = (req: Request) => req.header('authorization')?.match(/^Bearer\s+(
  */
 export function addDeliveryRoutes(
   router: Router,
-  options: { delivery: PoolDeliveryService; caller: (req: Request) => Promise<Caller>; parse: Parse },
+  options: {
+    delivery: PoolDeliveryService;
+    caller: (req: Request) => Promise<Caller>;
+  },
 ) {
-  const { delivery, caller, parse } = options;
+  const { delivery, caller } = options;
 
   router.get('/pools/:name/manifests', async (req, res) => {
-    const query = parse(manifestsQuery, req.query, 'query');
-    if (query.diff === 'live') {
+    // The validated router has checked format (json, yaml) and diff (live).
+    if (req.query.diff === 'live') {
       res.json(await delivery.diffLive(req.params.name, await caller(req)));
       return;
     }
-    if (query.format === 'yaml') {
-      const { revision, yaml } = await delivery.manifestsYaml(req.params.name, await caller(req));
+    if (req.query.format === 'yaml') {
+      const { revision, yaml } = await delivery.manifestsYaml(
+        req.params.name,
+        await caller(req),
+      );
       res.setHeader('ETag', `"${revision}"`);
       res.type('application/yaml').send(yaml);
       return;
@@ -62,9 +49,12 @@ export function addDeliveryRoutes(
   });
 
   router.get('/pools/:name/rbac/deployer-role', async (req, res) => {
-    const { format } = parse(formatQuery, req.query, 'query');
-    const role = await delivery.deployerRole(req.params.name, await caller(req));
-    if (format === 'yaml') res.type('application/yaml').send(stringify(role));
+    const role = await delivery.deployerRole(
+      req.params.name,
+      await caller(req),
+    );
+    if (req.query.format === 'yaml')
+      res.type('application/yaml').send(stringify(role));
     else res.json(role);
   });
 
@@ -73,11 +63,17 @@ export function addDeliveryRoutes(
   });
 
   router.post('/pools/:name/sync', async (req, res) => {
-    res.status(202).json(await delivery.request(req.params.name, 'sync', await caller(req)));
+    res
+      .status(202)
+      .json(await delivery.request(req.params.name, 'sync', await caller(req)));
   });
 
   router.post('/pools/:name/reseed', async (req, res) => {
-    res.status(202).json(await delivery.request(req.params.name, 'reseed', await caller(req)));
+    res
+      .status(202)
+      .json(
+        await delivery.request(req.params.name, 'reseed', await caller(req)),
+      );
   });
 
   router.post('/agent/v1/heartbeat', async (req, res) => {
@@ -85,11 +81,18 @@ export function addDeliveryRoutes(
   });
 
   router.get('/agent/v1/bundle', async (req, res) => {
-    const { wait } = parse(bundleQuery, req.query, 'query');
-    const ifNoneMatch = req.header('if-none-match')?.replace(/^W\//, '').replace(/"/g, '');
+    const wait = Number(req.query.wait ?? 0); // 0-60 s, checked by the validated router
+    const ifNoneMatch = req
+      .header('if-none-match')
+      ?.replace(/^W\//, '')
+      .replace(/"/g, '');
     const abort = new AbortController();
     res.on('close', () => abort.abort());
-    const bundle = await delivery.pull(bearer(req), { ifNoneMatch, waitMs: wait * 1000, signal: abort.signal });
+    const bundle = await delivery.pull(bearer(req), {
+      ifNoneMatch,
+      waitMs: wait * 1000,
+      signal: abort.signal,
+    });
     if (!bundle) {
       res.status(304).end();
       return;
@@ -98,7 +101,10 @@ export function addDeliveryRoutes(
     // revision into a 304 by its own ETag freshness check.
     res
       .status(200)
-      .set({ ETag: `"${bundle.revision}"`, 'Content-Type': 'application/json; charset=utf-8' })
+      .set({
+        ETag: `"${bundle.revision}"`,
+        'Content-Type': 'application/json; charset=utf-8',
+      })
       .end(JSON.stringify(bundle));
   });
 }

@@ -33,9 +33,9 @@ import {
   aiGatewayPermissionRules,
   type AiGatewayAccessQuery,
   type AiGatewayPermissionResource,
-} from '../permissions/rules';
+} from '@ai-gateway-backstage/plugin-ai-gateway-node';
 import { EnrollmentTokens } from './EnrollmentTokens';
-import { ValidationError } from './errors';
+import { invalidInput } from './errors';
 import {
   checkReferences,
   checkUniqueness,
@@ -228,13 +228,13 @@ export class ResourceService {
   ): Promise<ResourceView> {
     return this.audited('update', kind, name, caller, async () => {
       if (isObject(body) && body.name !== undefined && body.name !== name) {
-        throw new ValidationError('The name of an object cannot change', [
+        throw invalidInput('The name of an object cannot change', [
           { field: 'name', message: `must be '${name}' (the name in the URL)` },
         ]);
       }
       const spec = this.validate(kind, isObject(body) ? { ...body, name } : body);
       if (expectedVersion === undefined) {
-        throw new ValidationError('An update needs the version it was based on', [
+        throw invalidInput('An update needs the version it was based on', [
           {
             field: 'version',
             message:
@@ -436,7 +436,7 @@ export class ResourceService {
     const result = resourceKinds[kind].schema.safeParse(body, { reportInput: true });
     if (!result.success) {
       const issues = formatZodIssues(result.error);
-      throw new ValidationError(
+      throw invalidInput(
         `Invalid ${resourceKinds[kind].title}: ${issues
           .map(i => (i.field ? `${i.field}: ${i.message}` : i.message))
           .join('; ')}`,

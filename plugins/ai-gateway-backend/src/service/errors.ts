@@ -1,20 +1,34 @@
-import { CustomErrorBase } from '@backstage/errors';
+import { CustomErrorBase, InputError } from '@backstage/errors';
+import type { FieldIssue } from '@ai-gateway-backstage/plugin-ai-gateway-common';
 
-/** A field-level problem with a request body. */
-export type FieldIssue = { field: string; message: string };
+export type { FieldIssue };
 
-/** 400: the body does not match the schema; `issues` names each field. */
-export class ValidationError extends CustomErrorBase {
-  name = 'ValidationError' as const;
-  constructor(message: string, readonly issues: FieldIssue[]) {
-    super(message);
-  }
+/** An error that names the fields at fault; the router puts `issues` in the error body. */
+export type WithIssues = Error & { issues: FieldIssue[] };
+
+/** 400: the request does not match the schema; `issues` names each field. */
+export function invalidInput(
+  message: string,
+  issues: FieldIssue[],
+): InputError & WithIssues {
+  return Object.assign(new InputError(message), { issues });
 }
 
-/** 422: the body is well-formed but refers to something that does not exist. */
+/**
+ * 422: the body is well-formed but refers to something that does not exist
+ * (or lives in another project). @backstage/errors has no class for 422, and
+ * folding it into 400 or 409 would hide from clients that the request itself
+ * was fine and only its references are not.
+ */
 export class UnprocessableError extends CustomErrorBase {
   name = 'UnprocessableError' as const;
   constructor(message: string, readonly issues: FieldIssue[] = []) {
     super(message);
   }
+}
+
+/** The field issues an error carries, if it carries any. */
+export function issuesOf(error: unknown): FieldIssue[] | undefined {
+  const issues = (error as Partial<WithIssues> | undefined)?.issues;
+  return Array.isArray(issues) ? issues : undefined;
 }

@@ -10,6 +10,7 @@ import {
   secretRefSchema,
 } from './primitives';
 
+/** @public */
 export const providerTypes = [
   'openai',
   'anthropic',
@@ -19,20 +20,25 @@ export const providerTypes = [
   'vertex-ai',
   'custom',
 ] as const;
+/** @public */
 export type ProviderType = (typeof providerTypes)[number];
 
+/** @public */
 export const aiBackendKinds = [
   'ai',
   'static',
   'dynamic-forward-proxy',
   'mcp',
 ] as const;
+/** @public */
 export type AiBackendKind = (typeof aiBackendKinds)[number];
 
 /**
  * Providers that may run without `credentialsSecretRef`: Bedrock and Vertex
  * AI authenticate with the cloud's workload identity (IRSA, GKE Workload
  * Identity); a custom OpenAI-compatible server may need no key at all.
+ *
+ * @public
  */
 export const providersWithoutKey: ReadonlySet<ProviderType> = new Set([
   'bedrock',
@@ -125,6 +131,7 @@ const providerSchema = z
       }
     }
   });
+/** @public */
 export type AiProvider = z.infer<typeof providerSchema>;
 
 /**
@@ -293,7 +300,11 @@ const mcpSpecSchema = z
     });
   });
 
-/** An AI backend: LLM providers with failover groups, or another backend kind. */
+/**
+ * An AI backend: LLM providers with failover groups, or another backend kind.
+ *
+ * @public
+ */
 export const aiBackendSchema = z
   .object(
     {
@@ -316,6 +327,9 @@ export const aiBackendSchema = z
   )
   .strict();
 
+/** @public */
 export type AiBackend = z.infer<typeof aiBackendSchema>;
+/** @public */
 export type AiBackendInput = z.input<typeof aiBackendSchema>;
+/** @public */
 export type AiBackendSpec = AiBackend['spec'];

@@ -6,7 +6,11 @@ type Domains = {
   subdomains: Record<'api' | 'console' | 'grafana' | 'auth' | 'mcp', string>;
 };
 
-/** The host names of a pool's services. */
+/**
+ * The host names of a pool's services.
+ *
+ * @public
+ */
 export type PoolHosts = {
   api: string;
   console: string;
@@ -15,7 +19,11 @@ export type PoolHosts = {
   mcp: string;
 };
 
-/** `{label}{separator}{baseDomain}`: api.ai.example.com or api-ai.example.com. */
+/**
+ * `{label}{separator}{baseDomain}`: api.ai.example.com or api-ai.example.com.
+ *
+ * @public
+ */
 export function hostFor(
   label: string,
   separator: '.' | '-',
@@ -24,7 +32,11 @@ export function hostFor(
   return `${label}${separator}${baseDomain}`;
 }
 
-/** example.com for ai.example.com. */
+/**
+ * example.com for ai.example.com.
+ *
+ * @public
+ */
 export function parentDomain(domain: string): string {
   return domain.slice(domain.indexOf('.') + 1);
 }
@@ -34,6 +46,8 @@ export function parentDomain(domain: string): string {
  * `api.ai-gateway.example.com`, covered by `*.ai-gateway.example.com`; with
  * "-" `api-ai-gateway.example.com`, which fits under the parent wildcard
  * `*.example.com`.
+ *
+ * @public
  */
 export function poolHosts(pool: { domains: Domains }): PoolHosts {
   const { baseDomain, subdomains, separator } = pool.domains;
@@ -46,13 +60,21 @@ export function poolHosts(pool: { domains: Domains }): PoolHosts {
   };
 }
 
-/** The wildcard certificate name covering every host of the pool. */
+/**
+ * The wildcard certificate name covering every host of the pool.
+ *
+ * @public
+ */
 export function poolWildcardDomain(pool: { domains: Domains }): string {
   const { baseDomain, separator } = pool.domains;
   return `*.${separator === '.' ? baseDomain : parentDomain(baseDomain)}`;
 }
 
-/** Where clients reach an MCP server: `https://{pool mcp host}/{prefix}/mcp`. */
+/**
+ * Where clients reach an MCP server: `https://{pool mcp host}/{prefix}/mcp`.
+ *
+ * @public
+ */
 export function mcpServerUrl(
   pool: Pick<Pool, 'domains'> | { domains: Domains },
   mcpServer: { prefix: string },

@@ -9,8 +9,11 @@ import {
   secretRefSchema,
 } from './primitives';
 
+/** @public */
 export const mcpTransports = ['streamable-http', 'sse'] as const;
+/** @public */
 export type McpTransport = (typeof mcpTransports)[number];
+/** @public */
 export const mcpSourceTypes = ['image', 'remote'] as const;
 
 const envNameSchema = z
@@ -93,7 +96,11 @@ const toolNameSchema = z
     'must be a tool name: letters, digits, "_", "-", "." or a "*" wildcard',
   );
 
-/** An MCP server served by a pool at `https://{pool mcp host}/{prefix}/mcp`. */
+/**
+ * An MCP server served by a pool at `https://{pool mcp host}/{prefix}/mcp`.
+ *
+ * @public
+ */
 export const mcpServerSchema = z
   .object(
     {
@@ -143,6 +150,9 @@ export const mcpServerSchema = z
     });
   });
 
+/** @public */
 export type McpServer = z.infer<typeof mcpServerSchema>;
+/** @public */
 export type McpServerInput = z.input<typeof mcpServerSchema>;
+/** @public */
 export type McpServerSource = McpServer['source'];

@@ -8,10 +8,17 @@ import {
   secretRefSchema,
 } from './primitives';
 
+/** @public */
 export const policyTargetKinds = ['gateway', 'route', 'backend'] as const;
+/** @public */
 export type PolicyTargetKind = (typeof policyTargetKinds)[number];
+/** @public */
 export const rateLimitUnits = ['second', 'minute', 'hour', 'day'] as const;
-/** The PII detectors agentgateway ships. */
+/**
+ * The PII detectors agentgateway ships.
+ *
+ * @public
+ */
 export const builtinPromptGuards = [
   'email',
   'phone',
@@ -20,7 +27,11 @@ export const builtinPromptGuards = [
   'ca-sin',
 ] as const;
 
-/** The sections a policy can carry; it needs at least one. */
+/**
+ * The sections a policy can carry; it needs at least one.
+ *
+ * @public
+ */
 export const policyKinds = [
   'jwtAuth',
   'apiKeyAuth',
@@ -32,6 +43,7 @@ export const policyKinds = [
   'timeouts',
   'headers',
 ] as const;
+/** @public */
 export type PolicyKind = (typeof policyKinds)[number];
 
 const positiveInt = (max = 1_000_000_000) => intBetween(1, max);
@@ -340,6 +352,8 @@ const headersSchema = obj(
 /**
  * A policy attached to a pool's gateway, one of its routes or one of its
  * backends. Carries one or more sections (authentication, rate limit...).
+ *
+ * @public
  */
 export const policySchema = z
   .object(
@@ -389,6 +403,9 @@ export const policySchema = z
     }
   });
 
+/** @public */
 export type Policy = z.infer<typeof policySchema>;
+/** @public */
 export type PolicyInput = z.input<typeof policySchema>;
+/** @public */
 export type PolicyTarget = Policy['target'];

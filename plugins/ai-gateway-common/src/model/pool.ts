@@ -18,6 +18,7 @@ import {
   secretRefSchema,
 } from './primitives';
 
+/** @public */
 export const clusterTypes = [
   'eks',
   'aks',
@@ -25,11 +26,15 @@ export const clusterTypes = [
   'openshift',
   'native',
 ] as const;
+/** @public */
 export type ClusterType = (typeof clusterTypes)[number];
 
+/** @public */
 export const gatewayFlavours = ['agentgateway'] as const;
+/** @public */
 export type GatewayFlavour = (typeof gatewayFlavours)[number];
 
+/** @public */
 export const ingressKinds = [
   'kubernetes-ingress',
   'istio',
@@ -37,15 +42,22 @@ export const ingressKinds = [
   'gateway-api',
   'openshift-route',
 ] as const;
+/** @public */
 export type IngressKind = (typeof ingressKinds)[number];
 
+/** @public */
 export const deliveryModes = ['direct', 'agent', 'gitops'] as const;
+/** @public */
 export type DeliveryMode = (typeof deliveryModes)[number];
 
+/** @public */
 export const redisModes = ['auto', 'manual'] as const;
+/** @public */
 export const tlsModes = ['letsencrypt', 'provided', 'selfsigned'] as const;
+/** @public */
 export type TlsMode = (typeof tlsModes)[number];
 
+/** @public */
 export const dns01Providers = [
   'route53',
   'cloudflare',
@@ -54,6 +66,7 @@ export const dns01Providers = [
   'digitalocean',
   'rfc2136',
 ] as const;
+/** @public */
 export type Dns01Provider = (typeof dns01Providers)[number];
 /** DNS providers cert-manager can reach with workload identity (IRSA, GKE WI, AKS MI). */
 const workloadIdentityDnsProviders: ReadonlySet<string> = new Set([
@@ -62,9 +75,12 @@ const workloadIdentityDnsProviders: ReadonlySet<string> = new Set([
   'azuredns',
 ]);
 
+/** @public */
 export const siemFormats = ['json', 'cef', 'leef', 'otlp'] as const;
+/** @public */
 export type SiemFormat = (typeof siemFormats)[number];
 
+/** @public */
 export const poolServices = [
   'api',
   'console',
@@ -72,9 +88,14 @@ export const poolServices = [
   'auth',
   'mcp',
 ] as const;
+/** @public */
 export type PoolService = (typeof poolServices)[number];
 
-/** The pool form's resource defaults for MCP servers (requests 100m/128Mi, limits 500m/512Mi). */
+/**
+ * The pool form's resource defaults for MCP servers (requests 100m/128Mi, limits 500m/512Mi).
+ *
+ * @public
+ */
 export const DEFAULT_POOL_RESOURCES = {
   requests: { cpu: '100m', memory: '128Mi' },
   limits: { cpu: '500m', memory: '512Mi' },
@@ -84,6 +105,8 @@ export const DEFAULT_POOL_RESOURCES = {
  * Images used when a pool leaves `images.operator` / `images.gateway` empty.
  * They are resolved at render time (see `poolImages`), not stored, so that a
  * new release of the suite upgrades every pool that follows the defaults.
+ *
+ * @public
  */
 export const DEFAULT_POOL_IMAGES = {
   operator: 'ghcr.io/ai-gateway-for-backstage/operator:0.1.0',
@@ -146,6 +169,7 @@ const ingressSchema = z.discriminatedUnion(
   ],
   unionOf('kind', ingressKinds),
 );
+/** @public */
 export type IngressProvider = z.infer<typeof ingressSchema>;
 
 // --- TLS -------------------------------------------------------------------------
@@ -401,7 +425,11 @@ const clusterNameSchema = z
 
 // --- Pool ----------------------------------------------------------------------
 
-/** A gateway pool: a gateway running in one cluster and namespace. */
+/**
+ * A gateway pool: a gateway running in one cluster and namespace.
+ *
+ * @public
+ */
 export const poolSchema = z
   .object(
     {
@@ -516,11 +544,17 @@ export const poolSchema = z
     }
   });
 
+/** @public */
 export type Pool = z.infer<typeof poolSchema>;
+/** @public */
 export type PoolInput = z.input<typeof poolSchema>;
+/** @public */
 export type PoolRedis = Pool['redis'];
+/** @public */
 export type PoolTls = Pool['tls'];
+/** @public */
 export type PoolDomains = Pool['domains'];
+/** @public */
 export type PoolDelivery = Pool['delivery'];
 
 /** The domain whose wildcard covers every host of the pool. */
@@ -533,7 +567,11 @@ function certificateDomain(domains: {
     : parentDomain(domains.baseDomain);
 }
 
-/** The images a pool runs: its own, or the release defaults. */
+/**
+ * The images a pool runs: its own, or the release defaults.
+ *
+ * @public
+ */
 export function poolImages(
   pool: Pick<Pool, 'images'>,
   defaults: { operator: string; gateway: string } = DEFAULT_POOL_IMAGES,

@@ -1,18 +1,15 @@
+import type { z } from 'zod';
+import type { fleetEntrySchema, poolStatusSchema } from './api';
 import type { Condition, Heartbeat, PoolPhase } from './status';
 
-/** A pool's observed state, as the control plane keeps and serves it. */
-export type PoolStatus = {
-  pool: string;
-  phase: PoolPhase;
-  /** When the pool entered its current phase. */
-  phaseSince: string;
-  conditions: Condition[];
-  /** The revision of the bundle the control plane wants running. */
-  desiredRevision?: string;
-  /** The last heartbeat (the operator's, or the control plane's own in direct mode). */
-  heartbeat?: Heartbeat;
-};
+/**
+ * A pool's observed state, as the control plane keeps and serves it (`GET /pools/:name/status`).
+ *
+ * @public
+ */
+export type PoolStatus = z.infer<typeof poolStatusSchema>;
 
+/** @public */
 export type PoolHealthInput = {
   now: Date;
   heartbeat?: Heartbeat;
@@ -30,12 +27,14 @@ const PROGRESS_DEADLINE_SECONDS = 300;
 type Derived = Omit<Condition, 'lastTransitionTime'>;
 
 /**
- * Derives the phase and conditions of a pool (DESIGN "Pool status"):
- * Pending (never heard from) -> Active (heartbeat fresh, running revision =
+ * Derives the phase and conditions of a pool (docs/delivery.md, "Health"):
+ * Pending (never heard from) → Active (heartbeat fresh, running revision =
  * desired, components healthy) / OutOfSync (another revision runs, or the
  * desired one is still rolling out) / Degraded (components unhealthy past
  * the rollout deadline, or the last apply failed) / Stale (no heartbeat for
  * heartbeatStaleSeconds). Pure: the monitor and the tests call it alike.
+ *
+ * @public
  */
 export function derivePoolHealth(
   input: PoolHealthInput,
@@ -150,21 +149,9 @@ export function derivePoolHealth(
   };
 }
 
-/** One pool of the fleet view (`GET /fleet`). */
-export type FleetEntry = {
-  pool: string;
-  project: string;
-  description?: string;
-  cluster: { name: string; type: string };
-  namespace: string;
-  delivery: string;
-  phase: PoolStatus['phase'];
-  phaseSince?: string;
-  /** Why the pool is not Active. */
-  reason?: string;
-  heartbeatAt?: string;
-  operatorVersion?: string;
-  desiredRevision?: string;
-  runningRevision?: string;
-  counts: { mcpServers: number; aiBackends: number; policies: number };
-};
+/**
+ * One pool of the fleet view (`GET /fleet`).
+ *
+ * @public
+ */
+export type FleetEntry = z.infer<typeof fleetEntrySchema>;

@@ -5,7 +5,11 @@ const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS_SUBDOMAIN =
   /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
-/** DNS-1123 label: what Kubernetes accepts for namespaces and most names. */
+/**
+ * DNS-1123 label: what Kubernetes accepts for namespaces and most names.
+ *
+ * @public
+ */
 export const dnsLabelSchema = z
   .string(expecting('a DNS label such as team-a'))
   .min(1, { message: 'must not be empty', abort: true })
@@ -18,6 +22,8 @@ export const dnsLabelSchema = z
 /**
  * DNS-1123 subdomain: dot-separated labels, e.g. a domain or a Secret name.
  * `whenMissing` lets a field say why it is required.
+ *
+ * @public
  */
 export function dnsSubdomainSchemaWith(whenMissing?: string) {
   return z
@@ -33,12 +39,15 @@ export function dnsSubdomainSchemaWith(whenMissing?: string) {
       'each dot-separated part must be at most 63 characters',
     );
 }
+/** @public */
 export const dnsSubdomainSchema = dnsSubdomainSchemaWith();
 
 /**
  * True when `host` can be used in a URL as written: WHATWG URL parsing
  * rejects, for instance, `xn--` labels that are not valid punycode, which
  * DNS-1123 syntax alone allows.
+ *
+ * @public
  */
 export function isUrlHost(host: string): boolean {
   try {
@@ -48,7 +57,11 @@ export function isUrlHost(host: string): boolean {
   }
 }
 
-/** True when `name` is a host name clients can reach: DNS-1123 and URL-safe. */
+/**
+ * True when `name` is a host name clients can reach: DNS-1123 and URL-safe.
+ *
+ * @public
+ */
 export function isValidHostName(name: string): boolean {
   return dnsSubdomainSchema.safeParse(name).success && isUrlHost(name);
 }
@@ -56,6 +69,8 @@ export function isValidHostName(name: string): boolean {
 /**
  * A host name such as api.example.com (optionally a leading `*.` wildcard).
  * `whenMissing` lets a field say why it is required.
+ *
+ * @public
  */
 export function hostSchemaWith(whenMissing?: string) {
   return z
@@ -75,18 +90,33 @@ export function hostSchemaWith(whenMissing?: string) {
       'must be a host name a URL can carry (labels starting with xn-- must be valid punycode)',
     );
 }
+/** @public */
 export const hostSchema = hostSchemaWith();
 
-/** A TCP port. */
+/**
+ * A TCP port.
+ *
+ * @public
+ */
 export const portSchema = intBetween(1, 65535, 'a port');
 
-/** Kubernetes-style name of an object of the suite (and of references to one). */
+/**
+ * Kubernetes-style name of an object of the suite (and of references to one).
+ *
+ * @public
+ */
 export const objectNameSchema = dnsLabelSchema;
 
+/** @public */
 export const titleSchema = text(100, { min: 1 });
+/** @public */
 export const descriptionSchema = text(1000);
 
-/** An http:// or https:// URL. */
+/**
+ * An http:// or https:// URL.
+ *
+ * @public
+ */
 export const httpUrlSchema = z.url({
   protocol: /^https?$/,
   error: (issue: { input?: unknown }) =>
@@ -119,9 +149,11 @@ const MULTIPLIER: Record<string, number> = {
 };
 
 /**
- * The numeric value of a (non-negative) Kubernetes quantity: "500m" -> 0.5,
- * "1Gi" -> 1073741824, "1e3" -> 1000. Used to compare requests with limits.
+ * The numeric value of a (non-negative) Kubernetes quantity: "500m" → 0.5,
+ * "1Gi" → 1073741824, "1e3" → 1000. Used to compare requests with limits.
  * Throws on anything that is not a quantity.
+ *
+ * @public
  */
 export function parseQuantity(q: string): number {
   const match = QUANTITY.exec(q.trim());
@@ -131,7 +163,11 @@ export function parseQuantity(q: string): number {
   return Number(number) * MULTIPLIER[suffix];
 }
 
-/** A Kubernetes resource quantity such as 100m, 0.5, 128Mi or 1Gi. */
+/**
+ * A Kubernetes resource quantity such as 100m, 0.5, 128Mi or 1Gi.
+ *
+ * @public
+ */
 export const k8sQuantitySchema = z
   .string(expecting('a quantity such as 500m or 1Gi'))
   .trim()
@@ -141,14 +177,21 @@ export const k8sQuantitySchema = z
 
 // --- Secrets: only ever references ---------------------------------------
 
-/** A Kubernetes Secret name (DNS subdomain). */
+/**
+ * A Kubernetes Secret name (DNS subdomain).
+ *
+ * @public
+ */
 export const secretNameSchema = dnsSubdomainSchema;
+/** @public */
 export const secretNameSchemaWith = dnsSubdomainSchemaWith;
 
 /**
  * A reference to one key of a Kubernetes Secret in the pool's namespace.
  * Secrets are only ever referenced: no schema of the suite accepts a value,
  * and every field that points at one is named `...SecretRef`.
+ *
+ * @public
  */
 export const secretRefSchema = z
   .object(
@@ -166,6 +209,7 @@ export const secretRefSchema = z
     expecting('a Secret reference { name, key }'),
   )
   .strict();
+/** @public */
 export type SecretRef = z.infer<typeof secretRefSchema>;
 
 // --- Labels and annotations -----------------------------------------------
@@ -173,7 +217,11 @@ export type SecretRef = z.infer<typeof secretRefSchema>;
 const LABEL_KEY =
   /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
 
-/** Kubernetes labels or annotations: `prefix/name` keys to string values. */
+/**
+ * Kubernetes labels or annotations: `prefix/name` keys to string values.
+ *
+ * @public
+ */
 export const labelsOrAnnotationsSchema = z.record(
   z
     .string()
@@ -242,12 +290,18 @@ const requirementsObject = z
   )
   .strict();
 
+/** @public */
 export const resourceRequirementsSchema = requirementsObject.superRefine(
   (r, ctx) => checkLimits(r, ctx),
 );
+/** @public */
 export type ResourceRequirements = z.infer<typeof resourceRequirementsSchema>;
 
-/** Requests and limits with every value present. */
+/**
+ * Requests and limits with every value present.
+ *
+ * @public
+ */
 export type CompleteResourceRequirements = {
   requests: { cpu: string; memory: string };
   limits: { cpu: string; memory: string };
@@ -256,6 +310,8 @@ export type CompleteResourceRequirements = {
 /**
  * Requests and limits where each value left out takes a default, so stored
  * objects are complete (the pool's defaults for its MCP servers).
+ *
+ * @public
  */
 export function resourceRequirementsWithDefaults(
   defaults: CompleteResourceRequirements,

@@ -15,6 +15,8 @@ const GROUP_REF_HELP =
  * `group:team-a` and `group:default/team-a` all give `group:default/team-a`.
  * Entity refs compare case-insensitively, so the result is lower case.
  * Returns undefined for anything else (e.g. a `user:` ref).
+ *
+ * @public
  */
 export function normalizeGroupRef(ref: string): string | undefined {
   const match = GROUP_REF.exec(ref.trim());
@@ -23,17 +25,25 @@ export function normalizeGroupRef(ref: string): string | undefined {
   return `group:${namespace}/${name}`.toLocaleLowerCase('en-US');
 }
 
-/** A catalog group reference, normalised to `group:<namespace>/<name>`. */
+/**
+ * A catalog group reference, normalised to `group:<namespace>/<name>`.
+ *
+ * @public
+ */
 export const groupRefSchema = z
   .string(expecting('a catalog group such as group:default/team-a'))
   .refine(ref => normalizeGroupRef(ref) !== undefined, {
     message: GROUP_REF_HELP,
+    abort: true,
   })
-  .transform(ref => normalizeGroupRef(ref)!);
+  // overwrite, not transform: still a string, so JSON Schema (the OpenAPI document) can say so.
+  .overwrite(ref => normalizeGroupRef(ref)!);
 
 /**
  * A project: the tenant boundary. Its owner group sees and changes the
  * project's pools, MCP servers, AI backends and policies.
+ *
+ * @public
  */
 export const projectSchema = z
   .object(
@@ -47,5 +57,7 @@ export const projectSchema = z
   )
   .strict();
 
+/** @public */
 export type Project = z.infer<typeof projectSchema>;
+/** @public */
 export type ProjectInput = z.input<typeof projectSchema>;

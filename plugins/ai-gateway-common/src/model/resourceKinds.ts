@@ -13,8 +13,10 @@ const schemas = {
   policy: policySchema,
 };
 
+/** @public */
 export type ResourceKind = keyof typeof schemas;
 
+/** @public */
 export type ResourceKindDescriptor<K extends ResourceKind = ResourceKind> = {
   kind: K;
   /** The REST path segment: /projects, /mcp-servers... */
@@ -28,6 +30,8 @@ export type ResourceKindDescriptor<K extends ResourceKind = ResourceKind> = {
  * The five kinds of object of the control plane, in dependency order (a
  * project before its pools, a pool before what runs in it). The backend
  * builds its generic CRUD routes from this.
+ *
+ * @public
  */
 export const aiGatewayKinds = [
   {
@@ -52,7 +56,11 @@ export const aiGatewayKinds = [
   { kind: 'policy', plural: 'policies', title: 'Policy', schema: policySchema },
 ] as const satisfies ReadonlyArray<ResourceKindDescriptor>;
 
-/** The same descriptors keyed by kind. */
+/**
+ * The same descriptors keyed by kind.
+ *
+ * @public
+ */
 export const resourceKinds: {
   readonly [K in ResourceKind]: ResourceKindDescriptor<K>;
 } = Object.freeze(
@@ -61,7 +69,11 @@ export const resourceKinds: {
   },
 );
 
-/** The kind served at a REST path segment, e.g. 'mcp-servers' -> 'mcpServer'. */
+/**
+ * The kind served at a REST path segment, e.g. 'mcp-servers' → 'mcpServer'.
+ *
+ * @public
+ */
 export function resourceKindOfPlural(plural: string): ResourceKind | undefined {
   return aiGatewayKinds.find(d => d.plural === plural)?.kind;
 }
@@ -78,6 +90,8 @@ const ENTITY_KINDS: Record<ResourceKind, string | undefined> = {
 /**
  * The catalog entity ref of a control-plane object, as the suite's entity
  * provider names it (`resource:default/prod-eu`); undefined for policies.
+ *
+ * @public
  */
 export function catalogEntityRef(kind: ResourceKind, name: string): string | undefined {
   const entityKind = ENTITY_KINDS[kind];
@@ -87,5 +101,23 @@ export function catalogEntityRef(kind: ResourceKind, name: string): string | und
 /**
  * The label every Kubernetes object of a pool carries (the renderers set it,
  * pruning and the Kubernetes tab select on it).
+ *
+ * @public
  */
 export const POOL_OBJECT_LABEL = 'ai-gateway.backstage.io/pool';
+
+/**
+ * The annotation the catalog module puts on every entity of the suite: which
+ * kind of object it is (`project`, `pool`, `mcpServer`, `aiBackend`). The
+ * frontend shows its cards and tabs by it.
+ *
+ * @public
+ */
+export const AI_GATEWAY_KIND_ANNOTATION = 'ai-gateway.io/kind';
+
+/**
+ * The annotation naming the pool an MCP server or AI backend runs in.
+ *
+ * @public
+ */
+export const AI_GATEWAY_POOL_ANNOTATION = 'ai-gateway.io/pool';

@@ -11,7 +11,11 @@ const isoTime = z.iso.datetime({
 
 const CAMEL_CASE = /^[A-Z][A-Za-z0-9]*$/;
 
-/** A Kubernetes-style status condition (metav1.Condition). */
+/**
+ * A Kubernetes-style status condition (metav1.Condition).
+ *
+ * @public
+ */
 export const conditionSchema = z
   .object(
     {
@@ -36,8 +40,10 @@ export const conditionSchema = z
     expecting('a condition'),
   )
   .strict();
+/** @public */
 export type Condition = z.infer<typeof conditionSchema>;
 
+/** @public */
 export const poolPhases = [
   'Pending',
   'Active',
@@ -51,13 +57,20 @@ export const poolPhases = [
  * revision. OutOfSync: running another revision. Degraded: components
  * unhealthy or the last apply failed. Stale: no heartbeat within the pool's
  * heartbeatStaleSeconds.
+ *
+ * @public
  */
 export const poolPhaseSchema = z.enum(poolPhases, oneOf(poolPhases));
+/** @public */
 export type PoolPhase = z.infer<typeof poolPhaseSchema>;
 
 const revisionSchema = text(128, { min: 1 });
 
-/** What the operator reports on every heartbeat. */
+/**
+ * What the operator reports on every heartbeat.
+ *
+ * @public
+ */
 export const heartbeatSchema = z
   .object(
     {
@@ -102,5 +115,7 @@ export const heartbeatSchema = z
     expecting('a heartbeat'),
   )
   .strict();
+/** @public */
 export type Heartbeat = z.infer<typeof heartbeatSchema>;
+/** @public */
 export type HeartbeatInput = z.input<typeof heartbeatSchema>;

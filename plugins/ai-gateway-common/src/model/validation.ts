@@ -1,11 +1,19 @@
 import type { z } from 'zod';
 
-/** A problem with one field, for people. */
+/**
+ * A problem with one field, for people.
+ *
+ * @public
+ */
 export type FieldIssue = { field: string; message: string };
 
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 
-/** `spec.groups[0].providers[1].weight` from a zod path ('' for the root). */
+/**
+ * `spec.groups[0].providers[1].weight` from a zod path ('' for the root).
+ *
+ * @public
+ */
 export function formatPath(path: ReadonlyArray<PropertyKey>): string {
   return path
     .map((p, i) => {
@@ -34,6 +42,8 @@ function humanize(issue: z.core.$ZodIssue): string {
  * An unknown field is reported on the field itself; when its name looks like
  * a secret (password, apiKey, token...) the message says secrets are given by
  * reference, since that is how an attempt to send a secret value shows up.
+ *
+ * @public
  */
 export function formatZodIssues(error: z.ZodError): FieldIssue[] {
   const out: FieldIssue[] = [];
@@ -63,7 +73,11 @@ export function formatZodIssues(error: z.ZodError): FieldIssue[] {
   return out;
 }
 
-/** One line for logs and error bodies: "redis.host: is required; replicas: ...". */
+/**
+ * One line for logs and error bodies: "redis.host: is required; replicas: ...".
+ *
+ * @public
+ */
 export function summarizeIssues(issues: FieldIssue[]): string {
   return issues
     .map(i => (i.field ? `${i.field}: ${i.message}` : i.message))

@@ -1,11 +1,20 @@
 import type { Policy, PolicyKind } from '../model/policy';
 import { policyKinds } from '../model/policy';
 
-/** Where a policy is attached, from the least to the most specific. */
+/**
+ * Where a policy is attached, from the least to the most specific.
+ *
+ * @public
+ */
 export const policyLevels = ['gateway', 'route', 'backend'] as const;
+/** @public */
 export type PolicyLevel = (typeof policyLevels)[number];
 
-/** The point of the data path a question is asked about. */
+/**
+ * The point of the data path a question is asked about.
+ *
+ * @public
+ */
 export type PolicyScope =
   | { level: 'gateway' }
   | { level: 'route' | 'backend'; target: string };
@@ -13,8 +22,10 @@ export type PolicyScope =
 /** Sections whose values combine across levels instead of replacing each other. */
 const MERGED_SECTIONS: ReadonlySet<PolicyKind> = new Set(['headers']);
 
+/** @public */
 export type PolicySource = { policy: string; level: PolicyLevel };
 
+/** @public */
 export type EffectiveSection = {
   section: PolicyKind;
   /** What applies at this scope. */
@@ -33,7 +44,11 @@ function levelRank(level: PolicyLevel) {
   return policyLevels.indexOf(level);
 }
 
-/** The policies of a pool that reach `scope`: the gateway's, and the target's own route (and backend). */
+/**
+ * The policies of a pool that reach `scope`: the gateway's, and the target's own route (and backend).
+ *
+ * @public
+ */
 export function policiesAt(policies: Policy[], scope: PolicyScope): Array<Policy & { level: PolicyLevel }> {
   return policies
     .filter(p => {
@@ -73,6 +88,8 @@ function mergeHeaders(values: Array<NonNullable<Policy['headers']>>) {
  * specific level wins (backend over route over gateway); headers merge
  * across levels. Two policies of one level setting the same section conflict:
  * the first by name applies, deterministically, and the other is reported.
+ *
+ * @public
  */
 export function effectivePolicy(policies: Policy[], scope: PolicyScope): EffectiveSection[] {
   const applicable = policiesAt(policies, scope).sort(

@@ -6,9 +6,12 @@ import type { Pool } from '../model/pool';
 import type { PoolStatus } from '../model/poolHealth';
 import { effectivePolicy, type EffectiveSection, type PolicyScope } from './effectivePolicy';
 
+/** @public */
 export type TopologyNodeType = 'gateway' | 'route' | 'backend' | 'mcp-server' | 'provider' | 'policy';
+/** @public */
 export type TopologyHealth = 'healthy' | 'unhealthy' | 'unknown';
 
+/** @public */
 export type TopologyNode = {
   id: string;
   type: TopologyNodeType;
@@ -27,6 +30,7 @@ export type TopologyNode = {
   weight?: number;
 };
 
+/** @public */
 export type TopologyEdge = {
   id: string;
   source: string;
@@ -35,8 +39,10 @@ export type TopologyEdge = {
   kind: 'routes' | 'serves' | 'failover' | 'attached';
 };
 
+/** @public */
 export type Topology = { nodes: TopologyNode[]; edges: TopologyEdge[] };
 
+/** @public */
 export type TopologyInput = {
   pool: Pool;
   mcpServers: McpServer[];
@@ -47,10 +53,12 @@ export type TopologyInput = {
 };
 
 /**
- * The data path of one pool as a graph: Gateway -> Route -> Backend ->
+ * The data path of one pool as a graph: Gateway → Route → Backend →
  * (MCP server | providers by failover group), with policies attached where
  * they apply and, per node, the effective policy. Pure: the topology card
  * lays it out; tests check it without a browser.
+ *
+ * @public
  */
 export function buildPoolTopology(input: TopologyInput): Topology {
   const { pool } = input;

@@ -6,6 +6,8 @@ import { KubeConfig } from '@kubernetes/client-node';
  * config `@backstage/plugin-kubernetes` reads), for direct delivery. Only the
  * `config` locator with a service-account token is supported: the control
  * plane acts as one identity per cluster.
+ *
+ * @public
  */
 export interface ClusterConnector {
   /** A KubeConfig for the named cluster, or undefined when it is not configured. */
@@ -21,6 +23,7 @@ type ClusterEntry = {
   skipTLSVerify?: boolean;
 };
 
+/** @public */
 export class ConfigClusterConnector implements ClusterConnector {
   readonly #clusters = new Map<string, ClusterEntry>();
 

@@ -7,8 +7,9 @@ import { objectsOfStage, ManifestBundle } from '../manifests/ManifestBundle';
 import { poolLabelSelector } from '../manifests/labels';
 import type { PoolDesiredState } from '../render/ManifestRenderer';
 import { RendererRegistry } from '../render/RendererRegistry';
-import { AgentgatewayRenderer } from '../render/agentgateway/AgentgatewayRenderer';
-import { KubernetesApiTestServer } from '../testing/KubernetesApiTestServer';
+// Real bundles: the applier is tested with what the agentgateway renderer produces.
+import { AgentgatewayRenderer } from '@ai-gateway-backstage/plugin-ai-gateway-backend-module-agentgateway';
+import { KubernetesApiTestServer } from '@ai-gateway-backstage/plugin-ai-gateway-node-test-utils';
 import { KubernetesApplier, type ApplyProgress } from './KubernetesApplier';
 
 jest.setTimeout(60_000);

@@ -9,7 +9,11 @@ import {
 import { APPLY_ORDER, compareForApply } from '../manifests/ManifestBundle';
 import { objectRef, type ManifestObject } from '../manifests/types';
 
-/** The field manager of every server-side apply by the suite. */
+/**
+ * The field manager of every server-side apply by the suite.
+ *
+ * @public
+ */
 export const FIELD_MANAGER = 'ai-gateway';
 
 /** KubernetesObjectApi with its discovery (plural, scope) made reachable. */
@@ -19,6 +23,7 @@ class DiscoveringObjectApi extends KubernetesObjectApi {
   }
 }
 
+/** @public */
 export type ObjectOutcome = {
   ref: string;
   apiVersion: string;
@@ -26,12 +31,14 @@ export type ObjectOutcome = {
   name: string;
 };
 
+/** @public */
 export type ApplyFailure = ObjectOutcome & {
   /** HTTP status from the API server, 0 when it could not be reached. */
   code: number;
   message: string;
 };
 
+/** @public */
 export type ApplyResult = {
   applied: ObjectOutcome[];
   pruned: ObjectOutcome[];
@@ -41,6 +48,7 @@ export type ApplyResult = {
   durationMs: number;
 };
 
+/** @public */
 export type ApplyProgress =
   | { type: 'wave'; kind: string; count: number }
   | { type: 'applied'; ref: string }
@@ -48,6 +56,7 @@ export type ApplyProgress =
   | { type: 'failed'; ref: string; message: string }
   | { type: 'pruned'; ref: string };
 
+/** @public */
 export type ApplyOptions = {
   /** Objects of these kinds with this label selector and not desired are deleted. */
   prune?: { labelSelector: string; kinds: Array<{ apiVersion: string; kind: string }> };
@@ -64,13 +73,18 @@ export type ApplyOptions = {
   onProgress?: (event: ApplyProgress) => void;
 };
 
+/** @public */
 export type PreflightProblem = {
   /** What is wrong, in words an operator acts on. */
   message: string;
   code: 'NamespaceForbidden' | 'NamespaceMissing' | 'CrdMissing' | 'GatewayClassMissing' | 'Unreachable' | 'ClusterScoped';
 };
 
-/** Why a request failed, from the API server's Status body when there is one. */
+/**
+ * Why a request failed, from the API server's Status body when there is one.
+ *
+ * @public
+ */
 export function describeError(error: unknown): { code: number; message: string } {
   if (error instanceof ApiException) {
     let body: any = error.body;
@@ -132,6 +146,8 @@ async function mapBounded<T, R>(items: T[], limit: number, work: (item: T) => Pr
  * bounded concurrency within a wave), retrying transient errors with
  * backoff, then prunes labelled objects that are no longer desired. Used by
  * the control plane (direct delivery) and by the operator (agent delivery).
+ *
+ * @public
  */
 export class KubernetesApplier {
   readonly #api: DiscoveringObjectApi;

@@ -1,7 +1,11 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { objectRef, type ManifestObject } from '../manifests/types';
 
-/** The health of one component as the operator and the monitor report it. */
+/**
+ * The health of one component as the operator and the monitor report it.
+ *
+ * @public
+ */
 export type ComponentHealth = {
   name: string;
   kind: string;
@@ -15,7 +19,11 @@ function condition(conditions: Condition[] | undefined, type: string): Condition
   return conditions?.find(c => c.type === type);
 }
 
-/** The kinds whose status says whether the pool works. */
+/**
+ * The kinds whose status says whether the pool works.
+ *
+ * @public
+ */
 export const HEALTH_KINDS: ReadonlySet<string> = new Set([
   'Deployment',
   'StatefulSet',
@@ -30,6 +38,8 @@ export const HEALTH_KINDS: ReadonlySet<string> = new Set([
  * by ready replicas, the Gateway by `Programmed`, routes by their parents'
  * `Accepted`, agentgateway objects by `Accepted`. Undefined for kinds whose
  * status means nothing for health.
+ *
+ * @public
  */
 export function componentHealth(live: KubernetesObject): ComponentHealth | undefined {
   const kind = live.kind ?? '';
@@ -77,6 +87,8 @@ export function componentHealth(live: KubernetesObject): ComponentHealth | undef
  * plane for direct pools, the operator for its own): each object of a health
  * kind is looked up among the live objects carrying the pool's label; one
  * that is missing is unhealthy.
+ *
+ * @public
  */
 export async function readBundleHealth(
   cluster: { list(kinds: Array<{ apiVersion: string; kind: string }>, labelSelector: string): Promise<KubernetesObject[]> },

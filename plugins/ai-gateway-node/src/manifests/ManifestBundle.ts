@@ -8,6 +8,8 @@ import type { ManifestObject, ManifestStage } from './types';
  * The order objects are applied in: what others refer to first (accounts,
  * secrets, config, certificates), then workloads, then routing that points at
  * them. Pruning deletes in the reverse order.
+ *
+ * @public
  */
 export const APPLY_ORDER: readonly string[] = [
   'Namespace',
@@ -41,7 +43,11 @@ function orderOf(kind: string): number {
   return i === -1 ? APPLY_ORDER.length : i;
 }
 
-/** Apply order, then API group (Istio's Gateway after Gateway API's), then name. */
+/**
+ * Apply order, then API group (Istio's Gateway after Gateway API's), then name.
+ *
+ * @public
+ */
 export function compareForApply(a: ManifestObject, b: ManifestObject): number {
   return (
     orderOf(a.kind) - orderOf(b.kind) ||
@@ -52,7 +58,11 @@ export function compareForApply(a: ManifestObject, b: ManifestObject): number {
   );
 }
 
-/** A pool's desired state as Kubernetes objects, with its revision. */
+/**
+ * A pool's desired state as Kubernetes objects, with its revision.
+ *
+ * @public
+ */
 export type ManifestBundle = {
   pool: string;
   namespace: string;
@@ -68,12 +78,14 @@ export type ManifestBundle = {
   kinds: Array<{ apiVersion: string; kind: string }>;
 };
 
+/** @public */
 export function bundleRevision(objects: ManifestObject[]): string {
   return `sha256:${createHash('sha256')
     .update(canonicalJson(objects))
     .digest('hex')}`;
 }
 
+/** @public */
 export function createManifestBundle(input: {
   pool: string;
   namespace: string;
@@ -104,13 +116,18 @@ export function createManifestBundle(input: {
   };
 }
 
+/** @public */
 export function stageOf(object: ManifestObject): ManifestStage {
   return object.metadata.labels?.[STAGE_LABEL] === 'bootstrap'
     ? 'bootstrap'
     : 'runtime';
 }
 
-/** The objects of one stage, in apply order. */
+/**
+ * The objects of one stage, in apply order.
+ *
+ * @public
+ */
 export function objectsOfStage(
   bundle: Pick<ManifestBundle, 'objects'>,
   stage: ManifestStage,
@@ -118,7 +135,11 @@ export function objectsOfStage(
   return bundle.objects.filter(o => stageOf(o) === stage);
 }
 
-/** Multi-document YAML, as `kubectl apply -f` takes it. */
+/**
+ * Multi-document YAML, as `kubectl apply -f` takes it.
+ *
+ * @public
+ */
 export function bundleToYaml(bundle: ManifestBundle): string {
   const header = [
     `# AI Gateway for Backstage: pool ${bundle.pool} (${bundle.renderer})`,
@@ -131,7 +152,11 @@ export function bundleToYaml(bundle: ManifestBundle): string {
   return `${header}\n---\n${docs.join('---\n')}`;
 }
 
-/** A `v1 List` of the objects, as `kubectl apply -f` takes it. */
+/**
+ * A `v1 List` of the objects, as `kubectl apply -f` takes it.
+ *
+ * @public
+ */
 export function bundleToList(bundle: ManifestBundle): {
   apiVersion: 'v1';
   kind: 'List';

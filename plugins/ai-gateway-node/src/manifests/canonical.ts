@@ -2,6 +2,8 @@
  * Canonical JSON: object keys sorted, `undefined` dropped. Two renders of the
  * same desired state give byte-identical text, which is what makes a
  * revision hash (and so "out of sync") meaningful.
+ *
+ * @public
  */
 export function canonicalize<T>(value: T): T {
   if (Array.isArray(value)) {
@@ -20,6 +22,7 @@ export function canonicalize<T>(value: T): T {
   return value;
 }
 
+/** @public */
 export function canonicalJson(value: unknown): string {
   return JSON.stringify(canonicalize(value));
 }

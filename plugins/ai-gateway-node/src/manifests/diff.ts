@@ -2,6 +2,7 @@ import { compare, type Operation } from 'fast-json-patch';
 import { canonicalize } from './canonical';
 import type { ManifestObject } from './types';
 
+/** @public */
 export type ObjectDiff = {
   ref: string;
   apiVersion: string;
@@ -11,6 +12,7 @@ export type ObjectDiff = {
   patch: Operation[];
 };
 
+/** @public */
 export type BundleDiff = {
   /** Desired, not in the cluster: will be created. */
   added: ObjectDiff[];
@@ -30,6 +32,8 @@ const key = (o: { apiVersion?: string; kind?: string; metadata?: { name?: string
  * Keeps only the parts of `live` that `desired` sets: server-side apply
  * owns exactly those fields, so defaults and status the server adds are not
  * differences.
+ *
+ * @public
  */
 export function projectOnto(desired: unknown, live: unknown): unknown {
   if (Array.isArray(desired)) {
@@ -49,7 +53,11 @@ export function projectOnto(desired: unknown, live: unknown): unknown {
   return live;
 }
 
-/** What applying `desired` would change in a namespace holding `live`. */
+/**
+ * What applying `desired` would change in a namespace holding `live`.
+ *
+ * @public
+ */
 export function diffBundle(desired: ManifestObject[], live: Live[]): BundleDiff {
   const liveByKey = new Map(live.map(o => [key(o), o]));
   const desiredKeys = new Set(desired.map(key));

@@ -7,6 +7,8 @@ import type { ManifestBundle } from './ManifestBundle';
  * object (numbered in apply order, so a plain `kubectl apply -f dir/` works
  * too) and a kustomization.yaml that stamps the revision on every object,
  * which is how the operator, in gitops mode, reports what runs.
+ *
+ * @public
  */
 export function bundleToGitopsFiles(bundle: ManifestBundle): Record<string, string> {
   const files: Record<string, string> = {};

@@ -2,15 +2,30 @@ import { POOL_OBJECT_LABEL } from '@ai-gateway-backstage/plugin-ai-gateway-commo
 import { createHash } from 'node:crypto';
 import type { ManifestStage } from './types';
 
+/** @public */
 export const MANAGED_BY_LABEL = 'app.kubernetes.io/managed-by';
+/** @public */
 export const MANAGED_BY_VALUE = 'ai-gateway';
-/** Every object of a pool carries it; pruning selects on it. */
+/**
+ * Every object of a pool carries it; pruning selects on it.
+ *
+ * @public
+ */
 export const POOL_LABEL = POOL_OBJECT_LABEL;
+/** @public */
 export const STAGE_LABEL = 'ai-gateway.backstage.io/stage';
-/** Set by gitops delivery (kustomize commonAnnotations), outside the hash. */
+/**
+ * Set by gitops delivery (kustomize commonAnnotations), outside the hash.
+ *
+ * @public
+ */
 export const REVISION_ANNOTATION = 'ai-gateway.backstage.io/revision';
 
-/** The label selector of a pool's objects, optionally of one stage only. */
+/**
+ * The label selector of a pool's objects, optionally of one stage only.
+ *
+ * @public
+ */
 export function poolLabelSelector(pool: string, stage?: ManifestStage): string {
   const parts = [`${MANAGED_BY_LABEL}=${MANAGED_BY_VALUE}`, `${POOL_LABEL}=${pool}`];
   if (stage) parts.push(`${STAGE_LABEL}=${stage}`);
@@ -21,6 +36,8 @@ export function poolLabelSelector(pool: string, stage?: ManifestStage): string {
  * A Kubernetes object name from parts, at most `maxLength` characters
  * (63 fits Services and labels). Too-long names are cut and suffixed with a
  * hash of the whole, so they stay unique and stable across renders.
+ *
+ * @public
  */
 export function kubernetesName(parts: string[], maxLength = 63): string {
   const full = parts.filter(Boolean).join('-');

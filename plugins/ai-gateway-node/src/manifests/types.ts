@@ -1,4 +1,8 @@
-/** The metadata the renderers set; the API server adds the rest. */
+/**
+ * The metadata the renderers set; the API server adds the rest.
+ *
+ * @public
+ */
 export type ManifestMetadata = {
   name: string;
   namespace?: string;
@@ -6,7 +10,11 @@ export type ManifestMetadata = {
   annotations?: Record<string, string>;
 };
 
-/** A Kubernetes object as rendered: plain JSON, no server-managed fields. */
+/**
+ * A Kubernetes object as rendered: plain JSON, no server-managed fields.
+ *
+ * @public
+ */
 export type ManifestObject = {
   apiVersion: string;
   kind: string;
@@ -18,10 +26,16 @@ export type ManifestObject = {
  * Who applies an object. `bootstrap` objects (the operator's ServiceAccount,
  * Roles, token Secret and Deployment) need RBAC rights the operator does not
  * have, so the installer applies them; the operator applies `runtime` ones.
+ *
+ * @public
  */
 export type ManifestStage = 'bootstrap' | 'runtime';
 
-/** `Kind/name`, how people and error messages name an object. */
+/**
+ * `Kind/name`, how people and error messages name an object.
+ *
+ * @public
+ */
 export function objectRef(object: {
   kind: string;
   metadata: { name: string; namespace?: string };

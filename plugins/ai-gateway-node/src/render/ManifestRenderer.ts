@@ -6,7 +6,11 @@ import type {
 } from '@ai-gateway-backstage/plugin-ai-gateway-common';
 import type { ManifestObject } from '../manifests/types';
 
-/** A pool and everything attached to it: what a renderer turns into objects. */
+/**
+ * A pool and everything attached to it: what a renderer turns into objects.
+ *
+ * @public
+ */
 export type PoolDesiredState = {
   pool: Pool;
   mcpServers: McpServer[];
@@ -14,6 +18,7 @@ export type PoolDesiredState = {
   policies: Policy[];
 };
 
+/** @public */
 export type RenderOptions = {
   /** Where the operator reaches the control plane (agent and gitops modes). */
   controlPlaneUrl: string;
@@ -21,8 +26,10 @@ export type RenderOptions = {
   defaultImages?: { operator: string; gateway: string };
 };
 
+/** @public */
 export type ManagedKind = { apiVersion: string; kind: string };
 
+/** @public */
 export type RenderResult = {
   objects: ManifestObject[];
   /** Settings the gateway cannot express, said plainly (nothing is dropped silently). */
@@ -33,6 +40,8 @@ export type RenderResult = {
  * Turns a pool's desired state into Kubernetes objects for one gateway
  * implementation. Must be pure and deterministic: the same state gives the
  * same objects, so the bundle revision tells whether a cluster is in sync.
+ *
+ * @public
  */
 export interface ManifestRenderer {
   /** The pool `gateway` value it renders, e.g. `agentgateway`. */

@@ -1,3 +1,4 @@
+import { ConflictError } from '@backstage/errors';
 import { createManifestBundle, ManifestBundle } from '../manifests/ManifestBundle';
 import type {
   ManifestRenderer,
@@ -5,7 +6,40 @@ import type {
   RenderOptions,
 } from './ManifestRenderer';
 
-/** The renderers known to the control plane, by gateway flavour. */
+/**
+ * The backend module of the suite that renders each gateway flavour, named
+ * when a pool's flavour has no renderer installed.
+ *
+ * @public
+ */
+export const gatewayRendererModules: Readonly<Record<string, string>> = {
+  agentgateway:
+    '@ai-gateway-backstage/plugin-ai-gateway-backend-module-agentgateway',
+};
+
+/**
+ * What to install so that pools of a gateway flavour can be rendered.
+ *
+ * @public
+ */
+export function missingRendererMessage(
+  gateway: string,
+  installed: string[],
+): string {
+  const module = gatewayRendererModules[gateway];
+  const install = module
+    ? `add the backend module ${module} (backend.add(import('${module}')))`
+    : 'add a backend module that registers one through aiGatewayRenderersExtensionPoint';
+  return `No renderer for gateway '${gateway}' is installed (installed: ${
+    installed.join(', ') || 'none'
+  }); ${install}`;
+}
+
+/**
+ * The renderers known to the control plane, by gateway flavour.
+ *
+ * @public
+ */
 export class RendererRegistry {
   readonly #renderers = new Map<string, ManifestRenderer>();
 
@@ -26,14 +60,16 @@ export class RendererRegistry {
     return [...this.#renderers.keys()].sort();
   }
 
-  /** Renders the pool's bundle with the renderer of its gateway flavour. */
+  /**
+   * Renders the pool's bundle with the renderer of its gateway flavour;
+   * a `ConflictError` (409) names the module to install when there is none.
+   */
   renderBundle(state: PoolDesiredState, options: RenderOptions): ManifestBundle {
     const renderer = this.#renderers.get(state.pool.gateway);
     if (!renderer) {
-      throw new Error(
-        `no renderer for gateway '${state.pool.gateway}' (known: ${
-          this.gateways.join(', ') || 'none'
-        })`,
+      // The pool is valid; the backend lacks the module for its flavour.
+      throw new ConflictError(
+        missingRendererMessage(state.pool.gateway, this.gateways),
       );
     }
     const { objects, warnings } = renderer.render(state, options);

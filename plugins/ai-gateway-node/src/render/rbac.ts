@@ -2,6 +2,8 @@
  * RBAC of a pool: the operator's runtime Role and the deployer Role a person
  * needs to install a pool (both documented in docs/rbac.md). Everything is namespace-scoped: the operator
  * never needs a ClusterRole.
+ *
+ * @public
  */
 export type PolicyRule = {
   apiGroups: string[];
@@ -11,7 +13,11 @@ export type PolicyRule = {
 
 const ALL = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'];
 
-/** The operator's runtime Role: the workloads, services, configuration and routes of its namespace. */
+/**
+ * The operator's runtime Role: the workloads, services, configuration and routes of its namespace.
+ *
+ * @public
+ */
 export const OPERATOR_RUNTIME_RULES: readonly PolicyRule[] = [
   {
     apiGroups: [''],
@@ -49,6 +55,8 @@ export const OPERATOR_RUNTIME_RULES: readonly PolicyRule[] = [
  * The deployer Role (what a person needs to install a pool). With a
  * pool-provided ServiceAccount the install neither creates the account nor
  * any RBAC, so it only needs to read the account.
+ *
+ * @public
  */
 export function deployerRules(options: {
   poolProvidedServiceAccount: boolean;
@@ -91,7 +99,11 @@ export function deployerRules(options: {
   return rules;
 }
 
-/** True when `rules` let a subject do `verb` on `resource` of `apiGroup`. */
+/**
+ * True when `rules` let a subject do `verb` on `resource` of `apiGroup`.
+ *
+ * @public
+ */
 export function rulesAllow(
   rules: readonly PolicyRule[],
   apiGroup: string,

@@ -6,72 +6,223 @@ const BASE = 'http://backstage/api/ai-gateway';
 /** A client whose fetches are answered in turn by `responses`, recording each URL asked for. */
 function client(...responses: Response[]) {
   const urls: string[] = [];
-  const fetch = jest.fn(async (input: RequestInfo | URL) => {
-    urls.push(String(input));
-    const next = responses.shift();
-    if (!next) throw new Error(`unexpected fetch of ${input}`);
-    return next;
-  });
+  const fetch = jest.fn(
+    async (input: RequestInfo | URL, init?: RequestInit) => {
+      urls.push(
+        init?.method && init.method !== 'GET'
+          ? `${init.method} ${input}`
+          : String(input),
+      );
+      const next = responses.shift();
+      if (!next) throw new Error(`unexpected fetch of ${input}`);
+      return next;
+    },
+  );
   const api = new AiGatewayClient({
-    discoveryApi: { getBaseUrl: async (id: string) => `http://backstage/api/${id}` },
+    discoveryApi: {
+      getBaseUrl: async (id: string) => `http://backstage/api/${id}`,
+    },
     fetchApi: { fetch: fetch as any },
   });
   return { api, urls };
 }
 
 const json = (body: unknown, init: ResponseInit = {}) =>
-  new Response(JSON.stringify(body), { status: 200, ...init, headers: { 'Content-Type': 'application/json', ...init.headers } });
-const text = (body: string, headers: Record<string, string> = {}) =>
-  new Response(body, { status: 200, headers: { 'Content-Type': 'application/yaml', ...headers } });
-const failure = (status: number, statusText: string, name: string, message: string) =>
-  new Response(JSON.stringify({ error: { name, message }, request: { method: 'GET', url: '/' }, response: { statusCode: status } }), {
-    status,
-    statusText,
-    headers: { 'Content-Type': 'application/json' },
+  new Response(JSON.stringify(body), {
+    status: 200,
+    ...init,
+    headers: { 'Content-Type': 'application/json', ...init.headers },
   });
+const text = (body: string, headers: Record<string, string> = {}) =>
+  new Response(body, {
+    status: 200,
+    headers: { 'Content-Type': 'application/yaml', ...headers },
+  });
+const failure = (
+  status: number,
+  statusText: string,
+  name: string,
+  message: string,
+) =>
+  new Response(
+    JSON.stringify({
+      error: { name, message },
+      request: { method: 'GET', url: '/' },
+      response: { statusCode: status },
+    }),
+    {
+      status,
+      statusText,
+      headers: { 'Content-Type': 'application/json' },
+    },
+  );
 
 describe('AiGatewayClient', () => {
   it('pages events with limit and cursor, encoding the name', async () => {
-    const event = { id: 7, kind: 'pool', name: 'a b', action: 'updated', actor: 'user:default/jane', version: 2, at: '2024-05-01T12:00:00.000Z' };
-    const { api, urls } = client(json({ items: [event], nextCursor: 'Nw' }), json({ items: [] }));
-    expect(await api.listEvents('pools', 'a b')).toEqual({ items: [event], nextCursor: 'Nw' });
-    expect(await api.listEvents('mcp-servers', 'x/y', 'c+1=')).toEqual({ items: [] });
-    expect(urls).toEqual([`${BASE}/pools/a%20b/events?limit=50`, `${BASE}/mcp-servers/x%2Fy/events?limit=50&cursor=c%2B1%3D`]);
+    const event = {
+      id: 7,
+      kind: 'pool',
+      name: 'a b',
+      action: 'updated',
+      actor: 'user:default/jane',
+      version: 2,
+      at: '2024-05-01T12:00:00.000Z',
+    };
+    const { api, urls } = client(
+      json({ items: [event], nextCursor: 'Nw' }),
+      json({ items: [] }),
+    );
+    expect(await api.listEvents('pools', 'a b')).toEqual({
+      items: [event],
+      nextCursor: 'Nw',
+    });
+    expect(await api.listEvents('mcp-servers', 'x/y', 'c+1=')).toEqual({
+      items: [],
+    });
+    expect(urls).toEqual([
+      `${BASE}/pools/a%20b/events?limit=50`,
+      `${BASE}/mcp-servers/x%2Fy/events?limit=50&cursor=c%2B1%3D`,
+    ]);
+  });
+
+  it('reads every page of a list, by kind and filter, and finds an MCP server by prefix', async () => {
+    const pool = (name: string) => ({
+      kind: 'pool',
+      name,
+      project: 'pay',
+      version: 1,
+      createdAt: 't',
+      createdBy: 'u',
+      updatedAt: 't',
+      updatedBy: 'u',
+      spec: {},
+    });
+    const server = { ...pool('github'), kind: 'mcpServer' };
+    const { api, urls } = client(
+      json({ items: [pool('a')], nextCursor: 'YQ' }),
+      json({ items: [pool('b')] }),
+      json({ items: [server] }),
+      json({ items: [] }),
+      json(server),
+    );
+    expect((await api.listPools({ project: 'pay' })).map(p => p.name)).toEqual([
+      'a',
+      'b',
+    ]);
+    expect(await api.listInPool('mcp-servers', 'prod')).toEqual([server]);
+    expect(await api.findMcpServerByPrefix('prod', 'gh')).toBeUndefined();
+    expect(await api.getObject('mcp-servers', 'github')).toEqual(server);
+    expect(urls).toEqual([
+      `${BASE}/pools?limit=500&project=pay`,
+      `${BASE}/pools?limit=500&cursor=YQ&project=pay`,
+      `${BASE}/mcp-servers?limit=500&pool=prod`,
+      `${BASE}/mcp-servers?limit=1&pool=prod&prefix=gh`,
+      `${BASE}/mcp-servers/github`,
+    ]);
+  });
+
+  it('reads the fleet and a pool status, and asks for sync and reseed', async () => {
+    const status = {
+      pool: 'prod',
+      phase: 'Pending',
+      phaseSince: 't',
+      conditions: [],
+    };
+    const accepted = { pool: 'prod', requested: 'sync', mode: 'agent' };
+    const { api, urls } = client(
+      json({ items: [] }),
+      json(status),
+      json(accepted, { status: 202 }),
+      json({ ...accepted, requested: 'reseed' }, { status: 202 }),
+    );
+    expect(await api.getFleet()).toEqual([]);
+    expect(await api.getPoolStatus('prod')).toEqual(status);
+    await api.requestPool('prod', 'sync');
+    await api.requestPool('prod', 'reseed');
+    expect(urls).toEqual([
+      `${BASE}/fleet`,
+      `${BASE}/pools/prod/status`,
+      `POST ${BASE}/pools/prod/sync`,
+      `POST ${BASE}/pools/prod/reseed`,
+    ]);
   });
 
   it('reads the manifests as JSON, as YAML with the revision from the ETag, and the live diff', async () => {
-    const bundle = { pool: 'prod', namespace: 'aigw', renderer: 'agentgateway', revision: 'sha256:abc', objects: [], warnings: [], kinds: [] };
-    const diff = { pool: 'prod', revision: 'sha256:abc', against: 'cluster', diff: { added: [], changed: [], removed: [], unchanged: 3 } };
-    const { api, urls } = client(json(bundle), text('# revision: sha256:fromcomment\n---\n', { ETag: '"sha256:abc"' }), json(diff));
+    const bundle = {
+      pool: 'prod',
+      namespace: 'aigw',
+      renderer: 'agentgateway',
+      revision: 'sha256:abc',
+      objects: [],
+      warnings: [],
+      kinds: [],
+    };
+    const diff = {
+      pool: 'prod',
+      revision: 'sha256:abc',
+      against: 'cluster',
+      diff: { added: [], changed: [], removed: [], unchanged: 3 },
+    };
+    const { api, urls } = client(
+      json(bundle),
+      text('# revision: sha256:fromcomment\n---\n', { ETag: '"sha256:abc"' }),
+      json(diff),
+    );
     expect(await api.getManifests('prod')).toEqual(bundle);
-    expect(await api.getManifestsYaml('prod')).toEqual({ revision: 'sha256:abc', yaml: '# revision: sha256:fromcomment\n---\n' });
+    expect(await api.getManifestsYaml('prod')).toEqual({
+      revision: 'sha256:abc',
+      yaml: '# revision: sha256:fromcomment\n---\n',
+    });
     expect(await api.diffLive('prod')).toEqual(diff);
-    expect(urls).toEqual([`${BASE}/pools/prod/manifests`, `${BASE}/pools/prod/manifests?format=yaml`, `${BASE}/pools/prod/manifests?diff=live`]);
+    expect(urls).toEqual([
+      `${BASE}/pools/prod/manifests`,
+      `${BASE}/pools/prod/manifests?format=yaml`,
+      `${BASE}/pools/prod/manifests?diff=live`,
+    ]);
   });
 
   it("takes the YAML's revision from its header comment when the ETag is hidden (cross-origin)", async () => {
-    const yaml = '# AI Gateway for Backstage: pool prod (agentgateway)\n# revision: sha256:0123456789\n---\nkind: Service\n';
+    const yaml =
+      '# AI Gateway for Backstage: pool prod (agentgateway)\n# revision: sha256:0123456789\n---\nkind: Service\n';
     const { api } = client(text(yaml));
-    expect(await api.getManifestsYaml('prod')).toEqual({ revision: 'sha256:0123456789', yaml });
+    expect(await api.getManifestsYaml('prod')).toEqual({
+      revision: 'sha256:0123456789',
+      yaml,
+    });
   });
 
   it('reads the deployer Role as an object and as YAML', async () => {
-    const role = { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: { name: 'aigateway-deployer', namespace: 'aigw' }, rules: [] };
+    const role = {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'Role',
+      metadata: { name: 'aigateway-deployer', namespace: 'aigw' },
+      rules: [],
+    };
     const { api, urls } = client(json(role), text('kind: Role\n'));
     expect(await api.getDeployerRole('p 1')).toEqual(role);
     expect(await api.getDeployerRoleYaml('p 1')).toBe('kind: Role\n');
-    expect(urls).toEqual([`${BASE}/pools/p%201/rbac/deployer-role`, `${BASE}/pools/p%201/rbac/deployer-role?format=yaml`]);
+    expect(urls).toEqual([
+      `${BASE}/pools/p%201/rbac/deployer-role`,
+      `${BASE}/pools/p%201/rbac/deployer-role?format=yaml`,
+    ]);
   });
 
   it("turns an error answer into a ResponseError carrying the status and the server's message", async () => {
     const { api } = client(
-      failure(400, 'Bad Request', 'InputError', "cluster 'eks' is not in kubernetes.clusterLocatorMethods"),
+      failure(
+        400,
+        'Bad Request',
+        'InputError',
+        "cluster 'eks' is not in kubernetes.clusterLocatorMethods",
+      ),
       failure(404, 'Not Found', 'NotFoundError', "Pool 'gone' not found"),
     );
     const diffError = await api.diffLive('prod').catch(e => e);
     expect(diffError).toBeInstanceOf(ResponseError);
     expect(diffError.statusCode).toBe(400);
-    expect(diffError.cause.message).toBe("cluster 'eks' is not in kubernetes.clusterLocatorMethods");
+    expect(diffError.cause.message).toBe(
+      "cluster 'eks' is not in kubernetes.clusterLocatorMethods",
+    );
     // Text endpoints too: an error body is not returned as if it were YAML.
     const yamlError = await api.getManifestsYaml('gone').catch(e => e);
     expect(yamlError).toBeInstanceOf(ResponseError);

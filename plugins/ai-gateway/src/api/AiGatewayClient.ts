@@ -1,117 +1,172 @@
 import type { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
-import type { PoolStatus } from '@ai-gateway-backstage/plugin-ai-gateway-common';
-import type {
-  AiGatewayApi,
-  AiGatewayEvent,
-  AiGatewayObject,
-  DeployerRole,
-  FleetEntry,
-  LiveDiff,
-  ManifestBundle,
-  ManifestsYaml,
-  ObjectPlural,
-  Page,
-} from './AiGatewayApi';
+import {
+  AiGatewayRestClient,
+  kindOperations,
+  resourceKindOfPlural,
+  type AiGatewayObject,
+  type DeployerRole,
+  type FleetEntry,
+  type LiveDiff,
+  type ManifestBundle,
+  type Page,
+  type PoolStatus,
+  type ResourceEvent,
+  type TypedResponse,
+} from '@ai-gateway-backstage/plugin-ai-gateway-common';
+import type { AiGatewayApi, ManifestsYaml, ObjectPlural } from './AiGatewayApi';
 
 /** Events per page: the backend's default, small enough for a quick first paint. */
 const EVENTS_PAGE_SIZE = 50;
 
-/** The REST client of the control plane (`/api/ai-gateway`). */
+/** The body of a successful response; a ResponseError (status, server message) otherwise. */
+async function body<T>(response: Promise<TypedResponse<T>>): Promise<T> {
+  const res = await response;
+  if (!res.ok) throw await ResponseError.fromResponse(res as Response);
+  return res.json();
+}
+
+/** The text of a successful response and its ETag (without quotes). */
+async function text(
+  response: Promise<TypedResponse<unknown>>,
+): Promise<{ text: string; etag?: string }> {
+  const res = await response;
+  if (!res.ok) throw await ResponseError.fromResponse(res as Response);
+  const etag =
+    res.headers.get('etag')?.replace(/^W\//, '').replace(/"/g, '') || undefined;
+  return { text: await res.text(), etag };
+}
+
+/**
+ * The control plane as the portal's pages use it, as the signed-in user: the
+ * generated REST client (plugin-ai-gateway-common) behind the AiGatewayApi
+ * the UI asks for.
+ *
+ * @public
+ */
 export class AiGatewayClient implements AiGatewayApi {
-  constructor(private readonly deps: { discoveryApi: DiscoveryApi; fetchApi: FetchApi }) {}
+  readonly #api: AiGatewayRestClient;
 
-  async #get<T>(path: string): Promise<T> {
-    const base = await this.deps.discoveryApi.getBaseUrl('ai-gateway');
-    const res = await this.deps.fetchApi.fetch(`${base}${path}`);
-    if (!res.ok) throw await ResponseError.fromResponse(res);
-    return (await res.json()) as T;
+  constructor(deps: { discoveryApi: DiscoveryApi; fetchApi: FetchApi }) {
+    this.#api = new AiGatewayRestClient({
+      discoveryApi: deps.discoveryApi,
+      fetchApi: deps.fetchApi,
+    });
   }
 
-  async #getText(path: string): Promise<{ text: string; etag?: string }> {
-    const base = await this.deps.discoveryApi.getBaseUrl('ai-gateway');
-    const res = await this.deps.fetchApi.fetch(`${base}${path}`);
-    if (!res.ok) throw await ResponseError.fromResponse(res);
-    const etag = res.headers.get('etag')?.replace(/^W\//, '').replace(/"/g, '') || undefined;
-    return { text: await res.text(), etag };
+  #kind(plural: ObjectPlural) {
+    return kindOperations(this.#api, resourceKindOfPlural(plural)!);
   }
 
-  async listPools(filters: { project?: string } = {}): Promise<AiGatewayObject[]> {
+  /** Every page of a list. */
+  async #all(
+    plural: ObjectPlural,
+    filters: Record<string, string | undefined>,
+  ): Promise<AiGatewayObject[]> {
     const items: AiGatewayObject[] = [];
     let cursor: string | undefined;
     do {
-      const query = new URLSearchParams({ limit: '500' });
-      if (filters.project) query.set('project', filters.project);
-      if (cursor) query.set('cursor', cursor);
-      const page = await this.#get<Page<AiGatewayObject>>(`/pools?${query}`);
+      const page: Page<AiGatewayObject> = await body(
+        this.#kind(plural).list({ ...filters, limit: 500, cursor }),
+      );
       items.push(...page.items);
       cursor = page.nextCursor;
     } while (cursor);
     return items;
+  }
+
+  listPools(filters: { project?: string } = {}): Promise<AiGatewayObject[]> {
+    return this.#all('pools', { project: filters.project });
   }
 
   getObject(plural: ObjectPlural, name: string): Promise<AiGatewayObject> {
-    return this.#get<AiGatewayObject>(`/${plural}/${encodeURIComponent(name)}`);
+    return body(this.#kind(plural).get(name));
   }
 
-  async listInPool(plural: Exclude<ObjectPlural, 'pools'>, pool: string): Promise<AiGatewayObject[]> {
-    const items: AiGatewayObject[] = [];
-    let cursor: string | undefined;
-    do {
-      const query = new URLSearchParams({ pool, limit: '500' });
-      if (cursor) query.set('cursor', cursor);
-      const page = await this.#get<Page<AiGatewayObject>>(`/${plural}?${query}`);
-      items.push(...page.items);
-      cursor = page.nextCursor;
-    } while (cursor);
-    return items;
+  listInPool(
+    plural: Exclude<ObjectPlural, 'pools'>,
+    pool: string,
+  ): Promise<AiGatewayObject[]> {
+    return this.#all(plural, { pool });
   }
 
   async requestPool(pool: string, what: 'sync' | 'reseed'): Promise<void> {
-    const base = await this.deps.discoveryApi.getBaseUrl('ai-gateway');
-    const res = await this.deps.fetchApi.fetch(`${base}/pools/${encodeURIComponent(pool)}/${what}`, { method: 'POST' });
-    if (!res.ok) throw await ResponseError.fromResponse(res);
+    const request = { path: { name: pool } };
+    await body(
+      what === 'sync'
+        ? this.#api.syncPool(request)
+        : this.#api.reseedPool(request),
+    );
   }
 
   async getFleet(): Promise<FleetEntry[]> {
-    return (await this.#get<{ items: FleetEntry[] }>('/fleet')).items;
+    return (await body(this.#api.getFleet({}))).items;
   }
 
   getPoolStatus(pool: string): Promise<PoolStatus> {
-    return this.#get<PoolStatus>(`/pools/${encodeURIComponent(pool)}/status`);
+    return body(this.#api.getPoolStatus({ path: { name: pool } }));
   }
 
-  async findMcpServerByPrefix(pool: string, prefix: string): Promise<AiGatewayObject | undefined> {
-    const query = new URLSearchParams({ pool, prefix, limit: '1' });
-    return (await this.#get<Page<AiGatewayObject>>(`/mcp-servers?${query}`)).items[0];
+  async findMcpServerByPrefix(
+    pool: string,
+    prefix: string,
+  ): Promise<AiGatewayObject | undefined> {
+    return (
+      await body(this.#kind('mcp-servers').list({ pool, prefix, limit: 1 }))
+    ).items[0];
   }
 
-  listEvents(plural: ObjectPlural, name: string, cursor?: string): Promise<Page<AiGatewayEvent>> {
-    const query = new URLSearchParams({ limit: String(EVENTS_PAGE_SIZE) });
-    if (cursor) query.set('cursor', cursor);
-    return this.#get<Page<AiGatewayEvent>>(`/${plural}/${encodeURIComponent(name)}/events?${query}`);
+  listEvents(
+    plural: ObjectPlural,
+    name: string,
+    cursor?: string,
+  ): Promise<Page<ResourceEvent>> {
+    return body(
+      this.#kind(plural).events(name, { limit: EVENTS_PAGE_SIZE, cursor }),
+    );
   }
 
-  getManifests(pool: string): Promise<ManifestBundle> {
-    return this.#get<ManifestBundle>(`/pools/${encodeURIComponent(pool)}/manifests`);
+  async getManifests(pool: string): Promise<ManifestBundle> {
+    return (await body(
+      this.#api.getPoolManifests({ path: { name: pool }, query: {} }),
+    )) as ManifestBundle;
   }
 
   async getManifestsYaml(pool: string): Promise<ManifestsYaml> {
-    const { text, etag } = await this.#getText(`/pools/${encodeURIComponent(pool)}/manifests?format=yaml`);
+    const { text: yaml, etag } = await text(
+      this.#api.getPoolManifests({
+        path: { name: pool },
+        query: { format: 'yaml' },
+      }),
+    );
     // Cross-origin, the ETag header is hidden unless CORS exposes it; the YAML's header comment says the same.
-    const revision = etag ?? text.match(/^# revision: (\S+)$/m)?.[1] ?? '';
-    return { revision, yaml: text };
+    const revision = etag ?? yaml.match(/^# revision: (\S+)$/m)?.[1] ?? '';
+    return { revision, yaml };
   }
 
-  diffLive(pool: string): Promise<LiveDiff> {
-    return this.#get<LiveDiff>(`/pools/${encodeURIComponent(pool)}/manifests?diff=live`);
+  async diffLive(pool: string): Promise<LiveDiff> {
+    return (await body(
+      this.#api.getPoolManifests({
+        path: { name: pool },
+        query: { diff: 'live' },
+      }),
+    )) as LiveDiff;
   }
 
   getDeployerRole(pool: string): Promise<DeployerRole> {
-    return this.#get<DeployerRole>(`/pools/${encodeURIComponent(pool)}/rbac/deployer-role`);
+    return body(
+      this.#api.getPoolDeployerRole({ path: { name: pool }, query: {} }),
+    );
   }
 
   async getDeployerRoleYaml(pool: string): Promise<string> {
-    return (await this.#getText(`/pools/${encodeURIComponent(pool)}/rbac/deployer-role?format=yaml`)).text;
+    return (
+      await text(
+        this.#api.getPoolDeployerRole({
+          path: { name: pool },
+          query: { format: 'yaml' },
+        }),
+      )
+    ).text;
   }
 }

@@ -1,25 +1,20 @@
 import { InfoCard, Progress, ResponseErrorPanel } from '@backstage/core-components';
-import { useApi } from '@backstage/core-plugin-api';
-import { useEntity } from '@backstage/plugin-catalog-react';
 import Box from '@material-ui/core/Box';
 import Typography from '@material-ui/core/Typography';
-import { aiGatewayApiRef } from '../api/AiGatewayApi';
-import { useAsyncValue } from './useAsyncValue';
+import { useObjectWithPoolStatus } from '../hooks/useObjectWithPoolStatus';
 
-/** An AI backend: provider groups by priority with weights and per-provider health, served models. */
+/**
+ * An AI backend: provider groups by priority with weights and per-provider health, served models.
+ *
+ * @public
+ */
 export function AiBackendCard() {
-  const { entity } = useEntity();
-  const api = useApi(aiGatewayApiRef);
-  const data = useAsyncValue(async () => {
-    const backend = await api.getObject('ai-backends', entity.metadata.name);
-    const status = await api.getPoolStatus(backend.spec.pool).catch(() => undefined);
-    return { backend, status };
-  }, [api, entity.metadata.name]);
+  const data = useObjectWithPoolStatus('ai-backends');
   let body;
   if (data.loading && !data.value) body = <Progress />;
   else if (data.error) body = <ResponseErrorPanel title="The AI backend could not be loaded" error={data.error} />;
   else {
-    const { backend, status } = data.value!;
+    const { object: backend, status } = data.value!;
     const spec = backend.spec.spec;
     const component = status?.heartbeat?.components.find(c => c.name === `AgentgatewayBackend/ai-${backend.name}`);
     // agentgateway's status has conditions per backend, not per provider: each

@@ -11,9 +11,11 @@ import DialogContent from '@material-ui/core/DialogContent';
 import DialogTitle from '@material-ui/core/DialogTitle';
 import Typography from '@material-ui/core/Typography';
 import { useState } from 'react';
+import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { aiGatewayApiRef } from '../api/AiGatewayApi';
-import { age, drift, PhaseChip } from '../fleet/FleetPage';
-import { useAsyncValue } from './useAsyncValue';
+import { Age } from '../components/Age';
+import { PhaseStatus } from '../components/PhaseStatus';
+import { drift } from '../components/revision';
 
 const ACTIONS = {
   sync: { label: 'Force sync', text: 'The operator re-reads the configuration and reconciles now.' },
@@ -24,12 +26,14 @@ const ACTIONS = {
  * A pool's overview: phase with its conditions, heartbeat age, desired and
  * running revision, operator version and component health; Force sync and
  * Reseed for those who may change the pool.
+ *
+ * @public
  */
 export function PoolOverviewCard() {
   const { entity } = useEntity();
   const pool = entity.metadata.name;
   const api = useApi(aiGatewayApiRef);
-  const status = useAsyncValue(() => api.getPoolStatus(pool), [api, pool]);
+  const status = useAsyncRetry(() => api.getPoolStatus(pool), [api, pool]);
   const { allowed } = usePermission({ permission: aiGatewayPermissions.pool.update, resourceRef: `pool:${pool}` });
   const [confirm, setConfirm] = useState<'sync' | 'reseed' | undefined>();
   const [outcome, setOutcome] = useState<string | undefined>();
@@ -39,7 +43,7 @@ export function PoolOverviewCard() {
     try {
       await api.requestPool(pool, what);
       setOutcome(`${ACTIONS[what].label} requested`);
-      status.reload();
+      status.retry();
     } catch (e) {
       setOutcome(`${ACTIONS[what].label} failed: ${(e as Error).message}`);
     }
@@ -56,12 +60,15 @@ export function PoolOverviewCard() {
     body = (
       <Box data-testid="pool-overview">
         <Box display="flex" alignItems="center" mb={1}>
-          <PhaseChip phase={s.phase} />
+          <PhaseStatus phase={s.phase} />
           <Typography variant="body2" style={{ marginLeft: 8 }}>
-            since {age(s.phaseSince)}
+            since <Age at={s.phaseSince} />
           </Typography>
         </Box>
-        <Typography variant="body2">Heartbeat: {age(hb?.receivedAt)}{hb ? ` (operator ${hb.operatorVersion})` : ''}</Typography>
+        <Typography variant="body2">
+          Heartbeat: <Age at={hb?.receivedAt} />
+          {hb ? ` (operator ${hb.operatorVersion})` : ''}
+        </Typography>
         <Typography variant="body2">Revision: {d.label}</Typography>
         <Typography variant="body2">
           Components: {hb ? `${hb.components.length - unhealthy.length} of ${hb.components.length} healthy` : 'none reported'}

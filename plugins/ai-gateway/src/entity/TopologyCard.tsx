@@ -1,36 +1,16 @@
 import { InfoCard, Progress, ResponseErrorPanel } from '@backstage/core-components';
-import { useApi } from '@backstage/core-plugin-api';
 import { useEntity } from '@backstage/plugin-catalog-react';
-import { buildPoolTopology, type TopologyNode } from '@ai-gateway-backstage/plugin-ai-gateway-common';
+import type { TopologyNode } from '@ai-gateway-backstage/plugin-ai-gateway-common';
 import Box from '@material-ui/core/Box';
 import Typography from '@material-ui/core/Typography';
 import { useState } from 'react';
-import { aiGatewayApiRef } from '../api/AiGatewayApi';
+import { usePoolTopology } from '../hooks/usePoolTopology';
+import {
+  AI_GATEWAY_KIND_ANNOTATION,
+  AI_GATEWAY_POOL_ANNOTATION,
+} from '@ai-gateway-backstage/plugin-ai-gateway-common';
 import { EDGE_STYLE, HEALTH_STROKE, TYPE_FILL } from './topology/styles';
 import { TopologyGraph } from './topology/TopologyGraph';
-import { ANNOTATION_KIND, ANNOTATION_POOL, useAsyncValue } from './useAsyncValue';
-
-/** Loads a pool and everything attached to it, and builds its topology. */
-export function usePoolTopology(pool: string | undefined) {
-  const api = useApi(aiGatewayApiRef);
-  return useAsyncValue(async () => {
-    if (!pool) throw new Error('This entity names no AI gateway pool');
-    const [poolObject, mcpServers, aiBackends, policies, status] = await Promise.all([
-      api.getObject('pools', pool),
-      api.listInPool('mcp-servers', pool),
-      api.listInPool('ai-backends', pool),
-      api.listInPool('policies', pool),
-      api.getPoolStatus(pool).catch(() => undefined),
-    ]);
-    return buildPoolTopology({
-      pool: poolObject.spec as any,
-      mcpServers: mcpServers.map(o => o.spec as any),
-      aiBackends: aiBackends.map(o => o.spec as any),
-      policies: policies.map(o => o.spec as any),
-      status,
-    });
-  }, [api, pool]);
-}
 
 function NodeDetails({ node }: { node: TopologyNode }) {
   return (
@@ -105,15 +85,17 @@ function Legend() {
 }
 
 /**
- * The data path of the entity's pool (Gateway -> Route -> Backend -> MCP
+ * The data path of the entity's pool (Gateway → Route → Backend → MCP
  * server / providers, with policies), laid out once with dagre and drawn as
  * SVG by TopologyGraph; pan and zoom, click a node for its details and its
  * effective policy.
+ *
+ * @public
  */
 export function TopologyCard() {
   const { entity } = useEntity();
-  const kind = entity.metadata.annotations?.[ANNOTATION_KIND];
-  const pool = kind === 'pool' ? entity.metadata.name : entity.metadata.annotations?.[ANNOTATION_POOL];
+  const kind = entity.metadata.annotations?.[AI_GATEWAY_KIND_ANNOTATION];
+  const pool = kind === 'pool' ? entity.metadata.name : entity.metadata.annotations?.[AI_GATEWAY_POOL_ANNOTATION];
   const topology = usePoolTopology(pool);
   const [selected, setSelected] = useState<string | undefined>();
   const focus = focusNodeOf(kind, entity.metadata.name, pool);

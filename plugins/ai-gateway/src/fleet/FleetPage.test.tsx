@@ -2,7 +2,7 @@ import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
 import { fireEvent, screen, within } from '@testing-library/react';
 import { aiGatewayApiRef, type AiGatewayApi, type FleetEntry } from '../api/AiGatewayApi';
 import { fakeAiGatewayApi } from '../testUtils/fakeAiGatewayApi';
-import { age, drift, FleetPage } from './FleetPage';
+import { FleetPage } from './FleetPage';
 
 const entry = (pool: string, extra: Partial<FleetEntry> = {}): FleetEntry => ({
   pool,
@@ -71,16 +71,5 @@ describe('FleetPage', () => {
     });
     expect(await screen.findByTestId('fleet-error')).toHaveTextContent('The AI Gateway control plane did not answer');
     expect(screen.getByTestId('fleet-error')).toHaveTextContent('503 Service Unavailable');
-  });
-});
-
-describe('fleet helpers', () => {
-  it('formats heartbeat age and revision drift', () => {
-    const now = Date.parse('2026-11-25T12:00:00Z');
-    expect(age(undefined, now)).toBe('never');
-    expect(age('2026-11-25T11:59:48Z', now)).toBe('12 s ago');
-    expect(age('2026-11-25T11:30:00Z', now)).toBe('30 min ago');
-    expect(age('2026-11-25T06:00:00Z', now)).toBe('6 h ago');
-    expect(drift({ desiredRevision: 'sha256:abc', runningRevision: 'sha256:abc' })).toEqual({ label: 'in sync (abc)', drifted: false });
   });
 });

@@ -1,52 +1,22 @@
-import { EmptyState, Link, Progress, ResponseErrorPanel, Table, type TableColumn } from '@backstage/core-components';
-import { useApi } from '@backstage/core-plugin-api';
-import { poolPhases, type PoolPhase } from '@ai-gateway-backstage/plugin-ai-gateway-common';
+import {
+  EmptyState,
+  Link,
+  Progress,
+  ResponseErrorPanel,
+  StatusWarning,
+  Table,
+  type TableColumn,
+} from '@backstage/core-components';
+import { poolPhases } from '@ai-gateway-backstage/plugin-ai-gateway-common';
 import Box from '@material-ui/core/Box';
-import Chip from '@material-ui/core/Chip';
 import MenuItem from '@material-ui/core/MenuItem';
 import TextField from '@material-ui/core/TextField';
-import Tooltip from '@material-ui/core/Tooltip';
-import { useEffect, useMemo, useState } from 'react';
-import { aiGatewayApiRef, type FleetEntry } from '../api/AiGatewayApi';
-
-export const PHASE_COLOURS: Record<PoolPhase, string> = {
-  Active: '#2e7d32',
-  OutOfSync: '#ed6c02',
-  Degraded: '#d32f2f',
-  Stale: '#616161',
-  Pending: '#0277bd',
-};
-
-/** "12 s ago", "3 min ago", "2 h ago", "never". */
-export function age(iso: string | undefined, now = Date.now()): string {
-  if (!iso) return 'never';
-  const s = Math.max(0, Math.round((now - Date.parse(iso)) / 1000));
-  if (s < 90) return `${s} s ago`;
-  if (s < 5400) return `${Math.round(s / 60)} min ago`;
-  if (s < 172800) return `${Math.round(s / 3600)} h ago`;
-  return `${Math.round(s / 86400)} d ago`;
-}
-
-const short = (revision?: string) => revision?.replace(/^sha256:/, '').slice(0, 8);
-
-/** Whether what runs is what is desired. */
-export function drift(entry: Pick<FleetEntry, 'desiredRevision' | 'runningRevision'>): { label: string; drifted: boolean } {
-  if (!entry.runningRevision) return { label: 'never applied', drifted: true };
-  if (entry.runningRevision === entry.desiredRevision) return { label: `in sync (${short(entry.runningRevision)})`, drifted: false };
-  return { label: `${short(entry.runningRevision)} → ${short(entry.desiredRevision)}`, drifted: true };
-}
-
-export function PhaseChip({ phase, reason }: { phase: PoolPhase; reason?: string }) {
-  const chip = (
-    <Chip
-      size="small"
-      label={phase}
-      data-testid={`phase-${phase}`}
-      style={{ backgroundColor: PHASE_COLOURS[phase], color: '#fff', fontWeight: 600 }}
-    />
-  );
-  return reason ? <Tooltip title={reason}>{chip}</Tooltip> : chip;
-}
+import { useMemo, useState } from 'react';
+import type { FleetEntry } from '../api/AiGatewayApi';
+import { Age } from '../components/Age';
+import { PhaseStatus } from '../components/PhaseStatus';
+import { drift } from '../components/revision';
+import { useFleet } from '../hooks/useFleet';
 
 type Filters = { phase: string; project: string; cluster: string };
 
@@ -54,50 +24,37 @@ type Filters = { phase: string; project: string; cluster: string };
  * The fleet: every pool the user may see, with phase, heartbeat age,
  * revision drift and what it serves; filters by phase, project and cluster,
  * and a search box.
+ *
+ * @public
  */
 export function FleetPage() {
-  const api = useApi(aiGatewayApiRef);
-  const [state, setState] = useState<{ loading: boolean; items: FleetEntry[]; error?: Error }>({ loading: true, items: [] });
+  const fleet = useFleet();
+  const items = useMemo(() => fleet.value ?? [], [fleet.value]);
   const [filters, setFilters] = useState<Filters>({ phase: '', project: '', cluster: '' });
-
-  useEffect(() => {
-    let cancelled = false;
-    const load = () =>
-      api
-        .getFleet()
-        .then(items => !cancelled && setState({ loading: false, items }))
-        .catch(error => !cancelled && setState({ loading: false, items: [], error }));
-    load();
-    const timer = setInterval(load, 15_000);
-    return () => {
-      cancelled = true;
-      clearInterval(timer);
-    };
-  }, [api]);
 
   const options = useMemo(
     () => ({
-      project: [...new Set(state.items.map(i => i.project))].sort(),
-      cluster: [...new Set(state.items.map(i => i.cluster.name))].sort(),
+      project: [...new Set(items.map(i => i.project))].sort(),
+      cluster: [...new Set(items.map(i => i.cluster.name))].sort(),
     }),
-    [state.items],
+    [items],
   );
-  const rows = state.items.filter(
+  const rows = items.filter(
     i =>
       (!filters.phase || i.phase === filters.phase) &&
       (!filters.project || i.project === filters.project) &&
       (!filters.cluster || i.cluster.name === filters.cluster),
   );
 
-  if (state.loading) return <Progress />;
-  if (state.error) {
+  if (fleet.loading && !fleet.value) return <Progress />;
+  if (fleet.error) {
     return (
       <Box data-testid="fleet-error">
-        <ResponseErrorPanel title="The AI Gateway control plane did not answer" error={state.error} />
+        <ResponseErrorPanel title="The AI Gateway control plane did not answer" error={fleet.error} />
       </Box>
     );
   }
-  if (state.items.length === 0) {
+  if (items.length === 0) {
     return (
       <EmptyState
         missing="data"
@@ -118,15 +75,15 @@ export function FleetPage() {
     { title: 'Project', field: 'project' },
     { title: 'Cluster', field: 'cluster.name', render: e => `${e.cluster.name} / ${e.namespace}` },
     { title: 'Delivery', field: 'delivery' },
-    { title: 'Phase', field: 'phase', render: e => <PhaseChip phase={e.phase} reason={e.reason} /> },
-    { title: 'Heartbeat', field: 'heartbeatAt', render: e => age(e.heartbeatAt), searchable: false },
+    { title: 'Phase', field: 'phase', render: e => <PhaseStatus phase={e.phase} reason={e.reason} /> },
+    { title: 'Heartbeat', field: 'heartbeatAt', render: e => <Age at={e.heartbeatAt} />, searchable: false },
     {
       title: 'Revision',
       field: 'runningRevision',
       searchable: false,
       render: e => {
         const d = drift(e);
-        return <span style={{ color: d.drifted ? PHASE_COLOURS.OutOfSync : undefined }}>{d.label}</span>;
+        return d.drifted ? <StatusWarning>{d.label}</StatusWarning> : d.label;
       },
     },
     { title: 'MCP servers', field: 'counts.mcpServers', type: 'numeric', searchable: false },
@@ -154,7 +111,7 @@ export function FleetPage() {
     </TextField>
   );
 
-  const counts = poolPhases.map(p => [p, state.items.filter(i => i.phase === p).length] as const).filter(([, n]) => n > 0);
+  const counts = poolPhases.map(p => [p, items.filter(i => i.phase === p).length] as const).filter(([, n]) => n > 0);
   return (
     <Box data-testid="fleet-page">
       <Box display="flex" alignItems="center" flexWrap="wrap" mb={2}>
@@ -163,12 +120,14 @@ export function FleetPage() {
         {select('cluster', 'Cluster', options.cluster)}
         <Box ml="auto">
           {counts.map(([phase, n]) => (
-            <Chip key={phase} size="small" label={`${n} ${phase}`} style={{ marginLeft: 8, borderColor: PHASE_COLOURS[phase] }} variant="outlined" />
+            <Box key={phase} ml={2} display="inline-flex">
+              <PhaseStatus phase={phase} label={`${n} ${phase}`} testId={`phase-count-${phase}`} />
+            </Box>
           ))}
         </Box>
       </Box>
       <Table<FleetEntry>
-        title={`Gateway pools (${rows.length} of ${state.items.length})`}
+        title={`Gateway pools (${rows.length} of ${items.length})`}
         options={{ search: true, paging: rows.length > 20, pageSize: 20, padding: 'dense' }}
         columns={columns}
         data={rows}

@@ -41,6 +41,8 @@ export async function validateMcpPrefix(
 /**
  * The path prefix of an MCP server, checked as it is typed: a DNS label, and
  * free in the chosen pool. Shows the URL clients will use.
+ *
+ * @public
  */
 export function McpPrefixField(props: FieldExtensionComponentProps<string, McpPrefixOptions>) {
   const { onChange, formData, required, rawErrors, schema, uiSchema, formContext, idSchema } = props;

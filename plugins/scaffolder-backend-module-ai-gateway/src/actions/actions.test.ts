@@ -5,11 +5,11 @@ import {
   anMcpServer,
   anAiBackend,
   aPolicy,
+  KubernetesApiTestServer,
   startAiGatewayTestBackend,
   testUsers,
-} from '@ai-gateway-backstage/plugin-ai-gateway-backend/testUtils';
+} from '@ai-gateway-backstage/plugin-ai-gateway-node-test-utils';
 import { ConfigClusterConnector } from '@ai-gateway-backstage/plugin-ai-gateway-node';
-import { KubernetesApiTestServer } from '@ai-gateway-backstage/plugin-ai-gateway-node/testUtils';
 import { ControlPlaneClient, OperatorAgent } from '@ai-gateway-backstage/ai-gateway-operator';
 import { createMockDirectory } from '@backstage/backend-test-utils';
 import fs from 'node:fs';
@@ -112,7 +112,7 @@ describe('ai-gateway scaffolder actions', () => {
 
     it("fails for a user without permission on the project, changing nothing", async () => {
       const { ctx } = actionContext({ input: { pool: poolInput() }, userRef: carol });
-      await expect(createPoolAction({ client }).handler(ctx as any)).rejects.toMatchObject({ status: 403 });
+      await expect(createPoolAction({ client }).handler(ctx as any)).rejects.toHaveProperty('statusCode', 403);
       expect(await pools()).toEqual([]);
     });
   });
@@ -210,7 +210,7 @@ describe('ai-gateway scaffolder actions', () => {
     it('fails for a user who cannot see the pool', async () => {
       await t.api('payments').post('/pools', poolInput());
       const { ctx } = actionContext({ input: { mcpServer: anMcpServer('github', 'research', 'prod'), wait: false, timeoutSeconds: 5 }, userRef: carol });
-      await expect(deployMcpServerAction({ client }).handler(ctx as any)).rejects.toMatchObject({ status: 404 });
+      await expect(deployMcpServerAction({ client }).handler(ctx as any)).rejects.toHaveProperty('statusCode', 404);
       expect((await t.api('admin').get('/mcp-servers')).body.items).toEqual([]);
     });
   });
@@ -231,7 +231,16 @@ describe('ai-gateway scaffolder actions', () => {
       expect(fs.readFileSync(path.join(workspace.path, 'review/prod.yaml'), 'utf8')).toContain(`# revision: ${manifests.outputs.revision}`);
       // Another team's user gets a 404 for the pool and changes nothing.
       const other = actionContext({ input: { policy: aPolicy('steal', 'payments', 'prod', { kind: 'gateway', name: 'prod' }) }, userRef: carol });
-      await expect(attachPolicyAction({ client }).handler(other.ctx as any)).rejects.toMatchObject({ status: 403 });
+      await expect(attachPolicyAction({ client }).handler(other.ctx as any)).rejects.toHaveProperty('statusCode', 403);
+    });
+
+    it("fails with the control plane's reason and field issues in the task log's message", async () => {
+      const { ctx } = actionContext({ input: { aiBackend: anAiBackend('llm', 'payments', 'nope') }, userRef: bob });
+      const error = await registerAiBackendAction({ client }).handler(ctx as any).catch(e => e);
+      expect(error.name).toBe('ResponseError');
+      expect(error.statusCode).toBe(422);
+      expect(error.message).toBe("Request failed with 422 Unprocessable Entity: pool 'nope' does not exist");
+      expect(error.body.error.issues).toEqual([{ field: 'pool', message: "pool 'nope' does not exist" }]);
     });
   });
 });

@@ -58,8 +58,10 @@ export function createPoolAction(options: { client: AiGatewayClient }) {
       });
       if (!token) {
         // A retried task: the earlier attempt's token was never handed out.
-        const rotated = await options.client.request(credentials, 'POST', `/pools/${encodeURIComponent(pool.name)}/enrollment-token`);
-        token = rotated.body.enrollmentToken as string;
+        const rotated = await options.client.call(credentials, (api, o) =>
+          api.rotatePoolEnrollmentToken({ path: { name: pool.name } }, o),
+        );
+        token = rotated.enrollmentToken;
         ctx.logger.info(`Issued a new enrollment token for pool ${pool.name} (the task was retried)`);
       }
       ctx.logger.info(`Pool ${pool.name} created; its enrollment token is in the step output (shown once)`);

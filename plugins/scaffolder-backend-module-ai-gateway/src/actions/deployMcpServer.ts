@@ -1,6 +1,7 @@
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import { ConflictError } from '@backstage/errors';
 import { mcpServerUrl } from '@ai-gateway-backstage/plugin-ai-gateway-common';
-import { AiGatewayClient, AiGatewayRequestError } from '../AiGatewayClient';
+import { AiGatewayClient } from '../AiGatewayClient';
 import { waitForPool } from '../waitForPool';
 import { createOnce, entityRefOf, validateObject } from './objects';
 
@@ -29,19 +30,21 @@ export function deployMcpServerAction(options: { client: AiGatewayClient; pollMs
     },
     async handler(ctx) {
       const server = validateObject('mcpServer', ctx.input.mcpServer);
+      // The scaffolder validates inputs without applying the schema's defaults.
+      const { wait = true, timeoutSeconds = 300 } = ctx.input;
       const credentials = await ctx.getInitiatorCredentials();
       const { client } = options;
       // Read-only checks run in dry runs too, as the user: the pool must be
       // visible to them and the prefix free.
-      const pool = (await client.request(credentials, 'GET', `/pools/${encodeURIComponent(server.pool)}`)).body;
+      const pool = await client.call(credentials, (api, o) => api.getPool({ path: { name: server.pool } }, o));
       const url = mcpServerUrl(pool.spec, { prefix: server.prefix as string });
       const clash = (
-        await client.request(credentials, 'GET', `/mcp-servers?pool=${encodeURIComponent(server.pool)}&prefix=${encodeURIComponent(server.prefix)}&limit=1`)
-      ).body.items[0];
+        await client.call(credentials, (api, o) =>
+          api.listMcpServers({ query: { pool: server.pool, prefix: server.prefix, limit: 1 } }, o),
+        )
+      ).items[0];
       if (clash && clash.name !== server.name) {
-        throw new AiGatewayRequestError(409, `prefix '${server.prefix}' is already used by MCP server '${clash.name}' in pool ${server.pool}`, [
-          { field: 'prefix', message: `is already used by MCP server '${clash.name}'` },
-        ]);
+        throw new ConflictError(`prefix '${server.prefix}' is already used by MCP server '${clash.name}' in pool ${server.pool}`);
       }
       ctx.logger.info(`MCP server ${server.name} will be served at ${url}`);
       if (ctx.isDryRun) {
@@ -53,19 +56,21 @@ export function deployMcpServerAction(options: { client: AiGatewayClient; pollMs
             await createOnce({ client, credentials, kind: 'mcpServer', body: ctx.input.mcpServer, logger: ctx.logger, userRef: ctx.user?.ref });
           },
         });
-        const { body: current } = await client.request(credentials, 'GET', `/pools/${encodeURIComponent(server.pool)}/status`);
+        const current = await client.call(credentials, (api, o) => api.getPoolStatus({ path: { name: server.pool } }, o));
         const noOperator = pool.spec.delivery?.mode !== 'direct' && (current.phase === 'Pending' || current.phase === 'Stale');
-        if (ctx.input.wait && noOperator) {
+        if (wait && noOperator) {
           // Nobody applies the pool's bundle right now: waiting would only time out.
           ctx.logger.warn(
             `Pool ${server.pool} is ${current.phase} (no operator is connected); MCP server ${server.name} is registered and will be served once the pool's operator applies it`,
           );
-        } else if (ctx.input.wait) {
+        } else if (wait) {
           // The desired revision now contains the server: served once it runs.
-          const { body: manifests } = await client.request(credentials, 'GET', `/pools/${encodeURIComponent(server.pool)}/manifests`);
+          const manifests = await client.call(credentials, (api, o) =>
+            api.getPoolManifests({ path: { name: server.pool }, query: {} }, o),
+          );
           ctx.logger.info(`Waiting for pool ${server.pool} to run revision ${manifests.revision}`);
           await waitForPool(
-            { client, credentials, pool: server.pool, logger: ctx.logger, timeoutSeconds: ctx.input.timeoutSeconds, pollMs: options.pollMs, signal: ctx.signal },
+            { client, credentials, pool: server.pool, logger: ctx.logger, timeoutSeconds, pollMs: options.pollMs, signal: ctx.signal },
             `serve MCP server ${server.name}`,
             s => s.phase === 'Active' && s.heartbeat?.runningRevision !== undefined && s.heartbeat?.runningRevision === s.desiredRevision,
           );

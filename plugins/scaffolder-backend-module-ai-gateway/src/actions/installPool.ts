@@ -1,5 +1,5 @@
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import type { Pool } from '@ai-gateway-backstage/plugin-ai-gateway-common';
+import type { ManifestBundle, Pool } from '@ai-gateway-backstage/plugin-ai-gateway-common';
 import {
   type ClusterConnector,
   KubernetesApplier,
@@ -45,20 +45,22 @@ export function installPoolAction(options: { client: AiGatewayClient; clusters: 
     async handler(ctx) {
       const { client } = options;
       const credentials = await ctx.getInitiatorCredentials();
-      const name = encodeURIComponent(ctx.input.pool);
-      const pool = (await client.request(credentials, 'GET', `/pools/${name}`)).body.spec as Pool;
+      const name = ctx.input.pool;
+      // The scaffolder validates inputs without applying the schema's defaults.
+      const { timeoutSeconds = 600 } = ctx.input;
+      const pool = (await client.call(credentials, (api, o) => api.getPool({ path: { name } }, o))).spec as Pool;
       const mode = pool.delivery.mode;
       ctx.output('mode', mode);
       ctx.logger.info(`Installing pool ${pool.name} (${mode} delivery) in cluster ${pool.cluster.name}, namespace ${pool.namespace}`);
       const wait = (what: string, done: Parameters<typeof waitForPool>[2]) =>
         waitForPool(
-          { client, credentials, pool: pool.name, logger: ctx.logger, timeoutSeconds: ctx.input.timeoutSeconds, pollMs: options.pollMs, signal: ctx.signal },
+          { client, credentials, pool: pool.name, logger: ctx.logger, timeoutSeconds, pollMs: options.pollMs, signal: ctx.signal },
           what,
           done,
         );
 
       if (mode === 'gitops') {
-        const { body } = await client.request(credentials, 'GET', `/pools/${name}/gitops`);
+        const body = await client.call(credentials, (api, o) => api.getPoolGitops({ path: { name } }, o));
         const target = ctx.input.targetPath ?? (pool.delivery as { path?: string }).path ?? `clusters/${pool.name}`;
         const dir = path.resolve(ctx.workspacePath, target);
         if (!dir.startsWith(path.resolve(ctx.workspacePath) + path.sep)) {
@@ -76,7 +78,9 @@ export function installPoolAction(options: { client: AiGatewayClient; clusters: 
         return;
       }
 
-      const { body: manifests } = await client.request(credentials, 'GET', `/pools/${name}/manifests`);
+      const manifests = (await client.call(credentials, (api, o) =>
+        api.getPoolManifests({ path: { name }, query: {} }, o),
+      )) as ManifestBundle;
       ctx.output('revision', manifests.revision);
       if (ctx.isDryRun) {
         const bootstrap = objectsOfStage(manifests, 'bootstrap');
@@ -89,7 +93,7 @@ export function installPoolAction(options: { client: AiGatewayClient; clusters: 
       }
 
       if (mode === 'direct') {
-        const { body: sync } = await client.request(credentials, 'POST', `/pools/${name}/sync`);
+        const sync = await client.call(credentials, (api, o) => api.syncPool({ path: { name } }, o));
         ctx.logger.info(`The control plane applied revision ${manifests.revision}: ${sync.result?.phase ?? 'requested'}`);
         const status = await wait('become Active', s => s.phase === 'Active');
         ctx.output('phase', status.phase);
@@ -105,7 +109,7 @@ export function installPoolAction(options: { client: AiGatewayClient; clusters: 
       }
       let token = ctx.input.enrollmentToken;
       if (!token || token.startsWith('<dry run')) {
-        token = (await client.request(credentials, 'POST', `/pools/${name}/enrollment-token`)).body.enrollmentToken as string;
+        token = (await client.call(credentials, (api, o) => api.rotatePoolEnrollmentToken({ path: { name } }, o))).enrollmentToken;
         ctx.logger.info('Issued a new enrollment token for the operator');
       }
       const applier = new KubernetesApplier(kubeConfig, { namespace: pool.namespace });

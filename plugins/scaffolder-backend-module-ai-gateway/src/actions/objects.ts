@@ -1,11 +1,15 @@
 import type { BackstageCredentials, LoggerService } from '@backstage/backend-plugin-api';
+import { InputError, ResponseError } from '@backstage/errors';
 import {
   catalogEntityRef,
   formatZodIssues,
+  kindOperations,
   resourceKinds,
+  summarizeIssues,
+  type AiGatewayObject,
   type ResourceKind,
 } from '@ai-gateway-backstage/plugin-ai-gateway-common';
-import { AiGatewayClient, AiGatewayRequestError } from '../AiGatewayClient';
+import { AiGatewayClient } from '../AiGatewayClient';
 
 type Logger = Pick<LoggerService, 'info' | 'warn'>;
 
@@ -14,11 +18,8 @@ export function validateObject(kind: ResourceKind, body: unknown): { name: strin
   const result = resourceKinds[kind].schema.safeParse(body);
   if (!result.success) {
     const issues = formatZodIssues(result.error);
-    throw new AiGatewayRequestError(
-      400,
-      `Invalid ${resourceKinds[kind].title}: ${issues.map(i => (i.field ? `${i.field}: ${i.message}` : i.message)).join('; ')}`,
-      issues,
-    );
+    // The control plane would answer 400 with the same issues.
+    throw Object.assign(new InputError(`Invalid ${resourceKinds[kind].title}: ${summarizeIssues(issues)}`), { issues });
   }
   return result.data as any;
 }
@@ -35,19 +36,17 @@ export async function createOnce(options: {
   body: Record<string, unknown>;
   logger: Logger;
   userRef?: string;
-}): Promise<{ object: any; created: boolean; enrollmentToken?: string }> {
+}): Promise<{ object: AiGatewayObject; created: boolean; enrollmentToken?: string }> {
   const { client, credentials, kind, body, logger } = options;
-  const plural = resourceKinds[kind].plural;
   const title = resourceKinds[kind].title;
   try {
-    const res = await client.request(credentials, 'POST', `/${plural}`, body);
-    logger.info(`Created ${title.toLowerCase()} ${res.body.name} in project ${res.body.project}`);
-    return { object: res.body, created: true, enrollmentToken: res.body.enrollmentToken };
+    const created = await client.call(credentials, (api, o) => kindOperations(api, kind).create(body, o));
+    logger.info(`Created ${title.toLowerCase()} ${created.name} in project ${created.project}`);
+    return { object: created, created: true, enrollmentToken: created.enrollmentToken };
   } catch (error) {
-    if (!(error instanceof AiGatewayRequestError) || error.status !== 409) throw error;
+    if (!ResponseError.is(error) || error.statusCode !== 409) throw error;
     const existing = await client
-      .request(credentials, 'GET', `/${plural}/${encodeURIComponent(String(body.name))}`)
-      .then(r => r.body)
+      .call(credentials, (api, o) => kindOperations(api, kind).get(String(body.name), o))
       .catch(() => undefined);
     const mine = existing && (!options.userRef || existing.createdBy === options.userRef);
     if (mine && validateObject(kind, body) && sameSpec(existing.spec, resourceKinds[kind].schema.parse(body))) {

@@ -1,6 +1,7 @@
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import type { ManifestBundle } from '@ai-gateway-backstage/plugin-ai-gateway-common';
 import { AiGatewayClient } from '../AiGatewayClient';
 
 /** `ai-gateway:pool:manifests`: the rendered bundle, for review steps and dry runs. */
@@ -23,8 +24,10 @@ export function poolManifestsAction(options: { client: AiGatewayClient }) {
     },
     async handler(ctx) {
       const credentials = await ctx.getInitiatorCredentials();
-      const name = encodeURIComponent(ctx.input.pool);
-      const { body } = await options.client.request(credentials, 'GET', `/pools/${name}/manifests`);
+      const name = ctx.input.pool;
+      const body = (await options.client.call(credentials, (api, o) =>
+        api.getPoolManifests({ path: { name }, query: {} }, o),
+      )) as ManifestBundle;
       const kinds: Record<string, number> = {};
       for (const o of body.objects as Array<{ kind: string }>) kinds[o.kind] = (kinds[o.kind] ?? 0) + 1;
       ctx.logger.info(
@@ -36,9 +39,11 @@ export function poolManifestsAction(options: { client: AiGatewayClient }) {
       if (ctx.input.targetFile) {
         const file = path.resolve(ctx.workspacePath, ctx.input.targetFile);
         if (!file.startsWith(path.resolve(ctx.workspacePath) + path.sep)) throw new Error(`targetFile ${ctx.input.targetFile} is outside the workspace`);
-        const yaml = await options.client.request(credentials, 'GET', `/pools/${name}/manifests?format=yaml`);
+        const yaml = await options.client.text(credentials, (api, o) =>
+          api.getPoolManifests({ path: { name }, query: { format: 'yaml' } }, o),
+        );
         await fs.mkdir(path.dirname(file), { recursive: true });
-        await fs.writeFile(file, yaml.text, 'utf8');
+        await fs.writeFile(file, yaml, 'utf8');
         ctx.logger.info(`Wrote the bundle to ${ctx.input.targetFile}`);
       }
       ctx.output('revision', body.revision);

@@ -2,16 +2,16 @@ import { CodeSnippet, InfoCard, Progress, ResponseErrorPanel } from '@backstage/
 import { useApi } from '@backstage/core-plugin-api';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import Box from '@material-ui/core/Box';
-import Button from '@material-ui/core/Button';
 import Grid from '@material-ui/core/Grid';
 import MenuItem from '@material-ui/core/MenuItem';
 import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
 import Alert from '@material-ui/lab/Alert';
 import { useState } from 'react';
+import useAsync from 'react-use/esm/useAsync';
 import { aiGatewayApiRef, type DeployerRole } from '../../api/AiGatewayApi';
-import { useAsyncValue } from '../useAsyncValue';
-import { CopyButton, downloadText } from './PoolManifestsTab';
+import { CopyButton } from '../../components/CopyButton';
+import { DownloadButton } from '../../components/DownloadButton';
 
 type SubjectKind = 'user' | 'group' | 'serviceaccount';
 
@@ -54,12 +54,14 @@ const createsOperatorRbac = (role: DeployerRole) =>
 
 /**
  * The namespace-scoped Role whoever installs the pool needs , who needs it and why, and how to bind it.
+ *
+ * @public
  */
 export function PoolAccessTab() {
   const { entity } = useEntity();
   const pool = entity.metadata.name;
   const api = useApi(aiGatewayApiRef);
-  const deployer = useAsyncValue(async () => {
+  const deployer = useAsync(async () => {
     const [role, yaml, object] = await Promise.all([
       api.getDeployerRole(pool),
       api.getDeployerRoleYaml(pool),
@@ -156,9 +158,7 @@ export function PoolAccessTab() {
         <InfoCard title={`Role ${name} (${role.rules.length} rules)`}>
           <Box mb={1}>
             <CopyButton text={yaml} testId="copy-role" />
-            <Button variant="outlined" size="small" onClick={() => downloadText(yaml, fileName)}>
-              Download {fileName}
-            </Button>
+            <DownloadButton text={yaml} fileName={fileName} />
           </Box>
           <Box data-testid="deployer-role-yaml">
             <CodeSnippet text={yaml} language="yaml" showLineNumbers />

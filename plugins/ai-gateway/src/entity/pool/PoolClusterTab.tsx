@@ -6,7 +6,8 @@ import {
   type Pool,
 } from '@ai-gateway-backstage/plugin-ai-gateway-common';
 import Grid from '@material-ui/core/Grid';
-import { DetailsTable, PoolTabFrame } from './usePool';
+import { DetailsTable } from '../../components/DetailsTable';
+import { PoolTabFrame } from '../../components/PoolTabFrame';
 
 /** The cluster types as the pool form names them. */
 export const CLUSTER_TYPE_LABELS: Record<ClusterType, string> = {
@@ -64,7 +65,11 @@ function duration(seconds: number): string {
   return `${seconds} s`;
 }
 
-/** Where the pool runs and how its manifests reach the cluster. */
+/**
+ * Where the pool runs and how its manifests reach the cluster.
+ *
+ * @public
+ */
 export function PoolClusterTab() {
   return (
     <PoolTabFrame title="Cluster">

@@ -5,12 +5,9 @@ import {
   type PoolRedis,
 } from '@ai-gateway-backstage/plugin-ai-gateway-common';
 import Grid from '@material-ui/core/Grid';
-import {
-  annotationLines,
-  DetailsTable,
-  PoolTabFrame,
-  secretRefLabel,
-} from './usePool';
+import { DetailsTable } from '../../components/DetailsTable';
+import { annotationLines, secretRefLabel } from '../../components/poolLabels';
+import { PoolTabFrame } from '../../components/PoolTabFrame';
 
 const cpuMemory = (r: { cpu: string; memory: string }) =>
   `CPU ${r.cpu}, memory ${r.memory}`;
@@ -55,7 +52,11 @@ function imageRows(pool: Pool) {
   };
 }
 
-/** Pool-level resources, scaling, images, Redis and annotations. */
+/**
+ * Pool-level resources, scaling, images, Redis and annotations.
+ *
+ * @public
+ */
 export function PoolConfigurationTab() {
   return (
     <PoolTabFrame title="Configuration">

@@ -17,10 +17,12 @@ import Box from '@material-ui/core/Box';
 import Grid from '@material-ui/core/Grid';
 import Typography from '@material-ui/core/Typography';
 import type { ReactNode } from 'react';
+import useAsync from 'react-use/esm/useAsync';
 import { aiGatewayApiRef, type AiGatewayObject } from '../../api/AiGatewayApi';
-import { useAsyncValue } from '../useAsyncValue';
-import { INGRESS_KIND_LABELS } from './PoolIngressTab';
-import { CopyableText, DetailsTable, PoolTabFrame } from './usePool';
+import { CopyableText } from '../../components/CopyableText';
+import { DetailsTable } from '../../components/DetailsTable';
+import { INGRESS_KIND_LABELS } from '../../components/poolLabels';
+import { PoolTabFrame } from '../../components/PoolTabFrame';
 
 type McpServerRow = {
   name: string;
@@ -46,7 +48,7 @@ function mcpServerRow(pool: Pool, server: AiGatewayObject): McpServerRow {
 function PoolMcpServers(props: { pool: Pool }) {
   const { pool } = props;
   const api = useApi(aiGatewayApiRef);
-  const servers = useAsyncValue(
+  const servers = useAsync(
     () => api.listInPool('mcp-servers', pool.name),
     [api, pool.name],
   );
@@ -112,6 +114,8 @@ function PoolMcpServers(props: { pool: Pool }) {
 /**
  * The host names the pool's gateway serves, with copy buttons, and the URL of
  * every MCP server in the pool.
+ *
+ * @public
  */
 export function PoolEndpointsTab() {
   return (

@@ -9,10 +9,11 @@ import Alert from '@material-ui/lab/Alert';
 import ToggleButton from '@material-ui/lab/ToggleButton';
 import ToggleButtonGroup from '@material-ui/lab/ToggleButtonGroup';
 import { useEffect, useState } from 'react';
+import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { aiGatewayApiRef, type AiGatewayEvent } from '../../api/AiGatewayApi';
-import { age } from '../../fleet/FleetPage';
-import { useAsyncValue } from '../useAsyncValue';
-import { OperationList, failureOf } from './PoolManifestsTab';
+import { absoluteTime, age } from '../../components/Age';
+import { failureOf } from '../../components/failureOf';
+import { OperationList } from '../../components/OperationList';
 
 /** What people did to the pool's configuration (the audit trail). */
 const AUDIT_ACTIONS = new Set(['created', 'updated', 'deleted']);
@@ -43,9 +44,6 @@ const ACTION_COLOURS: Record<string, string> = {
   applied: '#2e7d32',
   created: '#2e7d32',
 };
-
-/** `2024-05-01 12:00:00 UTC`: one unambiguous clock for everyone reading an incident's timeline. */
-export const absoluteTime = (iso: string) => `${new Date(iso).toISOString().slice(0, 19).replace('T', ' ')} UTC`;
 
 function EventDetails({ event }: { event: AiGatewayEvent }) {
   const changes = event.action === 'updated' ? event.changes ?? [] : [];
@@ -103,12 +101,14 @@ type Older = { items: AiGatewayEvent[]; cursor?: string; loading: boolean; error
  * A pool's event log, newest first: audit entries (who created, changed or
  * deleted it, with the fields changed) and operator entries (phase changes,
  * applies, sync and reseed requests, token rotations); older pages on demand.
+ *
+ * @public
  */
 export function PoolEventsTab() {
   const { entity } = useEntity();
   const pool = entity.metadata.name;
   const api = useApi(aiGatewayApiRef);
-  const first = useAsyncValue(() => api.listEvents('pools', pool), [api, pool]);
+  const first = useAsyncRetry(() => api.listEvents('pools', pool), [api, pool]);
   const [older, setOlder] = useState<Older | undefined>();
   const [filter, setFilter] = useState<Filter>('all');
 
@@ -167,7 +167,7 @@ export function PoolEventsTab() {
           </ToggleButton>
         </ToggleButtonGroup>
         <Box ml="auto">
-          <Button size="small" onClick={first.reload} disabled={first.loading}>
+          <Button size="small" onClick={first.retry} disabled={first.loading}>
             Refresh
           </Button>
         </Box>

@@ -12,16 +12,8 @@ import {
 } from '@ai-gateway-backstage/plugin-ai-gateway-common';
 import Grid from '@material-ui/core/Grid';
 import Typography from '@material-ui/core/Typography';
-import { annotationLines, PoolTabFrame } from './usePool';
-
-/** The ingress provider types as the pool model and the create-pool template name them. */
-export const INGRESS_KIND_LABELS: Record<IngressKind, string> = {
-  'kubernetes-ingress': 'Kubernetes Ingress',
-  istio: 'Istio Gateway',
-  traefik: 'Traefik IngressRoute',
-  'gateway-api': 'Gateway API HTTPRoute',
-  'openshift-route': 'OpenShift Route',
-};
+import { annotationLines, INGRESS_KIND_LABELS } from '../../components/poolLabels';
+import { PoolTabFrame } from '../../components/PoolTabFrame';
 
 /** What `className` selects for each kind. */
 const CLASS_MEANING: Record<IngressKind, string> = {
@@ -65,7 +57,11 @@ const lines = (values: string[], testId: string) => (
   </div>
 );
 
-/** How traffic from outside the cluster reaches the pool's gateway. */
+/**
+ * How traffic from outside the cluster reaches the pool's gateway.
+ *
+ * @public
+ */
 export function PoolIngressTab() {
   return (
     <PoolTabFrame title="Ingress providers">

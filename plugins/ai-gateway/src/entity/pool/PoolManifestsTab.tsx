@@ -1,6 +1,5 @@
 import { CodeSnippet, EmptyState, InfoCard, Progress, ResponseErrorPanel } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
-import type { ResponseError } from '@backstage/errors';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
@@ -9,145 +8,26 @@ import Grid from '@material-ui/core/Grid';
 import Typography from '@material-ui/core/Typography';
 import Alert from '@material-ui/lab/Alert';
 import AlertTitle from '@material-ui/lab/AlertTitle';
-import { useState } from 'react';
-import {
-  aiGatewayApiRef,
-  type JsonPatchOperation,
-  type LiveDiff,
-  type ManifestBundle,
-  type ObjectDiff,
-} from '../../api/AiGatewayApi';
-import { useAsyncValue } from '../useAsyncValue';
-
-/** `sha256:0123456789ab…` -> `01234567`, as the fleet page shows revisions. */
-export const shortRevision = (revision: string) => revision.replace(/^sha256:/, '').slice(0, 8);
+import useAsync from 'react-use/esm/useAsync';
+import useAsyncFn from 'react-use/esm/useAsyncFn';
+import { aiGatewayApiRef, type LiveDiff, type ManifestBundle, type ObjectDiff } from '../../api/AiGatewayApi';
+import { CopyButton } from '../../components/CopyButton';
+import { DownloadButton } from '../../components/DownloadButton';
+import { failureOf } from '../../components/failureOf';
+import { OperationList } from '../../components/OperationList';
+import { shortRevision } from '../../components/revision';
 
 /**
  * Above this many lines the YAML is shown without syntax highlighting:
  * highlighting a bundle of thousands of objects would freeze the page.
  */
 const HIGHLIGHT_MAX_LINES = 4000;
-/** Patch operations shown per changed object before "and N more". */
-const MAX_OPERATIONS_SHOWN = 40;
-
-/** A button copying `text` to the clipboard, saying whether that worked. */
-export function CopyButton({ text, label = 'Copy', testId }: { text: string; label?: string; testId?: string }) {
-  const [outcome, setOutcome] = useState<'copied' | 'failed' | undefined>();
-  const copy = async () => {
-    try {
-      await window.navigator.clipboard.writeText(text);
-      setOutcome('copied');
-    } catch {
-      // No clipboard API (plain http) or permission denied.
-      setOutcome('failed');
-    }
-  };
-  return (
-    <>
-      <Button variant="outlined" size="small" onClick={copy} data-testid={testId} style={{ marginRight: 8 }}>
-        {label}
-      </Button>
-      {outcome === 'copied' && (
-        <Typography variant="caption" role="status" style={{ marginRight: 8 }}>
-          Copied to the clipboard
-        </Typography>
-      )}
-      {outcome === 'failed' && (
-        <Typography variant="caption" role="status" color="error" style={{ marginRight: 8 }}>
-          The browser did not allow copying: select the text and copy it by hand
-        </Typography>
-      )}
-    </>
-  );
-}
-
-/** Saves `text` as a file through a temporary object URL. */
-export function downloadText(text: string, fileName: string, type = 'application/yaml') {
-  const url = URL.createObjectURL(new Blob([text], { type }));
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = fileName;
-  document.body.appendChild(link);
-  link.click();
-  link.remove();
-  // Revoked on the next tick: the click has started the download by then.
-  setTimeout(() => URL.revokeObjectURL(url), 0);
-}
-
-/** A JSON pointer as people read it: `/spec/ports/0/port` -> `spec.ports[0].port`. */
-export function readablePath(pointer: string): string {
-  if (pointer === '') return '(whole object)';
-  return pointer
-    .split('/')
-    .slice(1)
-    .map(s => s.replace(/~1/g, '/').replace(/~0/g, '~'))
-    .reduce((out, segment) => {
-      if (/^\d+$/.test(segment)) return `${out}[${segment}]`;
-      return out ? `${out}.${segment}` : segment;
-    }, '');
-}
-
-const readableValue = (value: unknown) => {
-  const text = JSON.stringify(value) ?? 'undefined';
-  return text.length > 120 ? `${text.slice(0, 117)}…` : text;
-};
-
-/** One patch operation on one line: `~ tls.mode: "acme"`, `+ domains.api: "api"`, `- tools.deny`. */
-export function describeOperation(op: JsonPatchOperation): string {
-  const path = readablePath(op.path);
-  switch (op.op) {
-    case 'add':
-      return `+ ${path}: ${readableValue(op.value)}`;
-    case 'remove':
-      return `- ${path}`;
-    case 'replace':
-      return `~ ${path}: ${readableValue(op.value)}`;
-    case 'move':
-    case 'copy':
-      return `${op.op} ${readablePath(op.from ?? '')} → ${path}`;
-    default:
-      return `${op.op} ${path}`;
-  }
-}
-
-const OPERATION_COLOURS: Record<string, string> = { '+': '#2e7d32', '-': '#c62828', '~': '#ef6c00' };
-
-/** Patch operations as a compact list, coloured by what they do. */
-export function OperationList({ operations, max = MAX_OPERATIONS_SHOWN }: { operations: JsonPatchOperation[]; max?: number }) {
-  const shown = operations.slice(0, max);
-  return (
-    <Box component="ul" m={0} pl={0} style={{ listStyle: 'none', fontFamily: 'monospace', fontSize: '0.8rem' }}>
-      {shown.map((op, i) => {
-        const line = describeOperation(op);
-        return (
-          <li key={i} style={{ color: OPERATION_COLOURS[line[0]], wordBreak: 'break-all' }}>
-            {line}
-          </li>
-        );
-      })}
-      {operations.length > shown.length && <li>… and {operations.length - shown.length} more</li>}
-    </Box>
-  );
-}
 
 /** How many objects of each kind, in the bundle's (apply) order. */
 export function countByKind(bundle: Pick<ManifestBundle, 'objects'>): Array<[string, number]> {
   const counts = new Map<string, number>();
   for (const o of bundle.objects) counts.set(o.kind, (counts.get(o.kind) ?? 0) + 1);
   return [...counts.entries()];
-}
-
-/**
- * The HTTP status and the server's own words of a failed request (a
- * ResponseError's message is only the status line). By name, not
- * instanceof: the error may come from another copy of @backstage/errors.
- */
-export function failureOf(error: Error): { status?: number; message: string } {
-  const e = error as Partial<ResponseError>;
-  if (e.name === 'ResponseError' && typeof e.statusCode === 'number') {
-    return { status: e.statusCode, message: e.cause?.message || error.message };
-  }
-  return { message: error.message };
 }
 
 function DiffUnavailable({ error }: { error: Error }) {
@@ -244,15 +124,7 @@ function DiffResult({ diff }: { diff: LiveDiff }) {
 /** The "Diff against live cluster" button and what it found. */
 function LiveDiffCard({ pool }: { pool: string }) {
   const api = useApi(aiGatewayApiRef);
-  const [state, setState] = useState<{ loading: boolean; value?: LiveDiff; error?: Error }>({ loading: false });
-  const load = async () => {
-    setState({ loading: true });
-    try {
-      setState({ loading: false, value: await api.diffLive(pool) });
-    } catch (error) {
-      setState({ loading: false, error: error as Error });
-    }
-  };
+  const [state, load] = useAsyncFn(() => api.diffLive(pool), [api, pool]);
   const asked = state.loading || state.value || state.error;
   return (
     <InfoCard title="What applying it would change">
@@ -262,8 +134,9 @@ function LiveDiffCard({ pool }: { pool: string }) {
         </Button>
       </Box>
       {state.loading && <Progress />}
-      {state.error && <DiffUnavailable error={state.error} />}
-      {state.value && <DiffResult diff={state.value} />}
+      {/* While diffing again, the previous answer is not shown as if it were the new one. */}
+      {!state.loading && state.error && <DiffUnavailable error={state.error} />}
+      {!state.loading && state.value && <DiffResult diff={state.value} />}
       {!asked && (
         <Typography variant="body2" color="textSecondary">
           Compares the rendered bundle with what is in the cluster: which objects would be created, updated or deleted, and
@@ -277,12 +150,14 @@ function LiveDiffCard({ pool }: { pool: string }) {
 /**
  * A pool's rendered bundle: revision, objects by kind, renderer warnings and
  * the YAML (copy, download), with a diff against the live cluster on demand.
+ *
+ * @public
  */
 export function PoolManifestsTab() {
   const { entity } = useEntity();
   const pool = entity.metadata.name;
   const api = useApi(aiGatewayApiRef);
-  const manifests = useAsyncValue(async () => {
+  const manifests = useAsync(async () => {
     const [bundle, yamlFile] = await Promise.all([api.getManifests(pool), api.getManifestsYaml(pool)]);
     return { bundle, yamlFile };
   }, [api, pool]);
@@ -340,9 +215,7 @@ export function PoolManifestsTab() {
         <InfoCard title={`YAML (${lines} lines)`}>
           <Box mb={1} display="flex" alignItems="center" flexWrap="wrap">
             <CopyButton text={yamlFile.yaml} testId="copy-manifests" />
-            <Button variant="outlined" size="small" onClick={() => downloadText(yamlFile.yaml, fileName)} style={{ marginRight: 8 }}>
-              Download {fileName}
-            </Button>
+            <DownloadButton text={yamlFile.yaml} fileName={fileName} />
           </Box>
           <Box data-testid="manifests-yaml">
             {lines <= HIGHLIGHT_MAX_LINES ? (

@@ -2,12 +2,10 @@ import { EmptyState, InfoCard, WarningPanel } from '@backstage/core-components';
 import type { SiemFormat } from '@ai-gateway-backstage/plugin-ai-gateway-common';
 import Box from '@material-ui/core/Box';
 import Grid from '@material-ui/core/Grid';
-import {
-  CopyableText,
-  DetailsTable,
-  PoolTabFrame,
-  secretRefLabel,
-} from './usePool';
+import { CopyableText } from '../../components/CopyableText';
+import { DetailsTable } from '../../components/DetailsTable';
+import { secretRefLabel } from '../../components/poolLabels';
+import { PoolTabFrame } from '../../components/PoolTabFrame';
 
 export const SIEM_FORMAT_LABELS: Record<SiemFormat, string> = {
   json: 'JSON',
@@ -23,7 +21,11 @@ export const SIEM_FORMAT_LABELS: Record<SiemFormat, string> = {
 export const SIEM_NOT_RENDERED =
   "The agentgateway renderer does not render the SIEM exporter yet: it is meant to be configured through the gateway's telemetry settings, which have no agentgateway object yet. These settings are stored and the pool's rendered manifests carry a warning about it, but no exporter runs in the cluster.";
 
-/** The SIEM exporter of the pool, or a hint on how to add one. */
+/**
+ * The SIEM exporter of the pool, or a hint on how to add one.
+ *
+ * @public
+ */
 export function PoolSiemTab() {
   return (
     <PoolTabFrame title="SIEM">

@@ -9,12 +9,10 @@ import {
   type PoolTls,
 } from '@ai-gateway-backstage/plugin-ai-gateway-common';
 import Grid from '@material-ui/core/Grid';
-import {
-  CopyableText,
-  DetailsTable,
-  PoolTabFrame,
-  secretRefLabel,
-} from './usePool';
+import { CopyableText } from '../../components/CopyableText';
+import { DetailsTable } from '../../components/DetailsTable';
+import { secretRefLabel } from '../../components/poolLabels';
+import { PoolTabFrame } from '../../components/PoolTabFrame';
 
 export const DNS01_PROVIDER_LABELS: Record<Dns01Provider, string> = {
   route53: 'Amazon Route 53',
@@ -110,7 +108,11 @@ const hostColumns: TableColumn<HostRow>[] = [
   },
 ];
 
-/** The certificate the gateway serves and the host names it covers. */
+/**
+ * The certificate the gateway serves and the host names it covers.
+ *
+ * @public
+ */
 export function PoolTlsTab() {
   return (
     <PoolTabFrame title="TLS & Domains">

@@ -1,0 +1,100 @@
+import type { ManifestRenderer, PoolDesiredState, RenderOptions, RenderResult } from '@ai-gateway-backstage/plugin-ai-gateway-node';
+import { PoolRenderContext } from './context';
+import { renderAiBackend, renderModelRouting } from './aiBackends';
+import { renderDataPlane } from './dataPlane';
+import { renderExposure } from './exposure';
+import { renderMcpServer, urlTarget } from './mcpServers';
+import { renderOperator } from './operator';
+import { renderPolicy } from './policies';
+import { renderRedis } from './redis';
+import { renderTls } from './tls';
+
+const byName = <T extends { name: string }>(a: T, b: T) => a.name.localeCompare(b.name);
+
+/** Ports outside the cluster the gateway must reach besides 443. */
+function egressPorts(state: PoolDesiredState): number[] {
+  const ports: number[] = [];
+  const { redis } = state.pool;
+  if (redis.mode === 'manual') ports.push(redis.port);
+  for (const server of state.mcpServers) {
+    if (server.source.type === 'remote') ports.push(urlTarget(server.source.url).port);
+  }
+  for (const backend of state.aiBackends) {
+    const spec = backend.spec;
+    if (spec.kind === 'static' && spec.port !== undefined) ports.push(spec.port);
+    if (spec.kind === 'mcp') {
+      spec.targets.forEach(t => t.port !== undefined && ports.push(t.port));
+    }
+    if (spec.kind === 'ai') {
+      spec.groups.forEach(g =>
+        g.providers.forEach(p => p.baseUrl && ports.push(urlTarget(p.baseUrl).port)),
+      );
+    }
+  }
+  return ports;
+}
+
+/**
+ * agentgateway (Gateway API + agentgateway.dev/v1alpha1): the operator, the
+ * data plane, Redis, exposure, TLS, MCP servers, AI backends and policies of
+ * one pool.
+ *
+ * @public
+ */
+export class AgentgatewayRenderer implements ManifestRenderer {
+  readonly gateway = 'agentgateway';
+  readonly managedKinds = [
+    { apiVersion: 'v1', kind: 'ServiceAccount' },
+    { apiVersion: 'v1', kind: 'Secret' },
+    { apiVersion: 'v1', kind: 'ConfigMap' },
+    { apiVersion: 'v1', kind: 'Service' },
+    { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role' },
+    { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding' },
+    { apiVersion: 'apps/v1', kind: 'Deployment' },
+    { apiVersion: 'apps/v1', kind: 'StatefulSet' },
+    { apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler' },
+    { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget' },
+    { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy' },
+    { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress' },
+    { apiVersion: 'cert-manager.io/v1', kind: 'Issuer' },
+    { apiVersion: 'cert-manager.io/v1', kind: 'Certificate' },
+    { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway' },
+    { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute' },
+    { apiVersion: 'agentgateway.dev/v1alpha1', kind: 'AgentgatewayParameters' },
+    { apiVersion: 'agentgateway.dev/v1alpha1', kind: 'AgentgatewayBackend' },
+    { apiVersion: 'agentgateway.dev/v1alpha1', kind: 'AgentgatewayPolicy' },
+    { apiVersion: 'networking.istio.io/v1', kind: 'Gateway' },
+    { apiVersion: 'networking.istio.io/v1', kind: 'VirtualService' },
+    { apiVersion: 'traefik.io/v1alpha1', kind: 'IngressRoute' },
+    { apiVersion: 'route.openshift.io/v1', kind: 'Route' },
+  ];
+
+  render(state: PoolDesiredState, options: RenderOptions): RenderResult {
+    // Inputs are sorted so that the order the store returns them in never
+    // changes the output.
+    const sorted: PoolDesiredState = {
+      pool: state.pool,
+      mcpServers: state.mcpServers.filter(s => s.pool === state.pool.name).sort(byName),
+      aiBackends: state.aiBackends.filter(b => b.pool === state.pool.name).sort(byName),
+      policies: state.policies.filter(p => p.pool === state.pool.name).sort(byName),
+    };
+    const ctx = new PoolRenderContext(sorted, options);
+    const objects = [
+      ...renderOperator(ctx),
+      ...renderDataPlane(ctx, egressPorts(sorted)),
+      ...renderRedis(ctx),
+      ...renderTls(ctx),
+      ...renderExposure(ctx),
+      ...sorted.mcpServers.flatMap(s => renderMcpServer(ctx, s)),
+      ...sorted.aiBackends.flatMap(b => renderAiBackend(ctx, b)),
+      ...renderModelRouting(ctx, sorted.aiBackends),
+      ...sorted.policies.flatMap(p => renderPolicy(ctx, p)),
+    ];
+    if (state.pool.siem) {
+      ctx.warn(
+        `the SIEM exporter (${state.pool.siem.format} to ${state.pool.siem.endpoint}) is configured through the gateway's telemetry settings and has no agentgateway object yet`,
+      );
+    }
+    return { objects, warnings: ctx.warnings };
+  }
+}

@@ -1,0 +1,629 @@
+import {
+  agentBundleSchema,
+  aiGatewayKinds,
+  deleteResultSchema,
+  deployerRoleSchema,
+  enrollmentTokenSchema,
+  errorResponseSchema,
+  fleetEntrySchema,
+  gitopsFilesSchema,
+  heartbeatResponseSchema,
+  heartbeatSchema,
+  liveDiffSchema,
+  manifestBundleSchema,
+  pageSchema,
+  poolRequestResultSchema,
+  poolStatusSchema,
+  resourceEventSchema,
+  resourceObjectSchema,
+  type ResourceKind,
+} from '@ai-gateway-backstage/plugin-ai-gateway-common';
+import { stringify } from 'yaml';
+import { z } from 'zod';
+import { kindTables } from '../database/tables';
+
+/**
+ * The OpenAPI 3.1 document of the REST API (`src/schema/openapi.yaml`).
+ *
+ * Paths, parameters and status codes are written here; every object schema
+ * is generated from the zod schemas of plugin-ai-gateway-common (requests in
+ * their input form, responses in their output form), so the document cannot
+ * drift from the model the service validates with. The CRUD paths are built
+ * from the same kind list and filter table as the router.
+ *
+ * `npm run generate:openapi` writes the YAML and regenerates the server and
+ * client code from it; a test fails when the YAML is out of date.
+ */
+
+type Json = Record<string, any>;
+
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const json = (schema: Json) => ({ 'application/json': { schema } });
+const yamlText = { 'application/yaml': { schema: { type: 'string' } } };
+
+/** The name of a kind in operation ids and schema names: Pool, McpServer... */
+const typeName = (kind: ResourceKind) => kind[0].toUpperCase() + kind.slice(1);
+/** mcp-servers -> McpServers. */
+const pluralName = (plural: string) =>
+  plural.replace(/(^|-)([a-z])/g, (_, _dash, c: string) => c.toUpperCase());
+
+// --- component schemas, generated from zod --------------------------------------
+
+/** Schemas of request bodies (what clients send: defaults may be left out). */
+function requestSchemas(): Record<string, z.ZodType> {
+  const out: Record<string, z.ZodType> = { HeartbeatInput: heartbeatSchema };
+  for (const { kind, schema } of aiGatewayKinds)
+    out[`${typeName(kind)}Input`] = schema;
+  return out;
+}
+
+/** Schemas of responses (what the control plane stores and answers). */
+function responseSchemas(): Record<string, z.ZodType> {
+  const out: Record<string, z.ZodType> = {};
+  for (const { kind, schema } of aiGatewayKinds) {
+    const name = typeName(kind);
+    const object = resourceObjectSchema(kind, schema);
+    out[name] = schema;
+    out[`${name}Object`] = object;
+    out[`${name}Page`] = pageSchema(object);
+    if (kind === 'pool') {
+      out.PoolCreated = object.extend({
+        enrollmentToken: z
+          .string()
+          .describe(
+            "The operator's enrollment token: shown once, only its hash is stored",
+          ),
+      });
+    }
+  }
+  Object.assign(out, {
+    ResourceEventPage: pageSchema(resourceEventSchema),
+    DeleteResult: deleteResultSchema,
+    EnrollmentToken: enrollmentTokenSchema,
+    ManifestBundle: manifestBundleSchema,
+    LiveDiff: liveDiffSchema,
+    GitopsFiles: gitopsFilesSchema,
+    DeployerRole: deployerRoleSchema,
+    PoolStatus: poolStatusSchema,
+    PoolRequestResult: poolRequestResultSchema,
+    FleetEntry: fleetEntrySchema,
+    Fleet: z.object({ items: z.array(fleetEntrySchema) }),
+    HeartbeatResponse: heartbeatResponseSchema,
+    AgentBundle: agentBundleSchema,
+    ErrorResponse: errorResponseSchema,
+  });
+  return out;
+}
+
+/**
+ * JSON Schemas of named zod schemas, referring to each other by
+ * `#/components/schemas/<name>`.
+ */
+function toJsonSchemas(
+  schemas: Record<string, z.ZodType>,
+  io: 'input' | 'output',
+): Record<string, Json> {
+  const registry = z.registry<{ id: string }>();
+  for (const [id, schema] of Object.entries(schemas))
+    registry.add(schema, { id });
+  const { schemas: generated } = z.toJSONSchema(registry, {
+    target: 'draft-2020-12',
+    io,
+    // Refinements (and a transform's output) have no JSON Schema: the rest is
+    // documented, the service checks them.
+    unrepresentable: 'any',
+    uri: id => `#/components/schemas/${id}`,
+  });
+  const out: Record<string, Json> = {};
+  for (const id of Object.keys(schemas)) {
+    const { $schema, $id, ...schema } = generated[id] as Json;
+    out[id] = timesAsStrings(schema);
+  }
+  return out;
+}
+
+/**
+ * Drops `format: date-time` (the pattern stays): the generated TypeScript
+ * client would type such fields as Date, while JSON carries ISO strings.
+ */
+function timesAsStrings(schema: Json): Json {
+  if (Array.isArray(schema)) return schema.map(timesAsStrings);
+  if (!schema || typeof schema !== 'object') return schema;
+  const out: Json = {};
+  for (const [key, value] of Object.entries(schema)) {
+    if (key === 'format' && value === 'date-time') continue;
+    out[key] = timesAsStrings(value);
+  }
+  if (schema.format === 'date-time' && !out.description)
+    out.description = 'ISO-8601 time';
+  return out;
+}
+
+/** The body of PUT: the input schema plus `version`; the name comes from the URL. */
+function updateSchema(input: Json): Json {
+  return {
+    ...input,
+    properties: {
+      ...input.properties,
+      version: {
+        type: 'integer',
+        minimum: 1,
+        description: 'The version the change is based on (or send If-Match)',
+      },
+    },
+    required: (input.required as string[]).filter(p => p !== 'name'),
+  };
+}
+
+function componentSchemas(): Record<string, Json> {
+  const requests = toJsonSchemas(requestSchemas(), 'input');
+  const answers = toJsonSchemas(responseSchemas(), 'output');
+  const out: Record<string, Json> = { ...requests, ...answers };
+  for (const { kind } of aiGatewayKinds) {
+    out[`${typeName(kind)}Update`] = updateSchema(
+      requests[`${typeName(kind)}Input`],
+    );
+  }
+  return Object.fromEntries(
+    Object.keys(out)
+      .sort()
+      .map(k => [k, out[k]]),
+  );
+}
+
+// --- parameters and responses ------------------------------------------------------
+
+const parameters = {
+  name: {
+    name: 'name',
+    in: 'path',
+    required: true,
+    schema: { type: 'string' },
+  },
+  limit: {
+    name: 'limit',
+    in: 'query',
+    description: 'Page size',
+    schema: { type: 'integer', minimum: 1, maximum: 500, default: 50 },
+  },
+  cursor: {
+    name: 'cursor',
+    in: 'query',
+    description: 'The `nextCursor` of the previous page',
+    schema: { type: 'string', minLength: 1 },
+  },
+  cascade: {
+    name: 'cascade',
+    in: 'query',
+    description: 'Also delete what depends on the object (children first)',
+    schema: { type: 'boolean', default: false },
+  },
+  ifMatch: {
+    name: 'If-Match',
+    in: 'header',
+    description:
+      'The version the change is based on, instead of `version` in the body',
+    schema: { type: 'string', pattern: '^(W/)?"?[1-9][0-9]*"?$' },
+  },
+  format: {
+    name: 'format',
+    in: 'query',
+    description: '`yaml`: multi-document YAML for `kubectl apply -f`',
+    schema: { type: 'string', enum: ['json', 'yaml'], default: 'json' },
+  },
+  diff: {
+    name: 'diff',
+    in: 'query',
+    description:
+      '`live`: what applying the bundle would change (against the cluster for direct pools, against the revision the operator reports running otherwise)',
+    schema: { type: 'string', enum: ['live'] },
+  },
+  wait: {
+    name: 'wait',
+    in: 'query',
+    description:
+      'With If-None-Match: seconds to wait for a change before answering 304',
+    schema: { type: 'number', minimum: 0, maximum: 60, default: 0 },
+  },
+  ifNoneMatch: {
+    name: 'If-None-Match',
+    in: 'header',
+    description: 'The revision the operator runs (`"sha256:..."`)',
+    schema: { type: 'string' },
+  },
+};
+const param = (name: keyof typeof parameters) => ({
+  $ref: `#/components/parameters/${name}`,
+});
+
+const errorResponses = {
+  BadRequest:
+    'Invalid input: `error.issues` names each field (`body` when the body is not JSON)',
+  Unauthorized:
+    'No valid Backstage token (or, for the operator, pool enrollment token)',
+  Forbidden: 'The caller may see the object but not change it',
+  NotFound: 'No such object, or the caller may not see it',
+  Conflict:
+    "A duplicate, a stale version, or dependents in the way; for what renders the bundle, no renderer module for the pool's gateway is installed (the message names it)",
+  ServiceUnavailable:
+    'The Kubernetes API server of a direct pool cannot be reached',
+  PayloadTooLarge: 'The body is larger than 1 MB',
+  UnprocessableEntity:
+    'A reference to a missing object (or one of another project): `error.issues` names the field',
+};
+type ErrorResponseName = keyof typeof errorResponses;
+const errorStatus: Record<ErrorResponseName, number> = {
+  BadRequest: 400,
+  Unauthorized: 401,
+  Forbidden: 403,
+  NotFound: 404,
+  Conflict: 409,
+  PayloadTooLarge: 413,
+  UnprocessableEntity: 422,
+  ServiceUnavailable: 503,
+};
+
+function responses(
+  success: Record<number, Json>,
+  ...errors: ErrorResponseName[]
+) {
+  const out: Record<string, Json> = {};
+  for (const [status, response] of Object.entries(success))
+    out[status] = response;
+  // Any request can be malformed (encoding, unknown query parameters) or unauthenticated.
+  for (const e of new Set<ErrorResponseName>([
+    'BadRequest',
+    'Unauthorized',
+    ...errors,
+  ])) {
+    out[errorStatus[e]] = { $ref: `#/components/responses/${e}` };
+  }
+  return out;
+}
+
+const ok = (description: string, schema: string, extra: Json = {}) => ({
+  description,
+  content: json(ref(schema)),
+  ...extra,
+});
+
+const etag = {
+  ETag: { description: 'The bundle revision', schema: { type: 'string' } },
+};
+
+// --- paths -----------------------------------------------------------------------------
+
+function kindPaths(): Json {
+  const paths: Json = {};
+  for (const { kind, plural, title } of aiGatewayKinds) {
+    const name = typeName(kind);
+    const plurals = pluralName(plural);
+    // 'a pool', 'an MCP server': acronyms keep their case, the article goes by the sound.
+    const lower = /^[A-Z]{2}/.test(title) ? title : title.toLowerCase();
+    const a = /^(AI|MCP)\b/.test(lower) ? 'an' : 'a';
+    const filters = Object.keys(kindTables[kind].filters).map(filter => ({
+      name: filter,
+      in: 'query',
+      description: `Only ${lower}s with this ${filter}`,
+      schema: { type: 'string', minLength: 1 },
+    }));
+    paths[`/${plural}`] = {
+      get: {
+        operationId: `list${plurals}`,
+        summary: `A page of the ${lower}s the caller may see`,
+        parameters: [param('limit'), param('cursor'), ...filters],
+        responses: responses({ 200: ok('A page', `${name}Page`) }),
+      },
+      post: {
+        operationId: `create${name}`,
+        summary: `Create ${a} ${lower}`,
+        requestBody: { required: true, content: json(ref(`${name}Input`)) },
+        responses: responses(
+          {
+            201: ok(
+              kind === 'pool'
+                ? 'Created; the response carries the operator enrollment token, shown only this once'
+                : 'Created',
+              kind === 'pool' ? 'PoolCreated' : `${name}Object`,
+              {
+                headers: {
+                  Location: {
+                    description: 'The new object',
+                    schema: { type: 'string' },
+                  },
+                },
+              },
+            ),
+          },
+          'Forbidden',
+          'Conflict',
+          'PayloadTooLarge',
+          ...(kind === 'project' ? [] : (['UnprocessableEntity'] as const)),
+        ),
+      },
+    };
+    paths[`/${plural}/{name}`] = {
+      parameters: [param('name')],
+      get: {
+        operationId: `get${name}`,
+        summary: `Read ${a} ${lower}`,
+        responses: responses(
+          { 200: ok(`The ${lower}`, `${name}Object`) },
+          'NotFound',
+        ),
+      },
+      put: {
+        operationId: `update${name}`,
+        summary: `Replace ${a} ${lower} (optimistic concurrency: send the version you read)`,
+        parameters: [param('ifMatch')],
+        requestBody: { required: true, content: json(ref(`${name}Update`)) },
+        responses: responses(
+          { 200: ok(`The ${lower}, version + 1`, `${name}Object`) },
+          'Forbidden',
+          'NotFound',
+          'Conflict',
+          'PayloadTooLarge',
+          ...(kind === 'project' ? [] : (['UnprocessableEntity'] as const)),
+        ),
+      },
+      delete: {
+        operationId: `delete${name}`,
+        summary: `Delete ${a} ${lower}; 409 while other objects depend on it, unless cascade=true`,
+        parameters: [param('cascade')],
+        responses: responses(
+          { 200: ok('What was deleted', 'DeleteResult') },
+          'Forbidden',
+          'NotFound',
+          'Conflict',
+        ),
+      },
+    };
+    paths[`/${plural}/{name}/events`] = {
+      parameters: [param('name')],
+      get: {
+        operationId: `list${name}Events`,
+        summary: `The ${lower}'s event log, newest first (kept after the object is deleted)`,
+        parameters: [param('limit'), param('cursor')],
+        responses: responses(
+          { 200: ok('A page of events', 'ResourceEventPage') },
+          'NotFound',
+        ),
+      },
+    };
+  }
+  return paths;
+}
+
+function poolPaths(): Json {
+  const pool = [param('name')];
+  return {
+    '/pools/{name}/enrollment-token': {
+      parameters: pool,
+      post: {
+        operationId: 'rotatePoolEnrollmentToken',
+        summary:
+          'Issue a new operator enrollment token; the previous one stops working',
+        responses: responses(
+          { 201: ok('The new token, shown only this once', 'EnrollmentToken') },
+          'Forbidden',
+          'NotFound',
+        ),
+      },
+    },
+    '/pools/{name}/manifests': {
+      parameters: pool,
+      get: {
+        operationId: 'getPoolManifests',
+        summary:
+          "The pool's rendered bundle, as JSON or YAML, or what applying it would change",
+        parameters: [param('format'), param('diff')],
+        responses: responses(
+          {
+            200: {
+              description:
+                'The bundle (`ETag`: its revision); with `format=yaml` as YAML; with `diff=live` the diff',
+              headers: etag,
+              content: {
+                ...json({ oneOf: [ref('ManifestBundle'), ref('LiveDiff')] }),
+                ...yamlText,
+              },
+            },
+          },
+          'NotFound',
+          'Conflict',
+          'ServiceUnavailable',
+        ),
+      },
+    },
+    '/pools/{name}/gitops': {
+      parameters: pool,
+      get: {
+        operationId: 'getPoolGitops',
+        summary: 'The bundle as a kustomize directory (Argo CD, Flux)',
+        responses: responses(
+          {
+            200: ok(
+              'One YAML file per object and a kustomization.yaml',
+              'GitopsFiles',
+            ),
+          },
+          'NotFound',
+          'Conflict',
+        ),
+      },
+    },
+    '/pools/{name}/rbac/deployer-role': {
+      parameters: pool,
+      get: {
+        operationId: 'getPoolDeployerRole',
+        summary: 'The namespace-scoped Role a person needs to install the pool',
+        parameters: [param('format')],
+        responses: responses(
+          {
+            200: {
+              description: 'The Role, as JSON or YAML',
+              content: { ...json(ref('DeployerRole')), ...yamlText },
+            },
+          },
+          'NotFound',
+        ),
+      },
+    },
+    '/pools/{name}/status': {
+      parameters: pool,
+      get: {
+        operationId: 'getPoolStatus',
+        summary:
+          "The pool's phase, conditions, desired revision and last heartbeat",
+        responses: responses(
+          { 200: ok('The status', 'PoolStatus') },
+          'NotFound',
+          'Conflict',
+        ),
+      },
+    },
+    '/pools/{name}/sync': {
+      parameters: pool,
+      post: {
+        operationId: 'syncPool',
+        summary:
+          'Force sync: direct pools are reconciled now, agent pools on their next poll (woken at once)',
+        responses: responses(
+          { 202: ok('Requested', 'PoolRequestResult') },
+          'Forbidden',
+          'NotFound',
+          'Conflict',
+        ),
+      },
+    },
+    '/pools/{name}/reseed': {
+      parameters: pool,
+      post: {
+        operationId: 'reseedPool',
+        summary: 'Re-apply every object of the pool from the control plane',
+        responses: responses(
+          { 202: ok('Requested', 'PoolRequestResult') },
+          'Forbidden',
+          'NotFound',
+          'Conflict',
+        ),
+      },
+    },
+    '/fleet': {
+      get: {
+        operationId: 'getFleet',
+        summary:
+          'Every pool the caller may see, with its phase, revisions and counts',
+        responses: responses({ 200: ok('The fleet', 'Fleet') }),
+      },
+    },
+  };
+}
+
+function agentPaths(): Json {
+  const security = [{ EnrollmentToken: [] }];
+  return {
+    '/agent/v1/heartbeat': {
+      post: {
+        operationId: 'postAgentHeartbeat',
+        security,
+        summary:
+          "The operator's heartbeat: stores it and answers what the operator should do",
+        requestBody: { required: true, content: json(ref('HeartbeatInput')) },
+        responses: responses(
+          {
+            200: ok(
+              'The pool as the control plane sees it',
+              'HeartbeatResponse',
+            ),
+          },
+          'Conflict',
+          'PayloadTooLarge',
+        ),
+      },
+    },
+    '/agent/v1/bundle': {
+      get: {
+        operationId: 'getAgentBundle',
+        security,
+        summary:
+          'The runtime objects to apply; a long poll with If-None-Match and wait',
+        parameters: [param('wait'), param('ifNoneMatch')],
+        responses: responses(
+          {
+            200: ok(
+              'The bundle to apply (`ETag`: its revision)',
+              'AgentBundle',
+              { headers: etag },
+            ),
+            304: {
+              description:
+                'The revision in If-None-Match is still desired and nothing was requested',
+            },
+          },
+          'Conflict',
+        ),
+      },
+    },
+  };
+}
+
+/** The whole document. */
+export function buildOpenApiDocument(): Json {
+  const errorBody = json(ref('ErrorResponse'));
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'ai-gateway',
+      version: '1',
+      description:
+        'The control plane of AI Gateway for Backstage: projects, gateway pools, MCP servers, AI backends and policies; pool delivery; the operator endpoints. Generated by `npm run generate:openapi` in plugins/ai-gateway-backend.',
+      license: {
+        name: 'Apache-2.0',
+        url: 'http://www.apache.org/licenses/LICENSE-2.0.html',
+      },
+    },
+    servers: [{ url: '/' }],
+    security: [{ JWT: [] }],
+    components: {
+      securitySchemes: {
+        JWT: {
+          type: 'http',
+          scheme: 'bearer',
+          bearerFormat: 'JWT',
+          description: 'A Backstage user or service token',
+        },
+        EnrollmentToken: {
+          type: 'http',
+          scheme: 'bearer',
+          description: "The pool's operator enrollment token (aigw_...)",
+        },
+      },
+      parameters,
+      responses: Object.fromEntries(
+        Object.entries(errorResponses).map(([name, description]) => [
+          name,
+          { description, content: errorBody },
+        ]),
+      ),
+      schemas: componentSchemas(),
+    },
+    paths: { ...kindPaths(), ...poolPaths(), ...agentPaths() },
+  };
+}
+
+/** The document as the text of openapi.yaml. */
+export function openApiYaml(): string {
+  return [
+    '# The OpenAPI document of the ai-gateway REST API. Generated: do not edit.',
+    '# Paths: src/schema/openApiDocument.ts; object schemas: the zod schemas of',
+    '# plugin-ai-gateway-common. Regenerate (and the server and client code) with',
+    '# `npm run generate:openapi` in plugins/ai-gateway-backend.',
+    // Formatted as prettier formats YAML: the file passes `prettier --check`.
+    stringify(buildOpenApiDocument(), {
+      aliasDuplicateObjects: false,
+      lineWidth: 0,
+      singleQuote: true,
+    }),
+  ].join('\n');
+}
