@@ -9,7 +9,15 @@
  * the catalog. Prints figures; asserts nothing.
  */
 import { randomBytes } from 'node:crypto';
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parse, stringify } from 'yaml';
@@ -20,10 +28,17 @@ const POOLS = Number(process.env.BENCH_POOLS ?? 1000);
 const SERVERS = Number(process.env.BENCH_MCP_SERVERS ?? 10000);
 const BACKENDS = Number(process.env.BENCH_AI_BACKENDS ?? 2000);
 const CHANGES = Number(process.env.BENCH_CHANGES ?? 50);
-const demo = (file: string) => parse(readFileSync(path.join(repoRoot, 'examples/demo', file), 'utf8'));
-const demoPool = demo('pools.yaml').find((p: any) => p.delivery?.mode === 'agent') ?? demo('pools.yaml')[0];
-const demoServer = demo('mcp-servers.yaml').find((s: any) => s.source?.type === 'remote');
-const demoBackend = demo('ai-backends.yaml').find((b: any) => b.spec?.kind === 'ai');
+const demo = (file: string) =>
+  parse(readFileSync(path.join(repoRoot, 'examples/demo', file), 'utf8'));
+const demoPool =
+  demo('pools.yaml').find((p: any) => p.delivery?.mode === 'agent') ??
+  demo('pools.yaml')[0];
+const demoServer = demo('mcp-servers.yaml').find(
+  (s: any) => s.source?.type === 'remote',
+);
+const demoBackend = demo('ai-backends.yaml').find(
+  (b: any) => b.spec?.kind === 'ai',
+);
 const poolName = (i: number) => `pool-${String(i).padStart(4, '0')}`;
 const project = 'bench';
 const owner = 'group:default/bench-team';
@@ -39,7 +54,10 @@ async function main() {
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
   const token = randomBytes(24).toString('base64url');
-  const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+  const headers = {
+    authorization: `Bearer ${token}`,
+    'content-type': 'application/json',
+  };
   const yamlFile = path.join(dir, 'entities.yaml');
   const dbDir = (name: string) => path.join(dir, `db-${name}`);
   // Every backend gets the same configuration, catalog settings included;
@@ -47,20 +65,52 @@ async function main() {
   const config = (name: string, locations: object[]) => {
     mkdirSync(dbDir(name), { recursive: true });
     const file = path.join(dir, `app-config.${name}.yaml`);
-    writeFileSync(file, stringify({
-      app: { baseUrl: 'http://127.0.0.1:3000' },
-      backend: { baseUrl, listen: { port, host: '127.0.0.1' }, database: { client: 'better-sqlite3', connection: { directory: dbDir(name) } }, auth: { externalAccess: [{ type: 'static', options: { token, subject: 'bench' } }] } },
-      permission: { enabled: true },
-      catalog: { rules: [{ allow: ['Group', 'System', 'Resource', 'API', 'Location'] }], locations },
-      aiGateway: { demoData: { enabled: false } },
-    }));
+    writeFileSync(
+      file,
+      stringify({
+        app: { baseUrl: 'http://127.0.0.1:3000' },
+        backend: {
+          baseUrl,
+          listen: { port, host: '127.0.0.1' },
+          database: {
+            client: 'better-sqlite3',
+            connection: { directory: dbDir(name) },
+          },
+          auth: {
+            externalAccess: [
+              { type: 'static', options: { token, subject: 'bench' } },
+            ],
+          },
+        },
+        permission: { enabled: true },
+        catalog: {
+          rules: [
+            { allow: ['Group', 'System', 'Resource', 'API', 'Location'] },
+          ],
+          locations,
+        },
+        aiGateway: { demoData: { enabled: false } },
+      }),
+    );
     return file;
   };
-  const start = async (name: string, configFile: string, env: Record<string, string> = {}) => {
+  const start = async (
+    name: string,
+    configFile: string,
+    env: Record<string, string> = {},
+  ) => {
     // BENCH_LOG_LEVEL=info (with BENCH_DEBUG=1) shows e.g. how long the provider's full sync took.
-    const logLevel: Record<string, string> = process.env.BENCH_LOG_LEVEL ? { LOG_LEVEL: process.env.BENCH_LOG_LEVEL } : {};
-    const backend = await startBackend(configFile, baseUrl, { ...env, ...logLevel });
-    if (process.env.BENCH_CPU_PROF) console.log(`(${name} backend: pid ${backend.child.pid}, CPU profile in ${process.env.BENCH_CPU_PROF})`);
+    const logLevel: Record<string, string> = process.env.BENCH_LOG_LEVEL
+      ? { LOG_LEVEL: process.env.BENCH_LOG_LEVEL }
+      : {};
+    const backend = await startBackend(configFile, baseUrl, {
+      ...env,
+      ...logLevel,
+    });
+    if (process.env.BENCH_CPU_PROF)
+      console.log(
+        `(${name} backend: pid ${backend.child.pid}, CPU profile in ${process.env.BENCH_CPU_PROF})`,
+      );
     return backend;
   };
   const stop = async (backend: Awaited<ReturnType<typeof startBackend>>) => {
@@ -72,8 +122,13 @@ async function main() {
   const catalogTotal = async () => {
     let n = 0;
     for (const kind of ['system', 'resource', 'api']) {
-      const res = await fetch(`${baseUrl}/api/catalog/entities/by-query?filter=kind=${kind}&limit=1`, { headers });
-      n += res.ok ? ((await res.json()) as { totalItems: number }).totalItems : 0;
+      const res = await fetch(
+        `${baseUrl}/api/catalog/entities/by-query?filter=kind=${kind}&limit=1`,
+        { headers },
+      );
+      n += res.ok
+        ? ((await res.json()) as { totalItems: number }).totalItems
+        : 0;
     }
     return n;
   };
@@ -82,9 +137,13 @@ async function main() {
     let n = 0;
     let firstS: number | undefined;
     while ((n = await catalogTotal()) < total) {
-      if (Date.now() - started > 1_800_000) throw new Error(`only ${n} of ${total} entities after 30 min`);
+      if (Date.now() - started > 1_800_000)
+        throw new Error(`only ${n} of ${total} entities after 30 min`);
       if (n > 0) firstS ??= (Date.now() - started) / 1000;
-      if (process.env.BENCH_PROGRESS) console.log(`  ${fmt((Date.now() - started) / 1000)} s: ${n} of ${total} visible`);
+      if (process.env.BENCH_PROGRESS)
+        console.log(
+          `  ${fmt((Date.now() - started) / 1000)} s: ${n} of ${total} visible`,
+        );
       await new Promise(r => setTimeout(r, 1000));
     }
     const allS = (Date.now() - started) / 1000;
@@ -101,17 +160,48 @@ async function main() {
     //    through the REST API, then read them back for the YAML peer.
     backend = await start('control-plane', config('control-plane', []));
     const post = async (p: string, body: object) => {
-      const res = await fetch(`${baseUrl}/api/ai-gateway${p}`, { method: 'POST', headers, body: JSON.stringify(body) });
-      if (res.status !== 201) throw new Error(`${p}: ${res.status} ${await res.text()}`);
+      const res = await fetch(`${baseUrl}/api/ai-gateway${p}`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify(body),
+      });
+      if (res.status !== 201)
+        throw new Error(`${p}: ${res.status} ${await res.text()}`);
       await res.arrayBuffer();
     };
     const createStarted = Date.now();
     await post('/projects', { name: project, title: 'Bench', owner });
-    await pool([...Array(POOLS).keys()], 16, i => post('/pools', { ...demoPool, name: poolName(i), project, namespace: `ns-${i}` }));
-    await pool([...Array(SERVERS).keys()], 16, i => post('/mcp-servers', { ...demoServer, name: `mcp-${i}`, project, pool: poolName(i % POOLS), prefix: `mcp-${i}` }));
-    await pool([...Array(BACKENDS).keys()], 16, i => post('/ai-backends', { ...demoBackend, name: `llm-${i}`, project, pool: poolName(i % POOLS) }));
+    await pool([...Array(POOLS).keys()], 16, i =>
+      post('/pools', {
+        ...demoPool,
+        name: poolName(i),
+        project,
+        namespace: `ns-${i}`,
+      }),
+    );
+    await pool([...Array(SERVERS).keys()], 16, i =>
+      post('/mcp-servers', {
+        ...demoServer,
+        name: `mcp-${i}`,
+        project,
+        pool: poolName(i % POOLS),
+        prefix: `mcp-${i}`,
+      }),
+    );
+    await pool([...Array(BACKENDS).keys()], 16, i =>
+      post('/ai-backends', {
+        ...demoBackend,
+        name: `llm-${i}`,
+        project,
+        pool: poolName(i % POOLS),
+      }),
+    );
     const createdS = (Date.now() - createStarted) / 1000;
-    console.log(`control plane alone: ${total} objects created through the REST API in ${fmt(createdS)} s (16 in flight)`);
+    console.log(
+      `control plane alone: ${total} objects created through the REST API in ${fmt(
+        createdS,
+      )} s (16 in flight)`,
+    );
 
     // The peer's YAML holds exactly the entities the provider emits (same
     // mapping code), in the order a person would write them: the system,
@@ -121,23 +211,42 @@ async function main() {
     for (const [, plural] of KINDS) {
       let cursor: string | undefined;
       do {
-        const res = await fetch(`${baseUrl}/api/ai-gateway/${plural}?limit=500${cursor ? `&cursor=${cursor}` : ''}`, { headers });
-        const page = (await res.json()) as { items: any[]; nextCursor?: string };
+        const res = await fetch(
+          `${baseUrl}/api/ai-gateway/${plural}?limit=500${
+            cursor ? `&cursor=${cursor}` : ''
+          }`,
+          { headers },
+        );
+        const page = (await res.json()) as {
+          items: any[];
+          nextCursor?: string;
+        };
         objects.push(...page.items);
         cursor = page.nextCursor;
       } while (cursor);
     }
     const readS = (Date.now() - readStarted) / 1000;
-    const owners = new Map(objects.filter(o => o.kind === 'project').map(o => [o.name, o.spec.owner as string]));
+    const owners = new Map(
+      objects
+        .filter(o => o.kind === 'project')
+        .map(o => [o.name, o.spec.owner as string]),
+    );
     const docs = objects.map(o => {
       const entity = toEntity(o, p => owners.get(p), 'ai-gateway')!;
       // The file location sets where its entities come from itself.
       delete entity.metadata.annotations!['backstage.io/managed-by-location'];
-      delete entity.metadata.annotations!['backstage.io/managed-by-origin-location'];
+      delete entity.metadata.annotations![
+        'backstage.io/managed-by-origin-location'
+      ];
       return entity;
     });
-    if (docs.length !== total) throw new Error(`read back ${docs.length} of ${total} objects`);
-    console.log(`control plane alone: all ${total} objects read back through the REST API (pages of 500, as the provider's full sync reads them) in ${fmt(readS)} s`);
+    if (docs.length !== total)
+      throw new Error(`read back ${docs.length} of ${total} objects`);
+    console.log(
+      `control plane alone: all ${total} objects read back through the REST API (pages of 500, as the provider's full sync reads them) in ${fmt(
+        readS,
+      )} s`,
+    );
     writeFileSync(yamlFile, docs.map(d => stringify(d)).join('---\n'));
     await stop(backend);
     backend = undefined;
@@ -146,35 +255,77 @@ async function main() {
     //    created above, a fresh catalog database. Clock from start-up.
     const providerConfig = config('provider', []);
     for (const file of readdirSync(dbDir('control-plane'))) {
-      if (file.startsWith('ai-gateway.sqlite')) copyFileSync(path.join(dbDir('control-plane'), file), path.join(dbDir('provider'), file));
+      if (file.startsWith('ai-gateway.sqlite'))
+        copyFileSync(
+          path.join(dbDir('control-plane'), file),
+          path.join(dbDir('provider'), file),
+        );
     }
     const providerStarted = Date.now();
-    backend = await start('provider', providerConfig, { BENCH_CATALOG_MODULE: '1' });
+    backend = await start('provider', providerConfig, {
+      BENCH_CATALOG_MODULE: '1',
+    });
     const providerReadyS = backend.startMs / 1000;
     const provider = await waitForCatalog(providerStarted);
     const providerS = provider.allS;
-    console.log(`provider: all ${total} entities visible ${fmt(providerS)} s after start-up (backend ready after ${fmt(providerReadyS)} s, first entity visible after ${fmt(provider.firstS)} s)`);
+    console.log(
+      `provider: all ${total} entities visible ${fmt(
+        providerS,
+      )} s after start-up (backend ready after ${fmt(
+        providerReadyS,
+      )} s, first entity visible after ${fmt(provider.firstS)} s)`,
+    );
 
     // 3. Change-to-catalog latency: update an MCP server, poll its entity.
     const latencies: number[] = [];
     for (let i = 0; i < CHANGES; i++) {
       const name = `mcp-${(i * 197) % SERVERS}`;
-      const current = (await (await fetch(`${baseUrl}/api/ai-gateway/mcp-servers/${name}`, { headers })).json()) as { spec: any; version: number };
+      const current = (await (
+        await fetch(`${baseUrl}/api/ai-gateway/mcp-servers/${name}`, {
+          headers,
+        })
+      ).json()) as { spec: any; version: number };
       const description = `change ${i} ${Date.now()}`;
       const t0 = performance.now();
-      const res = await fetch(`${baseUrl}/api/ai-gateway/mcp-servers/${name}`, { method: 'PUT', headers, body: JSON.stringify({ ...current.spec, description, version: current.version }) });
-      if (!res.ok) throw new Error(`update ${name}: ${res.status} ${await res.text()}`);
+      const res = await fetch(`${baseUrl}/api/ai-gateway/mcp-servers/${name}`, {
+        method: 'PUT',
+        headers,
+        body: JSON.stringify({
+          ...current.spec,
+          description,
+          version: current.version,
+        }),
+      });
+      if (!res.ok)
+        throw new Error(`update ${name}: ${res.status} ${await res.text()}`);
       for (;;) {
-        const e = await fetch(`${baseUrl}/api/catalog/entities/by-name/api/default/${name}`, { headers });
-        if (e.ok && ((await e.json()) as any).metadata.description === description) break;
-        if (performance.now() - t0 > 120_000) throw new Error(`change of ${name} not served after 120 s`);
+        const e = await fetch(
+          `${baseUrl}/api/catalog/entities/by-name/api/default/${name}`,
+          { headers },
+        );
+        if (
+          e.ok &&
+          ((await e.json()) as any).metadata.description === description
+        )
+          break;
+        if (performance.now() - t0 > 120_000)
+          throw new Error(`change of ${name} not served after 120 s`);
         await new Promise(r => setTimeout(r, 20));
       }
       latencies.push(performance.now() - t0);
     }
     latencies.sort((a, b) => a - b);
-    const q = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))];
-    console.log(`change -> entity served (${CHANGES} updates, polling every 20 ms): p50 ${fmt(q(0.5))} ms, p95 ${fmt(q(0.95))} ms, max ${fmt(latencies[latencies.length - 1])} ms`);
+    const q = (p: number) =>
+      latencies[
+        Math.min(latencies.length - 1, Math.floor(p * latencies.length))
+      ];
+    console.log(
+      `change -> entity served (${CHANGES} updates, polling every 20 ms): p50 ${fmt(
+        q(0.5),
+      )} ms, p95 ${fmt(q(0.95))} ms, max ${fmt(
+        latencies[latencies.length - 1],
+      )} ms`,
+    );
     await stop(backend);
     backend = undefined;
 
@@ -184,17 +335,57 @@ async function main() {
     //    then nothing checks the peer's entities or relates its APIs to their pools.
     const yamlConfig = config('yaml', [{ type: 'file', target: yamlFile }]);
     const yamlStarted = Date.now();
-    backend = await start('yaml', yamlConfig, process.env.BENCH_PEER_WITHOUT_MODULE ? {} : { BENCH_CATALOG_MODULE: '1' });
+    backend = await start(
+      'yaml',
+      yamlConfig,
+      process.env.BENCH_PEER_WITHOUT_MODULE
+        ? {}
+        : { BENCH_CATALOG_MODULE: '1' },
+    );
     const yamlReadyS = backend.startMs / 1000;
     const yaml = await waitForCatalog(yamlStarted);
     const yamlS = yaml.allS;
-    console.log(`peer (YAML file location${process.env.BENCH_PEER_WITHOUT_MODULE ? ', without the catalog module' : ''}): all ${total} entities visible ${fmt(yamlS)} s after start-up (backend ready after ${fmt(yamlReadyS)} s, first entity visible after ${fmt(yaml.firstS)} s)`);
-    console.log(`ratio YAML location / provider: ${fmt(yamlS / providerS, 2)}x (target >= 2x); change latency p95 ${fmt(q(0.95))} ms (target < 2000 ms)`);
+    console.log(
+      `peer (YAML file location${
+        process.env.BENCH_PEER_WITHOUT_MODULE
+          ? ', without the catalog module'
+          : ''
+      }): all ${total} entities visible ${fmt(
+        yamlS,
+      )} s after start-up (backend ready after ${fmt(
+        yamlReadyS,
+      )} s, first entity visible after ${fmt(yaml.firstS)} s)`,
+    );
+    console.log(
+      `ratio YAML location / provider: ${fmt(
+        yamlS / providerS,
+        2,
+      )}x (target >= 2x); change latency p95 ${fmt(
+        q(0.95),
+      )} ms (target < 2000 ms)`,
+    );
     mkdirSync(path.join(__dirname, 'results'), { recursive: true });
     writeFileSync(
-      path.join(__dirname, 'results', `catalog-${new Date().toISOString().replace(/[:.]/g, '-')}.json`),
+      path.join(
+        __dirname,
+        'results',
+        `catalog-${new Date().toISOString().replace(/[:.]/g, '-')}.json`,
+      ),
       JSON.stringify(
-        { total, createdS, readS, providerS, providerReadyS, providerFirstS: provider.firstS, yamlS, yamlReadyS, yamlFirstS: yaml.firstS, ratio: yamlS / providerS, latencyP50: q(0.5), latencyP95: q(0.95) },
+        {
+          total,
+          createdS,
+          readS,
+          providerS,
+          providerReadyS,
+          providerFirstS: provider.firstS,
+          yamlS,
+          yamlReadyS,
+          yamlFirstS: yaml.firstS,
+          ratio: yamlS / providerS,
+          latencyP50: q(0.5),
+          latencyP95: q(0.95),
+        },
         null,
         2,
       ),

@@ -7,11 +7,25 @@
  * Prints figures; asserts nothing.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parse, stringify } from 'yaml';
-import { fmt, freePort, load, memoryOf, pool, repoRoot, startBackend } from './lib';
+import {
+  fmt,
+  freePort,
+  load,
+  memoryOf,
+  pool,
+  repoRoot,
+  startBackend,
+} from './lib';
 
 const POOLS = Number(process.env.BENCH_POOLS ?? 1000);
 const SERVERS = Number(process.env.BENCH_MCP_SERVERS ?? 10000);
@@ -21,7 +35,8 @@ const DURATION = Number(process.env.BENCH_DURATION ?? 10);
 const CONNECTIONS = 50;
 const CONCURRENCY = 16;
 
-const demo = (file: string) => parse(readFileSync(path.join(repoRoot, 'examples/demo', file), 'utf8'));
+const demo = (file: string) =>
+  parse(readFileSync(path.join(repoRoot, 'examples/demo', file), 'utf8'));
 const [demoProject] = demo('projects.yaml');
 const demoPool = demo('pools.yaml').find((p: any) => p.name === 'research-lab');
 const demoServers = demo('mcp-servers.yaml');
@@ -34,15 +49,29 @@ const poolOfServer = (i: number) => i % POPULATED_POOLS;
 
 function catalogYaml(): string {
   const docs: object[] = [
-    { apiVersion: 'backstage.io/v1alpha1', kind: 'Group', metadata: { name: 'bench-team' }, spec: { type: 'team', children: [] } },
-    ...projectNames.map(name => ({ apiVersion: 'backstage.io/v1alpha1', kind: 'System', metadata: { name }, spec: { owner: 'group:default/bench-team' } })),
+    {
+      apiVersion: 'backstage.io/v1alpha1',
+      kind: 'Group',
+      metadata: { name: 'bench-team' },
+      spec: { type: 'team', children: [] },
+    },
+    ...projectNames.map(name => ({
+      apiVersion: 'backstage.io/v1alpha1',
+      kind: 'System',
+      metadata: { name },
+      spec: { owner: 'group:default/bench-team' },
+    })),
   ];
   for (let i = 0; i < POOLS; i++) {
     docs.push({
       apiVersion: 'backstage.io/v1alpha1',
       kind: 'Resource',
       metadata: { name: poolName(i) },
-      spec: { type: 'ai-gateway-pool', owner: 'group:default/bench-team', system: projectOf(i) },
+      spec: {
+        type: 'ai-gateway-pool',
+        owner: 'group:default/bench-team',
+        system: projectOf(i),
+      },
     });
   }
   for (let i = 0; i < SERVERS; i++) {
@@ -51,7 +80,11 @@ function catalogYaml(): string {
       apiVersion: 'backstage.io/v1alpha1',
       kind: 'API',
       // The pool is a label so the catalog can filter by it like our API does.
-      metadata: { name: serverName(i), description: 'Benchmark MCP server', labels: { 'ai-gateway.io/pool': poolName(p) } },
+      metadata: {
+        name: serverName(i),
+        description: 'Benchmark MCP server',
+        labels: { 'ai-gateway.io/pool': poolName(p) },
+      },
       spec: {
         type: 'mcp-server',
         lifecycle: 'production',
@@ -85,18 +118,36 @@ async function main() {
         backend: {
           baseUrl,
           listen: { port, host: '127.0.0.1' },
-          database: { client: 'better-sqlite3', connection: { directory: dbDir } },
-          auth: { externalAccess: [{ type: 'static', options: { token, subject: 'bench' } }] },
+          database: {
+            client: 'better-sqlite3',
+            connection: { directory: dbDir },
+          },
+          auth: {
+            externalAccess: [
+              { type: 'static', options: { token, subject: 'bench' } },
+            ],
+          },
         },
         permission: { enabled: true },
-        catalog: { rules: [{ allow: ['Group', 'System', 'Resource', 'API', 'Location'] }], locations },
+        catalog: {
+          rules: [
+            { allow: ['Group', 'System', 'Resource', 'API', 'Location'] },
+          ],
+          locations,
+        },
         aiGateway: { demoData: { enabled: false } },
       }),
     );
     return file;
   };
-  const controlPlaneConfig = writeConfig('control-plane', path.join(dir, 'db-control-plane'), []);
-  const catalogConfig = writeConfig('catalog', path.join(dir, 'db-catalog'), [{ type: 'file', target: catalogFile }]);
+  const controlPlaneConfig = writeConfig(
+    'control-plane',
+    path.join(dir, 'db-control-plane'),
+    [],
+  );
+  const catalogConfig = writeConfig('catalog', path.join(dir, 'db-catalog'), [
+    { type: 'file', target: catalogFile },
+  ]);
 
   let backend = await startBackend(controlPlaneConfig, baseUrl);
   let backendStarted = Date.now();
@@ -112,12 +163,19 @@ async function main() {
   const api = (p: string, body: unknown) =>
     fetch(`${baseUrl}/api/ai-gateway${p}`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      headers: {
+        'content-type': 'application/json',
+        authorization: `Bearer ${token}`,
+      },
       body: JSON.stringify(body),
     });
 
   try {
-    console.log(`backend ready in ${fmt(backend.startMs / 1000)} s (SQLite files in ${dir})`);
+    console.log(
+      `backend ready in ${fmt(
+        backend.startMs / 1000,
+      )} s (SQLite files in ${dir})`,
+    );
     // 1. Create throughput through the REST API.
     let failures = 0;
     let firstError = '';
@@ -130,29 +188,73 @@ async function main() {
         await res.arrayBuffer();
       }
     };
-    for (const name of projectNames) await post('/projects', { ...demoProject, name, owner: 'group:default/bench-team' });
+    for (const name of projectNames)
+      await post('/projects', {
+        ...demoProject,
+        name,
+        owner: 'group:default/bench-team',
+      });
     let t0 = performance.now();
     await pool([...Array(POOLS).keys()], CONCURRENCY, i =>
-      post('/pools', { ...demoPool, name: poolName(i), project: projectOf(i), namespace: `ns-${poolName(i)}` }),
+      post('/pools', {
+        ...demoPool,
+        name: poolName(i),
+        project: projectOf(i),
+        namespace: `ns-${poolName(i)}`,
+      }),
     );
     const poolSeconds = (performance.now() - t0) / 1000;
     t0 = performance.now();
     await pool([...Array(SERVERS).keys()], CONCURRENCY, i => {
       const template = demoServers[i % demoServers.length];
       const p = poolOfServer(i);
-      return post('/mcp-servers', { ...template, name: serverName(i), project: projectOf(p), pool: poolName(p), prefix: serverName(i) });
+      return post('/mcp-servers', {
+        ...template,
+        name: serverName(i),
+        project: projectOf(p),
+        pool: poolName(p),
+        prefix: serverName(i),
+      });
     });
     const serverSeconds = (performance.now() - t0) / 1000;
-    const created = { pools: POOLS / poolSeconds, mcpServers: SERVERS / serverSeconds, overall: (POOLS + SERVERS) / (poolSeconds + serverSeconds) };
-    console.log(`create: ${POOLS} pools in ${fmt(poolSeconds, 2)} s (${fmt(created.pools)}/s), ${SERVERS} MCP servers in ${fmt(serverSeconds, 2)} s (${fmt(created.mcpServers)}/s), overall ${fmt(created.overall)}/s, ${failures} failures${firstError ? `; first: ${firstError.slice(0, 300)}` : ''}`);
+    const created = {
+      pools: POOLS / poolSeconds,
+      mcpServers: SERVERS / serverSeconds,
+      overall: (POOLS + SERVERS) / (poolSeconds + serverSeconds),
+    };
+    console.log(
+      `create: ${POOLS} pools in ${fmt(poolSeconds, 2)} s (${fmt(
+        created.pools,
+      )}/s), ${SERVERS} MCP servers in ${fmt(serverSeconds, 2)} s (${fmt(
+        created.mcpServers,
+      )}/s), overall ${fmt(created.overall)}/s, ${failures} failures${
+        firstError ? `; first: ${firstError.slice(0, 300)}` : ''
+      }`,
+    );
 
     // 2. Our list under load: pages of 100 MCP servers filtered by pool.
     const pools = [...Array(POPULATED_POOLS).keys()].map(poolName);
-    const ours = await load({ baseUrl, token, connections: CONNECTIONS, durationS: DURATION, paths: pools.map(p => `/api/ai-gateway/mcp-servers?pool=${p}&limit=100`) });
-    const check = await (await fetch(`${baseUrl}/api/ai-gateway/mcp-servers?pool=${pools[0]}&limit=100`, { headers: { authorization: `Bearer ${token}` } })).json() as { items: unknown[] };
+    const ours = await load({
+      baseUrl,
+      token,
+      connections: CONNECTIONS,
+      durationS: DURATION,
+      paths: pools.map(p => `/api/ai-gateway/mcp-servers?pool=${p}&limit=100`),
+    });
+    const check = (await (
+      await fetch(
+        `${baseUrl}/api/ai-gateway/mcp-servers?pool=${pools[0]}&limit=100`,
+        { headers: { authorization: `Bearer ${token}` } },
+      )
+    ).json()) as { items: unknown[] };
     peakRss = Math.max(peakRss, memoryOf(backend.child.pid!).peakMb);
     const controlPlanePeakRss = peakRss;
-    console.log(`ai-gateway list: p50 ${fmt(ours.p50)} ms, p99 ${fmt(ours.p99)} ms, ${fmt(ours.rps, 0)} req/s; peak RSS ${fmt(peakRss)} MB`);
+    console.log(
+      `ai-gateway list: p50 ${fmt(ours.p50)} ms, p99 ${fmt(ours.p99)} ms, ${fmt(
+        ours.rps,
+        0,
+      )} req/s; peak RSS ${fmt(peakRss)} MB`,
+    );
     if (process.env.BENCH_ONLY_CONTROL_PLANE) return;
     backend.stop();
     await new Promise(r => backend.child.once('exit', r));
@@ -163,41 +265,118 @@ async function main() {
     backendStarted = Date.now();
     // Wait until the catalog has stitched every API entity.
     const catalogCount = async () => {
-      const res = await fetch(`${baseUrl}/api/catalog/entities/by-query?filter=kind=api&limit=1`, { headers: { authorization: `Bearer ${token}` } });
-      return res.ok ? ((await res.json()) as { totalItems: number }).totalItems : 0;
+      const res = await fetch(
+        `${baseUrl}/api/catalog/entities/by-query?filter=kind=api&limit=1`,
+        { headers: { authorization: `Bearer ${token}` } },
+      );
+      return res.ok
+        ? ((await res.json()) as { totalItems: number }).totalItems
+        : 0;
     };
     let count = 0;
     while ((count = await catalogCount()) < SERVERS) {
-      if (Date.now() - backendStarted > 900_000) throw new Error(`catalog has only ${count} of ${SERVERS} APIs after 15 min`);
+      if (Date.now() - backendStarted > 900_000)
+        throw new Error(
+          `catalog has only ${count} of ${SERVERS} APIs after 15 min`,
+        );
       await new Promise(r => setTimeout(r, 1000));
     }
-    console.log(`catalog: ${count} API entities from the YAML location visible ${fmt((Date.now() - backendStarted) / 1000)} s after start-up`);
+    console.log(
+      `catalog: ${count} API entities from the YAML location visible ${fmt(
+        (Date.now() - backendStarted) / 1000,
+      )} s after start-up`,
+    );
 
     const peer = await load({
       baseUrl,
       token,
       connections: CONNECTIONS,
       durationS: DURATION,
-      paths: pools.map(p => `/api/catalog/entities/by-query?filter=kind=api,metadata.labels.ai-gateway.io/pool=${p}&limit=100`),
+      paths: pools.map(
+        p =>
+          `/api/catalog/entities/by-query?filter=kind=api,metadata.labels.ai-gateway.io/pool=${p}&limit=100`,
+      ),
     });
-    const peerCheck = await (await fetch(`${baseUrl}/api/catalog/entities/by-query?filter=kind=api,metadata.labels.ai-gateway.io/pool=${pools[0]}&limit=100`, { headers: { authorization: `Bearer ${token}` } })).json() as { items: unknown[] };
+    const peerCheck = (await (
+      await fetch(
+        `${baseUrl}/api/catalog/entities/by-query?filter=kind=api,metadata.labels.ai-gateway.io/pool=${pools[0]}&limit=100`,
+        { headers: { authorization: `Bearer ${token}` } },
+      )
+    ).json()) as { items: unknown[] };
     catalogPeakRss = Math.max(peakRss, memoryOf(backend.child.pid!).peakMb);
     const row = (name: string, r: typeof ours, items: number) =>
-      `${name.padEnd(34)} ${fmt(r.p50).padStart(8)} ${fmt(r.p90).padStart(8)} ${fmt(r.p99).padStart(8)} ${fmt(r.rps, 0).padStart(9)} ${String(r.non2xx + r.errors).padStart(7)} ${String(items).padStart(6)}`;
-    console.log(`\nlist, page of 100 filtered by pool, ${CONNECTIONS} connections, ${DURATION} s each (latency in ms)`);
-    console.log(`${'endpoint'.padEnd(34)} ${'p50'.padStart(8)} ${'p90'.padStart(8)} ${'p99'.padStart(8)} ${'req/s'.padStart(9)} ${'errors'.padStart(7)} ${'items'.padStart(6)}`);
+      `${name.padEnd(34)} ${fmt(r.p50).padStart(8)} ${fmt(r.p90).padStart(
+        8,
+      )} ${fmt(r.p99).padStart(8)} ${fmt(r.rps, 0).padStart(9)} ${String(
+        r.non2xx + r.errors,
+      ).padStart(7)} ${String(items).padStart(6)}`;
+    console.log(
+      `\nlist, page of 100 filtered by pool, ${CONNECTIONS} connections, ${DURATION} s each (latency in ms)`,
+    );
+    console.log(
+      `${'endpoint'.padEnd(34)} ${'p50'.padStart(8)} ${'p90'.padStart(
+        8,
+      )} ${'p99'.padStart(8)} ${'req/s'.padStart(9)} ${'errors'.padStart(
+        7,
+      )} ${'items'.padStart(6)}`,
+    );
     console.log(row('ai-gateway /mcp-servers', ours, check.items.length));
-    console.log(row('catalog /entities/by-query (peer)', peer, peerCheck.items.length));
+    console.log(
+      row('catalog /entities/by-query (peer)', peer, peerCheck.items.length),
+    );
     const ratioP99 = peer.p99 / Math.max(ours.p99, 0.001);
     const ratioP50 = peer.p50 / Math.max(ours.p50, 0.001);
-    console.log(`\nbackend peak RSS: ${fmt(controlPlanePeakRss)} MB with the control plane loaded (1 process: catalog, permission, ai-gateway); ${fmt(catalogPeakRss)} MB for the peer's backend with the catalog loaded`);
-    console.log(`ratio catalog/ai-gateway: p50 ${fmt(ratioP50, 2)}x, p99 ${fmt(ratioP99, 2)}x`);
+    console.log(
+      `\nbackend peak RSS: ${fmt(
+        controlPlanePeakRss,
+      )} MB with the control plane loaded (1 process: catalog, permission, ai-gateway); ${fmt(
+        catalogPeakRss,
+      )} MB for the peer's backend with the catalog loaded`,
+    );
+    console.log(
+      `ratio catalog/ai-gateway: p50 ${fmt(ratioP50, 2)}x, p99 ${fmt(
+        ratioP99,
+        2,
+      )}x`,
+    );
     const verdict = (ok: boolean) => (ok ? 'met' : 'NOT met');
-    console.log(`targets: list p99 < 50 ms: ${verdict(ours.p99 < 50)} (${fmt(ours.p99)} ms); >= 3x faster than the catalog (p99): ${verdict(ratioP99 >= 3)} (${fmt(ratioP99, 2)}x); create >= 300/s: ${verdict(created.overall >= 300)} (${fmt(created.overall)}/s)`);
+    console.log(
+      `targets: list p99 < 50 ms: ${verdict(ours.p99 < 50)} (${fmt(
+        ours.p99,
+      )} ms); >= 3x faster than the catalog (p99): ${verdict(
+        ratioP99 >= 3,
+      )} (${fmt(ratioP99, 2)}x); create >= 300/s: ${verdict(
+        created.overall >= 300,
+      )} (${fmt(created.overall)}/s)`,
+    );
 
     mkdirSync(path.join(__dirname, 'results'), { recursive: true });
-    const out = path.join(__dirname, 'results', `control-plane-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-    writeFileSync(out, JSON.stringify({ pools: POOLS, mcpServers: SERVERS, created, failures, ours, peer, ratioP50, ratioP99, peakRssMb: controlPlanePeakRss, catalogPeakRssMb: catalogPeakRss, node: process.version, cpus: os.cpus().length }, null, 2));
+    const out = path.join(
+      __dirname,
+      'results',
+      `control-plane-${new Date().toISOString().replace(/[:.]/g, '-')}.json`,
+    );
+    writeFileSync(
+      out,
+      JSON.stringify(
+        {
+          pools: POOLS,
+          mcpServers: SERVERS,
+          created,
+          failures,
+          ours,
+          peer,
+          ratioP50,
+          ratioP99,
+          peakRssMb: controlPlanePeakRss,
+          catalogPeakRssMb: catalogPeakRss,
+          node: process.version,
+          cpus: os.cpus().length,
+        },
+        null,
+        2,
+      ),
+    );
     console.log(`results: ${path.relative(repoRoot, out)}`);
   } finally {
     clearInterval(sampler);

@@ -12,12 +12,22 @@
  * run, for chrome://inspect or speedscope).
  */
 import { build } from 'esbuild';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { fmt, repoRoot } from './lib';
-import { TARGET_EDGES, TARGET_NODES, topologyFixture } from './topology/fixture';
+import {
+  TARGET_EDGES,
+  TARGET_NODES,
+  topologyFixture,
+} from './topology/fixture';
 import type { RunResult } from './topology/page';
 
 const RUNS = Number(process.env.BENCH_TOPOLOGY_RUNS ?? 5);
@@ -25,7 +35,9 @@ const CPU_PROF = process.env.BENCH_CPU_PROF;
 
 const percentile = (values: number[], p: number) => {
   const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+  return sorted[
+    Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)
+  ];
 };
 
 async function bundlePage(dir: string) {
@@ -56,15 +68,24 @@ async function bundlePage(dir: string) {
   return Date.now() - started;
 }
 
-async function runOnce(browser: Browser, url: string, side: 'ours' | 'peer', run: number): Promise<RunResult> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+async function runOnce(
+  browser: Browser,
+  url: string,
+  side: 'ours' | 'peer',
+  run: number,
+): Promise<RunResult> {
+  const context = await browser.newContext({
+    viewport: { width: 1280, height: 900 },
+  });
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('pageerror', e => errors.push(String(e)));
   page.on('console', m => m.type() === 'error' && errors.push(m.text()));
   try {
     await page.goto(`${url}?side=${side}`);
-    await page.waitForFunction(() => window.benchReady === true, undefined, { timeout: 60_000 });
+    await page.waitForFunction(() => window.benchReady === true, undefined, {
+      timeout: 60_000,
+    });
     const cdp = CPU_PROF ? await context.newCDPSession(page) : undefined;
     if (cdp) {
       await cdp.send('Profiler.enable');
@@ -74,10 +95,17 @@ async function runOnce(browser: Browser, url: string, side: 'ours' | 'peer', run
     if (cdp) {
       const { profile } = await cdp.send('Profiler.stop');
       mkdirSync(CPU_PROF!, { recursive: true });
-      writeFileSync(path.join(CPU_PROF!, `topology-${side}-${run}.cpuprofile`), JSON.stringify(profile));
+      writeFileSync(
+        path.join(CPU_PROF!, `topology-${side}-${run}.cpuprofile`),
+        JSON.stringify(profile),
+      );
     }
     if (result.timedOut) {
-      throw new Error(`${side}: not completely drawn within 180 s (${result.nodes} nodes, ${result.edges} edges in the DOM); page errors: ${errors.join('; ') || 'none'}`);
+      throw new Error(
+        `${side}: not completely drawn within 180 s (${result.nodes} nodes, ${
+          result.edges
+        } edges in the DOM); page errors: ${errors.join('; ') || 'none'}`,
+      );
     }
     return result;
   } finally {
@@ -90,62 +118,123 @@ async function main() {
   const { nodes, edges } = fixture.topology;
   const mcpBackends = fixture.aiBackends.filter(b => b.spec.kind === 'mcp');
   const aiBackends = fixture.aiBackends.filter(b => b.spec.kind === 'ai');
-  const targets = mcpBackends.reduce((n, b) => n + (b.spec.kind === 'mcp' ? b.spec.targets.length : 0), 0);
+  const targets = mcpBackends.reduce(
+    (n, b) => n + (b.spec.kind === 'mcp' ? b.spec.targets.length : 0),
+    0,
+  );
   const providers = nodes.filter(n => n.type === 'provider').length;
   const exact = nodes.length === TARGET_NODES && edges.length === TARGET_EDGES;
   console.log(
     `graph: pool '${fixture.pool.name}' with ${fixture.mcpServers.length} MCP servers, ${mcpBackends.length} MCP backends ` +
       `(${targets} targets), ${aiBackends.length} AI backends (${providers} providers), ${fixture.policies.length} policies -> ` +
-      `buildPoolTopology: ${nodes.length} nodes, ${edges.length} edges (${exact ? 'exactly the target, no padding' : `target ${TARGET_NODES}/${TARGET_EDGES} NOT reached`}); ` +
+      `buildPoolTopology: ${nodes.length} nodes, ${edges.length} edges (${
+        exact
+          ? 'exactly the target, no padding'
+          : `target ${TARGET_NODES}/${TARGET_EDGES} NOT reached`
+      }); ` +
       `the peer gets the same ${nodes.length} nodes as catalog entities and each edge as dependsOn/dependencyOf`,
   );
 
   const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
   if (!existsSync(executablePath)) {
-    throw new Error(`no Chromium at ${executablePath}: install Debian's (apt-get install -y chromium, as scripts/test-all.sh does) or set CHROMIUM_PATH`);
+    throw new Error(
+      `no Chromium at ${executablePath}: install Debian's (apt-get install -y chromium, as scripts/test-all.sh does) or set CHROMIUM_PATH`,
+    );
   }
   const dir = mkdtempSync(path.join(os.tmpdir(), 'topology-bench-'));
   const browser = await chromium.launch({
     executablePath,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
   try {
     const bundleMs = await bundlePage(dir);
-    console.log(`bench page bundled with esbuild in ${bundleMs} ms (React production build)`);
+    console.log(
+      `bench page bundled with esbuild in ${bundleMs} ms (React production build)`,
+    );
     const url = `file://${path.join(dir, 'index.html')}`;
     // One unmeasured run warms the caches (both sides load the same
     // bundle); then the sides alternate so noise from other jobs falls on both.
     await runOnce(browser, url, 'ours', -1);
-    const results: Record<'ours' | 'peer', RunResult[]> = { ours: [], peer: [] };
+    const results: Record<'ours' | 'peer', RunResult[]> = {
+      ours: [],
+      peer: [],
+    };
     for (let run = 0; run < RUNS; run++) {
       for (const side of ['ours', 'peer'] as const) {
         const result = await runOnce(browser, url, side, run);
         results[side].push(result);
         console.log(
-          `  run ${run + 1} ${side}: ${fmt(result.ms, 0)} ms (${result.nodes} nodes, ${result.edges} edges; the drawing kept changing for ${fmt(result.settleMs, 0)} ms after all were in the DOM)`,
+          `  run ${run + 1} ${side}: ${fmt(result.ms, 0)} ms (${
+            result.nodes
+          } nodes, ${result.edges} edges; the drawing kept changing for ${fmt(
+            result.settleMs,
+            0,
+          )} ms after all were in the DOM)`,
         );
       }
     }
     const summary = (side: 'ours' | 'peer') => {
       const ms = results[side].map(r => r.ms);
-      return { p50: percentile(ms, 50), p95: percentile(ms, 95), min: Math.min(...ms), max: Math.max(...ms) };
+      return {
+        p50: percentile(ms, 50),
+        p95: percentile(ms, 95),
+        min: Math.min(...ms),
+        max: Math.max(...ms),
+      };
     };
     const ours = summary('ours');
     const peer = summary('peer');
     const ratio = peer.p50 / ours.p50;
     const met = ours.p95 < 500 && ratio >= 3;
-    console.log(`ours (TopologyCard), ${RUNS} runs: p50 ${fmt(ours.p50, 0)} ms, p95 ${fmt(ours.p95, 0)} ms`);
-    console.log(`peer (catalog-graph EntityRelationsGraph, maxDepth Infinity), ${RUNS} runs: p50 ${fmt(peer.p50, 0)} ms, p95 ${fmt(peer.p95, 0)} ms`);
     console.log(
-      `ratio (peer p50 / ours p50): ${fmt(ratio, 1)}x (target, ours under 500 ms at p95 and at least 3x faster at p50: ${met ? 'met' : 'NOT met'})`,
+      `ours (TopologyCard), ${RUNS} runs: p50 ${fmt(ours.p50, 0)} ms, p95 ${fmt(
+        ours.p95,
+        0,
+      )} ms`,
+    );
+    console.log(
+      `peer (catalog-graph EntityRelationsGraph, maxDepth Infinity), ${RUNS} runs: p50 ${fmt(
+        peer.p50,
+        0,
+      )} ms, p95 ${fmt(peer.p95, 0)} ms`,
+    );
+    console.log(
+      `ratio (peer p50 / ours p50): ${fmt(
+        ratio,
+        1,
+      )}x (target, ours under 500 ms at p95 and at least 3x faster at p50: ${
+        met ? 'met' : 'NOT met'
+      })`,
     );
     mkdirSync(path.join(__dirname, 'results'), { recursive: true });
-    const out = path.join(__dirname, 'results', `topology-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+    const out = path.join(
+      __dirname,
+      'results',
+      `topology-${new Date().toISOString().replace(/[:.]/g, '-')}.json`,
+    );
     writeFileSync(
       out,
       JSON.stringify(
         {
-          graph: { nodes: nodes.length, edges: edges.length, exact, mcpServers: fixture.mcpServers.length, mcpBackends: mcpBackends.length, mcpTargets: targets, aiBackends: aiBackends.length, providers, policies: fixture.policies.length },
+          graph: {
+            nodes: nodes.length,
+            edges: edges.length,
+            exact,
+            mcpServers: fixture.mcpServers.length,
+            mcpBackends: mcpBackends.length,
+            mcpTargets: targets,
+            aiBackends: aiBackends.length,
+            providers,
+            policies: fixture.policies.length,
+          },
           runs: RUNS,
           chromium: browser.version(),
           ours: { ...ours, runs: results.ours },

@@ -10,7 +10,9 @@ async function waitFor(url: string, deadline: number, proc: ChildProcess) {
   let lastError: unknown;
   while (Date.now() < deadline) {
     if (proc.exitCode !== null) {
-      throw new Error(`The portal exited with code ${proc.exitCode} before ${url} answered`);
+      throw new Error(
+        `The portal exited with code ${proc.exitCode} before ${url} answered`,
+      );
     }
     try {
       const res = await fetch(url);
@@ -42,7 +44,11 @@ export async function startPortal(options: { timeoutMs?: number } = {}) {
     await waitFor(FRONTEND, deadline, proc);
   } catch (e) {
     stop(proc);
-    throw new Error(`${(e as Error).message}\n--- portal output (tail) ---\n${output.join('').slice(-4000)}`);
+    throw new Error(
+      `${(e as Error).message}\n--- portal output (tail) ---\n${output
+        .join('')
+        .slice(-4000)}`,
+    );
   }
   return { stop: () => stop(proc), output };
 }
@@ -62,7 +68,8 @@ export async function guestToken(): Promise<string> {
   const res = await fetch(`${BACKEND}/api/auth/guest/refresh`, {
     headers: { 'X-Requested-With': 'XMLHttpRequest' },
   });
-  if (!res.ok) throw new Error(`guest sign-in failed: ${res.status} ${await res.text()}`);
+  if (!res.ok)
+    throw new Error(`guest sign-in failed: ${res.status} ${await res.text()}`);
   const body = (await res.json()) as { backstageIdentity: { token: string } };
   return body.backstageIdentity.token;
 }

@@ -2,6 +2,7 @@
 # Runs every test: installs Node 22 and the dependencies if needed, PostgreSQL 15
 # (so database tests run on SQLite and PostgreSQL) and Chromium (browser tests)
 # from Debian if missing, then runs
+#   0. the static checks (scripts/check-static.sh: tsc, lint, prettier, API reports),
 #   1. the unit and integration tests of every package (Jest, `backstage-cli repo test`),
 #   2. the whole-portal tests in e2e/ against the portal started as the README says,
 #   3. the install test (scripts/test-install.sh): the packed packages installed with
@@ -21,6 +22,8 @@ export CI="${CI:-true}"
 
 rm -rf test-output && mkdir -p test-output
 status=0
+# Types, lint, formatting, API reports and package metadata (one test each).
+bash scripts/check-static.sh || status=1
 backstage-cli repo test --ci --maxWorkers=2 --json --outputFile=test-output/jest-unit.json "$@" || status=1
 if [ "${AIGW_SKIP_E2E:-}" != 1 ]; then
   jest -c e2e/jest.config.js --ci --json --outputFile=test-output/jest-e2e.json || status=1
@@ -35,7 +38,7 @@ fi
 node -e '
   const fs = require("fs");
   let passed = 0, failed = 0, skipped = 0;
-  for (const f of ["test-output/jest-unit.json", "test-output/jest-e2e.json", "test-output/install-results.json"]) {
+  for (const f of ["test-output/static-checks.json", "test-output/jest-unit.json", "test-output/jest-e2e.json", "test-output/install-results.json"]) {
     if (!fs.existsSync(f)) continue;
     const r = JSON.parse(fs.readFileSync(f, "utf8"));
     passed += r.numPassedTests;

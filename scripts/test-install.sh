@@ -37,7 +37,10 @@
 #      ```yaml title="app-config.yaml"               deep-merged into app-config.yaml
 #    Any other titled block in the section is an error; untitled blocks in other
 #    languages are illustrations. Consecutive `npm install`s with the same options
-#    run as one command (same tree, minutes saved).
+#    run as one command (same tree, minutes saved). Then: every suite package in the
+#    app is one of the tarballs (same integrity); no suite package brings a second
+#    copy of a @backstage/* package the app already has; command-line packages (the
+#    operator) install from the registry into a folder of their own and run.
 # 4. The app type-checks (`tsc`) and its frontend builds; the backend starts on
 #    SQLite (in memory) and serves the built frontend (app-backend). Then
 #    scripts/install-test/checks.mjs checks over HTTP and in Chromium: guest
@@ -48,15 +51,18 @@
 # Every step and check prints PASS/FAIL (SKIP) and is counted in
 # $AIGW_INSTALL_RESULTS (Jest-style JSON, default test-output/install-results.json,
 # read by scripts/test-all.sh). A failing step stops the run with the last lines of
-# its log; started processes are stopped and their logs' tails printed.
+# its log; started processes are stopped and their logs' tails printed. Logs, the
+# diff the README steps made to the app and the screenshots end up in
+# test-output/install/.
 #
 # Options and environment:
 #   --keep                keep the work folder (printed at the end)
 #   AIGW_INSTALL_DIR      work folder (default: a new temporary one; kept when set).
 #                         A folder kept by an earlier run holds base-app/, the
-#                         prepared app before the suite: it is reused (copied), which
-#                         skips the 6-8 minutes of step 1 while iterating.
-#                         AIGW_INSTALL_FRESH=1 prepares it again.
+#                         prepared app before the suite: it is reused (node_modules
+#                         hard-linked, the rest copied), which skips the 6-8 minutes
+#                         of step 1 while iterating. AIGW_INSTALL_FRESH=1 prepares
+#                         it again.
 #   AIGW_INSTALL_PORT     port of the app (default 7107)
 #   AIGW_INSTALL_RESULTS  results file
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
@@ -87,8 +93,9 @@ fi
 app="$work/app"
 logs="$work/logs"
 tsv="$work/results.tsv"
-rm -rf "$logs" "$work/tarballs" "$work/shots" "$work/backup"
-mkdir -p "$logs" "$work/tarballs" "$work/backup" "$(dirname "$results")"
+output="$root/test-output/install"
+rm -rf "$logs" "$work/tarballs" "$work/backup" "$output"
+mkdir -p "$logs" "$work/tarballs" "$work/backup" "$output" "$(dirname "$results")"
 : > "$tsv"
 started=$SECONDS
 step_no=0
@@ -138,13 +145,14 @@ restore_package_jsons() {
       # postpack did not run: put the original back as postpack would.
       mv -f "$dir/package.json-prepack" "$dir/package.json"
     fi
-    if ! cmp -s "$backup" "$dir/package.json"; then
-      echo "WARNING: $dir/package.json differs from its copy taken before packing;" \
-        "restoring the copy (saved as $backup)" >&2
-      cp "$backup" "$dir/package.json"
+    if cmp -s "$backup" "$dir/package.json"; then
+      rm -f "$backup" "${backup%.json}.dir"
+    else
+      # Not overwritten: the difference may be somebody's edit made meanwhile.
+      echo "WARNING: $dir/package.json differs from the copy taken before packing" \
+        "($backup); compare them" >&2
     fi
     rm -f "$dir/config.schema.json" 2>/dev/null || true
-    rm -f "$backup" "${backup%.json}.dir"
   done
 }
 
@@ -168,9 +176,11 @@ cleanup() {
     record FAIL "the install test stopped (exit $status) outside a step"
   fi
   write_results
+  cp -r "$logs" "$output/logs" 2>/dev/null
   local passed failed skipped
   passed=$(grep -c '^PASS' "$tsv"); failed=$(grep -c '^FAIL' "$tsv"); skipped=$(grep -c '^SKIP' "$tsv")
-  echo "Install test: $passed passed, $failed failed, $skipped skipped in $((SECONDS - started)) s (results: $results)"
+  echo "Install test: $passed passed, $failed failed, $skipped skipped in $((SECONDS - started)) s" \
+    "(results: $results; logs and screenshots: $output)"
   if [ "$keep" = 1 ]; then
     echo "Work folder kept: $work (app: $app, logs: $logs)"
   else
@@ -332,6 +342,7 @@ for dir in "${packages[@]}"; do
 done
 
 # --- 3. install with the READMEs' steps ---------------------------------------------
+rm -f "$work/registry.port"
 start_bg "$logs/registry.log" node "$root/scripts/install-test/registry.mjs" "$work/tarballs" "$work/registry.port"
 for _ in $(seq 50); do [ -s "$work/registry.port" ] && break; sleep 0.1; done
 [ -s "$work/registry.port" ] || { record FAIL "the local registry did not start (see $logs/registry.log)"; exit 1; }
@@ -345,7 +356,7 @@ step "apply the Installation steps of the package READMEs" \
   node "$root/scripts/install-test/readme-steps.mjs" apply "$app" "${readme_dirs[@]}"
 if [ -d "$app/.git" ]; then
   (cd "$app" && git add -A && git --no-pager diff --cached > "$logs/readme-steps.diff" &&
-    echo "What the README steps changed in the app ($logs/readme-steps.diff):" &&
+    echo "What the README steps changed in the app (in the logs: readme-steps.diff):" &&
     git --no-pager diff --cached --stat) || true
 fi
 
@@ -434,7 +445,7 @@ step "the backend starts on SQLite and answers /.backstage/health/v1/readiness" 
 echo "==> checks over HTTP and in Chromium"
 checks_status=0
 AIGW_BASE_URL="http://localhost:$port" AIGW_APP_DIR="$app" AIGW_RESULTS_TSV="$tsv" \
-  AIGW_SHOTS="$work/shots" node "$root/scripts/install-test/checks.mjs" || checks_status=$?
+  AIGW_SHOTS="$output" node "$root/scripts/install-test/checks.mjs" || checks_status=$?
 if [ "$checks_status" != 0 ]; then
   echo "--- last lines of $logs/backend.log ---" >&2
   tail -n 40 "$logs/backend.log" >&2

@@ -65,13 +65,17 @@ export function topologyFixture(): TopologyFixture {
       source:
         i % 4 === 3
           ? { type: 'remote', url: `https://tools-${pad(i)}.example.com/mcp` }
-          : { type: 'image', image: `registry.example.com/mcp/server-${pad(i)}:1.0.0` },
+          : {
+              type: 'image',
+              image: `registry.example.com/mcp/server-${pad(i)}:1.0.0`,
+            },
     }),
   );
   // MCP backends spread over the servers; their targets are the extra edges.
   const perBackend = Math.floor(MCP_TARGETS / MCP_BACKENDS);
   const mcpBackends = Array.from({ length: MCP_BACKENDS }, (_, j) => {
-    const count = perBackend + (j < MCP_TARGETS - perBackend * MCP_BACKENDS ? 1 : 0);
+    const count =
+      perBackend + (j < MCP_TARGETS - perBackend * MCP_BACKENDS ? 1 : 0);
     return aiBackendSchema.parse({
       name: `hub-${pad(j)}`,
       project: PROJECT,
@@ -97,29 +101,58 @@ export function topologyFixture(): TopologyFixture {
         groups: [
           {
             providers: [
-              { name: 'openai', type: 'openai', model: 'gpt-4o', weight: 70, credentialsSecretRef: { name: 'openai', key: 'api-key' } },
-              { name: 'anthropic', type: 'anthropic', weight: 30, credentialsSecretRef: { name: 'anthropic', key: 'api-key' } },
+              {
+                name: 'openai',
+                type: 'openai',
+                model: 'gpt-4o',
+                weight: 70,
+                credentialsSecretRef: { name: 'openai', key: 'api-key' },
+              },
+              {
+                name: 'anthropic',
+                type: 'anthropic',
+                weight: 30,
+                credentialsSecretRef: { name: 'anthropic', key: 'api-key' },
+              },
             ],
           },
-          { providers: [{ name: providerTypes[2], type: 'bedrock', region: 'eu-central-1' }] },
+          {
+            providers: [
+              {
+                name: providerTypes[2],
+                type: 'bedrock',
+                region: 'eu-central-1',
+              },
+            ],
+          },
         ],
       },
     }),
   );
-  const targets: Array<{ kind: 'gateway' | 'route' | 'backend'; name: string }> = [
+  const targets: Array<{
+    kind: 'gateway' | 'route' | 'backend';
+    name: string;
+  }> = [
     { kind: 'gateway', name: POOL },
     ...aiBackends.map(b => ({ kind: 'route' as const, name: b.name })),
     ...mcpServers.map(s => ({ kind: 'backend' as const, name: s.name })),
   ];
   const policies = Array.from({ length: POLICIES }, (_, p) => {
-    const target = p < 2 ? targets[0] : targets[1 + ((p * 7) % (targets.length - 1))];
+    const target =
+      p < 2 ? targets[0] : targets[1 + ((p * 7) % (targets.length - 1))];
     const sections =
       p % 3 === 0
         ? { rateLimit: { unit: 'minute', requests: 100 + p } }
         : p % 3 === 1
-          ? { timeouts: { backendRequestSeconds: 10 + p } }
-          : { headers: { request: { set: { [`x-bench-${p}`]: 'yes' } } } };
-    return policySchema.parse({ name: `policy-${pad(p)}`, project: PROJECT, pool: POOL, target, ...sections });
+        ? { timeouts: { backendRequestSeconds: 10 + p } }
+        : { headers: { request: { set: { [`x-bench-${p}`]: 'yes' } } } };
+    return policySchema.parse({
+      name: `policy-${pad(p)}`,
+      project: PROJECT,
+      pool: POOL,
+      target,
+      ...sections,
+    });
   });
   // Every 7th MCP server's Deployment and every 11th route are unhealthy.
   const now = new Date(0).toISOString();
@@ -135,15 +168,38 @@ export function topologyFixture(): TopologyFixture {
       components: [
         { name: `Gateway/${POOL}`, kind: 'Gateway', healthy: true },
         ...mcpServers.flatMap((s, i) => [
-          { name: `Deployment/mcp-${s.name}`, kind: 'Deployment', healthy: i % 7 !== 0, ...(i % 7 === 0 ? { message: '0/1 replicas ready' } : {}) },
-          { name: `HTTPRoute/mcp-${s.name}`, kind: 'HTTPRoute', healthy: i % 11 !== 0, ...(i % 11 === 0 ? { message: 'not accepted' } : {}) },
+          {
+            name: `Deployment/mcp-${s.name}`,
+            kind: 'Deployment',
+            healthy: i % 7 !== 0,
+            ...(i % 7 === 0 ? { message: '0/1 replicas ready' } : {}),
+          },
+          {
+            name: `HTTPRoute/mcp-${s.name}`,
+            kind: 'HTTPRoute',
+            healthy: i % 11 !== 0,
+            ...(i % 11 === 0 ? { message: 'not accepted' } : {}),
+          },
         ]),
       ],
     },
   } as PoolStatus;
   const allBackends = [...mcpBackends, ...aiBackends];
-  const topology = buildPoolTopology({ pool, mcpServers, aiBackends: allBackends, policies, status });
-  return { pool, mcpServers, aiBackends: allBackends, policies, status, topology };
+  const topology = buildPoolTopology({
+    pool,
+    mcpServers,
+    aiBackends: allBackends,
+    policies,
+    status,
+  });
+  return {
+    pool,
+    mcpServers,
+    aiBackends: allBackends,
+    policies,
+    status,
+    topology,
+  };
 }
 
 const KIND_OF: Record<TopologyNode['type'], string> = {
@@ -166,19 +222,33 @@ export const entityNameOf = (id: string) => id.replace(/[^A-Za-z0-9]+/g, '-');
 export function topologyEntities(topology: Topology): Entity[] {
   const byId = new Map<string, Entity>();
   const typeOf = new Map(topology.nodes.map(n => [n.id, n.type]));
-  const refOf = (id: string) => `${KIND_OF[typeOf.get(id)!].toLowerCase()}:default/${entityNameOf(id)}`;
+  const refOf = (id: string) =>
+    `${KIND_OF[typeOf.get(id)!].toLowerCase()}:default/${entityNameOf(id)}`;
   for (const node of topology.nodes) {
     byId.set(node.id, {
       apiVersion: 'backstage.io/v1alpha1',
       kind: KIND_OF[node.type],
-      metadata: { name: entityNameOf(node.id), namespace: 'default', title: node.label, description: node.detail },
-      spec: { type: node.type, owner: 'group:default/bench', lifecycle: 'production' },
+      metadata: {
+        name: entityNameOf(node.id),
+        namespace: 'default',
+        title: node.label,
+        description: node.detail,
+      },
+      spec: {
+        type: node.type,
+        owner: 'group:default/bench',
+        lifecycle: 'production',
+      },
       relations: [],
     });
   }
   for (const edge of topology.edges) {
-    byId.get(edge.source)!.relations!.push({ type: 'dependsOn', targetRef: refOf(edge.target) });
-    byId.get(edge.target)!.relations!.push({ type: 'dependencyOf', targetRef: refOf(edge.source) });
+    byId
+      .get(edge.source)!
+      .relations!.push({ type: 'dependsOn', targetRef: refOf(edge.target) });
+    byId
+      .get(edge.target)!
+      .relations!.push({ type: 'dependencyOf', targetRef: refOf(edge.source) });
   }
   return [...byId.values()];
 }

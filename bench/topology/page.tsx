@@ -8,14 +8,27 @@
  */
 import type { Entity } from '@backstage/catalog-model';
 import { InfoCard } from '@backstage/core-components';
-import { DefaultCatalogGraphApi, EntityRelationsGraph, catalogGraphApiRef } from '@backstage/plugin-catalog-graph';
+import {
+  DefaultCatalogGraphApi,
+  EntityRelationsGraph,
+  catalogGraphApiRef,
+} from '@backstage/plugin-catalog-graph';
 import { catalogApiRef, EntityProvider } from '@backstage/plugin-catalog-react';
 import { createTestAppWrapper, TestApiProvider } from '@backstage/test-utils';
 import { useEffect, useState, type ReactElement } from 'react';
 import { createRoot } from 'react-dom/client';
-import { aiGatewayApiRef, type AiGatewayApi } from '../../plugins/ai-gateway/src/api/AiGatewayApi';
+import {
+  aiGatewayApiRef,
+  type AiGatewayApi,
+} from '../../plugins/ai-gateway/src/api/AiGatewayApi';
 import { TopologyCard } from '../../plugins/ai-gateway/src/entity/TopologyCard';
-import { entityNameOf, POOL, PROJECT, topologyEntities, topologyFixture } from './fixture';
+import {
+  entityNameOf,
+  POOL,
+  PROJECT,
+  topologyEntities,
+  topologyFixture,
+} from './fixture';
 
 type Side = 'ours' | 'peer';
 export type RunResult = {
@@ -36,7 +49,8 @@ declare global {
   }
 }
 
-const side = (new URLSearchParams(location.search).get('side') ?? 'ours') as Side;
+const side = (new URLSearchParams(location.search).get('side') ??
+  'ours') as Side;
 const QUIET_MS = 1500;
 const QUIET_FRAMES = 30;
 const TIMEOUT_MS = 180_000;
@@ -44,25 +58,38 @@ const TIMEOUT_MS = 180_000;
 // Built before the clock starts: the data the fake APIs serve.
 const fixture = topologyFixture();
 const entities = topologyEntities(fixture.topology);
-const entityByRef = new Map(entities.map(e => [`${e.kind.toLowerCase()}:default/${e.metadata.name}`, e]));
+const entityByRef = new Map(
+  entities.map(e => [`${e.kind.toLowerCase()}:default/${e.metadata.name}`, e]),
+);
 
 const wrap = (kind: string, name: string, spec: unknown) => ({
-  kind, name, project: PROJECT, version: 1, createdAt: '', createdBy: '', updatedAt: '', updatedBy: '', spec,
+  kind,
+  name,
+  project: PROJECT,
+  version: 1,
+  createdAt: '',
+  createdBy: '',
+  updatedAt: '',
+  updatedBy: '',
+  spec,
 });
 const aiGatewayApi = {
-  getObject: async (_plural: string, name: string) => wrap('pool', name, fixture.pool),
+  getObject: async (_plural: string, name: string) =>
+    wrap('pool', name, fixture.pool),
   listInPool: async (plural: string) =>
     plural === 'mcp-servers'
       ? fixture.mcpServers.map(s => wrap('mcpServer', s.name, s))
       : plural === 'ai-backends'
-        ? fixture.aiBackends.map(b => wrap('aiBackend', b.name, b))
-        : fixture.policies.map(p => wrap('policy', p.name, p)),
+      ? fixture.aiBackends.map(b => wrap('aiBackend', b.name, b))
+      : fixture.policies.map(p => wrap('policy', p.name, p)),
   getPoolStatus: async () => fixture.status,
 } as unknown as AiGatewayApi;
 
 // What EntityRelationsGraph calls (useEntityStore: getEntitiesByRefs).
 const catalogApi = {
-  getEntitiesByRefs: async ({ entityRefs }: { entityRefs: string[] }) => ({ items: entityRefs.map(r => entityByRef.get(r)) }),
+  getEntitiesByRefs: async ({ entityRefs }: { entityRefs: string[] }) => ({
+    items: entityRefs.map(r => entityByRef.get(r)),
+  }),
   getEntityByRef: async (ref: string) => entityByRef.get(ref),
 };
 
@@ -73,7 +100,11 @@ const poolEntity: Entity = {
   metadata: { name: POOL, annotations: { 'ai-gateway.io/kind': 'pool' } },
   spec: { type: 'ai-gateway-pool' },
 };
-const gatewayRoot = { kind: 'Resource', namespace: 'default', name: entityNameOf(`gateway:${POOL}`) };
+const gatewayRoot = {
+  kind: 'Resource',
+  namespace: 'default',
+  name: entityNameOf(`gateway:${POOL}`),
+};
 
 function Subject() {
   if (side === 'ours') {
@@ -85,7 +116,10 @@ function Subject() {
   }
   return (
     <InfoCard title="Relations">
-      <EntityRelationsGraph rootEntityNames={gatewayRoot} maxDepth={Number.POSITIVE_INFINITY} />
+      <EntityRelationsGraph
+        rootEntityNames={gatewayRoot}
+        maxDepth={Number.POSITIVE_INFINITY}
+      />
     </InfoCard>
   );
 }
@@ -119,26 +153,41 @@ createRoot(document.getElementById('root')!).render(
 // (the peer's renderer, and our card's before issue 6) with data-testid=node / edge.
 const selectors =
   side === 'ours'
-    ? { node: '#subject g[data-testid^="topology-node-"]', edge: '#subject path[data-testid="topology-edge"], #subject path[data-testid="edge"]' }
-    : { node: '#subject g[data-testid="node"]', edge: '#subject path[data-testid="edge"]' };
+    ? {
+        node: '#subject g[data-testid^="topology-node-"]',
+        edge: '#subject path[data-testid="topology-edge"], #subject path[data-testid="edge"]',
+      }
+    : {
+        node: '#subject g[data-testid="node"]',
+        edge: '#subject path[data-testid="edge"]',
+      };
 
 /** Whether every node and edge is in the DOM, sized and visible. */
 function complete(): { nodes: number; edges: number; drawn: boolean } {
   const nodes = document.querySelectorAll<SVGGElement>(selectors.node);
   const edges = document.querySelectorAll<SVGPathElement>(selectors.edge);
   const counts = { nodes: nodes.length, edges: edges.length };
-  if (nodes.length < fixture.topology.nodes.length || edges.length < fixture.topology.edges.length) return { ...counts, drawn: false };
+  if (
+    nodes.length < fixture.topology.nodes.length ||
+    edges.length < fixture.topology.edges.length
+  )
+    return { ...counts, drawn: false };
   // DependencyGraph keeps the graph hidden until it has settled.
-  if (!nodes[0].checkVisibility({ visibilityProperty: true } as any)) return { ...counts, drawn: false };
+  if (!nodes[0].checkVisibility({ visibilityProperty: true } as any))
+    return { ...counts, drawn: false };
   for (const node of nodes) {
     const box = node.getBoundingClientRect();
     if (box.width <= 0 || box.height <= 0) return { ...counts, drawn: false };
   }
-  for (const edge of edges) if (!edge.getAttribute('d')) return { ...counts, drawn: false };
+  for (const edge of edges)
+    if (!edge.getAttribute('d')) return { ...counts, drawn: false };
   return { ...counts, drawn: true };
 }
 
-const frame = () => new Promise<number>(resolve => requestAnimationFrame(() => resolve(performance.now())));
+const frame = () =>
+  new Promise<number>(resolve =>
+    requestAnimationFrame(() => resolve(performance.now())),
+  );
 const isStyle = (n: Node) => n.nodeName.toLowerCase() === 'style';
 
 window.benchRun = async () => {
@@ -148,12 +197,19 @@ window.benchRun = async () => {
   // and anything outside the subject.
   let lastChange = 0;
   const counts = (r: MutationRecord) =>
-    !isStyle(r.target) && ![...r.addedNodes, ...r.removedNodes].some(isStyle) && !(r.target as Element).closest?.('button');
+    !isStyle(r.target) &&
+    ![...r.addedNodes, ...r.removedNodes].some(isStyle) &&
+    !(r.target as Element).closest?.('button');
   const observer = new MutationObserver(records => {
     if (records.some(counts)) lastChange = performance.now();
   });
   const subject = document.getElementById('subject')!;
-  observer.observe(subject, { subtree: true, childList: true, attributes: true, characterData: true });
+  observer.observe(subject, {
+    subtree: true,
+    childList: true,
+    attributes: true,
+    characterData: true,
+  });
   const start = performance.now();
   mountSubject!();
   // Only counts are read per frame, so that the watching costs next to
@@ -177,11 +233,17 @@ window.benchRun = async () => {
     }
     if (allPresentAt === undefined) {
       const present =
-        subject.querySelectorAll(selectors.node).length >= fixture.topology.nodes.length &&
-        subject.querySelectorAll(selectors.edge).length >= fixture.topology.edges.length;
+        subject.querySelectorAll(selectors.node).length >=
+          fixture.topology.nodes.length &&
+        subject.querySelectorAll(selectors.edge).length >=
+          fixture.topology.edges.length;
       if (present) allPresentAt = now;
     }
-    if (allPresentAt !== undefined && now - quietSince > QUIET_MS && quietFrames >= QUIET_FRAMES) {
+    if (
+      allPresentAt !== undefined &&
+      now - quietSince > QUIET_MS &&
+      quietFrames >= QUIET_FRAMES
+    ) {
       if (complete().drawn) break;
       // In the DOM but not drawn yet (DependencyGraph keeps it hidden until it has settled).
       quietSince = now;
@@ -190,15 +252,37 @@ window.benchRun = async () => {
     if (now - start > TIMEOUT_MS) {
       observer.disconnect();
       const c = complete();
-      return { side, ms: NaN, nodes: c.nodes, edges: c.edges, settleMs: NaN, timedOut: true };
+      return {
+        side,
+        ms: NaN,
+        nodes: c.nodes,
+        edges: c.edges,
+        settleMs: NaN,
+        timedOut: true,
+      };
     }
   }
   observer.disconnect();
   const c = complete();
-  if (!c.drawn) return { side, ms: NaN, nodes: c.nodes, edges: c.edges, settleMs: NaN, timedOut: true };
+  if (!c.drawn)
+    return {
+      side,
+      ms: NaN,
+      nodes: c.nodes,
+      edges: c.edges,
+      settleMs: NaN,
+      timedOut: true,
+    };
   // The first frame after the last change painted it; the one after that
   // began once it was on screen.
   const after = frames.filter(t => t > lastChange);
   const paintedAt = after[1] ?? after[0];
-  return { side, ms: paintedAt - start, nodes: c.nodes, edges: c.edges, settleMs: Math.max(0, lastChange - allPresentAt!), timedOut: false };
+  return {
+    side,
+    ms: paintedAt - start,
+    nodes: c.nodes,
+    edges: c.edges,
+    settleMs: Math.max(0, lastChange - allPresentAt!),
+    timedOut: false,
+  };
 };

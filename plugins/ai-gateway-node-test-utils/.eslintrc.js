@@ -4,7 +4,11 @@ module.exports = require('@backstage/cli/config/eslint-factory')(__dirname, {
     // starts one; a test kit, like @backstage/backend-test-utils, may do that.
     '@backstage/no-mixed-plugin-imports': [
       'warn',
-      { excludedTargetPackages: ['@ai-gateway-backstage/plugin-ai-gateway-backend'] },
+      {
+        excludedTargetPackages: [
+          '@ai-gateway-backstage/plugin-ai-gateway-backend',
+        ],
+      },
     ],
   },
 });

@@ -4,7 +4,11 @@ module.exports = require('@backstage/cli/config/eslint-factory')(__dirname, {
     // plugin; production code still may not import it.
     '@backstage/no-mixed-plugin-imports': [
       'warn',
-      { excludedTargetPackages: ['@ai-gateway-backstage/plugin-ai-gateway-backend'] },
+      {
+        excludedTargetPackages: [
+          '@ai-gateway-backstage/plugin-ai-gateway-backend',
+        ],
+      },
     ],
   },
 });

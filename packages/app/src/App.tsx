@@ -12,5 +12,12 @@ import { signInModule } from './modules/signIn';
  * module offers the guest provider.
  */
 export default createApp({
-  features: [catalogPlugin, catalogGraphPlugin, scaffolderPlugin, kubernetesPlugin, aiGatewayPlugin, signInModule],
+  features: [
+    catalogPlugin,
+    catalogGraphPlugin,
+    scaffolderPlugin,
+    kubernetesPlugin,
+    aiGatewayPlugin,
+    signInModule,
+  ],
 });

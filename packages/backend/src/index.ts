@@ -13,22 +13,32 @@ backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
 
 backend.add(import('@backstage/plugin-catalog-backend'));
 // Pools, MCP servers, AI backends and projects as catalog entities.
-backend.add(import('@ai-gateway-backstage/plugin-catalog-backend-module-ai-gateway'));
+backend.add(
+  import('@ai-gateway-backstage/plugin-catalog-backend-module-ai-gateway'),
+);
 backend.add(
   import('@backstage/plugin-catalog-backend-module-scaffolder-entity-model'),
 );
 backend.add(import('@backstage/plugin-scaffolder-backend'));
 // ai-gateway:* actions: create and install pools, deploy MCP servers...
-backend.add(import('@ai-gateway-backstage/plugin-scaffolder-backend-module-ai-gateway'));
+backend.add(
+  import('@ai-gateway-backstage/plugin-scaffolder-backend-module-ai-gateway'),
+);
 backend.add(import('@backstage/plugin-kubernetes-backend'));
 
 // Permissions: the suite's policy (platform admins manage everything, teams
 // manage their own projects).
 backend.add(import('@backstage/plugin-permission-backend'));
-backend.add(import('@ai-gateway-backstage/plugin-permission-backend-module-ai-gateway-policy'));
+backend.add(
+  import(
+    '@ai-gateway-backstage/plugin-permission-backend-module-ai-gateway-policy'
+  ),
+);
 
 // The AI Gateway control plane, and its renderer for agentgateway pools.
 backend.add(import('@ai-gateway-backstage/plugin-ai-gateway-backend'));
-backend.add(import('@ai-gateway-backstage/plugin-ai-gateway-backend-module-agentgateway'));
+backend.add(
+  import('@ai-gateway-backstage/plugin-ai-gateway-backend-module-agentgateway'),
+);
 
 backend.start();

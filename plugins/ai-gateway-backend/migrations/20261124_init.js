@@ -27,7 +27,10 @@ exports.up = async function up(knex) {
 
   await knex.schema.createTable('aigw_pools', t => {
     t.string('name', 63).primary();
-    t.string('project', 63).notNullable().references('name').inTable('aigw_projects');
+    t.string('project', 63)
+      .notNullable()
+      .references('name')
+      .inTable('aigw_projects');
     t.string('cluster').notNullable();
     t.string('namespace', 63).notNullable();
     t.string('delivery_mode', 16).notNullable();
@@ -35,24 +38,34 @@ exports.up = async function up(knex) {
     t.string('token_hash', 64).nullable();
     t.timestamp('token_issued_at', { useTz: true }).nullable();
     common(t);
-    t.unique(['cluster', 'namespace'], { indexName: 'aigw_pools_cluster_namespace_uq' });
+    t.unique(['cluster', 'namespace'], {
+      indexName: 'aigw_pools_cluster_namespace_uq',
+    });
     t.index(['project', 'name'], 'aigw_pools_project_idx');
   });
 
   await knex.schema.createTable('aigw_mcp_servers', t => {
     t.string('name', 63).primary();
-    t.string('project', 63).notNullable().references('name').inTable('aigw_projects');
+    t.string('project', 63)
+      .notNullable()
+      .references('name')
+      .inTable('aigw_projects');
     t.string('pool', 63).notNullable().references('name').inTable('aigw_pools');
     t.string('prefix', 63).notNullable();
     common(t);
-    t.unique(['pool', 'prefix'], { indexName: 'aigw_mcp_servers_pool_prefix_uq' });
+    t.unique(['pool', 'prefix'], {
+      indexName: 'aigw_mcp_servers_pool_prefix_uq',
+    });
     t.index(['pool', 'name'], 'aigw_mcp_servers_pool_idx');
     t.index(['project', 'name'], 'aigw_mcp_servers_project_idx');
   });
 
   await knex.schema.createTable('aigw_ai_backends', t => {
     t.string('name', 63).primary();
-    t.string('project', 63).notNullable().references('name').inTable('aigw_projects');
+    t.string('project', 63)
+      .notNullable()
+      .references('name')
+      .inTable('aigw_projects');
     t.string('pool', 63).notNullable().references('name').inTable('aigw_pools');
     common(t);
     t.index(['pool', 'name'], 'aigw_ai_backends_pool_idx');
@@ -61,7 +74,10 @@ exports.up = async function up(knex) {
 
   await knex.schema.createTable('aigw_policies', t => {
     t.string('name', 63).primary();
-    t.string('project', 63).notNullable().references('name').inTable('aigw_projects');
+    t.string('project', 63)
+      .notNullable()
+      .references('name')
+      .inTable('aigw_projects');
     t.string('pool', 63).notNullable().references('name').inTable('aigw_pools');
     t.string('target_kind', 16).notNullable();
     t.string('target_name', 63).notNullable();

@@ -69,15 +69,17 @@ export const aiGatewayPlugin = createBackendPlugin({
           resourceRef: aiGatewayResourceRef,
           permissions: aiGatewayPermissionList,
           rules: Object.values(aiGatewayPermissionRules),
-          getResources: async refs =>
-            resources.permissionResources(refs),
+          getResources: async refs => resources.permissionResources(refs),
         });
 
         const registry = new RendererRegistry(renderers);
         for (const gateway of gatewayFlavours) {
           if (!registry.gateways.includes(gateway)) {
             deps.logger.warn(
-              `${missingRendererMessage(gateway, registry.gateways)}. Until then pools of this gateway cannot be rendered or delivered.`,
+              `${missingRendererMessage(
+                gateway,
+                registry.gateways,
+              )}. Until then pools of this gateway cannot be rendered or delivered.`,
             );
           }
         }
@@ -94,8 +96,14 @@ export const aiGatewayPlugin = createBackendPlugin({
           clusters: ConfigClusterConnector.fromConfig(deps.config),
           logger: deps.logger,
         });
-        const monitor = new PoolHealthMonitor({ store, delivery, logger: deps.logger });
-        const healthSeconds = deps.config.getOptionalNumber('aiGateway.health.intervalSeconds') ?? 15;
+        const monitor = new PoolHealthMonitor({
+          store,
+          delivery,
+          logger: deps.logger,
+        });
+        const healthSeconds =
+          deps.config.getOptionalNumber('aiGateway.health.intervalSeconds') ??
+          15;
         await deps.scheduler.scheduleTask({
           id: 'ai-gateway-pool-health',
           frequency: { seconds: healthSeconds },
@@ -108,7 +116,10 @@ export const aiGatewayPlugin = createBackendPlugin({
         });
 
         // The operator authenticates with its pool's enrollment token.
-        deps.httpRouter.addAuthPolicy({ path: '/agent', allow: 'unauthenticated' });
+        deps.httpRouter.addAuthPolicy({
+          path: '/agent',
+          allow: 'unauthenticated',
+        });
         deps.httpRouter.use(
           await createRouter({
             resources,

@@ -13,7 +13,10 @@ import type { PoolDesiredState } from '@ai-gateway-backstage/plugin-ai-gateway-n
  * schemas, for property tests of renderers.
  */
 const label = fc.stringMatching(/^[a-z]([a-z0-9-]{0,10}[a-z0-9])?$/);
-const secretRef = fc.record({ name: label, key: fc.constantFrom('token', 'api-key') });
+const secretRef = fc.record({
+  name: label,
+  key: fc.constantFrom('token', 'api-key'),
+});
 const annotations = fc.dictionary(
   fc.constantFrom('example.com/team', 'prometheus.io/scrape', 'owner'),
   fc.constantFrom('a', 'true', 'platform'),
@@ -24,7 +27,12 @@ const DNS01: Record<string, object> = {
   route53: { region: 'eu-central-1', accessKeyId: 'AKIAEXAMPLE' },
   cloudflare: {},
   clouddns: { project: 'dns-project' },
-  azuredns: { subscriptionId: 's', resourceGroupName: 'dns', clientId: 'c', tenantId: 't' },
+  azuredns: {
+    subscriptionId: 's',
+    resourceGroupName: 'dns',
+    clientId: 'c',
+    tenantId: 't',
+  },
   digitalocean: {},
   rfc2136: { nameserver: '10.0.0.53:53', tsigKeyName: 'aigw' },
 };
@@ -38,7 +46,10 @@ const poolInput = fc
     maxReplicas: fc.integer({ min: 1, max: 50 }),
     replicasFraction: fc.double({ min: 0, max: 1, noNaN: true }),
     redis: fc.oneof(
-      fc.record({ mode: fc.constant('auto'), storageSize: fc.constantFrom('1Gi', '8Gi') }),
+      fc.record({
+        mode: fc.constant('auto'),
+        storageSize: fc.constantFrom('1Gi', '8Gi'),
+      }),
       fc.record(
         {
           mode: fc.constant('manual'),
@@ -63,11 +74,17 @@ const poolInput = fc
       { requiredKeys: [] },
     ),
     annotations,
-    ingress: fc.subarray(
-      ['kubernetes-ingress', 'istio', 'traefik', 'gateway-api', 'openshift-route'] as const,
-    ),
+    ingress: fc.subarray([
+      'kubernetes-ingress',
+      'istio',
+      'traefik',
+      'gateway-api',
+      'openshift-route',
+    ] as const),
     ingressTls: fc.boolean(),
-    ingressHost: fc.option(fc.constant('gateway.example.org'), { nil: undefined }),
+    ingressHost: fc.option(fc.constant('gateway.example.org'), {
+      nil: undefined,
+    }),
     tlsMode: fc.constantFrom('letsencrypt', 'provided', 'selfsigned'),
     issuer: fc.constantFrom('staging', 'production'),
     dnsProvider: fc.constantFrom(...Object.keys(DNS01)),
@@ -87,7 +104,9 @@ const poolInput = fc
     images: g.images,
     annotations: g.annotations,
     ingress: g.ingress
-      .filter(kind => kind !== 'openshift-route' || g.clusterType === 'openshift')
+      .filter(
+        kind => kind !== 'openshift-route' || g.clusterType === 'openshift',
+      )
       .map(kind => ({
         kind,
         tls: g.ingressTls,
@@ -110,11 +129,19 @@ const poolInput = fc
       },
     }[g.tlsMode],
     domains: { baseDomain: 'ai.example.com', separator: g.separator },
-    ...(g.siem ? { siem: { endpoint: 'https://siem.example.com/ingest' } } : {}),
+    ...(g.siem
+      ? { siem: { endpoint: 'https://siem.example.com/ingest' } }
+      : {}),
     delivery: { mode: g.delivery },
   }));
 
-const toolName = fc.constantFrom('get_issue', 'list_*', 'search.code', 'create_pr', 'admin_*');
+const toolName = fc.constantFrom(
+  'get_issue',
+  'list_*',
+  'search.code',
+  'create_pr',
+  'admin_*',
+);
 
 const mcpServerInput = (pool: string) =>
   fc
@@ -124,7 +151,10 @@ const mcpServerInput = (pool: string) =>
       image: fc.boolean(),
       port: fc.integer({ min: 1, max: 65535 }),
       replicas: fc.integer({ min: 1, max: 5 }),
-      env: fc.dictionary(fc.constantFrom('API_URL', 'LOG_LEVEL'), fc.constantFrom('x', '1')),
+      env: fc.dictionary(
+        fc.constantFrom('API_URL', 'LOG_LEVEL'),
+        fc.constantFrom('x', '1'),
+      ),
       secretEnv: fc.boolean(),
       remoteUrl: fc.constantFrom(
         'https://mcp.example.com/mcp',
@@ -149,13 +179,20 @@ const mcpServerInput = (pool: string) =>
             replicas: g.replicas,
             env: g.env,
             secretEnv: g.secretEnv
-              ? [{ name: 'TOKEN', secretRef: { name: 'mcp-token', key: 'token' } }]
+              ? [
+                  {
+                    name: 'TOKEN',
+                    secretRef: { name: 'mcp-token', key: 'token' },
+                  },
+                ]
               : [],
           }
         : {
             type: 'remote',
             url: g.remoteUrl,
-            ...(g.remoteAuth ? { authSecretRef: { name: 'remote', key: 'token' } } : {}),
+            ...(g.remoteAuth
+              ? { authSecretRef: { name: 'remote', key: 'token' } }
+              : {}),
           },
       transport: g.transport,
       tools: { allow: g.tools.slice(0, g.split), deny: g.tools.slice(g.split) },
@@ -165,7 +202,13 @@ const providerOf = (type: string, name: string, weight: number) => {
   const key = { credentialsSecretRef: { name: `${name}-key`, key: 'api-key' } };
   switch (type) {
     case 'bedrock':
-      return { name, type, weight, region: 'eu-central-1', model: 'anthropic.claude-3' };
+      return {
+        name,
+        type,
+        weight,
+        region: 'eu-central-1',
+        model: 'anthropic.claude-3',
+      };
     case 'vertex-ai':
       return { name, type, weight, gcpProject: 'p', location: 'europe-west4' };
     case 'azure-openai':
@@ -179,7 +222,13 @@ const providerOf = (type: string, name: string, weight: number) => {
         ...key,
       };
     case 'custom':
-      return { name, type, weight, baseUrl: 'http://vllm.models:8000/v1', model: 'llama' };
+      return {
+        name,
+        type,
+        weight,
+        baseUrl: 'http://vllm.models:8000/v1',
+        model: 'llama',
+      };
     default:
       return { name, type, weight, model: 'm-1', ...key };
   }
@@ -189,7 +238,13 @@ const aiBackendInput = (pool: string, mcpServerNames: string[]) =>
   fc
     .record({
       name: label,
-      kind: fc.constantFrom('ai', 'ai', 'static', 'dynamic-forward-proxy', 'mcp'),
+      kind: fc.constantFrom(
+        'ai',
+        'ai',
+        'static',
+        'dynamic-forward-proxy',
+        'mcp',
+      ),
       groups: fc.array(
         fc.array(
           fc.record({
@@ -208,9 +263,12 @@ const aiBackendInput = (pool: string, mcpServerNames: string[]) =>
         ),
         { minLength: 1, maxLength: 3 },
       ),
-      models: fc.uniqueArray(fc.constantFrom('gpt-4o', 'claude-sonnet', 'llama-3', 'gemini-pro'), {
-        maxLength: 4,
-      }),
+      models: fc.uniqueArray(
+        fc.constantFrom('gpt-4o', 'claude-sonnet', 'llama-3', 'gemini-pro'),
+        {
+          maxLength: 4,
+        },
+      ),
       byService: fc.boolean(),
       baseUrl: fc.boolean(),
     })
@@ -224,7 +282,10 @@ const aiBackendInput = (pool: string, mcpServerNames: string[]) =>
             providers: group.map(p => {
               const provider = providerOf(p.type, `p${n++}`, p.weight);
               return g.baseUrl && p.type === 'openai'
-                ? { ...provider, baseUrl: 'https://proxy.example.com:8443/openai' }
+                ? {
+                    ...provider,
+                    baseUrl: 'https://proxy.example.com:8443/openai',
+                  }
                 : provider;
             }),
           })),
@@ -238,8 +299,15 @@ const aiBackendInput = (pool: string, mcpServerNames: string[]) =>
         spec = {
           kind: 'mcp',
           targets: [
-            { name: 'remote', host: 'mcp.example.net', port: 443, path: '/mcp' },
-            ...mcpServerNames.slice(0, 2).map((s, i) => ({ name: `local-${i}`, mcpServer: s })),
+            {
+              name: 'remote',
+              host: 'mcp.example.net',
+              port: 443,
+              path: '/mcp',
+            },
+            ...mcpServerNames
+              .slice(0, 2)
+              .map((s, i) => ({ name: `local-${i}`, mcpServer: s })),
           ],
         };
       } else {
@@ -284,15 +352,23 @@ const policyInput = (pool: string, targets: string[]) =>
         promptGuard: fc.record(
           {
             request: fc.record({
-              builtins: fc.constantFrom(['email', 'ssn'], ['credit-card', 'ca-sin', 'phone']),
+              builtins: fc.constantFrom(
+                ['email', 'ssn'],
+                ['credit-card', 'ca-sin', 'phone'],
+              ),
               regex: fc.constant([{ name: 'key', pattern: 'sk-[a-z0-9]+' }]),
               action: fc.constantFrom('reject', 'mask'),
             }),
-            response: fc.record({ builtins: fc.constant(['email']), action: fc.constant('mask') }),
+            response: fc.record({
+              builtins: fc.constant(['email']),
+              action: fc.constant('mask'),
+            }),
           },
           { requiredKeys: [] },
         ),
-        responseCache: fc.record({ ttlSeconds: fc.integer({ min: 1, max: 3600 }) }),
+        responseCache: fc.record({
+          ttlSeconds: fc.integer({ min: 1, max: 3600 }),
+        }),
         retries: fc.record({ attempts: fc.integer({ min: 0, max: 5 }) }),
         timeouts: fc.constantFrom(
           { requestSeconds: 60 },
@@ -301,8 +377,13 @@ const policyInput = (pool: string, targets: string[]) =>
         ),
         headers: fc.record(
           {
-            request: fc.record({ set: fc.constant({ 'x-team': 'a' }), remove: fc.constant(['x-debug']) }),
-            response: fc.record({ add: fc.constant({ 'x-served-by': 'aigw' }) }),
+            request: fc.record({
+              set: fc.constant({ 'x-team': 'a' }),
+              remove: fc.constant(['x-debug']),
+            }),
+            response: fc.record({
+              add: fc.constant({ 'x-served-by': 'aigw' }),
+            }),
           },
           { requiredKeys: [] },
         ),
@@ -319,7 +400,9 @@ const policyInput = (pool: string, targets: string[]) =>
         target: useGateway
           ? { kind: 'gateway', name: pool }
           : { kind: targetKind, name: targets[targetIndex % targets.length] },
-        ...(promptGuard && (promptGuard.request || promptGuard.response) ? { promptGuard } : {}),
+        ...(promptGuard && (promptGuard.request || promptGuard.response)
+          ? { promptGuard }
+          : {}),
         ...(headers ? { headers } : {}),
       };
     });
@@ -344,16 +427,31 @@ export function desiredStateArbitrary(
       .chain(rawServers => {
         const servers = uniqueBy(rawServers.map(s => mcpServerSchema.parse(s)));
         const prefixes = new Set<string>();
-        const mcpServers = servers.filter(s => !prefixes.has(s.prefix) && prefixes.add(s.prefix));
+        const mcpServers = servers.filter(
+          s => !prefixes.has(s.prefix) && prefixes.add(s.prefix),
+        );
         return fc
-          .array(aiBackendInput(pool.name, mcpServers.map(s => s.name)), {
-            maxLength: max.aiBackends,
-          })
+          .array(
+            aiBackendInput(
+              pool.name,
+              mcpServers.map(s => s.name),
+            ),
+            {
+              maxLength: max.aiBackends,
+            },
+          )
           .chain(rawBackends => {
-            const aiBackends = uniqueBy(rawBackends.map(b => aiBackendSchema.parse(b)));
-            const targets = [...aiBackends.map(b => b.name), ...mcpServers.map(s => s.name)];
+            const aiBackends = uniqueBy(
+              rawBackends.map(b => aiBackendSchema.parse(b)),
+            );
+            const targets = [
+              ...aiBackends.map(b => b.name),
+              ...mcpServers.map(s => s.name),
+            ];
             return fc
-              .array(policyInput(pool.name, targets), { maxLength: max.policies })
+              .array(policyInput(pool.name, targets), {
+                maxLength: max.policies,
+              })
               .map(rawPolicies => ({
                 pool,
                 mcpServers,

@@ -42,17 +42,25 @@ export class ControlPlaneClient {
     },
   ) {}
 
-  async #request(path: string, init: RequestInit & { timeoutMs?: number }): Promise<Response> {
+  async #request(
+    path: string,
+    init: RequestInit & { timeoutMs?: number },
+  ): Promise<Response> {
     const fetcher = this.options.fetch ?? fetch;
-    const res = await fetcher(`${this.options.baseUrl.replace(/\/$/, '')}${path}`, {
-      ...init,
-      headers: {
-        Authorization: `Bearer ${this.options.token}`,
-        Accept: 'application/json',
-        ...(init.headers as Record<string, string>),
+    const res = await fetcher(
+      `${this.options.baseUrl.replace(/\/$/, '')}${path}`,
+      {
+        ...init,
+        headers: {
+          Authorization: `Bearer ${this.options.token}`,
+          Accept: 'application/json',
+          ...(init.headers as Record<string, string>),
+        },
+        signal: AbortSignal.timeout(
+          init.timeoutMs ?? this.options.timeoutMs ?? 30_000,
+        ),
       },
-      signal: AbortSignal.timeout(init.timeoutMs ?? this.options.timeoutMs ?? 30_000),
-    });
+    );
     if (res.status === 401) {
       throw new TokenRejectedError(
         'The control plane rejected the enrollment token (rotated or invalid); set the new token in the aigw-enrollment-token Secret',
@@ -67,19 +75,26 @@ export class ControlPlaneClient {
       body: JSON.stringify(body),
       headers: { 'Content-Type': 'application/json' },
     });
-    if (!res.ok) throw new Error(`heartbeat failed: HTTP ${res.status} ${await res.text()}`);
+    if (!res.ok)
+      throw new Error(
+        `heartbeat failed: HTTP ${res.status} ${await res.text()}`,
+      );
     return (await res.json()) as HeartbeatReply;
   }
 
   /** The bundle, or undefined when `ifNoneMatch` is still desired after waiting up to `waitSeconds`. */
-  async pull(ifNoneMatch: string | undefined, waitSeconds: number): Promise<PulledBundle | undefined> {
+  async pull(
+    ifNoneMatch: string | undefined,
+    waitSeconds: number,
+  ): Promise<PulledBundle | undefined> {
     const res = await this.#request(`/agent/v1/bundle?wait=${waitSeconds}`, {
       method: 'GET',
       headers: ifNoneMatch ? { 'If-None-Match': `"${ifNoneMatch}"` } : {},
       timeoutMs: waitSeconds * 1000 + (this.options.timeoutMs ?? 30_000),
     });
     if (res.status === 304) return undefined;
-    if (!res.ok) throw new Error(`pull failed: HTTP ${res.status} ${await res.text()}`);
+    if (!res.ok)
+      throw new Error(`pull failed: HTTP ${res.status} ${await res.text()}`);
     return (await res.json()) as PulledBundle;
   }
 }

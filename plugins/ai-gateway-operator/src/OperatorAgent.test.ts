@@ -25,7 +25,8 @@ const bundle = (objects: any[], namespace = 'ai-gateway'): PulledBundle => ({
     { apiVersion: 'v1', kind: 'ConfigMap' },
     { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole' },
   ],
-  labelSelector: 'app.kubernetes.io/managed-by=ai-gateway,ai-gateway.backstage.io/pool=prod,ai-gateway.backstage.io/stage=runtime',
+  labelSelector:
+    'app.kubernetes.io/managed-by=ai-gateway,ai-gateway.backstage.io/pool=prod,ai-gateway.backstage.io/stage=runtime',
   reseed: false,
 });
 const configMap = (name: string, namespace = 'ai-gateway') => ({
@@ -49,7 +50,14 @@ async function fakeControlPlane(served: () => PulledBundle | undefined) {
       req.on('end', () => {
         heartbeats.push(JSON.parse(body));
         res.writeHead(200, { 'Content-Type': 'application/json' });
-        res.end(JSON.stringify({ pool: 'prod', phase: 'Active', syncRequested: false, reseedRequested: false }));
+        res.end(
+          JSON.stringify({
+            pool: 'prod',
+            phase: 'Active',
+            syncRequested: false,
+            reseedRequested: false,
+          }),
+        );
       });
       return;
     }
@@ -63,14 +71,18 @@ async function fakeControlPlane(served: () => PulledBundle | undefined) {
     res.end(JSON.stringify(b));
   });
   await new Promise<void>(r => server.listen(0, '127.0.0.1', r));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/ai-gateway`;
+  const url = `http://127.0.0.1:${
+    (server.address() as AddressInfo).port
+  }/api/ai-gateway`;
   return { url, heartbeats, close: () => new Promise(r => server.close(r)) };
 }
 
 describe('OperatorAgent', () => {
   let api: KubernetesApiTestServer;
   beforeEach(async () => {
-    api = await KubernetesApiTestServer.start({ namespaces: ['ai-gateway', 'other'] });
+    api = await KubernetesApiTestServer.start({
+      namespaces: ['ai-gateway', 'other'],
+    });
   });
   afterEach(async () => {
     await api.stop();
@@ -78,7 +90,10 @@ describe('OperatorAgent', () => {
 
   const agent = (url: string) =>
     new OperatorAgent({
-      controlPlane: new ControlPlaneClient({ baseUrl: url, token: 'aigw_prod_token' }),
+      controlPlane: new ControlPlaneClient({
+        baseUrl: url,
+        token: 'aigw_prod_token',
+      }),
       kubeConfig: api.kubeConfig(),
       namespace: 'ai-gateway',
       logger: quiet,
@@ -91,12 +106,21 @@ describe('OperatorAgent', () => {
     const operator = agent(cp.url);
     try {
       await operator.reconcile(
-        bundle([configMap('a'), { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'admin', labels }, rules: [] }]),
+        bundle([
+          configMap('a'),
+          {
+            apiVersion: 'rbac.authorization.k8s.io/v1',
+            kind: 'ClusterRole',
+            metadata: { name: 'admin', labels },
+            rules: [],
+          },
+        ]),
       );
       expect(api.objects({ kind: 'ConfigMap' })).toEqual([]);
       expect(cp.heartbeats.at(-1).lastApply).toMatchObject({
         succeeded: false,
-        message: 'ClusterRole is cluster-scoped; a pool only manages objects in its namespace',
+        message:
+          'ClusterRole is cluster-scoped; a pool only manages objects in its namespace',
       });
       await operator.reconcile(bundle([configMap('a', 'other')]));
       expect(api.objects({ kind: 'ConfigMap' })).toEqual([]);
@@ -122,12 +146,28 @@ describe('OperatorAgent', () => {
           await new Promise(r => setTimeout(r, 20));
         }
       };
-      await until(() => cp.heartbeats.some(h => h.runningRevision === served.revision));
-      expect(api.objects({ kind: 'ConfigMap', namespace: 'ai-gateway' }).map(o => o.metadata!.name).sort()).toEqual(['a', 'b']);
+      await until(() =>
+        cp.heartbeats.some(h => h.runningRevision === served.revision),
+      );
+      expect(
+        api
+          .objects({ kind: 'ConfigMap', namespace: 'ai-gateway' })
+          .map(o => o.metadata!.name)
+          .sort(),
+      ).toEqual(['a', 'b']);
       served = bundle([configMap('a')]);
-      await until(() => cp.heartbeats.some(h => h.runningRevision === served.revision));
-      expect(api.objects({ kind: 'ConfigMap', namespace: 'ai-gateway' }).map(o => o.metadata!.name)).toEqual(['a']);
-      expect(cp.heartbeats.at(-1)).toMatchObject({ operatorVersion: '0.1.0', lastApply: { succeeded: true, objects: 1 } });
+      await until(() =>
+        cp.heartbeats.some(h => h.runningRevision === served.revision),
+      );
+      expect(
+        api
+          .objects({ kind: 'ConfigMap', namespace: 'ai-gateway' })
+          .map(o => o.metadata!.name),
+      ).toEqual(['a']);
+      expect(cp.heartbeats.at(-1)).toMatchObject({
+        operatorVersion: '0.1.0',
+        lastApply: { succeeded: true, objects: 1 },
+      });
     } finally {
       await operator.stop();
       await cp.close();
@@ -141,18 +181,22 @@ describe('OperatorAgent', () => {
     const kubeconfig = path.join(dir, 'config');
     writeFileSync(kubeconfig, api.kubeConfig().exportConfig());
     const healthPort = 20000 + Math.floor(Math.random() * 20000);
-    const child = spawn(process.execPath, [path.resolve(__dirname, '../bin/ai-gateway-operator')], {
-      env: {
-        ...process.env,
-        KUBECONFIG: kubeconfig,
-        AIGW_CONTROL_PLANE_URL: cp.url,
-        AIGW_ENROLLMENT_TOKEN: 'aigw_prod_token',
-        AIGW_NAMESPACE: 'ai-gateway',
-        AIGW_POLL_SECONDS: '1',
-        AIGW_HEALTH_PORT: String(healthPort),
+    const child = spawn(
+      process.execPath,
+      [path.resolve(__dirname, '../bin/ai-gateway-operator')],
+      {
+        env: {
+          ...process.env,
+          KUBECONFIG: kubeconfig,
+          AIGW_CONTROL_PLANE_URL: cp.url,
+          AIGW_ENROLLMENT_TOKEN: 'aigw_prod_token',
+          AIGW_NAMESPACE: 'ai-gateway',
+          AIGW_POLL_SECONDS: '1',
+          AIGW_HEALTH_PORT: String(healthPort),
+        },
+        stdio: 'pipe',
       },
-      stdio: 'pipe',
-    });
+    );
     let output = '';
     child.stdout!.on('data', d => (output += d));
     child.stderr!.on('data', d => (output += d));
@@ -160,7 +204,8 @@ describe('OperatorAgent', () => {
       const deadline = Date.now() + 45_000;
       for (;;) {
         if (api.get('v1', 'ConfigMap', 'ai-gateway', 'from-process')) break;
-        if (Date.now() > deadline || child.exitCode !== null) throw new Error(`operator did not apply:\n${output}`);
+        if (Date.now() > deadline || child.exitCode !== null)
+          throw new Error(`operator did not apply:\n${output}`);
         await new Promise(r => setTimeout(r, 100));
       }
       const health = await fetch(`http://127.0.0.1:${healthPort}/healthz`);

@@ -1,4 +1,7 @@
-import type { Heartbeat, HeartbeatInput } from '@ai-gateway-backstage/plugin-ai-gateway-common';
+import type {
+  Heartbeat,
+  HeartbeatInput,
+} from '@ai-gateway-backstage/plugin-ai-gateway-common';
 import {
   readBundleHealth,
   KubernetesApplier,
@@ -68,7 +71,9 @@ export class OperatorAgent {
 
   constructor(options: OperatorOptions) {
     this.#options = options;
-    this.#applier = new KubernetesApplier(options.kubeConfig, { namespace: options.namespace });
+    this.#applier = new KubernetesApplier(options.kubeConfig, {
+      namespace: options.namespace,
+    });
     this.#logger = options.logger ?? consoleLogger;
   }
 
@@ -107,18 +112,27 @@ export class OperatorAgent {
     while (!this.#stopped) {
       try {
         const reply = await this.#heartbeat();
-        const failed = this.#running !== undefined && !this.#lastApply?.succeeded;
-        const retryIn = failed ? Math.max(0, this.#nextRetryAt - Date.now()) : Infinity;
+        const failed =
+          this.#running !== undefined && !this.#lastApply?.succeeded;
+        const retryIn = failed
+          ? Math.max(0, this.#nextRetryAt - Date.now())
+          : Infinity;
         // Conditional on the last bundle tried: an unchanged, failing bundle
         // is retried on the backoff timer, not fetched again and again.
         const ifNoneMatch =
-          reply.syncRequested || reply.reseedRequested ? undefined : this.#running?.revision;
+          reply.syncRequested || reply.reseedRequested
+            ? undefined
+            : this.#running?.revision;
         const wait = Math.min(poll, retryIn / 1000);
-        const bundle = await this.#options.controlPlane.pull(ifNoneMatch, this.#stopped ? 0 : wait);
+        const bundle = await this.#options.controlPlane.pull(
+          ifNoneMatch,
+          this.#stopped ? 0 : wait,
+        );
         if (this.#stopped) break;
         const resyncDue =
           this.#running !== undefined &&
-          Date.now() - this.#lastResync > (this.#options.resyncSeconds ?? 300) * 1000;
+          Date.now() - this.#lastResync >
+            (this.#options.resyncSeconds ?? 300) * 1000;
         if (bundle) {
           await this.reconcile(bundle);
         } else if ((failed && Date.now() >= this.#nextRetryAt) || resyncDue) {
@@ -131,7 +145,11 @@ export class OperatorAgent {
         failures++;
         this.tokenRejected = error instanceof TokenRejectedError;
         const delay = Math.min(base * 2 ** Math.min(failures - 1, 5), 30_000);
-        this.#logger.warn(`${error instanceof Error ? error.message : error}; retrying in ${delay} ms`);
+        this.#logger.warn(
+          `${
+            error instanceof Error ? error.message : error
+          }; retrying in ${delay} ms`,
+        );
         await this.#sleep(delay);
       }
     }
@@ -157,15 +175,24 @@ export class OperatorAgent {
   async reconcile(bundle: PulledBundle): Promise<ApplyResult | undefined> {
     const appliedAt = () => new Date().toISOString();
     const refused = bundle.objects.filter(
-      o => o.metadata.namespace !== undefined && o.metadata.namespace !== this.#options.namespace,
+      o =>
+        o.metadata.namespace !== undefined &&
+        o.metadata.namespace !== this.#options.namespace,
     );
     let result: ApplyResult | undefined;
     let failure: string | undefined;
     if (bundle.namespace !== this.#options.namespace || refused.length) {
       const where = refused.length
-        ? refused.map(o => `${o.kind}/${o.metadata.name} is in namespace ${o.metadata.namespace}`).join(', ')
+        ? refused
+            .map(
+              o =>
+                `${o.kind}/${o.metadata.name} is in namespace ${o.metadata.namespace}`,
+            )
+            .join(', ')
         : `the bundle is for namespace ${bundle.namespace}`;
-      failure = `refused: ${where}, but this operator manages only ${this.#options.namespace}`;
+      failure = `refused: ${where}, but this operator manages only ${
+        this.#options.namespace
+      }`;
     } else {
       const problems = await this.#applier.preflight(bundle.objects);
       if (problems.length) {
@@ -180,7 +207,11 @@ export class OperatorAgent {
             .slice(0, 5)
             .map(f => `${f.ref}: ${f.code ? `${f.code} ` : ''}${f.message}`)
             .join('; ')
-            .concat(result.failed.length > 5 ? `; and ${result.failed.length - 5} more` : '');
+            .concat(
+              result.failed.length > 5
+                ? `; and ${result.failed.length - 5} more`
+                : '',
+            );
         }
       }
     }
@@ -195,28 +226,54 @@ export class OperatorAgent {
     };
     if (failure) {
       this.#applyFailures++;
-      const delay = Math.min((this.#options.backoffMs ?? 1000) * 2 ** Math.min(this.#applyFailures - 1, 5), 30_000);
+      const delay = Math.min(
+        (this.#options.backoffMs ?? 1000) *
+          2 ** Math.min(this.#applyFailures - 1, 5),
+        30_000,
+      );
       this.#nextRetryAt = Date.now() + delay;
-      this.#logger.error(`Applying ${bundle.revision} failed: ${failure}; retrying in ${delay} ms`);
+      this.#logger.error(
+        `Applying ${bundle.revision} failed: ${failure}; retrying in ${delay} ms`,
+      );
     } else {
       this.#applyFailures = 0;
     }
     if (!failure)
       this.#logger.info(
-        `Applied ${bundle.revision}: ${result!.applied.length} objects, ${result!.pruned.length} pruned in ${result!.durationMs} ms`,
+        `Applied ${bundle.revision}: ${result!.applied.length} objects, ${
+          result!.pruned.length
+        } pruned in ${result!.durationMs} ms`,
       );
-    this.#components = failure ? this.#components : await this.#readHealth(bundle);
+    this.#components = failure
+      ? this.#components
+      : await this.#readHealth(bundle);
     // Report at once rather than at the next poll: latency is what users see.
-    await this.#heartbeat().catch(e => this.#logger.warn(`heartbeat after apply failed: ${e}`));
+    await this.#heartbeat().catch(e =>
+      this.#logger.warn(`heartbeat after apply failed: ${e}`),
+    );
     return result;
   }
 
-  async #readHealth(bundle: PulledBundle | undefined): Promise<Heartbeat['components']> {
+  async #readHealth(
+    bundle: PulledBundle | undefined,
+  ): Promise<Heartbeat['components']> {
     if (!bundle) return [];
     try {
-      return await readBundleHealth(this.#applier, bundle, bundle.labelSelector);
+      return await readBundleHealth(
+        this.#applier,
+        bundle,
+        bundle.labelSelector,
+      );
     } catch (error) {
-      return [{ name: 'kubernetes-api', healthy: false, message: `cannot read status: ${error instanceof Error ? error.message : error}` }];
+      return [
+        {
+          name: 'kubernetes-api',
+          healthy: false,
+          message: `cannot read status: ${
+            error instanceof Error ? error.message : error
+          }`,
+        },
+      ];
     }
   }
 }

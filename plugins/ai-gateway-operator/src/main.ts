@@ -7,9 +7,13 @@ import { OPERATOR_VERSION, OperatorAgent } from './OperatorAgent';
 export const USAGE = `ai-gateway-operator ${OPERATOR_VERSION}: the in-cluster operator of AI Gateway for Backstage.
 Heartbeats to the control plane, pulls the pool's bundle and applies it in its namespace.
 
-Usage: ai-gateway-operator [--help | --version]
+Usage: ai-gateway-operator [options]
 
-Environment:
+Options:
+  -h, --help              print this help
+  --version               print the operator's version
+
+Configured by environment variables (read at start-up).
   AIGW_CONTROL_PLANE_URL  the control plane's API, e.g. https://portal.example.com/api/ai-gateway (required)
   AIGW_ENROLLMENT_TOKEN   the pool's enrollment token (required)
   AIGW_NAMESPACE          the namespace it manages (default: the kubeconfig context's, else ai-gateway)
@@ -31,7 +35,9 @@ function required(name: string): string {
  * Runs the operator: in a pod (in-cluster service account) or locally
  * against a kubeconfig (KUBECONFIG or ~/.kube/config).
  */
-export async function runOperator(argv: string[] = process.argv.slice(2)): Promise<void> {
+export async function runOperator(
+  argv: string[] = process.argv.slice(2),
+): Promise<void> {
   if (argv.includes('--help') || argv.includes('-h')) {
     process.stdout.write(USAGE);
     return;
@@ -47,7 +53,9 @@ export async function runOperator(argv: string[] = process.argv.slice(2)): Promi
   const kubeConfig = new KubeConfig();
   kubeConfig.loadFromDefault();
   const namespace =
-    process.env.AIGW_NAMESPACE ?? kubeConfig.getContextObject(kubeConfig.getCurrentContext())?.namespace ?? 'ai-gateway';
+    process.env.AIGW_NAMESPACE ??
+    kubeConfig.getContextObject(kubeConfig.getCurrentContext())?.namespace ??
+    'ai-gateway';
   const agent = new OperatorAgent({
     controlPlane: new ControlPlaneClient({
       baseUrl: required('AIGW_CONTROL_PLANE_URL'),
@@ -59,9 +67,12 @@ export async function runOperator(argv: string[] = process.argv.slice(2)): Promi
   });
   // Ready once it has reached the control plane; not ready while the token is refused.
   const server = http.createServer((req, res) => {
-    const ok = req.url === '/healthz' && agent.heartbeats > 0 && !agent.tokenRejected;
+    const ok =
+      req.url === '/healthz' && agent.heartbeats > 0 && !agent.tokenRejected;
     res.writeHead(ok ? 200 : 503, { 'Content-Type': 'text/plain' });
-    const notReadyReason = agent.tokenRejected ? 'enrollment token rejected' : 'not connected yet';
+    const notReadyReason = agent.tokenRejected
+      ? 'enrollment token rejected'
+      : 'not connected yet';
     res.end(ok ? 'ok' : notReadyReason);
   });
   server.listen(Number(process.env.AIGW_HEALTH_PORT ?? 8080));

@@ -1,6 +1,9 @@
 import { coreExtensionData } from '@backstage/frontend-plugin-api';
 import { createExtensionTester } from '@backstage/frontend-test-utils';
-import { EntityCardBlueprint, EntityContentBlueprint } from '@backstage/plugin-catalog-react/alpha';
+import {
+  EntityCardBlueprint,
+  EntityContentBlueprint,
+} from '@backstage/plugin-catalog-react/alpha';
 import aiGatewayPlugin from './alpha';
 
 const entity = (kind: string) => ({
@@ -25,20 +28,32 @@ describe('the new frontend system plugin', () => {
     ['manifests', 'Manifests'],
     ['access', 'Access'],
   ])('offers the pool tab %s, on pool entities only', (name, title) => {
-    const tester = createExtensionTester(plugin.getExtension(`entity-content:ai-gateway/pool-${name}`));
+    const tester = createExtensionTester(
+      plugin.getExtension(`entity-content:ai-gateway/pool-${name}`),
+    );
     expect(tester.get(EntityContentBlueprint.dataRefs.title)).toBe(title);
     expect(tester.get(coreExtensionData.routePath)).toBe(name);
-    const filter = tester.get(EntityContentBlueprint.dataRefs.filterFunction) as EntityFilter;
+    const filter = tester.get(
+      EntityContentBlueprint.dataRefs.filterFunction,
+    ) as EntityFilter;
     expect(filter(entity('pool'))).toBe(true);
     expect(filter(entity('mcpServer'))).toBe(false);
     expect(filter(entity('aiBackend'))).toBe(false);
   });
 
   it('shows the topology card on every entity of the suite and nowhere else', () => {
-    const filter = createExtensionTester(plugin.getExtension('entity-card:ai-gateway/topology')).get(
-      EntityCardBlueprint.dataRefs.filterFunction,
-    ) as EntityFilter;
-    for (const kind of ['pool', 'mcpServer', 'aiBackend']) expect(filter(entity(kind))).toBe(true);
-    expect(filter({ apiVersion: 'backstage.io/v1alpha1', kind: 'Component', metadata: { name: 'c' }, spec: {} })).toBe(false);
+    const filter = createExtensionTester(
+      plugin.getExtension('entity-card:ai-gateway/topology'),
+    ).get(EntityCardBlueprint.dataRefs.filterFunction) as EntityFilter;
+    for (const kind of ['pool', 'mcpServer', 'aiBackend'])
+      expect(filter(entity(kind))).toBe(true);
+    expect(
+      filter({
+        apiVersion: 'backstage.io/v1alpha1',
+        kind: 'Component',
+        metadata: { name: 'c' },
+        spec: {},
+      }),
+    ).toBe(false);
   });
 });

@@ -1,3 +1,9 @@
+/**
+ * AI Gateway for Backstage: the frontend plugin for the new frontend system
+ * (pages, entity cards and tabs, scaffolder fields as extensions).
+ *
+ * @packageDocumentation
+ */
 import {
   ApiBlueprint,
   createFrontendPlugin,
@@ -6,13 +12,17 @@ import {
   type FrontendPlugin,
   PageBlueprint,
 } from '@backstage/frontend-plugin-api';
-import { EntityCardBlueprint, EntityContentBlueprint } from '@backstage/plugin-catalog-react/alpha';
-import { createFormField, FormFieldBlueprint } from '@backstage/plugin-scaffolder-react/alpha';
+import {
+  EntityCardBlueprint,
+  EntityContentBlueprint,
+} from '@backstage/plugin-catalog-react/alpha';
+import {
+  createFormField,
+  FormFieldBlueprint,
+} from '@backstage/plugin-scaffolder-react/alpha';
 import { aiGatewayApiRef } from './api/AiGatewayApi';
 import { AiGatewayClient } from './api/AiGatewayClient';
-import {
-  AI_GATEWAY_KIND_ANNOTATION,
-} from '@ai-gateway-backstage/plugin-ai-gateway-common';
+import { AI_GATEWAY_KIND_ANNOTATION } from '@ai-gateway-backstage/plugin-ai-gateway-common';
 import { aiGatewayFormFields } from './scaffolder/fields';
 
 const aiGatewayApi = ApiBlueprint.make({
@@ -20,21 +30,24 @@ const aiGatewayApi = ApiBlueprint.make({
     defineParams({
       api: aiGatewayApiRef,
       deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
-      factory: ({ discoveryApi, fetchApi }) => new AiGatewayClient({ discoveryApi, fetchApi }),
+      factory: ({ discoveryApi, fetchApi }) =>
+        new AiGatewayClient({ discoveryApi, fetchApi }),
     }),
 });
 
 const poolPickerField = FormFieldBlueprint.make({
   name: 'pool-picker',
   params: {
-    field: async () => createFormField(aiGatewayFormFields.AiGatewayPoolPicker as any),
+    field: async () =>
+      createFormField(aiGatewayFormFields.AiGatewayPoolPicker as any),
   },
 });
 
 const mcpPrefixField = FormFieldBlueprint.make({
   name: 'mcp-prefix',
   params: {
-    field: async () => createFormField(aiGatewayFormFields.AiGatewayMcpPrefix as any),
+    field: async () =>
+      createFormField(aiGatewayFormFields.AiGatewayMcpPrefix as any),
   },
 });
 
@@ -46,26 +59,47 @@ const fleetPage = PageBlueprint.make({
   },
 });
 
-const kindIs = (kind: string) => (entity: { metadata: { annotations?: Record<string, string> } }) =>
-  entity.metadata.annotations?.[AI_GATEWAY_KIND_ANNOTATION] === kind;
-const isSuiteEntity = (entity: { metadata: { annotations?: Record<string, string> } }) =>
-  ['pool', 'mcpServer', 'aiBackend'].includes(entity.metadata.annotations?.[AI_GATEWAY_KIND_ANNOTATION] ?? '');
+const kindIs =
+  (kind: string) =>
+  (entity: { metadata: { annotations?: Record<string, string> } }) =>
+    entity.metadata.annotations?.[AI_GATEWAY_KIND_ANNOTATION] === kind;
+const isSuiteEntity = (entity: {
+  metadata: { annotations?: Record<string, string> };
+}) =>
+  ['pool', 'mcpServer', 'aiBackend'].includes(
+    entity.metadata.annotations?.[AI_GATEWAY_KIND_ANNOTATION] ?? '',
+  );
 
 const poolOverviewCard = EntityCardBlueprint.make({
   name: 'pool-overview',
-  params: { filter: kindIs('pool'), loader: () => import('./entity/PoolOverviewCard').then(m => <m.PoolOverviewCard />) },
+  params: {
+    filter: kindIs('pool'),
+    loader: () =>
+      import('./entity/PoolOverviewCard').then(m => <m.PoolOverviewCard />),
+  },
 });
 const mcpServerCard = EntityCardBlueprint.make({
   name: 'mcp-server',
-  params: { filter: kindIs('mcpServer'), loader: () => import('./entity/McpServerCard').then(m => <m.McpServerCard />) },
+  params: {
+    filter: kindIs('mcpServer'),
+    loader: () =>
+      import('./entity/McpServerCard').then(m => <m.McpServerCard />),
+  },
 });
 const aiBackendCard = EntityCardBlueprint.make({
   name: 'ai-backend',
-  params: { filter: kindIs('aiBackend'), loader: () => import('./entity/AiBackendCard').then(m => <m.AiBackendCard />) },
+  params: {
+    filter: kindIs('aiBackend'),
+    loader: () =>
+      import('./entity/AiBackendCard').then(m => <m.AiBackendCard />),
+  },
 });
 const topologyCard = EntityCardBlueprint.make({
   name: 'topology',
-  params: { filter: isSuiteEntity, loader: () => import('./entity/TopologyCard').then(m => <m.TopologyCard />) },
+  params: {
+    filter: isSuiteEntity,
+    loader: () => import('./entity/TopologyCard').then(m => <m.TopologyCard />),
+  },
 });
 
 /**
@@ -73,18 +107,46 @@ const topologyCard = EntityCardBlueprint.make({
  * Overview tab is the catalog's own (with the cards above) and the
  * Kubernetes tab comes from the Kubernetes plugin.
  */
-const poolTab = (name: string, path: string, title: string, load: () => Promise<JSX.Element>) =>
-  EntityContentBlueprint.make({ name: `pool-${name}`, params: { path, title, filter: kindIs('pool'), loader: load } });
+const poolTab = (
+  name: string,
+  path: string,
+  title: string,
+  load: () => Promise<JSX.Element>,
+) =>
+  EntityContentBlueprint.make({
+    name: `pool-${name}`,
+    params: { path, title, filter: kindIs('pool'), loader: load },
+  });
 const poolTabs = [
-  poolTab('cluster', 'cluster', 'Cluster', () => import('./entity/pool/PoolClusterTab').then(m => <m.PoolClusterTab />)),
-  poolTab('endpoints', 'endpoints', 'Endpoints', () => import('./entity/pool/PoolEndpointsTab').then(m => <m.PoolEndpointsTab />)),
-  poolTab('ingress', 'ingress', 'Ingress', () => import('./entity/pool/PoolIngressTab').then(m => <m.PoolIngressTab />)),
-  poolTab('configuration', 'configuration', 'Configuration', () => import('./entity/pool/PoolConfigurationTab').then(m => <m.PoolConfigurationTab />)),
-  poolTab('tls', 'tls', 'TLS & Domains', () => import('./entity/pool/PoolTlsTab').then(m => <m.PoolTlsTab />)),
-  poolTab('siem', 'siem', 'SIEM', () => import('./entity/pool/PoolSiemTab').then(m => <m.PoolSiemTab />)),
-  poolTab('events', 'events', 'Events', () => import('./entity/pool/PoolEventsTab').then(m => <m.PoolEventsTab />)),
-  poolTab('manifests', 'manifests', 'Manifests', () => import('./entity/pool/PoolManifestsTab').then(m => <m.PoolManifestsTab />)),
-  poolTab('access', 'access', 'Access', () => import('./entity/pool/PoolAccessTab').then(m => <m.PoolAccessTab />)),
+  poolTab('cluster', 'cluster', 'Cluster', () =>
+    import('./entity/pool/PoolClusterTab').then(m => <m.PoolClusterTab />),
+  ),
+  poolTab('endpoints', 'endpoints', 'Endpoints', () =>
+    import('./entity/pool/PoolEndpointsTab').then(m => <m.PoolEndpointsTab />),
+  ),
+  poolTab('ingress', 'ingress', 'Ingress', () =>
+    import('./entity/pool/PoolIngressTab').then(m => <m.PoolIngressTab />),
+  ),
+  poolTab('configuration', 'configuration', 'Configuration', () =>
+    import('./entity/pool/PoolConfigurationTab').then(m => (
+      <m.PoolConfigurationTab />
+    )),
+  ),
+  poolTab('tls', 'tls', 'TLS & Domains', () =>
+    import('./entity/pool/PoolTlsTab').then(m => <m.PoolTlsTab />),
+  ),
+  poolTab('siem', 'siem', 'SIEM', () =>
+    import('./entity/pool/PoolSiemTab').then(m => <m.PoolSiemTab />),
+  ),
+  poolTab('events', 'events', 'Events', () =>
+    import('./entity/pool/PoolEventsTab').then(m => <m.PoolEventsTab />),
+  ),
+  poolTab('manifests', 'manifests', 'Manifests', () =>
+    import('./entity/pool/PoolManifestsTab').then(m => <m.PoolManifestsTab />),
+  ),
+  poolTab('access', 'access', 'Access', () =>
+    import('./entity/pool/PoolAccessTab').then(m => <m.PoolAccessTab />),
+  ),
 ];
 
 /**
@@ -108,4 +170,11 @@ const aiGatewayPlugin: FrontendPlugin = createFrontendPlugin({
 });
 export default aiGatewayPlugin;
 
-export { aiGatewayApiRef } from './api/AiGatewayApi';
+export {
+  aiGatewayApiRef,
+  type AiGatewayApi,
+  type AiGatewayEvent,
+  type AiGatewayObject,
+  type ManifestsYaml,
+  type ObjectPlural,
+} from './api/AiGatewayApi';

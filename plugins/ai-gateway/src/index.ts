@@ -29,11 +29,18 @@ export {
 export {
   aiGatewayApiRef,
   type AiGatewayApi,
+  type AiGatewayEvent,
   type AiGatewayObject,
   type FleetEntry,
   type ManifestsYaml,
   type ObjectPlural,
 } from './api/AiGatewayApi';
 export { AiGatewayClient } from './api/AiGatewayClient';
-export { PoolPickerField } from './scaffolder/PoolPickerField';
-export { McpPrefixField } from './scaffolder/McpPrefixField';
+export {
+  PoolPickerField,
+  type PoolPickerOptions,
+} from './scaffolder/PoolPickerField';
+export {
+  McpPrefixField,
+  type McpPrefixOptions,
+} from './scaffolder/McpPrefixField';

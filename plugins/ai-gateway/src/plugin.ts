@@ -25,7 +25,8 @@ export const aiGatewayPlugin = createPlugin({
     createApiFactory({
       api: aiGatewayApiRef,
       deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
-      factory: ({ discoveryApi, fetchApi }) => new AiGatewayClient({ discoveryApi, fetchApi }),
+      factory: ({ discoveryApi, fetchApi }) =>
+        new AiGatewayClient({ discoveryApi, fetchApi }),
     }),
   ],
 });
@@ -36,7 +37,9 @@ export const aiGatewayPlugin = createPlugin({
  * @public
  */
 export const AiGatewayPoolPickerFieldExtension = aiGatewayPlugin.provide(
-  createScaffolderFieldExtension(aiGatewayFormFields.AiGatewayPoolPicker as any),
+  createScaffolderFieldExtension(
+    aiGatewayFormFields.AiGatewayPoolPicker as any,
+  ),
 );
 
 /**
@@ -53,10 +56,11 @@ export const AiGatewayMcpPrefixFieldExtension = aiGatewayPlugin.provide(
  *
  * @public
  */
-export const AiGatewayFleetPage = aiGatewayPlugin.provide(
+export const AiGatewayFleetPage: () => JSX.Element = aiGatewayPlugin.provide(
   createRoutableExtension({
     name: 'AiGatewayFleetPage',
-    component: () => import('./fleet/LegacyFleetPage').then(m => m.LegacyFleetPage),
+    component: () =>
+      import('./fleet/LegacyFleetPage').then(m => m.LegacyFleetPage),
     mountPoint: fleetRouteRef,
   }),
 );

@@ -11,7 +11,10 @@ import {
   type CatalogProcessorEmit,
   type LocationSpec,
 } from '@backstage/plugin-catalog-node';
-import { formatZodIssues, mcpTransports } from '@ai-gateway-backstage/plugin-ai-gateway-common';
+import {
+  formatZodIssues,
+  mcpTransports,
+} from '@ai-gateway-backstage/plugin-ai-gateway-common';
 import { z } from 'zod';
 
 /** The parts of the suite's entity types that the catalog's own schemas do not check. */
@@ -20,17 +23,26 @@ const specSchemas: Record<string, z.ZodType> = {
     remotes: z
       .array(
         z.object({
-          type: z.enum(mcpTransports, { message: `must be one of: ${mcpTransports.join(', ')}` }),
-          url: z.string().url('must be a URL such as https://mcp.example.com/github/mcp'),
+          type: z.enum(mcpTransports, {
+            message: `must be one of: ${mcpTransports.join(', ')}`,
+          }),
+          url: z
+            .string()
+            .url('must be a URL such as https://mcp.example.com/github/mcp'),
         }),
       )
       .min(1, 'an MCP server needs at least one remote'),
     dependsOn: z.array(z.string()).optional(),
   }),
   'Resource/ai-backend': z.object({
-    dependsOn: z.array(z.string()).min(1, 'an AI backend depends on its pool (resource:<pool>)').optional(),
+    dependsOn: z
+      .array(z.string())
+      .min(1, 'an AI backend depends on its pool (resource:<pool>)')
+      .optional(),
   }),
-  'Resource/ai-gateway-pool': z.object({ system: z.string().min(1, 'a pool belongs to a project (its system)') }),
+  'Resource/ai-gateway-pool': z.object({
+    system: z.string().min(1, 'a pool belongs to a project (its system)'),
+  }),
 };
 
 /**
@@ -58,16 +70,37 @@ export class AiGatewayEntityProcessor implements CatalogProcessor {
       const problems = formatZodIssues(result.error)
         .map(i => `spec.${i.field}: ${i.message}`)
         .join('; ');
-      emit(processingResult.inputError(location, `Invalid ${entity.spec?.type} entity ${entity.metadata.name}: ${problems}`));
+      emit(
+        processingResult.inputError(
+          location,
+          `Invalid ${entity.spec?.type} entity ${entity.metadata.name}: ${problems}`,
+        ),
+      );
       return entity;
     }
     // The catalog's built-in processor emits dependsOn only for components and resources.
     if (entity.kind === 'API') {
       const self = getCompoundEntityRef(entity);
-      for (const target of (entity.spec?.dependsOn as string[] | undefined) ?? []) {
-        const ref = parseEntityRef(target, { defaultKind: 'Resource', defaultNamespace: self.namespace });
-        emit(processingResult.relation({ source: self, type: RELATION_DEPENDS_ON, target: ref }));
-        emit(processingResult.relation({ source: ref, type: RELATION_DEPENDENCY_OF, target: self }));
+      for (const target of (entity.spec?.dependsOn as string[] | undefined) ??
+        []) {
+        const ref = parseEntityRef(target, {
+          defaultKind: 'Resource',
+          defaultNamespace: self.namespace,
+        });
+        emit(
+          processingResult.relation({
+            source: self,
+            type: RELATION_DEPENDS_ON,
+            target: ref,
+          }),
+        );
+        emit(
+          processingResult.relation({
+            source: ref,
+            type: RELATION_DEPENDENCY_OF,
+            target: self,
+          }),
+        );
       }
     }
     return entity;

@@ -16,7 +16,12 @@ import {
 import type { ControlPlaneClient } from './ControlPlaneClient';
 import { toEntity, type ControlPlaneObject } from './entities';
 
-const KINDS_WITH_ENTITIES: ResourceKind[] = ['project', 'pool', 'mcpServer', 'aiBackend'];
+const KINDS_WITH_ENTITIES: ResourceKind[] = [
+  'project',
+  'pool',
+  'mcpServer',
+  'aiBackend',
+];
 /**
  * The order of a full sync's entities, which is the order the catalog first
  * processes them in: what depends on a pool before the pools, the pools
@@ -26,7 +31,12 @@ const KINDS_WITH_ENTITIES: ResourceKind[] = ['project', 'pool', 'mcpServer', 'ai
  * is stitched once with all its relations instead of again after each
  * dependent.
  */
-const SYNC_ORDER: ResourceKind[] = ['aiBackend', 'mcpServer', 'pool', 'project'];
+const SYNC_ORDER: ResourceKind[] = [
+  'aiBackend',
+  'mcpServer',
+  'pool',
+  'project',
+];
 /** Waits before retrying a failed full sync (the control plane may still be starting). */
 const SYNC_RETRY_DELAYS_MS = [1_000, 2_000, 4_000, 8_000];
 
@@ -73,7 +83,9 @@ export class AiGatewayEntityProvider implements EntityProvider {
           await this.applyChange(change);
         } catch (error) {
           // The next full sync repairs what a failed delta missed.
-          this.deps.logger.warn(`Could not apply an AI gateway change to the catalog: ${error}`);
+          this.deps.logger.warn(
+            `Could not apply an AI gateway change to the catalog: ${error}`,
+          );
         }
       },
     });
@@ -88,7 +100,9 @@ export class AiGatewayEntityProvider implements EntityProvider {
             return;
           } catch (error) {
             if (delayMs === undefined || abortSignal?.aborted) throw error;
-            this.deps.logger.warn(`AI gateway full sync failed, retrying in ${delayMs} ms: ${error}`);
+            this.deps.logger.warn(
+              `AI gateway full sync failed, retrying in ${delayMs} ms: ${error}`,
+            );
             await new Promise(resolve => setTimeout(resolve, delayMs));
           }
         }
@@ -116,10 +130,17 @@ export class AiGatewayEntityProvider implements EntityProvider {
         .filter((e): e is Entity => Boolean(e));
       await connection.applyMutation({
         type: 'full',
-        entities: entities.map(entity => ({ entity, locationKey: this.getProviderName() })),
+        entities: entities.map(entity => ({
+          entity,
+          locationKey: this.getProviderName(),
+        })),
       });
       this.deps.logger.info(
-        `AI gateway: ${entities.length} entities synced to the catalog in ${Math.round(performance.now() - started)} ms (read ${Math.round(read - started)} ms)`,
+        `AI gateway: ${
+          entities.length
+        } entities synced to the catalog in ${Math.round(
+          performance.now() - started,
+        )} ms (read ${Math.round(read - started)} ms)`,
       );
       return entities.length;
     } finally {
@@ -129,7 +150,9 @@ export class AiGatewayEntityProvider implements EntityProvider {
         try {
           await this.applyChange(change);
         } catch (error) {
-          this.deps.logger.warn(`Could not apply an AI gateway change to the catalog: ${error}`);
+          this.deps.logger.warn(
+            `Could not apply an AI gateway change to the catalog: ${error}`,
+          );
         }
       }
     }
@@ -140,19 +163,31 @@ export class AiGatewayEntityProvider implements EntityProvider {
     const connection = this.requireConnection();
     if (!KINDS_WITH_ENTITIES.includes(change.kind)) return;
     const object =
-      change.action === 'deleted' ? undefined : await this.deps.client.get(change.kind, change.name);
+      change.action === 'deleted'
+        ? undefined
+        : await this.deps.client.get(change.kind, change.name);
     if (!object) {
       const entityRef = this.refOf(change.kind, change.name);
-      await connection.applyMutation({ type: 'delta', added: [], removed: [{ entityRef, locationKey: this.getProviderName() }] });
+      await connection.applyMutation({
+        type: 'delta',
+        added: [],
+        removed: [{ entityRef, locationKey: this.getProviderName() }],
+      });
       return;
     }
-    if (object.kind === 'project') this.owners.set(object.name, object.spec.owner);
+    if (object.kind === 'project')
+      this.owners.set(object.name, object.spec.owner);
     const changed = [object];
     // A pool's domains shape its MCP servers' URLs; a project's owner owns everything in it.
-    if (object.kind === 'pool') changed.push(...(await this.deps.client.list('mcpServer', { pool: object.name })));
+    if (object.kind === 'pool')
+      changed.push(
+        ...(await this.deps.client.list('mcpServer', { pool: object.name })),
+      );
     if (object.kind === 'project') {
       for (const kind of ['pool', 'mcpServer', 'aiBackend'] as const) {
-        changed.push(...(await this.deps.client.list(kind, { project: object.name })));
+        changed.push(
+          ...(await this.deps.client.list(kind, { project: object.name })),
+        );
       }
     }
     const added = changed
@@ -163,16 +198,28 @@ export class AiGatewayEntityProvider implements EntityProvider {
   }
 
   private entityOf(object: ControlPlaneObject): Entity | undefined {
-    return toEntity(object, project => this.owners.get(project), this.getProviderName());
+    return toEntity(
+      object,
+      project => this.owners.get(project),
+      this.getProviderName(),
+    );
   }
 
   private refOf(kind: ResourceKind, name: string): string {
-    const entityKinds: Partial<Record<ResourceKind, string>> = { project: 'system', mcpServer: 'api' };
-    return stringifyEntityRef({ kind: entityKinds[kind] ?? 'resource', namespace: 'default', name });
+    const entityKinds: Partial<Record<ResourceKind, string>> = {
+      project: 'system',
+      mcpServer: 'api',
+    };
+    return stringifyEntityRef({
+      kind: entityKinds[kind] ?? 'resource',
+      namespace: 'default',
+      name,
+    });
   }
 
   private requireConnection(): EntityProviderConnection {
-    if (!this.connection) throw new Error('AiGatewayEntityProvider is not connected yet');
+    if (!this.connection)
+      throw new Error('AiGatewayEntityProvider is not connected yet');
     return this.connection;
   }
 }

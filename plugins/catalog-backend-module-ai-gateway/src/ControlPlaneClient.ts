@@ -13,6 +13,8 @@ import type { ControlPlaneObject } from './entities';
 /**
  * Reads the control plane's REST API as the catalog plugin (a service
  * principal), page by page, with the generated REST client.
+ *
+ * @public
  */
 export class ControlPlaneClient {
   readonly #api: AiGatewayRestClient;

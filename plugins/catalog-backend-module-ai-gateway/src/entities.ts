@@ -12,18 +12,27 @@ import {
   type Project,
 } from '@ai-gateway-backstage/plugin-ai-gateway-common';
 
-
-/** The part of an object of the control plane's REST API that its entity is made of. */
+/**
+ * The part of an object of the control plane's REST API that its entity is made of.
+ *
+ * @public
+ */
 export type ControlPlaneObject<T = any> = Pick<
   AiGatewayObject<T>,
   'kind' | 'name' | 'project' | 'version' | 'spec' | 'derived'
 >;
 
-/** Owner group of each project, needed to own the project's entities. */
+/**
+ * Owner group of each project, needed to own the project's entities.
+ *
+ * @public
+ */
 export type OwnerLookup = (project: string) => string | undefined;
 
 function base(object: ControlPlaneObject, providerName: string) {
-  const location = `ai-gateway:${resourceKinds[object.kind].plural}/${object.name}`;
+  const location = `ai-gateway:${resourceKinds[object.kind].plural}/${
+    object.name
+  }`;
   return {
     name: object.name,
     annotations: {
@@ -53,7 +62,11 @@ export function toEntity(
       return {
         apiVersion: 'backstage.io/v1alpha1',
         kind: 'System',
-        metadata: { ...meta, title: project.title, description: project.description },
+        metadata: {
+          ...meta,
+          title: project.title,
+          description: project.description,
+        },
         spec: { owner: project.owner },
       };
     }
@@ -72,11 +85,22 @@ export function toEntity(
             'backstage.io/kubernetes-namespace': pool.namespace,
             'backstage.io/kubernetes-label-selector': `${POOL_OBJECT_LABEL}=${pool.name}`,
           },
-          labels: { 'ai-gateway.io/cluster-type': pool.cluster.type, 'ai-gateway.io/delivery': pool.delivery.mode },
+          labels: {
+            'ai-gateway.io/cluster-type': pool.cluster.type,
+            'ai-gateway.io/delivery': pool.delivery.mode,
+          },
           links: [
-            { url: `https://${hosts.api}`, title: 'Gateway API endpoint', type: 'api' },
+            {
+              url: `https://${hosts.api}`,
+              title: 'Gateway API endpoint',
+              type: 'api',
+            },
             { url: `https://${hosts.mcp}`, title: 'MCP endpoint', type: 'mcp' },
-            { url: `https://${hosts.console}`, title: 'Console', type: 'console' },
+            {
+              url: `https://${hosts.console}`,
+              title: 'Console',
+              type: 'console',
+            },
           ],
         },
         spec: {
@@ -95,7 +119,10 @@ export function toEntity(
         metadata: {
           ...meta,
           description: server.description,
-          annotations: { ...meta.annotations, [AI_GATEWAY_POOL_ANNOTATION]: server.pool },
+          annotations: {
+            ...meta.annotations,
+            [AI_GATEWAY_POOL_ANNOTATION]: server.pool,
+          },
         },
         spec: {
           type: 'mcp-server',
@@ -122,7 +149,10 @@ export function toEntity(
         metadata: {
           ...meta,
           description: backend.description,
-          annotations: { ...meta.annotations, [AI_GATEWAY_POOL_ANNOTATION]: backend.pool },
+          annotations: {
+            ...meta.annotations,
+            [AI_GATEWAY_POOL_ANNOTATION]: backend.pool,
+          },
           labels: { 'ai-gateway.io/backend-kind': backend.spec.kind },
         },
         spec: {
@@ -137,4 +167,3 @@ export function toEntity(
       return undefined;
   }
 }
-

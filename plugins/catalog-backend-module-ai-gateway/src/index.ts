@@ -5,5 +5,10 @@
  */
 export { catalogModuleAiGateway as default } from './module';
 export { AiGatewayEntityProvider } from './AiGatewayEntityProvider';
-export { toEntity } from './entities';
+export { ControlPlaneClient } from './ControlPlaneClient';
+export {
+  toEntity,
+  type ControlPlaneObject,
+  type OwnerLookup,
+} from './entities';
 export { AiGatewayEntityProcessor } from './AiGatewayEntityProcessor';

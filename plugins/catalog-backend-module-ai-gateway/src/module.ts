@@ -29,8 +29,18 @@ export const catalogModuleAiGateway = createBackendModule({
         logger: coreServices.logger,
         events: eventsServiceRef,
       },
-      async init({ catalog, config, discovery, auth, scheduler, logger, events }) {
-        const scheduleConfig = config.getOptionalConfig('aiGateway.catalog.schedule');
+      async init({
+        catalog,
+        config,
+        discovery,
+        auth,
+        scheduler,
+        logger,
+        events,
+      }) {
+        const scheduleConfig = config.getOptionalConfig(
+          'aiGateway.catalog.schedule',
+        );
         const schedule = scheduleConfig
           ? readSchedulerServiceTaskScheduleDefinitionFromConfig(scheduleConfig)
           : { frequency: { minutes: 10 }, timeout: { minutes: 5 } };

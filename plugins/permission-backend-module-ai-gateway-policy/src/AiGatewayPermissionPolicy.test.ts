@@ -1,5 +1,8 @@
 import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
-import { AuthorizeResult, createPermission } from '@backstage/plugin-permission-common';
+import {
+  AuthorizeResult,
+  createPermission,
+} from '@backstage/plugin-permission-common';
 import { aiGatewayPermissions } from '@ai-gateway-backstage/plugin-ai-gateway-common';
 import { AiGatewayPermissionPolicy } from './AiGatewayPermissionPolicy';
 
@@ -11,20 +14,37 @@ describe('AiGatewayPermissionPolicy', () => {
         'user:default/alice': ['group:default/Platform-Admins'],
         'user:default/bob': ['group:default/team-payments'],
       };
-      return { userEntityRef: ref, ownershipEntityRefs: [ref, ...(groups[ref] ?? [])] };
+      return {
+        userEntityRef: ref,
+        ownershipEntityRefs: [ref, ...(groups[ref] ?? [])],
+      };
     },
   });
-  const policy = new AiGatewayPermissionPolicy({ admins: ['group:default/platform-admins'], userInfo });
-  const as = (ref: string) => ({ credentials: mockCredentials.user(ref), info: { userEntityRef: ref, ownershipEntityRefs: [] } });
+  const policy = new AiGatewayPermissionPolicy({
+    admins: ['group:default/platform-admins'],
+    userInfo,
+  });
+  const as = (ref: string) => ({
+    credentials: mockCredentials.user(ref),
+    info: { userEntityRef: ref, ownershipEntityRefs: [] },
+  });
 
   it('allows admins everything (group refs compared case-insensitively)', async () => {
-    for (const permission of [aiGatewayPermissions.project.create, aiGatewayPermissions.pool.delete]) {
-      expect(await policy.handle({ permission }, as('user:default/alice'))).toEqual({ result: AuthorizeResult.ALLOW });
+    for (const permission of [
+      aiGatewayPermissions.project.create,
+      aiGatewayPermissions.pool.delete,
+    ]) {
+      expect(
+        await policy.handle({ permission }, as('user:default/alice')),
+      ).toEqual({ result: AuthorizeResult.ALLOW });
     }
   });
 
   it('gives teams a project-membership condition with their claims', async () => {
-    const decision = await policy.handle({ permission: aiGatewayPermissions.mcpServer.update }, as('user:default/bob'));
+    const decision = await policy.handle(
+      { permission: aiGatewayPermissions.mcpServer.update },
+      as('user:default/bob'),
+    );
     expect(decision).toEqual({
       result: AuthorizeResult.CONDITIONAL,
       pluginId: 'ai-gateway',
@@ -38,8 +58,18 @@ describe('AiGatewayPermissionPolicy', () => {
   });
 
   it('denies project creation to non-admins and leaves other plugins alone', async () => {
-    expect(await policy.handle({ permission: aiGatewayPermissions.project.create }, as('user:default/bob'))).toEqual({ result: AuthorizeResult.DENY });
-    const other = createPermission({ name: 'catalog.entity.read', attributes: { action: 'read' } });
-    expect(await policy.handle({ permission: other }, as('user:default/bob'))).toEqual({ result: AuthorizeResult.ALLOW });
+    expect(
+      await policy.handle(
+        { permission: aiGatewayPermissions.project.create },
+        as('user:default/bob'),
+      ),
+    ).toEqual({ result: AuthorizeResult.DENY });
+    const other = createPermission({
+      name: 'catalog.entity.read',
+      attributes: { action: 'read' },
+    });
+    expect(
+      await policy.handle({ permission: other }, as('user:default/bob')),
+    ).toEqual({ result: AuthorizeResult.ALLOW });
   });
 });

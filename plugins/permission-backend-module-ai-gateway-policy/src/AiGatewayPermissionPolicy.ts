@@ -32,7 +32,9 @@ export class AiGatewayPermissionPolicy implements PermissionPolicy {
 
   constructor(options: { admins: string[]; userInfo: UserInfoService }) {
     this.userInfo = options.userInfo;
-    this.admins = new Set(options.admins.map(a => a.toLocaleLowerCase('en-US')));
+    this.admins = new Set(
+      options.admins.map(a => a.toLocaleLowerCase('en-US')),
+    );
   }
 
   async handle(

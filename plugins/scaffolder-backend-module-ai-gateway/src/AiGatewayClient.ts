@@ -10,7 +10,11 @@ import {
   type TypedResponse,
 } from '@ai-gateway-backstage/plugin-ai-gateway-common';
 
-/** One call of the generated REST client, given the caller's token. */
+/**
+ * One call of the generated REST client, given the caller's token.
+ *
+ * @public
+ */
 export type AiGatewayCall<T> = (
   api: AiGatewayRestClient,
   options: RequestOptions,
@@ -20,6 +24,8 @@ export type AiGatewayCall<T> = (
  * The control plane's REST API (the generated client of
  * plugin-ai-gateway-common), called on behalf of the user who started the
  * task: every permission check is made as that user, never as the scaffolder.
+ *
+ * @public
  */
 export class AiGatewayClient {
   readonly #api: AiGatewayRestClient;

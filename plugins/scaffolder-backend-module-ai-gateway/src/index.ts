@@ -8,5 +8,8 @@ export { AiGatewayClient, type AiGatewayCall } from './AiGatewayClient';
 export { createPoolAction } from './actions/createPool';
 export { installPoolAction } from './actions/installPool';
 export { deployMcpServerAction } from './actions/deployMcpServer';
-export { registerAiBackendAction, attachPolicyAction } from './actions/createObjects';
+export {
+  registerAiBackendAction,
+  attachPolicyAction,
+} from './actions/createObjects';
 export { poolManifestsAction } from './actions/poolManifests';

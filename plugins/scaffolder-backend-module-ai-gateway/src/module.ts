@@ -1,8 +1,14 @@
-import { coreServices, createBackendModule } from '@backstage/backend-plugin-api';
+import {
+  coreServices,
+  createBackendModule,
+} from '@backstage/backend-plugin-api';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
 import { ConfigClusterConnector } from '@ai-gateway-backstage/plugin-ai-gateway-node';
 import { AiGatewayClient } from './AiGatewayClient';
-import { attachPolicyAction, registerAiBackendAction } from './actions/createObjects';
+import {
+  attachPolicyAction,
+  registerAiBackendAction,
+} from './actions/createObjects';
 import { createPoolAction } from './actions/createPool';
 import { deployMcpServerAction } from './actions/deployMcpServer';
 import { installPoolAction } from './actions/installPool';
@@ -26,10 +32,16 @@ export const scaffolderModuleAiGateway = createBackendModule({
       },
       async init({ scaffolder, discovery, auth, config }) {
         const client = new AiGatewayClient({ discovery, auth });
-        const pollMs = config.getOptionalNumber('aiGateway.scaffolder.pollIntervalMs');
+        const pollMs = config.getOptionalNumber(
+          'aiGateway.scaffolder.pollIntervalMs',
+        );
         scaffolder.addActions(
           createPoolAction({ client }),
-          installPoolAction({ client, clusters: ConfigClusterConnector.fromConfig(config), pollMs }),
+          installPoolAction({
+            client,
+            clusters: ConfigClusterConnector.fromConfig(config),
+            pollMs,
+          }),
           deployMcpServerAction({ client, pollMs }),
           registerAiBackendAction({ client }),
           attachPolicyAction({ client }),

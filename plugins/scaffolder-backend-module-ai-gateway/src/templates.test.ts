@@ -15,7 +15,10 @@ import { scaffolderModuleAiGateway } from './module';
 jest.setTimeout(180_000);
 
 const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
-const templates = path.resolve(__dirname, '../../../templates/catalog-info.yaml');
+const templates = path.resolve(
+  __dirname,
+  '../../../templates/catalog-info.yaml',
+);
 
 /**
  * The software templates run through the real scaffolder backend, with the
@@ -28,7 +31,12 @@ describe('software templates through the real scaffolder', () => {
 
   beforeAll(async () => {
     api = await KubernetesApiTestServer.start({ namespaces: ['aigw-prod'] });
-    api.put({ apiVersion: 'gateway.networking.k8s.io/v1', kind: 'GatewayClass', metadata: { name: 'agentgateway' }, spec: { controllerName: 'agentgateway.dev/agentgateway' } } as any);
+    api.put({
+      apiVersion: 'gateway.networking.k8s.io/v1',
+      kind: 'GatewayClass',
+      metadata: { name: 'agentgateway' },
+      spec: { controllerName: 'agentgateway.dev/agentgateway' },
+    } as any);
     t = await startAiGatewayTestBackend({
       databases,
       databaseId: 'SQLITE_3',
@@ -41,15 +49,48 @@ describe('software templates through the real scaffolder', () => {
       ],
       config: {
         catalog: {
-          rules: [{ allow: ['Template', 'Location', 'System', 'Resource', 'API', 'Group', 'User'] }],
+          rules: [
+            {
+              allow: [
+                'Template',
+                'Location',
+                'System',
+                'Resource',
+                'API',
+                'Group',
+                'User',
+              ],
+            },
+          ],
           locations: [{ type: 'file', target: templates }],
           processingInterval: { seconds: 1 },
         },
-        aiGateway: { catalog: { schedule: { frequency: { seconds: 2 }, timeout: { seconds: 30 } } }, scaffolder: { pollIntervalMs: 100 } },
-        kubernetes: { clusterLocatorMethods: [{ type: 'config', clusters: [{ name: 'test-cluster', url: api.url, serviceAccountToken: 'test-token', skipTLSVerify: true }] }] },
+        aiGateway: {
+          catalog: {
+            schedule: { frequency: { seconds: 2 }, timeout: { seconds: 30 } },
+          },
+          scaffolder: { pollIntervalMs: 100 },
+        },
+        kubernetes: {
+          clusterLocatorMethods: [
+            {
+              type: 'config',
+              clusters: [
+                {
+                  name: 'test-cluster',
+                  url: api.url,
+                  serviceAccountToken: 'test-token',
+                  skipTLSVerify: true,
+                },
+              ],
+            },
+          ],
+        },
       },
     });
-    await t.api('admin').create('/projects', aProject('payments', 'group:default/team-payments'));
+    await t
+      .api('admin')
+      .create('/projects', aProject('payments', 'group:default/team-payments'));
   });
 
   afterAll(async () => {
@@ -58,23 +99,37 @@ describe('software templates through the real scaffolder', () => {
   });
 
   const scaffolder = (user: 'payments' | 'research') => {
-    const token = { payments: 'user:default/bob', research: 'user:default/carol' }[user];
+    const token = {
+      payments: 'user:default/bob',
+      research: 'user:default/carol',
+    }[user];
     return `Bearer ${mockCredentials.user.token(token)}`;
   };
 
-  const until = async <T>(what: string, fn: () => Promise<T | undefined>, ms = 120_000): Promise<T> => {
+  const until = async <T>(
+    what: string,
+    fn: () => Promise<T | undefined>,
+    ms = 120_000,
+  ): Promise<T> => {
     const deadline = Date.now() + ms;
     for (;;) {
       const v = await fn();
       if (v !== undefined) return v;
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+      if (Date.now() > deadline)
+        throw new Error(`timed out waiting for ${what}`);
       await new Promise(r => setTimeout(r, 200));
     }
   };
 
-  const run = async (user: 'payments' | 'research', template: string, values: object) => {
+  const run = async (
+    user: 'payments' | 'research',
+    template: string,
+    values: object,
+  ) => {
     await until(`template ${template} in the catalog`, async () => {
-      const res = await request(t.backend.server).get(`/api/catalog/entities/by-name/template/default/${template}`).set('Authorization', scaffolder(user));
+      const res = await request(t.backend.server)
+        .get(`/api/catalog/entities/by-name/template/default/${template}`)
+        .set('Authorization', scaffolder(user));
       return res.status === 200 ? true : undefined;
     });
     const created = await request(t.backend.server)
@@ -83,13 +138,22 @@ describe('software templates through the real scaffolder', () => {
       .send({ templateRef: `template:default/${template}`, values });
     expect(created.status).toBe(201);
     const task = await until('the task to end', async () => {
-      const res = await request(t.backend.server).get(`/api/scaffolder/v2/tasks/${created.body.id}`).set('Authorization', scaffolder(user));
-      return ['completed', 'failed', 'cancelled'].includes(res.body.status) ? res.body : undefined;
+      const res = await request(t.backend.server)
+        .get(`/api/scaffolder/v2/tasks/${created.body.id}`)
+        .set('Authorization', scaffolder(user));
+      return ['completed', 'failed', 'cancelled'].includes(res.body.status)
+        ? res.body
+        : undefined;
     });
-    const events = await request(t.backend.server).get(`/api/scaffolder/v2/tasks/${created.body.id}/events`).set('Authorization', scaffolder(user));
-    const log = (events.body as any[]).filter(e => e.type === 'log').map(e => e.body.message as string);
+    const events = await request(t.backend.server)
+      .get(`/api/scaffolder/v2/tasks/${created.body.id}/events`)
+      .set('Authorization', scaffolder(user));
+    const log = (events.body as any[])
+      .filter(e => e.type === 'log')
+      .map(e => e.body.message as string);
     // The template's output comes with the completion event.
-    const output = (events.body as any[]).find(e => e.type === 'completion')?.body.output;
+    const output = (events.body as any[]).find(e => e.type === 'completion')
+      ?.body.output;
     return { task: { ...task, output }, log };
   };
 
@@ -116,13 +180,24 @@ describe('software templates through the real scaffolder', () => {
       deliveryMode: 'direct',
       heartbeatStaleSeconds: 1800,
     });
-    expect({ status: task.status, log: task.status === 'completed' ? [] : log }).toEqual({ status: 'completed', log: [] });
+    expect({
+      status: task.status,
+      log: task.status === 'completed' ? [] : log,
+    }).toEqual({ status: 'completed', log: [] });
     expect(log.some(l => l.includes('Pool prod is Active'))).toBe(true);
     expect(log.join('\n')).not.toMatch(/aigw_prod_[A-Za-z0-9_-]{20,}/);
-    expect(task.output?.links?.[0]).toMatchObject({ entityRef: 'resource:default/prod' });
-    expect(api.get('gateway.networking.k8s.io/v1', 'Gateway', 'aigw-prod', 'prod')).toBeDefined();
-    expect(api.get('networking.k8s.io/v1', 'Ingress', 'aigw-prod', 'prod')).toBeDefined();
-    expect((await t.api('payments').get('/pools/prod')).body.spec).toMatchObject({
+    expect(task.output?.links?.[0]).toMatchObject({
+      entityRef: 'resource:default/prod',
+    });
+    expect(
+      api.get('gateway.networking.k8s.io/v1', 'Gateway', 'aigw-prod', 'prod'),
+    ).toBeDefined();
+    expect(
+      api.get('networking.k8s.io/v1', 'Ingress', 'aigw-prod', 'prod'),
+    ).toBeDefined();
+    expect(
+      (await t.api('payments').get('/pools/prod')).body.spec,
+    ).toMatchObject({
       annotations: { 'example.com/cost-center': 'payments' },
       redis: { mode: 'auto' },
       ingress: [{ kind: 'kubernetes-ingress', className: 'nginx' }],
@@ -130,33 +205,65 @@ describe('software templates through the real scaffolder', () => {
       maxReplicas: 3,
     });
     await until('the pool entity', async () => {
-      const res = await request(t.backend.server).get('/api/catalog/entities/by-name/resource/default/prod').set('Authorization', scaffolder('payments'));
+      const res = await request(t.backend.server)
+        .get('/api/catalog/entities/by-name/resource/default/prod')
+        .set('Authorization', scaffolder('payments'));
       return res.status === 200 ? res.body : undefined;
     });
   });
 
   it('Deploy an MCP server: served, URL in the output, entity in the catalog, objects in the cluster', async () => {
-    const { task, log } = await run('payments', 'ai-gateway-deploy-mcp-server', {
-      project: 'system:default/payments',
-      pool: 'prod',
-      name: 'github',
-      prefix: 'github',
-      transport: 'streamable-http',
-      toolsAllow: ['get_issue', 'list_*'],
-      sourceType: 'image',
-      image: 'ghcr.io/github/github-mcp-server:0.9.0',
-      port: 8080,
+    const { task, log } = await run(
+      'payments',
+      'ai-gateway-deploy-mcp-server',
+      {
+        project: 'system:default/payments',
+        pool: 'prod',
+        name: 'github',
+        prefix: 'github',
+        transport: 'streamable-http',
+        toolsAllow: ['get_issue', 'list_*'],
+        sourceType: 'image',
+        image: 'ghcr.io/github/github-mcp-server:0.9.0',
+        port: 8080,
+      },
+    );
+    expect({
+      status: task.status,
+      log: task.status === 'completed' ? [] : log,
+    }).toEqual({ status: 'completed', log: [] });
+    expect(task.output.text[0].content).toContain(
+      'https://mcp.ai.example.com/github/mcp',
+    );
+    expect(task.output.links[0]).toMatchObject({
+      entityRef: 'api:default/github',
     });
-    expect({ status: task.status, log: task.status === 'completed' ? [] : log }).toEqual({ status: 'completed', log: [] });
-    expect(task.output.text[0].content).toContain('https://mcp.ai.example.com/github/mcp');
-    expect(task.output.links[0]).toMatchObject({ entityRef: 'api:default/github' });
-    expect(api.get('agentgateway.dev/v1alpha1', 'AgentgatewayBackend', 'aigw-prod', 'mcp-github')).toBeDefined();
-    expect(api.get('agentgateway.dev/v1alpha1', 'AgentgatewayPolicy', 'aigw-prod', 'mcp-github-allow-tools')).toBeDefined();
+    expect(
+      api.get(
+        'agentgateway.dev/v1alpha1',
+        'AgentgatewayBackend',
+        'aigw-prod',
+        'mcp-github',
+      ),
+    ).toBeDefined();
+    expect(
+      api.get(
+        'agentgateway.dev/v1alpha1',
+        'AgentgatewayPolicy',
+        'aigw-prod',
+        'mcp-github-allow-tools',
+      ),
+    ).toBeDefined();
     const entity = await until('the MCP server entity', async () => {
-      const res = await request(t.backend.server).get('/api/catalog/entities/by-name/api/default/github').set('Authorization', scaffolder('payments'));
+      const res = await request(t.backend.server)
+        .get('/api/catalog/entities/by-name/api/default/github')
+        .set('Authorization', scaffolder('payments'));
       return res.status === 200 ? res.body : undefined;
     });
-    expect(entity.spec).toMatchObject({ type: 'mcp-server', remotes: [{ url: 'https://mcp.ai.example.com/github/mcp' }] });
+    expect(entity.spec).toMatchObject({
+      type: 'mcp-server',
+      remotes: [{ url: 'https://mcp.ai.example.com/github/mcp' }],
+    });
   });
 
   it('Register an AI backend and Attach a policy', async () => {
@@ -165,12 +272,34 @@ describe('software templates through the real scaffolder', () => {
       pool: 'prod',
       name: 'llm',
       groups: [
-        { providers: [{ name: 'openai', type: 'openai', model: 'gpt-4o', weight: 1, credentialsSecretRef: { name: 'openai', key: 'api-key' } }] },
-        { providers: [{ name: 'bedrock', type: 'bedrock', region: 'eu-central-1', weight: 1 }] },
+        {
+          providers: [
+            {
+              name: 'openai',
+              type: 'openai',
+              model: 'gpt-4o',
+              weight: 1,
+              credentialsSecretRef: { name: 'openai', key: 'api-key' },
+            },
+          ],
+        },
+        {
+          providers: [
+            {
+              name: 'bedrock',
+              type: 'bedrock',
+              region: 'eu-central-1',
+              weight: 1,
+            },
+          ],
+        },
       ],
       models: ['gpt-4o'],
     });
-    expect({ status: backend.task.status, log: backend.task.status === 'completed' ? [] : backend.log }).toEqual({ status: 'completed', log: [] });
+    expect({
+      status: backend.task.status,
+      log: backend.task.status === 'completed' ? [] : backend.log,
+    }).toEqual({ status: 'completed', log: [] });
     const policy = await run('payments', 'ai-gateway-attach-policy', {
       project: 'system:default/payments',
       pool: 'prod',
@@ -183,24 +312,38 @@ describe('software templates through the real scaffolder', () => {
       promptGuard: ['email'],
       requestTimeoutSeconds: 60,
     });
-    expect({ status: policy.task.status, log: policy.task.status === 'completed' ? [] : policy.log }).toEqual({ status: 'completed', log: [] });
+    expect({
+      status: policy.task.status,
+      log: policy.task.status === 'completed' ? [] : policy.log,
+    }).toEqual({ status: 'completed', log: [] });
     const stored = (await t.api('payments').get('/policies/budget')).body.spec;
-    expect(stored).toMatchObject({ target: { kind: 'backend', name: 'llm' }, rateLimit: { unit: 'minute', tokens: 100000 }, promptGuard: { request: { builtins: ['email'] } }, timeouts: { requestSeconds: 60 } });
+    expect(stored).toMatchObject({
+      target: { kind: 'backend', name: 'llm' },
+      rateLimit: { unit: 'minute', tokens: 100000 },
+      promptGuard: { request: { builtins: ['email'] } },
+      timeouts: { requestSeconds: 60 },
+    });
   });
 
-  it("fails the task of a user without permission on the project, and changes nothing", async () => {
+  it('fails the task of a user without permission on the project, and changes nothing', async () => {
     const before = (await t.api('admin').get('/mcp-servers')).body.items.length;
-    const { task, log } = await run('research', 'ai-gateway-deploy-mcp-server', {
-      project: 'system:default/payments',
-      pool: 'prod',
-      name: 'stolen',
-      prefix: 'stolen',
-      transport: 'streamable-http',
-      sourceType: 'remote',
-      url: 'https://evil.example.com/mcp',
-    });
+    const { task, log } = await run(
+      'research',
+      'ai-gateway-deploy-mcp-server',
+      {
+        project: 'system:default/payments',
+        pool: 'prod',
+        name: 'stolen',
+        prefix: 'stolen',
+        transport: 'streamable-http',
+        sourceType: 'remote',
+        url: 'https://evil.example.com/mcp',
+      },
+    );
     expect(task.status).toBe('failed');
     expect(log.join('\n')).toMatch(/not found|not allowed/i);
-    expect((await t.api('admin').get('/mcp-servers')).body.items.length).toBe(before);
+    expect((await t.api('admin').get('/mcp-servers')).body.items.length).toBe(
+      before,
+    );
   });
 });

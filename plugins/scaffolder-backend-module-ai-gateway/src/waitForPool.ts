@@ -1,4 +1,7 @@
-import type { BackstageCredentials, LoggerService } from '@backstage/backend-plugin-api';
+import type {
+  BackstageCredentials,
+  LoggerService,
+} from '@backstage/backend-plugin-api';
 import type { PoolStatus } from '@ai-gateway-backstage/plugin-ai-gateway-common';
 import type { AiGatewayClient } from './AiGatewayClient';
 
@@ -15,7 +18,12 @@ export type WaitOptions = {
 /** The pool's conditions as one line per condition, for task logs and errors. */
 export function describeConditions(status: PoolStatus): string {
   return status.conditions
-    .map(c => `${c.type}=${c.status} (${c.reason})${c.message ? `: ${c.message}` : ''}`)
+    .map(
+      c =>
+        `${c.type}=${c.status} (${c.reason})${
+          c.message ? `: ${c.message}` : ''
+        }`,
+    )
     .join('\n');
 }
 
@@ -31,8 +39,9 @@ export async function waitForPool(
   const deadline = Date.now() + options.timeoutSeconds * 1000;
   let lastPhase: string | undefined;
   for (;;) {
-    const status: PoolStatus = await options.client.call(options.credentials, (api, o) =>
-      api.getPoolStatus({ path: { name: options.pool } }, o),
+    const status: PoolStatus = await options.client.call(
+      options.credentials,
+      (api, o) => api.getPoolStatus({ path: { name: options.pool } }, o),
     );
     if (status.phase !== lastPhase) {
       options.logger.info(`Pool ${options.pool} is ${status.phase}`);
@@ -41,7 +50,9 @@ export async function waitForPool(
     if (done(status)) return status;
     if (Date.now() > deadline || options.signal?.aborted) {
       throw new Error(
-        `Pool ${options.pool} did not ${what} within ${options.timeoutSeconds} s; it is ${status.phase}:\n${describeConditions(status)}`,
+        `Pool ${options.pool} did not ${what} within ${
+          options.timeoutSeconds
+        } s; it is ${status.phase}:\n${describeConditions(status)}`,
       );
     }
     await new Promise(r => setTimeout(r, options.pollMs ?? 2000));

@@ -21,7 +21,9 @@ import { desiredStateArbitrary } from '@ai-gateway-backstage/plugin-ai-gateway-n
 import { AgentgatewayRenderer } from './AgentgatewayRenderer';
 import { AGENTGATEWAY_RUNTIME_RULES } from './operator';
 
-const options = { controlPlaneUrl: 'https://portal.example.com/api/ai-gateway' };
+const options = {
+  controlPlaneUrl: 'https://portal.example.com/api/ai-gateway',
+};
 const registry = new RendererRegistry([new AgentgatewayRenderer()]);
 const render = (state: PoolDesiredState): ManifestBundle =>
   registry.renderBundle(state, options);
@@ -52,7 +54,9 @@ const github = mcpServerSchema.parse({
   source: {
     type: 'image',
     image: 'ghcr.io/github/github-mcp-server:0.9.0',
-    secretEnv: [{ name: 'GITHUB_TOKEN', secretRef: { name: 'github', key: 'token' } }],
+    secretEnv: [
+      { name: 'GITHUB_TOKEN', secretRef: { name: 'github', key: 'token' } },
+    ],
   },
   tools: { allow: ['get_issue', 'list_*'], deny: ['delete_repo'] },
 });
@@ -73,7 +77,11 @@ const llm = aiBackendSchema.parse({
           },
         ],
       },
-      { providers: [{ name: 'bedrock', type: 'bedrock', region: 'eu-central-1' }] },
+      {
+        providers: [
+          { name: 'bedrock', type: 'bedrock', region: 'eu-central-1' },
+        ],
+      },
     ],
     models: ['gpt-4o', 'claude-sonnet'],
   },
@@ -94,7 +102,9 @@ const state: PoolDesiredState = {
 };
 
 const find = (bundle: ManifestBundle, kind: string, name: string) => {
-  const found = bundle.objects.find(o => o.kind === kind && o.metadata.name === name);
+  const found = bundle.objects.find(
+    o => o.kind === kind && o.metadata.name === name,
+  );
   if (!found) throw new Error(`${kind}/${name} not rendered`);
   return found as ManifestObject & { spec: any };
 };
@@ -127,11 +137,13 @@ describe('AgentgatewayRenderer', () => {
   it('changes the revision when anything desired changes', () => {
     const base = render(state).revision;
     expect(
-      render({ ...state, pool: { ...pool, maxReplicas: pool.maxReplicas + 1 } }).revision,
+      render({ ...state, pool: { ...pool, maxReplicas: pool.maxReplicas + 1 } })
+        .revision,
     ).not.toBe(base);
     expect(render({ ...state, mcpServers: [] }).revision).not.toBe(base);
     expect(
-      render({ ...state, mcpServers: [{ ...github, prefix: 'github' }] }).revision,
+      render({ ...state, mcpServers: [{ ...github, prefix: 'github' }] })
+        .revision,
     ).not.toBe(base);
   });
 
@@ -149,15 +161,28 @@ describe('AgentgatewayRenderer', () => {
     );
   });
 
-  it("renders the operator Role with exactly the documented runtime rules", () => {
-    const bundle = render({ ...state, pool: { ...pool, delivery: { mode: 'agent' } } });
+  it('renders the operator Role with exactly the documented runtime rules', () => {
+    const bundle = render({
+      ...state,
+      pool: { ...pool, delivery: { mode: 'agent' } },
+    });
     expect(find(bundle, 'Role', 'aigw-operator').rules).toEqual([
       {
         apiGroups: [''],
-        resources: ['pods', 'services', 'configmaps', 'secrets', 'persistentvolumeclaims'],
+        resources: [
+          'pods',
+          'services',
+          'configmaps',
+          'secrets',
+          'persistentvolumeclaims',
+        ],
         verbs: ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'],
       },
-      { apiGroups: [''], resources: ['events'], verbs: ['get', 'list', 'watch'] },
+      {
+        apiGroups: [''],
+        resources: ['events'],
+        verbs: ['get', 'list', 'watch'],
+      },
       { apiGroups: [''], resources: ['pods/exec'], verbs: ['create'] },
       {
         apiGroups: ['apps'],
@@ -207,7 +232,11 @@ describe('AgentgatewayRenderer', () => {
     ]);
     const binding = find(bundle, 'RoleBinding', 'aigw-operator');
     expect(binding.subjects).toEqual([
-      { kind: 'ServiceAccount', name: 'aigw-operator', namespace: 'ai-gateway' },
+      {
+        kind: 'ServiceAccount',
+        name: 'aigw-operator',
+        namespace: 'ai-gateway',
+      },
     ]);
   });
 
@@ -222,10 +251,14 @@ describe('AgentgatewayRenderer', () => {
     fc.assert(
       fc.property(desiredStateArbitrary(), s => {
         const denied = objectsOfStage(render(s), 'runtime').flatMap(o => {
-          const group = o.apiVersion.includes('/') ? o.apiVersion.split('/')[0] : '';
+          const group = o.apiVersion.includes('/')
+            ? o.apiVersion.split('/')[0]
+            : '';
           return ['get', 'list', 'create', 'patch', 'delete']
             .filter(verb => !rulesAllow(rules, group, plural(o.kind), verb))
-            .map(verb => `the operator may not ${verb} ${group}/${plural(o.kind)}`);
+            .map(
+              verb => `the operator may not ${verb} ${group}/${plural(o.kind)}`,
+            );
         });
         expect(denied).toEqual([]);
       }),
@@ -234,11 +267,17 @@ describe('AgentgatewayRenderer', () => {
   });
 
   it('runs the operator as non-root 65532 with a read-only root filesystem and /healthz readiness', () => {
-    const bundle = render({ ...state, pool: { ...pool, delivery: { mode: 'agent' } } });
+    const bundle = render({
+      ...state,
+      pool: { ...pool, delivery: { mode: 'agent' } },
+    });
     const operator = find(bundle, 'Deployment', 'aigw-operator');
     const pod = operator.spec.template.spec;
     const container = pod.containers[0];
-    expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 65532 });
+    expect(pod.securityContext).toMatchObject({
+      runAsNonRoot: true,
+      runAsUser: 65532,
+    });
     expect(container.securityContext).toMatchObject({
       readOnlyRootFilesystem: true,
       allowPrivilegeEscalation: false,
@@ -253,7 +292,11 @@ describe('AgentgatewayRenderer', () => {
     expect(secret.stringData).toBeUndefined();
     expect(JSON.stringify(container.env)).toContain('"secretKeyRef"');
     // Bootstrap objects are the installer's; the rest the operator's.
-    expect(objectsOfStage(bundle, 'bootstrap').map(o => o.kind).sort()).toEqual([
+    expect(
+      objectsOfStage(bundle, 'bootstrap')
+        .map(o => o.kind)
+        .sort(),
+    ).toEqual([
       'Deployment',
       'Role',
       'Role',
@@ -264,18 +307,28 @@ describe('AgentgatewayRenderer', () => {
     ]);
     // Direct delivery: the control plane applies, no operator runs.
     expect(
-      objectsOfStage(render({ ...state, pool: { ...pool, delivery: { mode: 'direct' } } }), 'bootstrap'),
+      objectsOfStage(
+        render({ ...state, pool: { ...pool, delivery: { mode: 'direct' } } }),
+        'bootstrap',
+      ),
     ).toEqual([]);
     // A pool-provided ServiceAccount comes with its own RBAC.
     const provided = render({
       ...state,
-      pool: { ...pool, delivery: { mode: 'agent' }, serviceAccount: 'platform-sa' },
+      pool: {
+        ...pool,
+        delivery: { mode: 'agent' },
+        serviceAccount: 'platform-sa',
+      },
     });
-    expect(provided.objects.filter(o => o.kind === 'Role' || o.kind === 'ServiceAccount')).toEqual(
-      [],
-    );
     expect(
-      find(provided, 'Deployment', 'aigw-operator').spec.template.spec.serviceAccountName,
+      provided.objects.filter(
+        o => o.kind === 'Role' || o.kind === 'ServiceAccount',
+      ),
+    ).toEqual([]);
+    expect(
+      find(provided, 'Deployment', 'aigw-operator').spec.template.spec
+        .serviceAccountName,
     ).toBe('platform-sa');
   });
 
@@ -283,7 +336,9 @@ describe('AgentgatewayRenderer', () => {
     const bundle = render(state);
     const gateway = find(bundle, 'Gateway', 'prod-eu');
     expect(gateway.spec.gatewayClassName).toBe('agentgateway');
-    expect(gateway.spec.listeners.map((l: any) => [l.name, l.hostname])).toEqual([
+    expect(
+      gateway.spec.listeners.map((l: any) => [l.name, l.hostname]),
+    ).toEqual([
       ['api', 'api.ai-gateway.example.com'],
       ['mcp', 'mcp.ai-gateway.example.com'],
     ]);
@@ -293,8 +348,12 @@ describe('AgentgatewayRenderer', () => {
       certificate.spec.secretName,
     );
     const issuer = find(bundle, 'Issuer', 'prod-eu-letsencrypt-production');
-    expect(issuer.spec.acme.server).toBe('https://acme-v02.api.letsencrypt.org/directory');
-    expect(issuer.spec.acme.solvers[0].dns01.cloudflare.apiTokenSecretRef).toEqual({
+    expect(issuer.spec.acme.server).toBe(
+      'https://acme-v02.api.letsencrypt.org/directory',
+    );
+    expect(
+      issuer.spec.acme.solvers[0].dns01.cloudflare.apiTokenSecretRef,
+    ).toEqual({
       name: 'cloudflare',
       key: 'api-token',
     });
@@ -335,9 +394,13 @@ describe('AgentgatewayRenderer', () => {
     ]);
     const route = find(bundle, 'HTTPRoute', 'mcp-github');
     expect(route.spec.hostnames).toEqual(['mcp.ai-gateway.example.com']);
-    expect(route.spec.rules[0].matches[0].path).toEqual({ type: 'PathPrefix', value: '/gh/mcp' });
+    expect(route.spec.rules[0].matches[0].path).toEqual({
+      type: 'PathPrefix',
+      value: '/gh/mcp',
+    });
     expect(
-      find(bundle, 'AgentgatewayPolicy', 'mcp-github-allow-tools').spec.backend.mcp.authorization,
+      find(bundle, 'AgentgatewayPolicy', 'mcp-github-allow-tools').spec.backend
+        .mcp.authorization,
     ).toEqual({
       action: 'Allow',
       policy: {
@@ -347,48 +410,84 @@ describe('AgentgatewayRenderer', () => {
       },
     });
     expect(
-      find(bundle, 'AgentgatewayPolicy', 'mcp-github-deny-tools').spec.backend.mcp.authorization
-        .action,
+      find(bundle, 'AgentgatewayPolicy', 'mcp-github-deny-tools').spec.backend
+        .mcp.authorization.action,
     ).toBe('Require');
-    const env = find(bundle, 'Deployment', 'mcp-github').spec.template.spec.containers[0].env;
+    const env = find(bundle, 'Deployment', 'mcp-github').spec.template.spec
+      .containers[0].env;
     expect(env).toEqual([
-      { name: 'GITHUB_TOKEN', valueFrom: { secretKeyRef: { name: 'github', key: 'token' } } },
+      {
+        name: 'GITHUB_TOKEN',
+        valueFrom: { secretKeyRef: { name: 'github', key: 'token' } },
+      },
     ]);
   });
 
   it('keeps provider groups in priority order with failover health and model routing', () => {
     const bundle = render(state);
     const backend = find(bundle, 'AgentgatewayBackend', 'ai-llm');
-    expect(backend.spec.ai.groups.map((g: any) => g.providers.map((p: any) => p.name))).toEqual([
-      ['openai'],
-      ['bedrock'],
-    ]);
+    expect(
+      backend.spec.ai.groups.map((g: any) =>
+        g.providers.map((p: any) => p.name),
+      ),
+    ).toEqual([['openai'], ['bedrock']]);
     expect(backend.spec.ai.groups[0].providers[0]).toMatchObject({
       openai: { model: 'gpt-4o' },
       policies: {
         auth: { secretRef: { name: 'openai', key: 'api-key' } },
-        health: { unhealthyCondition: expect.stringContaining('response.code >= 500') },
+        health: {
+          unhealthyCondition: expect.stringContaining('response.code >= 500'),
+        },
       },
     });
     const route = find(bundle, 'HTTPRoute', 'ai-llm');
     expect(route.spec.rules[1].matches).toEqual([
-      { headers: [{ type: 'Exact', name: 'x-ai-gateway-model', value: 'gpt-4o' }] },
-      { headers: [{ type: 'Exact', name: 'x-ai-gateway-model', value: 'claude-sonnet' }] },
+      {
+        headers: [
+          { type: 'Exact', name: 'x-ai-gateway-model', value: 'gpt-4o' },
+        ],
+      },
+      {
+        headers: [
+          { type: 'Exact', name: 'x-ai-gateway-model', value: 'claude-sonnet' },
+        ],
+      },
     ]);
-    expect(find(bundle, 'AgentgatewayPolicy', 'prod-eu-model-routing').spec.traffic.phase).toBe(
-      'PreRouting',
-    );
+    expect(
+      find(bundle, 'AgentgatewayPolicy', 'prod-eu-model-routing').spec.traffic
+        .phase,
+    ).toBe('PreRouting');
   });
 
   it('attaches request-path policy to the route and connection policy to the backend', () => {
     const bundle = render(state);
     expect(find(bundle, 'AgentgatewayPolicy', 'policy-budget').spec).toEqual({
-      targetRefs: [{ group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', name: 'ai-llm' }],
+      targetRefs: [
+        {
+          group: 'gateway.networking.k8s.io',
+          kind: 'HTTPRoute',
+          name: 'ai-llm',
+        },
+      ],
       traffic: { rateLimit: { local: [{ unit: 'Minutes', tokens: 100000 }] } },
     });
-    expect(find(bundle, 'AgentgatewayPolicy', 'policy-budget-backend').spec).toEqual({
-      targetRefs: [{ group: 'agentgateway.dev', kind: 'AgentgatewayBackend', name: 'ai-llm' }],
-      backend: { ai: { promptGuard: { request: [{ regex: { action: 'Reject', builtins: ['Email'] } }] } } },
+    expect(
+      find(bundle, 'AgentgatewayPolicy', 'policy-budget-backend').spec,
+    ).toEqual({
+      targetRefs: [
+        {
+          group: 'agentgateway.dev',
+          kind: 'AgentgatewayBackend',
+          name: 'ai-llm',
+        },
+      ],
+      backend: {
+        ai: {
+          promptGuard: {
+            request: [{ regex: { action: 'Reject', builtins: ['Email'] } }],
+          },
+        },
+      },
     });
   });
 
@@ -411,7 +510,10 @@ describe('AgentgatewayRenderer', () => {
       expect.stringContaining('no response cache'),
     ]);
     // Authentication that cannot be rendered fails closed.
-    expect(find(bundle, 'AgentgatewayPolicy', 'policy-cache').spec.traffic.authorization).toEqual({
+    expect(
+      find(bundle, 'AgentgatewayPolicy', 'policy-cache').spec.traffic
+        .authorization,
+    ).toEqual({
       action: 'Require',
       policy: { matchExpressions: ['false'] },
     });
@@ -430,7 +532,9 @@ describe('AgentgatewayRenderer', () => {
       ],
     });
     const kinds = render({ ...state, pool: openshift })
-      .objects.filter(o => o.metadata.labels?.['app.kubernetes.io/component'] === 'ingress')
+      .objects.filter(
+        o => o.metadata.labels?.['app.kubernetes.io/component'] === 'ingress',
+      )
       .map(o => `${o.apiVersion}/${o.kind}`);
     expect(kinds.sort()).toEqual([
       'gateway.networking.k8s.io/v1/HTTPRoute',
@@ -451,8 +555,12 @@ describe('AgentgatewayRenderer', () => {
       'redis',
       'sentinel',
     ]);
-    expect(sts.spec.volumeClaimTemplates[0].spec.resources.requests.storage).toBe('1Gi');
-    expect(find(auto, 'PodDisruptionBudget', 'prod-eu-redis').spec.minAvailable).toBe(2);
+    expect(
+      sts.spec.volumeClaimTemplates[0].spec.resources.requests.storage,
+    ).toBe('1Gi');
+    expect(
+      find(auto, 'PodDisruptionBudget', 'prod-eu-redis').spec.minAvailable,
+    ).toBe(2);
 
     const manual = render({
       ...state,
@@ -475,9 +583,18 @@ describe('AgentgatewayRenderer', () => {
   });
 
   it('refuses a bundle with two objects of the same name', () => {
-    const o = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'x', namespace: 'n' } };
+    const o = {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'x', namespace: 'n' },
+    };
     expect(() =>
-      createManifestBundle({ pool: 'p', namespace: 'n', renderer: 't', objects: [o, o] }),
+      createManifestBundle({
+        pool: 'p',
+        namespace: 'n',
+        renderer: 't',
+        objects: [o, o],
+      }),
     ).toThrow('renderer t produced v1/Service/n/x twice');
   });
 });
@@ -485,7 +602,9 @@ describe('AgentgatewayRenderer', () => {
 describe('AgentgatewayRenderer.managedKinds', () => {
   it('covers every kind the renderer produces, so pruning finds them all', () => {
     const managed = new Set(
-      new AgentgatewayRenderer().managedKinds.map(k => `${k.apiVersion}/${k.kind}`),
+      new AgentgatewayRenderer().managedKinds.map(
+        k => `${k.apiVersion}/${k.kind}`,
+      ),
     );
     fc.assert(
       fc.property(desiredStateArbitrary(), s => {

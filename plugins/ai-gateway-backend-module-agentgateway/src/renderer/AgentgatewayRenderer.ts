@@ -1,4 +1,9 @@
-import type { ManifestRenderer, PoolDesiredState, RenderOptions, RenderResult } from '@ai-gateway-backstage/plugin-ai-gateway-node';
+import type {
+  ManifestRenderer,
+  PoolDesiredState,
+  RenderOptions,
+  RenderResult,
+} from '@ai-gateway-backstage/plugin-ai-gateway-node';
 import { PoolRenderContext } from './context';
 import { renderAiBackend, renderModelRouting } from './aiBackends';
 import { renderDataPlane } from './dataPlane';
@@ -9,7 +14,8 @@ import { renderPolicy } from './policies';
 import { renderRedis } from './redis';
 import { renderTls } from './tls';
 
-const byName = <T extends { name: string }>(a: T, b: T) => a.name.localeCompare(b.name);
+const byName = <T extends { name: string }>(a: T, b: T) =>
+  a.name.localeCompare(b.name);
 
 /** Ports outside the cluster the gateway must reach besides 443. */
 function egressPorts(state: PoolDesiredState): number[] {
@@ -17,17 +23,21 @@ function egressPorts(state: PoolDesiredState): number[] {
   const { redis } = state.pool;
   if (redis.mode === 'manual') ports.push(redis.port);
   for (const server of state.mcpServers) {
-    if (server.source.type === 'remote') ports.push(urlTarget(server.source.url).port);
+    if (server.source.type === 'remote')
+      ports.push(urlTarget(server.source.url).port);
   }
   for (const backend of state.aiBackends) {
     const spec = backend.spec;
-    if (spec.kind === 'static' && spec.port !== undefined) ports.push(spec.port);
+    if (spec.kind === 'static' && spec.port !== undefined)
+      ports.push(spec.port);
     if (spec.kind === 'mcp') {
       spec.targets.forEach(t => t.port !== undefined && ports.push(t.port));
     }
     if (spec.kind === 'ai') {
       spec.groups.forEach(g =>
-        g.providers.forEach(p => p.baseUrl && ports.push(urlTarget(p.baseUrl).port)),
+        g.providers.forEach(
+          p => p.baseUrl && ports.push(urlTarget(p.baseUrl).port),
+        ),
       );
     }
   }
@@ -74,9 +84,15 @@ export class AgentgatewayRenderer implements ManifestRenderer {
     // changes the output.
     const sorted: PoolDesiredState = {
       pool: state.pool,
-      mcpServers: state.mcpServers.filter(s => s.pool === state.pool.name).sort(byName),
-      aiBackends: state.aiBackends.filter(b => b.pool === state.pool.name).sort(byName),
-      policies: state.policies.filter(p => p.pool === state.pool.name).sort(byName),
+      mcpServers: state.mcpServers
+        .filter(s => s.pool === state.pool.name)
+        .sort(byName),
+      aiBackends: state.aiBackends
+        .filter(b => b.pool === state.pool.name)
+        .sort(byName),
+      policies: state.policies
+        .filter(p => p.pool === state.pool.name)
+        .sort(byName),
     };
     const ctx = new PoolRenderContext(sorted, options);
     const objects = [

@@ -34,7 +34,9 @@ function providerSpec(
     ? {
         host: base.host,
         port: base.port,
-        ...(base.path !== '/' ? { pathPrefix: base.path.replace(/\/$/, '') } : {}),
+        ...(base.path !== '/'
+          ? { pathPrefix: base.path.replace(/\/$/, '') }
+          : {}),
       }
     : {};
   let specific: Record<string, unknown>;
@@ -49,7 +51,10 @@ function providerSpec(
       specific = { gemini: model, ...endpoint };
       break;
     case 'bedrock':
-      specific = { bedrock: { ...model, region: provider.region }, ...endpoint };
+      specific = {
+        bedrock: { ...model, region: provider.region },
+        ...endpoint,
+      };
       break;
     case 'vertex-ai':
       specific = {
@@ -77,7 +82,9 @@ function providerSpec(
       };
       break;
     default:
-      throw new Error(`unknown provider type ${(provider as { type: string }).type}`);
+      throw new Error(
+        `unknown provider type ${(provider as { type: string }).type}`,
+      );
   }
   const ref = provider.credentialsSecretRef;
   const policies = {
@@ -105,7 +112,11 @@ function backendSpec(
       spec.groups.forEach((group, i) => {
         if (new Set(group.providers.map(p => p.weight)).size > 1) {
           ctx.warn(
-            `AI backend ${backend.name}: agentgateway balances the providers of a group by their health and load, not by weight; the weights of group ${i + 1} are not rendered`,
+            `AI backend ${
+              backend.name
+            }: agentgateway balances the providers of a group by their health and load, not by weight; the weights of group ${
+              i + 1
+            } are not rendered`,
           );
         }
       });
@@ -156,7 +167,9 @@ function backendSpec(
       return { mcp: { targets } };
     }
     default:
-      throw new Error(`unknown backend kind ${(spec as { kind: string }).kind}`);
+      throw new Error(
+        `unknown backend kind ${(spec as { kind: string }).kind}`,
+      );
   }
 }
 
@@ -167,19 +180,27 @@ function backendRoute(
   name: string,
 ): ManifestObject {
   const isMcp = backend.spec.kind === 'mcp';
-  const backendRefs = [{ group: 'agentgateway.dev', kind: 'AgentgatewayBackend', name }];
+  const backendRefs = [
+    { group: 'agentgateway.dev', kind: 'AgentgatewayBackend', name },
+  ];
   const rules: Array<Record<string, unknown>> = [
     isMcp
       ? {
-          matches: [{ path: { type: 'PathPrefix', value: `/${backend.name}/mcp` } }],
+          matches: [
+            { path: { type: 'PathPrefix', value: `/${backend.name}/mcp` } },
+          ],
           backendRefs,
         }
       : {
-          matches: [{ path: { type: 'PathPrefix', value: `/${backend.name}` } }],
+          matches: [
+            { path: { type: 'PathPrefix', value: `/${backend.name}` } },
+          ],
           filters: [
             {
               type: 'URLRewrite',
-              urlRewrite: { path: { type: 'ReplacePrefixMatch', replacePrefixMatch: '/' } },
+              urlRewrite: {
+                path: { type: 'ReplacePrefixMatch', replacePrefixMatch: '/' },
+              },
             },
           ],
           backendRefs,
@@ -229,7 +250,9 @@ export function renderAiBackend(
   const spec = backendSpec(ctx, backend);
   const mcp = spec.mcp as { targets: unknown[] } | undefined;
   if (mcp && mcp.targets.length === 0) {
-    ctx.warn(`AI backend ${backend.name} has no target left and is not rendered`);
+    ctx.warn(
+      `AI backend ${backend.name} has no target left and is not rendered`,
+    );
     return [];
   }
   return [
@@ -253,7 +276,9 @@ export function renderModelRouting(
   ctx: PoolRenderContext,
   backends: AiBackend[],
 ): ManifestObject[] {
-  const routed = backends.some(b => b.spec.kind === 'ai' && b.spec.models.length);
+  const routed = backends.some(
+    b => b.spec.kind === 'ai' && b.spec.models.length,
+  );
   if (!routed) return [];
   return [
     {
@@ -273,7 +298,12 @@ export function renderModelRouting(
           phase: 'PreRouting',
           transformation: {
             request: {
-              set: [{ name: MODEL_HEADER, value: 'string(json(request.body).model)' }],
+              set: [
+                {
+                  name: MODEL_HEADER,
+                  value: 'string(json(request.body).model)',
+                },
+              ],
             },
           },
         },

@@ -169,7 +169,8 @@ export function parseImage(image: string): {
   const first = slash === -1 ? '' : rest.slice(0, slash);
   // Docker's rule: the first part is a registry when it looks like a host.
   const hasRegistry =
-    slash !== -1 && (first.includes('.') || first.includes(':') || first === 'localhost');
+    slash !== -1 &&
+    (first.includes('.') || first.includes(':') || first === 'localhost');
   return {
     ...(hasRegistry ? { registry: first } : {}),
     repository: hasRegistry ? rest.slice(slash + 1) : rest,

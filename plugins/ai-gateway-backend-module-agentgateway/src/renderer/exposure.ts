@@ -19,7 +19,9 @@ function renderProvider(
   provider: IngressProvider,
 ): ManifestObject[] {
   const service = ctx.gatewayName;
-  const hosts = provider.host ? [provider.host] : [ctx.hosts.api, ctx.hosts.mcp];
+  const hosts = provider.host
+    ? [provider.host]
+    : [ctx.hosts.api, ctx.hosts.mcp];
   const annotations = { ...provider.annotations };
   const meta = (name: string) =>
     ctx.meta(name, 'ingress', { workloadName: ctx.gatewayName, annotations });
@@ -31,7 +33,9 @@ function renderProvider(
           kind: 'Ingress',
           metadata: meta(ctx.gatewayName),
           spec: {
-            ...(provider.className ? { ingressClassName: provider.className } : {}),
+            ...(provider.className
+              ? { ingressClassName: provider.className }
+              : {}),
             ...(provider.tls
               ? { tls: [{ hosts, secretName: ctx.tlsSecretName }] }
               : {}),
@@ -42,7 +46,9 @@ function renderProvider(
                   {
                     path: '/',
                     pathType: 'Prefix',
-                    backend: { service: { name: service, port: { number: 443 } } },
+                    backend: {
+                      service: { name: service, port: { number: 443 } },
+                    },
                   },
                 ],
               },
@@ -61,7 +67,11 @@ function renderProvider(
             selector: { istio: provider.className ?? 'ingressgateway' },
             servers: [
               {
-                port: { number: 443, name: 'tls', protocol: provider.tls ? 'TLS' : 'HTTPS' },
+                port: {
+                  number: 443,
+                  name: 'tls',
+                  protocol: provider.tls ? 'TLS' : 'HTTPS',
+                },
                 hosts,
                 tls: provider.tls
                   ? { mode: 'PASSTHROUGH' }
@@ -133,7 +143,9 @@ function renderProvider(
             rules: [
               {
                 matches: [{ path: { type: 'PathPrefix', value: '/' } }],
-                backendRefs: [{ group: '', kind: 'Service', name: service, port: 443 }],
+                backendRefs: [
+                  { group: '', kind: 'Service', name: service, port: 443 },
+                ],
               },
             ],
           },
@@ -161,6 +173,8 @@ function renderProvider(
         },
       }));
     default:
-      throw new Error(`unknown ingress provider ${(provider as { kind: string }).kind}`);
+      throw new Error(
+        `unknown ingress provider ${(provider as { kind: string }).kind}`,
+      );
   }
 }

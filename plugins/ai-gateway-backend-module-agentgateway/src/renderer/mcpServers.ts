@@ -1,10 +1,6 @@
 import type { McpServer } from '@ai-gateway-backstage/plugin-ai-gateway-common';
 import type { ManifestObject } from '@ai-gateway-backstage/plugin-ai-gateway-node';
-import {
-  AGENTGATEWAY_API,
-  GATEWAY_API,
-  PoolRenderContext,
-} from './context';
+import { AGENTGATEWAY_API, GATEWAY_API, PoolRenderContext } from './context';
 
 const MCP_APP_PROTOCOL = 'agentgateway.dev/mcp';
 
@@ -43,7 +39,9 @@ export function mcpServerTarget(
   const remote = urlTarget(server.source.url);
   const auth = server.source.authSecretRef;
   const policies = {
-    ...(auth ? { auth: { secretRef: { name: auth.name, key: auth.key } } } : {}),
+    ...(auth
+      ? { auth: { secretRef: { name: auth.name, key: auth.key } } }
+      : {}),
     ...(remote.https ? { tls: { sni: remote.host } } : {}),
   };
   return {
@@ -112,13 +110,19 @@ export function renderMcpServer(
           spec: {
             securityContext: { seccompProfile: { type: 'RuntimeDefault' } },
             ...(ctx.images.registryCredentialsSecret
-              ? { imagePullSecrets: [{ name: ctx.images.registryCredentialsSecret }] }
+              ? {
+                  imagePullSecrets: [
+                    { name: ctx.images.registryCredentialsSecret },
+                  ],
+                }
               : {}),
             containers: [
               {
                 name: 'mcp-server',
                 image: source.image,
-                ports: [{ name: 'mcp', containerPort: source.port, protocol: 'TCP' }],
+                ports: [
+                  { name: 'mcp', containerPort: source.port, protocol: 'TCP' },
+                ],
                 env: [
                   ...Object.keys(source.env)
                     .sort()
@@ -126,13 +130,20 @@ export function renderMcpServer(
                   ...source.secretEnv.map(e => ({
                     name: e.name,
                     valueFrom: {
-                      secretKeyRef: { name: e.secretRef.name, key: e.secretRef.key },
+                      secretKeyRef: {
+                        name: e.secretRef.name,
+                        key: e.secretRef.key,
+                      },
                     },
                   })),
                 ],
                 resources: {
-                  ...(resources.requests ? { requests: { ...resources.requests } } : {}),
-                  ...(resources.limits ? { limits: { ...resources.limits } } : {}),
+                  ...(resources.requests
+                    ? { requests: { ...resources.requests } }
+                    : {}),
+                  ...(resources.limits
+                    ? { limits: { ...resources.limits } }
+                    : {}),
                 },
                 readinessProbe: {
                   tcpSocket: { port: source.port },
@@ -195,7 +206,9 @@ export function renderMcpServer(
     metadata: meta(),
     spec: {
       mcp: {
-        targets: [{ name: server.prefix, static: mcpServerTarget(ctx, server) }],
+        targets: [
+          { name: server.prefix, static: mcpServerTarget(ctx, server) },
+        ],
       },
     },
   });
@@ -216,7 +229,9 @@ export function renderMcpServer(
       hostnames: [ctx.hosts.mcp],
       rules: [
         {
-          matches: [{ path: { type: 'PathPrefix', value: `/${server.prefix}/mcp` } }],
+          matches: [
+            { path: { type: 'PathPrefix', value: `/${server.prefix}/mcp` } },
+          ],
           backendRefs: [
             { group: 'agentgateway.dev', kind: 'AgentgatewayBackend', name },
           ],
@@ -232,7 +247,11 @@ export function renderMcpServer(
     toolRules.push(['allow-tools', 'Allow', toolMatch(server.tools.allow)]);
   }
   if (server.tools.deny.length) {
-    toolRules.push(['deny-tools', 'Require', `!(${toolMatch(server.tools.deny)})`]);
+    toolRules.push([
+      'deny-tools',
+      'Require',
+      `!(${toolMatch(server.tools.deny)})`,
+    ]);
   }
   for (const [suffix, action, expression] of toolRules) {
     objects.push({
@@ -245,7 +264,10 @@ export function renderMcpServer(
         ],
         backend: {
           mcp: {
-            authorization: { action, policy: { matchExpressions: [expression] } },
+            authorization: {
+              action,
+              policy: { matchExpressions: [expression] },
+            },
           },
         },
       },

@@ -16,7 +16,11 @@ const ALL = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'];
  * @public
  */
 export const AGENTGATEWAY_RUNTIME_RULES: readonly PolicyRule[] = [
-  { apiGroups: ['gateway.networking.k8s.io'], resources: ['gateways'], verbs: ALL },
+  {
+    apiGroups: ['gateway.networking.k8s.io'],
+    resources: ['gateways'],
+    verbs: ALL,
+  },
   {
     apiGroups: ['agentgateway.dev'],
     resources: [
@@ -31,7 +35,11 @@ export const AGENTGATEWAY_RUNTIME_RULES: readonly PolicyRule[] = [
     resources: ['issuers', 'certificates'],
     verbs: ALL,
   },
-  { apiGroups: ['networking.k8s.io'], resources: ['networkpolicies'], verbs: ALL },
+  {
+    apiGroups: ['networking.k8s.io'],
+    resources: ['networkpolicies'],
+    verbs: ALL,
+  },
 ];
 
 const OPERATOR_PORT = 8080;
@@ -67,13 +75,19 @@ export function renderOperator(ctx: PoolRenderContext): ManifestObject[] {
         {
           apiVersion: 'rbac.authorization.k8s.io/v1',
           kind: 'Role',
-          metadata: ctx.meta(roleName, 'operator', { stage, workloadName: name }),
+          metadata: ctx.meta(roleName, 'operator', {
+            stage,
+            workloadName: name,
+          }),
           rules: rules.map(r => ({ ...r })),
         },
         {
           apiVersion: 'rbac.authorization.k8s.io/v1',
           kind: 'RoleBinding',
-          metadata: ctx.meta(roleName, 'operator', { stage, workloadName: name }),
+          metadata: ctx.meta(roleName, 'operator', {
+            stage,
+            workloadName: name,
+          }),
           subjects: [
             { kind: 'ServiceAccount', name, namespace: ctx.namespace },
           ],
@@ -131,14 +145,21 @@ export function renderOperator(ctx: PoolRenderContext): ManifestObject[] {
             seccompProfile: { type: 'RuntimeDefault' },
           },
           ...(ctx.images.registryCredentialsSecret
-            ? { imagePullSecrets: [{ name: ctx.images.registryCredentialsSecret }] }
+            ? {
+                imagePullSecrets: [
+                  { name: ctx.images.registryCredentialsSecret },
+                ],
+              }
             : {}),
           containers: [
             {
               name: 'operator',
               image: ctx.images.operator,
               env: [
-                { name: 'AIGW_CONTROL_PLANE_URL', value: ctx.options.controlPlaneUrl },
+                {
+                  name: 'AIGW_CONTROL_PLANE_URL',
+                  value: ctx.options.controlPlaneUrl,
+                },
                 { name: 'AIGW_POOL', value: pool.name },
                 { name: 'AIGW_DELIVERY_MODE', value: pool.delivery.mode },
                 {
@@ -148,11 +169,16 @@ export function renderOperator(ctx: PoolRenderContext): ManifestObject[] {
                 {
                   name: 'AIGW_ENROLLMENT_TOKEN',
                   valueFrom: {
-                    secretKeyRef: { name: ctx.enrollmentTokenSecret, key: 'token' },
+                    secretKeyRef: {
+                      name: ctx.enrollmentTokenSecret,
+                      key: 'token',
+                    },
                   },
                 },
               ],
-              ports: [{ name: 'http', containerPort: OPERATOR_PORT, protocol: 'TCP' }],
+              ports: [
+                { name: 'http', containerPort: OPERATOR_PORT, protocol: 'TCP' },
+              ],
               readinessProbe: {
                 httpGet: { path: '/healthz', port: OPERATOR_PORT },
                 initialDelaySeconds: 3,

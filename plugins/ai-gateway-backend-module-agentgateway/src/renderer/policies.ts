@@ -15,7 +15,10 @@ const UNITS = { second: 'Seconds', minute: 'Minutes', hour: 'Hours' } as const;
 type TargetRef = { group: string; kind: string; name: string };
 
 /** The object name of the AI backend or MCP server called `name`, AI backends first. */
-function targetObjectName(ctx: PoolRenderContext, name: string): string | undefined {
+function targetObjectName(
+  ctx: PoolRenderContext,
+  name: string,
+): string | undefined {
   if (ctx.aiBackend(name)) return ctx.aiBackendName(name);
   if (ctx.mcpServer(name)) return ctx.mcpServerName(name);
   return undefined;
@@ -32,7 +35,11 @@ function resolveTarget(
 ): { route: TargetRef; backend?: TargetRef } | undefined {
   if (policy.target.kind === 'gateway') {
     return {
-      route: { group: 'gateway.networking.k8s.io', kind: 'Gateway', name: ctx.gatewayName },
+      route: {
+        group: 'gateway.networking.k8s.io',
+        kind: 'Gateway',
+        name: ctx.gatewayName,
+      },
     };
   }
   const name = targetObjectName(ctx, policy.target.name);
@@ -55,7 +62,9 @@ function rateLimit(ctx: PoolRenderContext, policy: Policy) {
       return {
         unit: 'Hours',
         burst: amount,
-        [limit.requests !== undefined ? 'requests' : 'tokens']: Math.ceil(amount / 24),
+        [limit.requests !== undefined ? 'requests' : 'tokens']: Math.ceil(
+          amount / 24,
+        ),
       };
     }
     return {
@@ -66,7 +75,11 @@ function rateLimit(ctx: PoolRenderContext, policy: Policy) {
   const amount = (limit.requests ?? limit.tokens)!;
   if (limit.unit === 'day') {
     ctx.warn(
-      `policy ${policy.name}: agentgateway limits per second, minute or hour; the daily limit of ${amount} is enforced as ${Math.ceil(amount / 24)} per hour with a burst of ${amount}`,
+      `policy ${
+        policy.name
+      }: agentgateway limits per second, minute or hour; the daily limit of ${amount} is enforced as ${Math.ceil(
+        amount / 24,
+      )} per hour with a burst of ${amount}`,
     );
   }
   if (limit.perModel) {
@@ -79,7 +92,10 @@ function rateLimit(ctx: PoolRenderContext, policy: Policy) {
   return {
     conditional: [
       ...models.map(model => ({
-        condition: `request.headers['${MODEL_HEADER}'] == '${model.replace(/'/g, "\\'")}'`,
+        condition: `request.headers['${MODEL_HEADER}'] == '${model.replace(
+          /'/g,
+          "\\'",
+        )}'`,
         policy: { local: [local(limit.models![model])] },
       })),
       { policy: { local: [local(amount)] } },
@@ -109,7 +125,11 @@ function trafficSection(ctx: PoolRenderContext, policy: Policy) {
   const traffic: Record<string, unknown> = {};
   if (policy.jwtAuth) {
     const jwt = policy.jwtAuth;
-    const mode = { strict: 'Strict', optional: 'Optional', permissive: 'Permissive' }[jwt.mode];
+    const mode = {
+      strict: 'Strict',
+      optional: 'Optional',
+      permissive: 'Permissive',
+    }[jwt.mode];
     if (jwt.jwks.url) {
       traffic.jwtAuthentication = {
         mode,
@@ -165,7 +185,8 @@ function trafficSection(ctx: PoolRenderContext, policy: Policy) {
   }
   if (policy.headers) {
     const request = policy.headers.request && headerOps(policy.headers.request);
-    const response = policy.headers.response && headerOps(policy.headers.response);
+    const response =
+      policy.headers.response && headerOps(policy.headers.response);
     if (request || response) {
       traffic.headerModifiers = {
         ...(request ? { request } : {}),
@@ -180,7 +201,9 @@ function trafficSection(ctx: PoolRenderContext, policy: Policy) {
 function backendSection(ctx: PoolRenderContext, policy: Policy) {
   const backend: Record<string, unknown> = {};
   if (policy.promptGuard) {
-    const guard = (g: NonNullable<NonNullable<Policy['promptGuard']>['request']>) => [
+    const guard = (
+      g: NonNullable<NonNullable<Policy['promptGuard']>['request']>,
+    ) => [
       {
         regex: {
           action: g.action === 'mask' ? 'Mask' : 'Reject',
@@ -194,7 +217,9 @@ function backendSection(ctx: PoolRenderContext, policy: Policy) {
     ];
     backend.ai = {
       promptGuard: {
-        ...(policy.promptGuard.request ? { request: guard(policy.promptGuard.request) } : {}),
+        ...(policy.promptGuard.request
+          ? { request: guard(policy.promptGuard.request) }
+          : {}),
         ...(policy.promptGuard.response
           ? { response: guard(policy.promptGuard.response) }
           : {}),
@@ -202,7 +227,9 @@ function backendSection(ctx: PoolRenderContext, policy: Policy) {
     };
   }
   if (policy.timeouts?.backendRequestSeconds !== undefined) {
-    backend.http = { requestTimeout: `${policy.timeouts.backendRequestSeconds}s` };
+    backend.http = {
+      requestTimeout: `${policy.timeouts.backendRequestSeconds}s`,
+    };
   }
   if (policy.responseCache) {
     ctx.warn(
@@ -218,7 +245,10 @@ function backendSection(ctx: PoolRenderContext, policy: Policy) {
  * (prompt guard, backend timeout) to the same target, or to the
  * AgentgatewayBackend when the policy targets a backend.
  */
-export function renderPolicy(ctx: PoolRenderContext, policy: Policy): ManifestObject[] {
+export function renderPolicy(
+  ctx: PoolRenderContext,
+  policy: Policy,
+): ManifestObject[] {
   const target = resolveTarget(ctx, policy);
   if (!target) {
     ctx.warn(

@@ -13,7 +13,9 @@ function names(ctx: PoolRenderContext) {
 }
 
 /** How the gateway reaches Redis, as environment variables (secrets by reference). */
-export function redisEnv(ctx: PoolRenderContext): Array<Record<string, unknown>> {
+export function redisEnv(
+  ctx: PoolRenderContext,
+): Array<Record<string, unknown>> {
   const { redis } = ctx.pool;
   if (redis.mode === 'auto') {
     const { base } = names(ctx);
@@ -29,7 +31,9 @@ export function redisEnv(ctx: PoolRenderContext): Array<Record<string, unknown>>
     { name: 'AIGW_REDIS_PORT', value: String(redis.port) },
     { name: 'AIGW_REDIS_DATABASE', value: String(redis.database) },
     { name: 'AIGW_REDIS_TLS', value: String(redis.tls) },
-    ...(redis.username ? [{ name: 'AIGW_REDIS_USERNAME', value: redis.username }] : []),
+    ...(redis.username
+      ? [{ name: 'AIGW_REDIS_USERNAME', value: redis.username }]
+      : []),
     ...(redis.passwordSecretRef
       ? [
           {
@@ -181,7 +185,9 @@ export function renderRedis(ctx: PoolRenderContext): ManifestObject[] {
                   weight: 100,
                   podAffinityTerm: {
                     topologyKey: 'kubernetes.io/hostname',
-                    labelSelector: { matchLabels: ctx.selector(component, base) },
+                    labelSelector: {
+                      matchLabels: ctx.selector(component, base),
+                    },
                   },
                 },
               ],

@@ -26,7 +26,10 @@ function dns01Solver(dns01: LetsEncrypt['dns01']): Record<string, unknown> {
       };
     case 'clouddns':
       return {
-        cloudDNS: { project: dns01.project, serviceAccountSecretRef: secretKeyRef },
+        cloudDNS: {
+          project: dns01.project,
+          serviceAccountSecretRef: secretKeyRef,
+        },
       };
     case 'azuredns':
       return {
@@ -52,7 +55,9 @@ function dns01Solver(dns01: LetsEncrypt['dns01']): Record<string, unknown> {
         },
       };
     default:
-      throw new Error(`unknown DNS-01 provider ${(dns01 as { provider: string }).provider}`);
+      throw new Error(
+        `unknown DNS-01 provider ${(dns01 as { provider: string }).provider}`,
+      );
   }
 }
 
@@ -80,7 +85,12 @@ export function renderTls(ctx: PoolRenderContext): ManifestObject[] {
               server: ACME_SERVERS[tls.issuer],
               email: tls.email,
               privateKeySecretRef: {
-                name: ctx.name(ctx.pool.name, 'letsencrypt', tls.issuer, 'account'),
+                name: ctx.name(
+                  ctx.pool.name,
+                  'letsencrypt',
+                  tls.issuer,
+                  'account',
+                ),
               },
               solvers: [
                 {

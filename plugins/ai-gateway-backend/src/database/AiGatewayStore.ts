@@ -116,9 +116,7 @@ export class AiGatewayStore {
     kind: ResourceKind,
     name: string,
   ): Promise<StoredObject<T> | undefined> {
-    const row = await this.db(kindTables[kind].table)
-      .where({ name })
-      .first();
+    const row = await this.db(kindTables[kind].table).where({ name }).first();
     return row ? toObject<T>(kind, row) : undefined;
   }
 
@@ -156,8 +154,13 @@ export class AiGatewayStore {
   }
 
   /** How many objects of `kind` each pool holds. */
-  async countByPool(kind: 'mcpServer' | 'aiBackend' | 'policy'): Promise<Map<string, number>> {
-    const rows = await this.db(kindTables[kind].table).select('pool').count({ n: '*' }).groupBy('pool');
+  async countByPool(
+    kind: 'mcpServer' | 'aiBackend' | 'policy',
+  ): Promise<Map<string, number>> {
+    const rows = await this.db(kindTables[kind].table)
+      .select('pool')
+      .count({ n: '*' })
+      .groupBy('pool');
     return new Map(rows.map((r: any) => [r.pool as string, Number(r.n)]));
   }
 

@@ -37,10 +37,16 @@ function toStatus(row: Row): StoredPoolStatus {
     phase: row.phase as PoolPhase,
     phaseSince: iso(row.phase_since)!,
     conditions: JSON.parse(row.conditions) as Condition[],
-    ...(row.heartbeat ? { heartbeat: JSON.parse(row.heartbeat) as Heartbeat } : {}),
+    ...(row.heartbeat
+      ? { heartbeat: JSON.parse(row.heartbeat) as Heartbeat }
+      : {}),
     ...(row.desired_revision ? { desiredRevision: row.desired_revision } : {}),
-    ...(row.sync_requested_at ? { syncRequestedAt: iso(row.sync_requested_at) } : {}),
-    ...(row.reseed_requested_at ? { reseedRequestedAt: iso(row.reseed_requested_at) } : {}),
+    ...(row.sync_requested_at
+      ? { syncRequestedAt: iso(row.sync_requested_at) }
+      : {}),
+    ...(row.reseed_requested_at
+      ? { reseedRequestedAt: iso(row.reseed_requested_at) }
+      : {}),
     updatedAt: iso(row.updated_at)!,
   };
 }
@@ -57,7 +63,10 @@ export class PoolStatusStore {
   async getMany(pools: string[]): Promise<Map<string, StoredPoolStatus>> {
     const out = new Map<string, StoredPoolStatus>();
     for (let i = 0; i < pools.length; i += 500) {
-      const rows = await this.db<Row>('aigw_pool_status').whereIn('pool', pools.slice(i, i + 500));
+      const rows = await this.db<Row>('aigw_pool_status').whereIn(
+        'pool',
+        pools.slice(i, i + 500),
+      );
       for (const row of rows) out.set(row.pool, toStatus(row));
     }
     return out;
@@ -65,7 +74,10 @@ export class PoolStatusStore {
 
   /** Writes the derived status; the heartbeat column only when given. */
   async save(
-    status: Pick<PoolStatus, 'pool' | 'phase' | 'phaseSince' | 'conditions' | 'desiredRevision'> & {
+    status: Pick<
+      PoolStatus,
+      'pool' | 'phase' | 'phaseSince' | 'conditions' | 'desiredRevision'
+    > & {
       heartbeat?: Heartbeat;
     },
     now: Date,
@@ -76,7 +88,9 @@ export class PoolStatusStore {
       conditions: JSON.stringify(status.conditions),
       desired_revision: status.desiredRevision ?? null,
       updated_at: now.toISOString(),
-      ...(status.heartbeat ? { heartbeat: JSON.stringify(status.heartbeat) } : {}),
+      ...(status.heartbeat
+        ? { heartbeat: JSON.stringify(status.heartbeat) }
+        : {}),
     };
     await this.db('aigw_pool_status')
       .insert({ pool: status.pool, heartbeat: null, ...values })
@@ -84,8 +98,13 @@ export class PoolStatusStore {
       .merge(values);
   }
 
-  async request(pool: string, what: 'sync' | 'reseed', now: Date): Promise<void> {
-    const column = what === 'sync' ? 'sync_requested_at' : 'reseed_requested_at';
+  async request(
+    pool: string,
+    what: 'sync' | 'reseed',
+    now: Date,
+  ): Promise<void> {
+    const column =
+      what === 'sync' ? 'sync_requested_at' : 'reseed_requested_at';
     const updated = await this.db('aigw_pool_status')
       .where({ pool })
       .update({ [column]: now.toISOString() });
@@ -137,13 +156,21 @@ export class PoolStatusStore {
     if (old.length) {
       await this.db('aigw_pool_revisions')
         .where({ pool: bundle.pool })
-        .whereIn('revision', old.map(r => r.revision))
+        .whereIn(
+          'revision',
+          old.map(r => r.revision),
+        )
         .delete();
     }
   }
 
-  async getRevision(pool: string, revision: string): Promise<unknown[] | undefined> {
-    const row = await this.db('aigw_pool_revisions').where({ pool, revision }).first('bundle');
+  async getRevision(
+    pool: string,
+    revision: string,
+  ): Promise<unknown[] | undefined> {
+    const row = await this.db('aigw_pool_revisions')
+      .where({ pool, revision })
+      .first('bundle');
     return row ? JSON.parse(row.bundle) : undefined;
   }
 }

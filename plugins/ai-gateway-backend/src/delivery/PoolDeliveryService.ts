@@ -39,7 +39,10 @@ import {
   type RenderOptions,
 } from '@ai-gateway-backstage/plugin-ai-gateway-node';
 import type { AiGatewayStore } from '../database/AiGatewayStore';
-import type { PoolStatusStore, StoredPoolStatus } from '../database/PoolStatusStore';
+import type {
+  PoolStatusStore,
+  StoredPoolStatus,
+} from '../database/PoolStatusStore';
 import { invalidInput } from '../service/errors';
 import type { Caller, ResourceService } from '../service/ResourceService';
 import type { ClusterConnector } from '@ai-gateway-backstage/plugin-ai-gateway-node';
@@ -121,7 +124,11 @@ export class PoolDeliveryService {
     const out: T[] = [];
     let after: string | undefined;
     for (;;) {
-      const page = await this.deps.store.list<T>(kind, { filters: { pool }, after, limit: PAGE });
+      const page = await this.deps.store.list<T>(kind, {
+        filters: { pool },
+        after,
+        limit: PAGE,
+      });
       out.push(...page.items.map(i => i.spec));
       if (!page.hasMore) return out;
       after = page.items[page.items.length - 1].name;
@@ -146,8 +153,12 @@ export class PoolDeliveryService {
     const generation = this.#generations.get(pool) ?? 0;
     const state = await this.desiredState(pool);
     if (!state) return undefined;
-    const bundle = this.deps.registry.renderBundle(state, this.deps.renderOptions);
-    if ((this.#generations.get(pool) ?? 0) === generation) this.#bundles.set(pool, { bundle, at: Date.now() });
+    const bundle = this.deps.registry.renderBundle(
+      state,
+      this.deps.renderOptions,
+    );
+    if ((this.#generations.get(pool) ?? 0) === generation)
+      this.#bundles.set(pool, { bundle, at: Date.now() });
     return bundle;
   }
 
@@ -161,7 +172,13 @@ export class PoolDeliveryService {
     if (!pool) return;
     this.#invalidate(pool);
     if (change.kind === 'pool' && change.action === 'deleted') {
-      this.#statuses.delete(pool).catch(e => this.deps.logger.warn(`Could not drop the status of pool ${pool}: ${e}`));
+      this.#statuses
+        .delete(pool)
+        .catch(e =>
+          this.deps.logger.warn(
+            `Could not drop the status of pool ${pool}: ${e}`,
+          ),
+        );
       this.#wake(pool);
       return;
     }
@@ -169,7 +186,8 @@ export class PoolDeliveryService {
     // Desired revision changed: the pool's phase may have too (OutOfSync).
     this.#later(pool, async () => {
       const object = await this.deps.store.get<Pool>('pool', pool);
-      if (object?.spec.delivery.mode === 'direct') await this.reconcileDirect(pool, { reseed: false });
+      if (object?.spec.delivery.mode === 'direct')
+        await this.reconcileDirect(pool, { reseed: false });
       else await this.refresh(pool);
     });
   }
@@ -177,7 +195,9 @@ export class PoolDeliveryService {
   /** Runs `task` for a pool after a short delay, once per burst of changes. */
   #later(pool: string, task: () => Promise<unknown>) {
     if (this.#reconciles.has(`later:${pool}`)) return;
-    const run = new Promise<void>(resolve => setTimeout(resolve, this.deps.reconcileDelayMs ?? 50)).then(async () => {
+    const run = new Promise<void>(resolve =>
+      setTimeout(resolve, this.deps.reconcileDelayMs ?? 50),
+    ).then(async () => {
       this.#reconciles.delete(`later:${pool}`);
       try {
         await task();
@@ -196,7 +216,11 @@ export class PoolDeliveryService {
   }
 
   /** Resolves when something about the pool changes, or after `ms`. */
-  #waitForChange(pool: string, ms: number, signal?: AbortSignal): Promise<void> {
+  #waitForChange(
+    pool: string,
+    ms: number,
+    signal?: AbortSignal,
+  ): Promise<void> {
     return new Promise(resolve => {
       const set = this.#waiters.get(pool) ?? new Set<Waiter>();
       this.#waiters.set(pool, set);
@@ -221,17 +245,31 @@ export class PoolDeliveryService {
   }
 
   /** The bundle as multi-document YAML (serialised only when asked: ~0.7 s for 5,000 objects). */
-  async manifestsYaml(pool: string, caller: Caller): Promise<{ revision: string; yaml: string }> {
+  async manifestsYaml(
+    pool: string,
+    caller: Caller,
+  ): Promise<{ revision: string; yaml: string }> {
     const bundle = await this.manifests(pool, caller);
     return { revision: bundle.revision, yaml: bundleToYaml(bundle) };
   }
 
   /** The bundle as a kustomize directory (gitops delivery; the scaffolder publishes it). */
-  async gitopsFiles(pool: string, caller: Caller): Promise<{ pool: string; revision: string; files: Record<string, string> }> {
+  async gitopsFiles(
+    pool: string,
+    caller: Caller,
+  ): Promise<{
+    pool: string;
+    revision: string;
+    files: Record<string, string>;
+  }> {
     await this.deps.resources.authorizedPool(pool, 'read', caller);
     const bundle = await this.#requireBundle(pool);
     await this.#statuses.saveRevision(bundle, this.#now());
-    return { pool, revision: bundle.revision, files: bundleToGitopsFiles(bundle) };
+    return {
+      pool,
+      revision: bundle.revision,
+      files: bundleToGitopsFiles(bundle),
+    };
   }
 
   async #requireBundle(pool: string): Promise<ManifestBundle> {
@@ -246,9 +284,15 @@ export class PoolDeliveryService {
    * cannot reach) with the bundle the operator reports running.
    */
   async diffLive(pool: string, caller: Caller): Promise<DiffResult> {
-    const object = await this.deps.resources.authorizedPool<Pool>(pool, 'read', caller);
+    const object = await this.deps.resources.authorizedPool<Pool>(
+      pool,
+      'read',
+      caller,
+    );
     const bundle = await this.#requireBundle(pool);
-    const desired = objectsOfStage(bundle, 'runtime').concat(objectsOfStage(bundle, 'bootstrap'));
+    const desired = objectsOfStage(bundle, 'runtime').concat(
+      objectsOfStage(bundle, 'bootstrap'),
+    );
     if (object.spec.delivery.mode === 'direct') {
       const applier = this.#applier(object.spec);
       let live: Awaited<ReturnType<KubernetesApplier['list']>>;
@@ -257,13 +301,23 @@ export class PoolDeliveryService {
       } catch (error) {
         // The cluster, not the request, is at fault.
         throw new ServiceUnavailableError(
-          `Cannot read pool ${pool} from cluster '${object.spec.cluster.name}': ${describeError(error).message}`,
+          `Cannot read pool ${pool} from cluster '${
+            object.spec.cluster.name
+          }': ${describeError(error).message}`,
         );
       }
-      return { pool, revision: bundle.revision, against: 'cluster', diff: diffBundle(desired, live) };
+      return {
+        pool,
+        revision: bundle.revision,
+        against: 'cluster',
+        diff: diffBundle(desired, live),
+      };
     }
-    const running = (await this.#statuses.get(pool))?.heartbeat?.runningRevision ?? undefined;
-    const runningObjects = running ? await this.#statuses.getRevision(pool, running) : undefined;
+    const running =
+      (await this.#statuses.get(pool))?.heartbeat?.runningRevision ?? undefined;
+    const runningObjects = running
+      ? await this.#statuses.getRevision(pool, running)
+      : undefined;
     return {
       pool,
       revision: bundle.revision,
@@ -275,12 +329,21 @@ export class PoolDeliveryService {
 
   /** The namespace-scoped Role a person needs to install the pool . */
   async deployerRole(pool: string, caller: Caller): Promise<ManifestObject> {
-    const object = await this.deps.resources.authorizedPool<Pool>(pool, 'read', caller);
+    const object = await this.deps.resources.authorizedPool<Pool>(
+      pool,
+      'read',
+      caller,
+    );
     return {
       apiVersion: 'rbac.authorization.k8s.io/v1',
       kind: 'Role',
-      metadata: { name: 'aigateway-deployer', namespace: object.spec.namespace },
-      rules: deployerRules({ poolProvidedServiceAccount: !!object.spec.serviceAccount }),
+      metadata: {
+        name: 'aigateway-deployer',
+        namespace: object.spec.namespace,
+      },
+      rules: deployerRules({
+        poolProvidedServiceAccount: !!object.spec.serviceAccount,
+      }),
     };
   }
 
@@ -294,9 +357,18 @@ export class PoolDeliveryService {
     pool: string,
     what: 'sync' | 'reseed',
     caller: Caller,
-  ): Promise<{ pool: string; requested: 'sync' | 'reseed'; mode: string; result?: PoolStatus }> {
+  ): Promise<{
+    pool: string;
+    requested: 'sync' | 'reseed';
+    mode: string;
+    result?: PoolStatus;
+  }> {
     return this.deps.resources.audited(what, 'pool', pool, caller, async () => {
-      const object = await this.deps.resources.authorizedPool<Pool>(pool, 'update', caller);
+      const object = await this.deps.resources.authorizedPool<Pool>(
+        pool,
+        'update',
+        caller,
+      );
       const now = this.#now();
       this.#invalidate(pool);
       await this.deps.resources.appendPoolEvent(
@@ -308,7 +380,9 @@ export class PoolDeliveryService {
           : 'Reseed requested: every object is re-applied from the control plane',
       );
       if (object.spec.delivery.mode === 'direct') {
-        const result = await this.reconcileDirect(pool, { reseed: what === 'reseed' });
+        const result = await this.reconcileDirect(pool, {
+          reseed: what === 'reseed',
+        });
         return { pool, requested: what, mode: 'direct', result };
       }
       await this.#statuses.request(pool, what, now);
@@ -320,8 +394,12 @@ export class PoolDeliveryService {
   // --- the operator's side (agent delivery) -------------------------------------------
 
   async #agentPool(token: string | undefined): Promise<StoredPoolObject> {
-    const pool = token ? await this.deps.resources.verifyEnrollmentToken(token) : undefined;
-    const object = pool ? await this.deps.store.get<Pool>('pool', pool) : undefined;
+    const pool = token
+      ? await this.deps.resources.verifyEnrollmentToken(token)
+      : undefined;
+    const object = pool
+      ? await this.deps.store.get<Pool>('pool', pool)
+      : undefined;
     if (!object) throw new AuthenticationError(AGENT_TOKEN_REQUIRED);
     return object;
   }
@@ -332,7 +410,12 @@ export class PoolDeliveryService {
     const parsed = heartbeatSchema.safeParse(body);
     if (!parsed.success) {
       const issues = formatZodIssues(parsed.error);
-      throw invalidInput(`Invalid heartbeat: ${issues.map(i => `${i.field}: ${i.message}`).join('; ')}`, issues);
+      throw invalidInput(
+        `Invalid heartbeat: ${issues
+          .map(i => `${i.field}: ${i.message}`)
+          .join('; ')}`,
+        issues,
+      );
     }
     const status = await this.#recordHeartbeat(object, parsed.data);
     const stored = await this.#statuses.get(object.name);
@@ -364,7 +447,8 @@ export class PoolDeliveryService {
       if (bundle.revision !== options.ifNoneMatch || reseed || sync) {
         const now = this.#now();
         await this.#statuses.saveRevision(bundle, now);
-        if (stored && (reseed || sync)) await this.#statuses.clearRequests(object.name, now.toISOString());
+        if (stored && (reseed || sync))
+          await this.#statuses.clearRequests(object.name, now.toISOString());
         return {
           pool: object.name,
           namespace: bundle.namespace,
@@ -387,7 +471,9 @@ export class PoolDeliveryService {
     const kubeConfig = this.deps.clusters.kubeConfig(pool.cluster.name);
     if (!kubeConfig) {
       throw new InputError(
-        `cluster '${pool.cluster.name}' is not in kubernetes.clusterLocatorMethods (known: ${
+        `cluster '${
+          pool.cluster.name
+        }' is not in kubernetes.clusterLocatorMethods (known: ${
           this.deps.clusters.clusters.join(', ') || 'none'
         }); direct delivery needs it`,
       );
@@ -399,9 +485,14 @@ export class PoolDeliveryService {
    * Applies a direct pool's bundle (one reconcile per pool at a time), reads
    * its components back and records the outcome as the pool's heartbeat.
    */
-  async reconcileDirect(pool: string, options: { reseed: boolean }): Promise<PoolStatus> {
+  async reconcileDirect(
+    pool: string,
+    options: { reseed: boolean },
+  ): Promise<PoolStatus> {
     const previous = this.#reconciles.get(pool) ?? Promise.resolve();
-    const run = previous.catch(() => undefined).then(() => this.#reconcileDirectNow(pool, options));
+    const run = previous
+      .catch(() => undefined)
+      .then(() => this.#reconcileDirectNow(pool, options));
     this.#reconciles.set(pool, run);
     try {
       return await run;
@@ -410,11 +501,16 @@ export class PoolDeliveryService {
     }
   }
 
-  async #reconcileDirectNow(pool: string, options: { reseed: boolean }): Promise<PoolStatus> {
+  async #reconcileDirectNow(
+    pool: string,
+    options: { reseed: boolean },
+  ): Promise<PoolStatus> {
     const object = await this.deps.store.get<Pool>('pool', pool);
     if (!object) throw new NotFoundError(`Pool '${pool}' not found`);
     if (object.spec.delivery.mode !== 'direct') {
-      throw new ConflictError(`Pool '${pool}' is delivered in ${object.spec.delivery.mode} mode, not direct`);
+      throw new ConflictError(
+        `Pool '${pool}' is delivered in ${object.spec.delivery.mode} mode, not direct`,
+      );
     }
     const bundle = await this.#requireBundle(pool);
     const previous = (await this.#statuses.get(pool))?.heartbeat;
@@ -425,14 +521,19 @@ export class PoolDeliveryService {
     try {
       const applier = this.#applier(object.spec);
       const objects = objectsOfStage(bundle, 'runtime');
-      const unchanged = previous?.runningRevision === bundle.revision && previous?.lastApply?.succeeded;
+      const unchanged =
+        previous?.runningRevision === bundle.revision &&
+        previous?.lastApply?.succeeded;
       if (!unchanged || options.reseed) {
         const problems = await applier.preflight(objects);
         if (problems.length) {
           failure = problems.map(p => p.message).join('; ');
         } else {
           result = await applier.apply(objects, {
-            prune: { labelSelector: poolLabelSelector(pool, 'runtime'), kinds: bundle.kinds },
+            prune: {
+              labelSelector: poolLabelSelector(pool, 'runtime'),
+              kinds: bundle.kinds,
+            },
           });
           if (result.failed.length) {
             failure = result.failed
@@ -446,13 +547,19 @@ export class PoolDeliveryService {
     } catch (error) {
       const { code, message } = describeError(error);
       failure =
-        code === 0 && !(error instanceof InputError) ? `the Kubernetes API server cannot be reached: ${message}` : message;
+        code === 0 && !(error instanceof InputError)
+          ? `the Kubernetes API server cannot be reached: ${message}`
+          : message;
     }
-    const applied = !failure && (result !== undefined || previous?.runningRevision === bundle.revision);
+    const applied =
+      !failure &&
+      (result !== undefined || previous?.runningRevision === bundle.revision);
     if (applied) await this.#statuses.saveRevision(bundle, this.#now());
     const heartbeat: Heartbeat = {
       operatorVersion: CONTROL_PLANE_OPERATOR,
-      runningRevision: applied ? bundle.revision : previous?.runningRevision ?? null,
+      runningRevision: applied
+        ? bundle.revision
+        : previous?.runningRevision ?? null,
       receivedAt: now(),
       components,
       lastApply:
@@ -469,7 +576,10 @@ export class PoolDeliveryService {
     return this.#recordHeartbeat(object, heartbeat);
   }
 
-  #readHealth(applier: KubernetesApplier, bundle: ManifestBundle): Promise<Heartbeat['components']> {
+  #readHealth(
+    applier: KubernetesApplier,
+    bundle: ManifestBundle,
+  ): Promise<Heartbeat['components']> {
     return readBundleHealth(applier, bundle, poolLabelSelector(bundle.pool));
   }
 
@@ -486,12 +596,27 @@ export class PoolDeliveryService {
     }
   }
 
-  #recordHeartbeat(object: StoredPoolObject, heartbeat: Heartbeat): Promise<PoolStatus> {
-    return this.#serial(object.name, () => this.#recordHeartbeatNow(object, heartbeat));
+  #recordHeartbeat(
+    object: StoredPoolObject,
+    heartbeat: Heartbeat,
+  ): Promise<PoolStatus> {
+    return this.#serial(object.name, () =>
+      this.#recordHeartbeatNow(object, heartbeat),
+    );
   }
 
-  async #recordHeartbeatNow(object: StoredPoolObject, heartbeat: Heartbeat): Promise<PoolStatus> {
-    const received: Heartbeat = { ...heartbeat, receivedAt: heartbeat.receivedAt && heartbeat.operatorVersion === CONTROL_PLANE_OPERATOR ? heartbeat.receivedAt : this.#now().toISOString() };
+  async #recordHeartbeatNow(
+    object: StoredPoolObject,
+    heartbeat: Heartbeat,
+  ): Promise<PoolStatus> {
+    const received: Heartbeat = {
+      ...heartbeat,
+      receivedAt:
+        heartbeat.receivedAt &&
+        heartbeat.operatorVersion === CONTROL_PLANE_OPERATOR
+          ? heartbeat.receivedAt
+          : this.#now().toISOString(),
+    };
     const previous = await this.#statuses.get(object.name);
     const last = previous?.heartbeat?.lastApply;
     // Log an apply when its outcome changes, not every retry of the same failure
@@ -501,14 +626,22 @@ export class PoolDeliveryService {
       received.lastApply?.succeeded === last.succeeded &&
       received.lastApply?.revision === last.revision &&
       received.lastApply?.message === last.message;
-    if (received.lastApply && received.lastApply.appliedAt !== last?.appliedAt && !sameOutcome) {
+    if (
+      received.lastApply &&
+      received.lastApply.appliedAt !== last?.appliedAt &&
+      !sameOutcome
+    ) {
       const a = received.lastApply;
       await this.deps.resources.appendPoolEvent(
         object,
         a.succeeded ? 'applied' : 'apply-failed',
-        received.operatorVersion === CONTROL_PLANE_OPERATOR ? 'control-plane' : `operator:${object.name}`,
+        received.operatorVersion === CONTROL_PLANE_OPERATOR
+          ? 'control-plane'
+          : `operator:${object.name}`,
         a.succeeded
-          ? `Applied ${a.revision}${a.objects !== undefined ? ` (${a.objects} objects)` : ''}`
+          ? `Applied ${a.revision}${
+              a.objects !== undefined ? ` (${a.objects} objects)` : ''
+            }`
           : `Applying ${a.revision} failed: ${a.message ?? 'no reason given'}`,
       );
     }
@@ -525,12 +658,21 @@ export class PoolDeliveryService {
     });
   }
 
-  async #derive(object: StoredPoolObject, heartbeat: Heartbeat | undefined, previous: StoredPoolStatus | undefined): Promise<PoolStatus> {
+  async #derive(
+    object: StoredPoolObject,
+    heartbeat: Heartbeat | undefined,
+    previous: StoredPoolStatus | undefined,
+  ): Promise<PoolStatus> {
     const bundle = await this.#requireBundle(object.name);
     const current = heartbeat ?? previous?.heartbeat;
     const now = this.#now();
     const derived = derivePoolHealth(
-      { now, heartbeat: current, heartbeatStaleSeconds: object.spec.heartbeatStaleSeconds, desiredRevision: bundle.revision },
+      {
+        now,
+        heartbeat: current,
+        heartbeatStaleSeconds: object.spec.heartbeatStaleSeconds,
+        desiredRevision: bundle.revision,
+      },
       previous,
     );
     const status: PoolStatus = {
@@ -543,18 +685,24 @@ export class PoolDeliveryService {
       !previous ||
       previous.phase !== status.phase ||
       previous.desiredRevision !== status.desiredRevision ||
-      JSON.stringify(previous.conditions) !== JSON.stringify(status.conditions) ||
+      JSON.stringify(previous.conditions) !==
+        JSON.stringify(status.conditions) ||
       heartbeat !== undefined;
     if (changed) {
       await this.#statuses.save({ ...status, heartbeat }, now);
     }
-    if (previous?.phase !== status.phase && (previous || status.phase !== 'Pending')) {
+    if (
+      previous?.phase !== status.phase &&
+      (previous || status.phase !== 'Pending')
+    ) {
       const ready = status.conditions.find(c => c.type === 'Ready');
       await this.deps.resources.appendPoolEvent(
         object,
         'phase-changed',
         'control-plane',
-        `${previous?.phase ?? 'Pending'} → ${status.phase}${ready?.status === 'True' ? '' : `: ${ready?.message ?? ''}`}`,
+        `${previous?.phase ?? 'Pending'} → ${status.phase}${
+          ready?.status === 'True' ? '' : `: ${ready?.message ?? ''}`
+        }`,
       );
     }
     return status;
@@ -569,8 +717,18 @@ export class PoolDeliveryService {
     const pools: Array<{ name: string; project: string; spec: Pool }> = [];
     let cursor: string | undefined;
     do {
-      const page = await this.deps.resources.list('pool', { limit: PAGE, cursor, filters: {} }, caller);
-      pools.push(...page.items.map(p => ({ name: p.name, project: p.project, spec: p.spec as Pool })));
+      const page = await this.deps.resources.list(
+        'pool',
+        { limit: PAGE, cursor, filters: {} },
+        caller,
+      );
+      pools.push(
+        ...page.items.map(p => ({
+          name: p.name,
+          project: p.project,
+          spec: p.spec as Pool,
+        })),
+      );
       cursor = page.nextCursor;
     } while (cursor);
     const [statuses, servers, backends, policies] = await Promise.all([
@@ -618,4 +776,9 @@ export class PoolDeliveryService {
   }
 }
 
-type StoredPoolObject = { name: string; project: string; version: number; spec: Pool };
+type StoredPoolObject = {
+  name: string;
+  project: string;
+  version: number;
+  spec: Pool;
+};

@@ -1,7 +1,4 @@
-import type {
-  AuthService,
-  LoggerService,
-} from '@backstage/backend-plugin-api';
+import type { AuthService, LoggerService } from '@backstage/backend-plugin-api';
 import type { ResourceKind } from '@ai-gateway-backstage/plugin-ai-gateway-common';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
@@ -30,7 +27,11 @@ export async function loadDemoData(options: {
   const { directory, resources, auth, logger } = options;
   const credentials = await auth.getOwnServiceCredentials();
   const caller = { credentials, actor: 'service:ai-gateway/demo-data' };
-  const existing = await resources.list('project', { filters: {}, limit: 1 }, caller);
+  const existing = await resources.list(
+    'project',
+    { filters: {}, limit: 1 },
+    caller,
+  );
   if (existing.items.length > 0) {
     logger.info('Demo data not loaded: the control plane already has projects');
     return 0;

@@ -15,7 +15,9 @@ describe('EnrollmentTokens', () => {
     const current = EnrollmentTokens.issue('p');
     const rotatedAway = EnrollmentTokens.issue('p');
     expect(EnrollmentTokens.matches(current.token, current.hash)).toBe(true);
-    expect(EnrollmentTokens.matches(rotatedAway.token, current.hash)).toBe(false);
+    expect(EnrollmentTokens.matches(rotatedAway.token, current.hash)).toBe(
+      false,
+    );
     expect(EnrollmentTokens.matches(current.token, undefined)).toBe(false);
   });
 

@@ -17,9 +17,10 @@ export const EnrollmentTokens = {
 
   /** The pool a token claims to belong to, or undefined if it is malformed. */
   poolOf(token: string): string | undefined {
-    const match = /^aigw_([a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?)_[A-Za-z0-9_-]{43}$/.exec(
-      token,
-    );
+    const match =
+      /^aigw_([a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?)_[A-Za-z0-9_-]{43}$/.exec(
+        token,
+      );
     return match?.[1];
   },
 

@@ -5,7 +5,11 @@ import type {
   PermissionsService,
 } from '@backstage/backend-plugin-api';
 import type { EventsService } from '@backstage/plugin-events-node';
-import { NotAllowedError, NotFoundError, ConflictError } from '@backstage/errors';
+import {
+  NotAllowedError,
+  NotFoundError,
+  ConflictError,
+} from '@backstage/errors';
 import {
   AuthorizeResult,
   isResourcePermission,
@@ -118,7 +122,9 @@ export class ResourceService {
         try {
           listener(change);
         } catch (error) {
-          logger?.warn(`A change listener failed on ${change.kind} '${change.name}': ${error}`);
+          logger?.warn(
+            `A change listener failed on ${change.kind} '${change.name}': ${error}`,
+          );
         }
       }
     }
@@ -127,7 +133,9 @@ export class ResourceService {
       events
         .publish({ topic: AI_GATEWAY_CHANGES_TOPIC, eventPayload: change })
         .catch(error =>
-          logger?.warn(`Could not announce ${change.action} of ${change.kind} '${change.name}': ${error}`),
+          logger?.warn(
+            `Could not announce ${change.action} of ${change.kind} '${change.name}': ${error}`,
+          ),
         );
     }
   }
@@ -153,7 +161,12 @@ export class ResourceService {
         }
         await checkUniqueness(store, kind, spec);
         const now = this.now();
-        const stored = await store.insert(kind, spec as AnySpec & { name: string }, caller.actor, now);
+        const stored = await store.insert(
+          kind,
+          spec as AnySpec & { name: string },
+          caller.actor,
+          now,
+        );
         let enrollmentToken: string | undefined;
         if (kind === 'pool') {
           const issued = EnrollmentTokens.issue(spec.name);
@@ -179,7 +192,11 @@ export class ResourceService {
     });
   }
 
-  async get(kind: ResourceKind, name: string, caller: Caller): Promise<ResourceView> {
+  async get(
+    kind: ResourceKind,
+    name: string,
+    caller: Caller,
+  ): Promise<ResourceView> {
     const { store } = this.deps;
     const object = await this.readable(store, kind, name, caller);
     return this.view(store, object);
@@ -232,7 +249,10 @@ export class ResourceService {
           { field: 'name', message: `must be '${name}' (the name in the URL)` },
         ]);
       }
-      const spec = this.validate(kind, isObject(body) ? { ...body, name } : body);
+      const spec = this.validate(
+        kind,
+        isObject(body) ? { ...body, name } : body,
+      );
       if (expectedVersion === undefined) {
         throw invalidInput('An update needs the version it was based on', [
           {
@@ -243,7 +263,12 @@ export class ResourceService {
         ]);
       }
       const updated = await this.deps.store.transaction(async store => {
-        const previous = await this.readable<AnySpec>(store, kind, name, caller);
+        const previous = await this.readable<AnySpec>(
+          store,
+          kind,
+          name,
+          caller,
+        );
         await this.authorizeWrite(store, kind, 'update', previous.spec, caller);
         await checkReferences(store, kind, spec, previous);
         await checkUniqueness(store, kind, spec);
@@ -256,7 +281,9 @@ export class ResourceService {
           now,
         );
         if (result.outcome === 'missing') {
-          throw new NotFoundError(`${resourceKinds[kind].title} '${name}' not found`);
+          throw new NotFoundError(
+            `${resourceKinds[kind].title} '${name}' not found`,
+          );
         }
         if (result.outcome === 'conflict') {
           throw new ConflictError(
@@ -296,17 +323,28 @@ export class ResourceService {
         const dependents = await findDependents(store, kind, name);
         if (dependents.length > 0 && !options.cascade) {
           throw new ConflictError(
-            `${resourceKinds[kind].title} '${name}' is still used by ${describe(dependents)}; delete those first or ask for cascade=true`,
+            `${resourceKinds[kind].title} '${name}' is still used by ${describe(
+              dependents,
+            )}; delete those first or ask for cascade=true`,
           );
         }
         const now = this.now();
         const deleted = [...dependents, { kind, name }];
         for (const d of deleted) {
-          const victim = d.kind === kind && d.name === name ? object : await store.get(d.kind, d.name);
+          const victim =
+            d.kind === kind && d.name === name
+              ? object
+              : await store.get(d.kind, d.name);
           if (!victim) continue;
           if (d !== deleted[deleted.length - 1]) {
             // Cascading removes objects the caller may not own: each needs its own right.
-            await this.authorizeWrite(store, d.kind, 'delete', victim.spec as AnySpec, caller);
+            await this.authorizeWrite(
+              store,
+              d.kind,
+              'delete',
+              victim.spec as AnySpec,
+              caller,
+            );
           }
           await store.delete(d.kind, d.name);
           removed.push(changeOf('deleted', victim));
@@ -344,8 +382,13 @@ export class ResourceService {
     const object = await store.get(kind, name);
     if (object) await this.readable(store, kind, name, caller);
     else await this.authorizeDeletedRead(kind, name, caller);
-    const before = options.cursor ? Number(decodeCursor(options.cursor)) : undefined;
-    const page = await store.listEvents(kind, name, { limit: options.limit, before });
+    const before = options.cursor
+      ? Number(decodeCursor(options.cursor))
+      : undefined;
+    const page = await store.listEvents(kind, name, {
+      limit: options.limit,
+      before,
+    });
     return {
       items: page.items,
       nextCursor: page.hasMore
@@ -360,7 +403,12 @@ export class ResourceService {
   ): Promise<{ enrollmentToken: string; pool: string }> {
     return this.audited('rotate-enrollment-token', 'pool', pool, caller, () =>
       this.deps.store.transaction(async store => {
-        const object = await this.readable<AnySpec>(store, 'pool', pool, caller);
+        const object = await this.readable<AnySpec>(
+          store,
+          'pool',
+          pool,
+          caller,
+        );
         await this.authorizeWrite(store, 'pool', 'update', object.spec, caller);
         const issued = EnrollmentTokens.issue(pool);
         const now = this.now();
@@ -373,7 +421,8 @@ export class ResourceService {
             action: 'enrollment-token-rotated',
             actor: caller.actor,
             version: object.version,
-            message: 'A new enrollment token was issued; the previous one no longer works',
+            message:
+              'A new enrollment token was issued; the previous one no longer works',
           },
           now,
         );
@@ -387,19 +436,42 @@ export class ResourceService {
    * 403 when readable but not changeable. For operations on pools beyond CRUD
    * (manifests, sync, reseed).
    */
-  async authorizedPool<T>(name: string, action: 'read' | 'update', caller: Caller): Promise<StoredObject<T>> {
+  async authorizedPool<T>(
+    name: string,
+    action: 'read' | 'update',
+    caller: Caller,
+  ): Promise<StoredObject<T>> {
     const { store } = this.deps;
     const object = await this.readable<T>(store, 'pool', name, caller);
     if (action === 'update') {
-      await this.authorizeWrite(store, 'pool', 'update', object.spec as AnySpec, caller);
+      await this.authorizeWrite(
+        store,
+        'pool',
+        'update',
+        object.spec as AnySpec,
+        caller,
+      );
     }
     return object;
   }
 
   /** Records something that happened to a pool in its event log. */
-  async appendPoolEvent(pool: { name: string; project: string; version?: number }, action: string, actor: string, message: string): Promise<void> {
+  async appendPoolEvent(
+    pool: { name: string; project: string; version?: number },
+    action: string,
+    actor: string,
+    message: string,
+  ): Promise<void> {
     await this.deps.store.appendEvent(
-      { kind: 'pool', name: pool.name, project: pool.project, action, actor, version: pool.version, message },
+      {
+        kind: 'pool',
+        name: pool.name,
+        project: pool.project,
+        action,
+        actor,
+        version: pool.version,
+        message,
+      },
       this.now(),
     );
   }
@@ -425,7 +497,9 @@ export class ResourceService {
         const [kind, name] = ref.split(':', 2) as [ResourceKind, string];
         if (!(kind in resourceKinds) || !name) return undefined;
         const object = await store.get<AnySpec>(kind, name);
-        return object ? this.permissionResource(store, kind, object.spec) : undefined;
+        return object
+          ? this.permissionResource(store, kind, object.spec)
+          : undefined;
       }),
     );
   }
@@ -433,7 +507,9 @@ export class ResourceService {
   // --- rules shared by the operations above ---
 
   private validate(kind: ResourceKind, body: unknown): AnySpec {
-    const result = resourceKinds[kind].schema.safeParse(body, { reportInput: true });
+    const result = resourceKinds[kind].schema.safeParse(body, {
+      reportInput: true,
+    });
     if (!result.success) {
       const issues = formatZodIssues(result.error);
       throw invalidInput(
@@ -454,23 +530,37 @@ export class ResourceService {
     caller: Caller,
   ): Promise<StoredObject<T>> {
     const object = await store.get<T>(kind, name);
-    const notFound = new NotFoundError(`${resourceKinds[kind].title} '${name}' not found`);
+    const notFound = new NotFoundError(
+      `${resourceKinds[kind].title} '${name}' not found`,
+    );
     if (!object) throw notFound;
-    const resource = await this.permissionResource(store, kind, object.spec as AnySpec);
-    if (!(await this.allowed(aiGatewayPermissions[kind].read, resource, caller))) {
+    const resource = await this.permissionResource(
+      store,
+      kind,
+      object.spec as AnySpec,
+    );
+    if (
+      !(await this.allowed(aiGatewayPermissions[kind].read, resource, caller))
+    ) {
       throw notFound;
     }
     return object;
   }
 
-  private async authorizeDeletedRead(kind: ResourceKind, name: string, caller: Caller) {
+  private async authorizeDeletedRead(
+    kind: ResourceKind,
+    name: string,
+    caller: Caller,
+  ) {
     const [decision] = await this.deps.permissions.authorizeConditional(
       [{ permission: aiGatewayPermissions[kind].read as any }],
       { credentials: caller.credentials },
     );
     // Without the object there is no project to check a condition against.
     if (decision.result !== AuthorizeResult.ALLOW) {
-      throw new NotFoundError(`${resourceKinds[kind].title} '${name}' not found`);
+      throw new NotFoundError(
+        `${resourceKinds[kind].title} '${name}' not found`,
+      );
     }
   }
 
@@ -489,7 +579,9 @@ export class ResourceService {
     if (!(await this.allowed(permission, resource, caller))) {
       const where = kind === 'project' ? '' : ` in project '${spec.project}'`;
       throw new NotAllowedError(
-        `You are not allowed to ${action} ${resourceKinds[kind].title.toLowerCase()}s${where}`,
+        `You are not allowed to ${action} ${resourceKinds[
+          kind
+        ].title.toLowerCase()}s${where}`,
       );
     }
   }
@@ -506,9 +598,12 @@ export class ResourceService {
       });
       return d.result === AuthorizeResult.ALLOW;
     }
-    const [decision] = await permissions.authorizeConditional([{ permission }], {
-      credentials: caller.credentials,
-    });
+    const [decision] = await permissions.authorizeConditional(
+      [{ permission }],
+      {
+        credentials: caller.credentials,
+      },
+    );
     return authorizeConditions(decision, resource);
   }
 
@@ -522,19 +617,34 @@ export class ResourceService {
     }
     const project = await store.get<AnySpec>('project', spec.project);
     return project
-      ? { kind, name: spec.name, project: spec.project, owner: project.spec.owner }
+      ? {
+          kind,
+          name: spec.name,
+          project: spec.project,
+          owner: project.spec.owner,
+        }
       : undefined;
   }
 
-  private async view(store: AiGatewayStore, object: StoredObject): Promise<ResourceView> {
+  private async view(
+    store: AiGatewayStore,
+    object: StoredObject,
+  ): Promise<ResourceView> {
     return (await this.views(store, [object]))[0];
   }
 
-  private async views(store: AiGatewayStore, objects: StoredObject[]): Promise<ResourceView[]> {
+  private async views(
+    store: AiGatewayStore,
+    objects: StoredObject[],
+  ): Promise<ResourceView[]> {
     const poolNames = new Set<string>();
-    for (const o of objects) if (o.kind === 'mcpServer' && o.pool) poolNames.add(o.pool);
+    for (const o of objects)
+      if (o.kind === 'mcpServer' && o.pool) poolNames.add(o.pool);
     const pools = new Map(
-      (await store.getMany<AnySpec>('pool', [...poolNames])).map(p => [p.name, p.spec]),
+      (await store.getMany<AnySpec>('pool', [...poolNames])).map(p => [
+        p.name,
+        p.spec,
+      ]),
     );
     return objects.map(o => {
       const view = {
@@ -551,8 +661,12 @@ export class ResourceService {
           return o.spec as AnySpec;
         },
       } as ResourceView;
-      Object.defineProperty(view, 'specJson', { value: o.specJson, enumerable: false });
-      const pool = o.kind === 'mcpServer' && o.pool ? pools.get(o.pool) : undefined;
+      Object.defineProperty(view, 'specJson', {
+        value: o.specJson,
+        enumerable: false,
+      });
+      const pool =
+        o.kind === 'mcpServer' && o.pool ? pools.get(o.pool) : undefined;
       if (pool && o.prefix) {
         view.derived = { url: mcpServerUrl(pool as any, { prefix: o.prefix }) };
       }
@@ -570,7 +684,11 @@ export class ResourceService {
   ): Promise<T> {
     const event = await this.deps.auditor.createEvent({
       eventId: 'resource-mutate',
-      severityLevel: ['delete', 'rotate-enrollment-token', 'reseed'].includes(actionType) ? 'high' : 'medium',
+      severityLevel: ['delete', 'rotate-enrollment-token', 'reseed'].includes(
+        actionType,
+      )
+        ? 'high'
+        : 'medium',
       request: caller.request,
       meta: { actionType, kind, ...(name ? { name } : {}) },
     });
@@ -587,9 +705,20 @@ export class ResourceService {
 
 function changeOf(
   action: ResourceChangeEvent['action'],
-  object: { kind: ResourceKind; name: string; project: string; version: number; pool?: string; spec?: unknown },
+  object: {
+    kind: ResourceKind;
+    name: string;
+    project: string;
+    version: number;
+    pool?: string;
+    spec?: unknown;
+  },
 ): ResourceChangeEvent {
-  const pool = object.pool ?? (object.kind !== 'project' && object.kind !== 'pool' ? (object.spec as AnySpec)?.pool : undefined);
+  const pool =
+    object.pool ??
+    (object.kind !== 'project' && object.kind !== 'pool'
+      ? (object.spec as AnySpec)?.pool
+      : undefined);
   return {
     action,
     kind: object.kind,
@@ -603,12 +732,19 @@ function changeOf(
 /** What the audit log keeps of a result: identifiers and versions, never tokens. */
 function auditMeta(result: unknown) {
   const r = result as any;
-  const object: ResourceView | undefined = r?.object ?? (r?.kind ? r : undefined);
+  const object: ResourceView | undefined =
+    r?.object ?? (r?.kind ? r : undefined);
   if (object) {
-    return { name: object.name, project: object.project, version: object.version };
+    return {
+      name: object.name,
+      project: object.project,
+      version: object.version,
+    };
   }
   if (r?.deleted) {
-    return { deleted: (r.deleted as Dependent[]).map(d => `${d.kind}:${d.name}`) };
+    return {
+      deleted: (r.deleted as Dependent[]).map(d => `${d.kind}:${d.name}`),
+    };
   }
   if (r?.pool) return { name: r.pool };
   return {};
@@ -618,7 +754,10 @@ function describe(dependents: Dependent[]): string {
   const counts = new Map<ResourceKind, number>();
   for (const d of dependents) counts.set(d.kind, (counts.get(d.kind) ?? 0) + 1);
   return [...counts]
-    .map(([k, n]) => `${n} ${resourceKinds[k].title.toLowerCase()}${n === 1 ? '' : 's'}`)
+    .map(
+      ([k, n]) =>
+        `${n} ${resourceKinds[k].title.toLowerCase()}${n === 1 ? '' : 's'}`,
+    )
     .join(', ');
 }
 

@@ -43,7 +43,10 @@ export async function checkReferences(
   if (kind !== 'pool') {
     const pool = await store.get<AnySpec>('pool', spec.pool);
     if (!pool) {
-      issues.push({ field: 'pool', message: `pool '${spec.pool}' does not exist` });
+      issues.push({
+        field: 'pool',
+        message: `pool '${spec.pool}' does not exist`,
+      });
     } else if (pool.spec.project !== spec.project) {
       issues.push({
         field: 'pool',
@@ -103,7 +106,9 @@ export async function checkUniqueness(
     const other = kind === 'pool' ? 'aiBackend' : 'pool';
     if (await store.get(other, spec.name)) {
       throw new ConflictError(
-        `name '${spec.name}' is already used by ${other === 'pool' ? 'a pool' : 'an AI backend'}; pools and AI backends share the catalog's Resource names`,
+        `name '${spec.name}' is already used by ${
+          other === 'pool' ? 'a pool' : 'an AI backend'
+        }; pools and AI backends share the catalog's Resource names`,
       );
     }
   }
@@ -150,12 +155,13 @@ export async function findDependents(
       ];
     case 'mcpServer':
     case 'aiBackend':
-      return names('policy', { target_name: name, target_kind: 'backend' }).then(
-        async backendTargets => [
-          ...backendTargets,
-          ...(await names('policy', { target_name: name, target_kind: 'route' })),
-        ],
-      );
+      return names('policy', {
+        target_name: name,
+        target_kind: 'backend',
+      }).then(async backendTargets => [
+        ...backendTargets,
+        ...(await names('policy', { target_name: name, target_kind: 'route' })),
+      ]);
     default:
       return [];
   }

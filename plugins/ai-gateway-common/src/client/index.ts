@@ -14,6 +14,13 @@ import type { ResourceKind } from '../model/resourceKinds';
  */
 export { DefaultApiClient as AiGatewayRestClient };
 export type { RequestOptions, TypedResponse };
+/**
+ * The request and response types of the generated client, named as in the
+ * OpenAPI document.
+ *
+ * @public
+ */
+export type * as AiGatewayRestTypes from '../schema/openapi/generated';
 
 /**
  * Query of a list request: paging and the kind's filters (see the document).

@@ -76,7 +76,12 @@ const modelNameSchema = z
   .max(256, 'must be at most 256 characters')
   .regex(/^\S+$/, 'must be a model name without spaces');
 
-const providerSchema = z
+/**
+ * One LLM provider of a failover group.
+ *
+ * @public
+ */
+export const providerSchema = z
   .object(
     {
       /** Unique within the backend; used in metrics and the topology. */

@@ -1,6 +1,11 @@
 import type { Pool } from './pool';
 
-type Domains = {
+/**
+ * The domain settings of a pool that its host names derive from.
+ *
+ * @public
+ */
+export type PoolHostDomains = {
   baseDomain: string;
   separator: '.' | '-';
   subdomains: Record<'api' | 'console' | 'grafana' | 'auth' | 'mcp', string>;
@@ -49,7 +54,7 @@ export function parentDomain(domain: string): string {
  *
  * @public
  */
-export function poolHosts(pool: { domains: Domains }): PoolHosts {
+export function poolHosts(pool: { domains: PoolHostDomains }): PoolHosts {
   const { baseDomain, subdomains, separator } = pool.domains;
   return {
     api: hostFor(subdomains.api, separator, baseDomain),
@@ -65,7 +70,7 @@ export function poolHosts(pool: { domains: Domains }): PoolHosts {
  *
  * @public
  */
-export function poolWildcardDomain(pool: { domains: Domains }): string {
+export function poolWildcardDomain(pool: { domains: PoolHostDomains }): string {
   const { baseDomain, separator } = pool.domains;
   return `*.${separator === '.' ? baseDomain : parentDomain(baseDomain)}`;
 }
@@ -76,7 +81,7 @@ export function poolWildcardDomain(pool: { domains: Domains }): string {
  * @public
  */
 export function mcpServerUrl(
-  pool: Pick<Pool, 'domains'> | { domains: Domains },
+  pool: Pick<Pool, 'domains'> | { domains: PoolHostDomains },
   mcpServer: { prefix: string },
 ): string {
   return `https://${poolHosts(pool).mcp}/${mcpServer.prefix}/mcp`;

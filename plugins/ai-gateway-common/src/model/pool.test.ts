@@ -198,7 +198,9 @@ describe('poolSchema', () => {
 
     it("asks for the settings each DNS-01 provider's cert-manager solver needs", () => {
       const dns01 = (fields: object) =>
-        issues({ tls: { ...letsencrypt, dns01: { dnsZone: 'example.com', ...fields } } });
+        issues({
+          tls: { ...letsencrypt, dns01: { dnsZone: 'example.com', ...fields } },
+        });
       expect(dns01({ provider: 'clouddns' })).toEqual([
         {
           field: 'tls.dns01.project',

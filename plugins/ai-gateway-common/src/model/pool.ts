@@ -158,7 +158,12 @@ const ingressProvider = <K extends IngressKind>(kind: K) =>
     })
     .strict();
 
-const ingressSchema = z.discriminatedUnion(
+/**
+ * How traffic reaches the pool from outside: one entry per ingress provider.
+ *
+ * @public
+ */
+export const ingressSchema = z.discriminatedUnion(
   'kind',
   [
     ingressProvider('kubernetes-ingress'),
@@ -184,7 +189,9 @@ const DNS01_REQUIRED_FIELDS: Record<Dns01Provider, Array<[string, string]>> = {
     ['resourceGroupName', 'the resource group of the DNS zone'],
   ],
   digitalocean: [],
-  rfc2136: [['nameserver', 'the DNS server to send updates to, e.g. 10.0.0.53:53']],
+  rfc2136: [
+    ['nameserver', 'the DNS server to send updates to, e.g. 10.0.0.53:53'],
+  ],
 };
 /** Settings that go with static credentials (credentialsSecretRef). */
 const DNS01_FIELDS_WITH_CREDENTIALS: Partial<
@@ -278,7 +285,9 @@ const letsEncryptSchema = z
             });
           }
         }
-        for (const [field, providers] of Object.entries(DNS01_FIELD_PROVIDERS)) {
+        for (const [field, providers] of Object.entries(
+          DNS01_FIELD_PROVIDERS,
+        )) {
           if (
             dns01[field as keyof typeof dns01] !== undefined &&
             !providers.includes(dns01.provider)
@@ -286,7 +295,9 @@ const letsEncryptSchema = z
             ctx.addIssue({
               code: 'custom',
               path: [field],
-              message: `${field} applies only to ${providers.join(', ')}, not ${dns01.provider}`,
+              message: `${field} applies only to ${providers.join(', ')}, not ${
+                dns01.provider
+              }`,
             });
           }
         }

@@ -12,7 +12,12 @@ const heartbeat = (h: Partial<Heartbeat> = {}): Heartbeat => ({
   ...h,
 });
 const derive = (h: Heartbeat | undefined, desired = 'sha256:a') =>
-  derivePoolHealth({ now, heartbeat: h, heartbeatStaleSeconds: 1800, desiredRevision: desired });
+  derivePoolHealth({
+    now,
+    heartbeat: h,
+    heartbeatStaleSeconds: 1800,
+    desiredRevision: desired,
+  });
 const condition = (r: ReturnType<typeof derive>, type: string) =>
   r.conditions.find(c => c.type === type);
 
@@ -20,8 +25,14 @@ describe('derivePoolHealth', () => {
   it('is Pending until the first heartbeat', () => {
     const r = derive(undefined);
     expect(r.phase).toBe('Pending');
-    expect(condition(r, 'OperatorConnected')).toMatchObject({ status: 'False', reason: 'HeartbeatMissing' });
-    expect(condition(r, 'Ready')).toMatchObject({ status: 'False', reason: 'Pending' });
+    expect(condition(r, 'OperatorConnected')).toMatchObject({
+      status: 'False',
+      reason: 'HeartbeatMissing',
+    });
+    expect(condition(r, 'Ready')).toMatchObject({
+      status: 'False',
+      reason: 'Pending',
+    });
   });
 
   it('is Active when fresh, in sync and healthy', () => {
@@ -38,24 +49,44 @@ describe('derivePoolHealth', () => {
       message: 'Running sha256:a, desired sha256:b',
     });
     const rolling = heartbeat({
-      components: [{ name: 'Deployment/mcp-x', healthy: false, message: '0/1 replicas ready' }],
+      components: [
+        {
+          name: 'Deployment/mcp-x',
+          healthy: false,
+          message: '0/1 replicas ready',
+        },
+      ],
       lastApply: { revision: 'sha256:a', succeeded: true, appliedAt: ago(20) },
     });
     expect(derive(rolling).phase).toBe('OutOfSync');
-    expect(condition(derive(rolling), 'ComponentsHealthy')?.reason).toBe('RolloutInProgress');
+    expect(condition(derive(rolling), 'ComponentsHealthy')?.reason).toBe(
+      'RolloutInProgress',
+    );
   });
 
   it('is Degraded when the last apply failed or components stay unhealthy', () => {
     const failed = heartbeat({
-      lastApply: { revision: 'sha256:b', succeeded: false, message: '422 Invalid', appliedAt: ago(5) },
+      lastApply: {
+        revision: 'sha256:b',
+        succeeded: false,
+        message: '422 Invalid',
+        appliedAt: ago(5),
+      },
     });
     expect(derive(failed, 'sha256:b').phase).toBe('Degraded');
-    expect(condition(derive(failed, 'sha256:b'), 'Applied')).toMatchObject({ status: 'False', message: '422 Invalid' });
+    expect(condition(derive(failed, 'sha256:b'), 'Applied')).toMatchObject({
+      status: 'False',
+      message: '422 Invalid',
+    });
     const sick = heartbeat({
-      components: [{ name: 'Gateway/prod', healthy: false, message: 'not programmed yet' }],
+      components: [
+        { name: 'Gateway/prod', healthy: false, message: 'not programmed yet' },
+      ],
     });
     expect(derive(sick).phase).toBe('Degraded');
-    expect(condition(derive(sick), 'ComponentsHealthy')?.message).toBe('Gateway/prod: not programmed yet');
+    expect(condition(derive(sick), 'ComponentsHealthy')?.message).toBe(
+      'Gateway/prod: not programmed yet',
+    );
   });
 
   it('is Stale when the heartbeat is older than the window, whatever else holds', () => {
@@ -67,16 +98,30 @@ describe('derivePoolHealth', () => {
   it('keeps lastTransitionTime and phaseSince while nothing changes', () => {
     const first = derive(heartbeat());
     const later = derivePoolHealth(
-      { now: new Date(now.getTime() + 60_000), heartbeat: heartbeat({ receivedAt: now.toISOString() }), heartbeatStaleSeconds: 1800, desiredRevision: 'sha256:a' },
+      {
+        now: new Date(now.getTime() + 60_000),
+        heartbeat: heartbeat({ receivedAt: now.toISOString() }),
+        heartbeatStaleSeconds: 1800,
+        desiredRevision: 'sha256:a',
+      },
       first,
     );
     expect(later.phaseSince).toBe(first.phaseSince);
-    expect(condition(later, 'Ready')?.lastTransitionTime).toBe(condition(first, 'Ready')?.lastTransitionTime);
+    expect(condition(later, 'Ready')?.lastTransitionTime).toBe(
+      condition(first, 'Ready')?.lastTransitionTime,
+    );
     const changed = derivePoolHealth(
-      { now: new Date(now.getTime() + 60_000), heartbeat: heartbeat({ receivedAt: now.toISOString() }), heartbeatStaleSeconds: 1800, desiredRevision: 'sha256:b' },
+      {
+        now: new Date(now.getTime() + 60_000),
+        heartbeat: heartbeat({ receivedAt: now.toISOString() }),
+        heartbeatStaleSeconds: 1800,
+        desiredRevision: 'sha256:b',
+      },
       first,
     );
     expect(changed.phaseSince).not.toBe(first.phaseSince);
-    expect(condition(changed, 'InSync')?.lastTransitionTime).toBe(new Date(now.getTime() + 60_000).toISOString());
+    expect(condition(changed, 'InSync')?.lastTransitionTime).toBe(
+      new Date(now.getTime() + 60_000).toISOString(),
+    );
   });
 });

@@ -49,11 +49,13 @@ export function derivePoolHealth(
       type: 'OperatorConnected',
       status: 'False',
       reason: 'HeartbeatMissing',
-      message: 'No heartbeat has been received yet: the operator is not installed or cannot reach the control plane',
+      message:
+        'No heartbeat has been received yet: the operator is not installed or cannot reach the control plane',
     });
     phase = 'Pending';
   } else {
-    const ageSeconds = (now.getTime() - Date.parse(heartbeat.receivedAt)) / 1000;
+    const ageSeconds =
+      (now.getTime() - Date.parse(heartbeat.receivedAt)) / 1000;
     const stale = ageSeconds > input.heartbeatStaleSeconds;
     conditions.push(
       stale
@@ -61,52 +63,77 @@ export function derivePoolHealth(
             type: 'OperatorConnected',
             status: 'False',
             reason: 'HeartbeatStale',
-            message: `The last heartbeat is ${Math.round(ageSeconds)} s old (stale after ${input.heartbeatStaleSeconds} s)`,
+            message: `The last heartbeat is ${Math.round(
+              ageSeconds,
+            )} s old (stale after ${input.heartbeatStaleSeconds} s)`,
           }
         : {
             type: 'OperatorConnected',
             status: 'True',
             reason: 'HeartbeatReceived',
-            message: `Operator ${heartbeat.operatorVersion} reported ${Math.round(ageSeconds)} s ago`,
+            message: `Operator ${
+              heartbeat.operatorVersion
+            } reported ${Math.round(ageSeconds)} s ago`,
           },
     );
     const running = heartbeat.runningRevision ?? undefined;
     const inSync = !!input.desiredRevision && running === input.desiredRevision;
     conditions.push(
       inSync
-        ? { type: 'InSync', status: 'True', reason: 'RevisionApplied', message: `Running ${running}` }
+        ? {
+            type: 'InSync',
+            status: 'True',
+            reason: 'RevisionApplied',
+            message: `Running ${running}`,
+          }
         : {
             type: 'InSync',
             status: 'False',
             reason: running ? 'RevisionDiffers' : 'NeverApplied',
             message: running
-              ? `Running ${running}, desired ${input.desiredRevision ?? 'unknown'}`
-              : `Nothing applied yet; desired ${input.desiredRevision ?? 'unknown'}`,
+              ? `Running ${running}, desired ${
+                  input.desiredRevision ?? 'unknown'
+                }`
+              : `Nothing applied yet; desired ${
+                  input.desiredRevision ?? 'unknown'
+                }`,
           },
     );
     const lastApply = heartbeat.lastApply;
     if (lastApply) {
       conditions.push(
         lastApply.succeeded
-          ? { type: 'Applied', status: 'True', reason: 'ApplySucceeded', message: `Applied ${lastApply.revision}` }
+          ? {
+              type: 'Applied',
+              status: 'True',
+              reason: 'ApplySucceeded',
+              message: `Applied ${lastApply.revision}`,
+            }
           : {
               type: 'Applied',
               status: 'False',
               reason: 'ApplyFailed',
-              message: lastApply.message ?? `Applying ${lastApply.revision} failed`,
+              message:
+                lastApply.message ?? `Applying ${lastApply.revision} failed`,
             },
       );
     }
     const unhealthy = heartbeat.components.filter(c => !c.healthy);
-    const appliedAgo = lastApply ? (now.getTime() - Date.parse(lastApply.appliedAt)) / 1000 : Infinity;
+    const appliedAgo = lastApply
+      ? (now.getTime() - Date.parse(lastApply.appliedAt)) / 1000
+      : Infinity;
     const rollingOut =
-      unhealthy.length > 0 && appliedAgo <= (input.progressDeadlineSeconds ?? PROGRESS_DEADLINE_SECONDS);
+      unhealthy.length > 0 &&
+      appliedAgo <=
+        (input.progressDeadlineSeconds ?? PROGRESS_DEADLINE_SECONDS);
     conditions.push(
       unhealthy.length === 0
         ? {
             type: 'ComponentsHealthy',
             status: heartbeat.components.length ? 'True' : 'Unknown',
-            reason: heartbeat.components.length ? 'AllHealthy' : 'NoComponentsReported',
+            reason: heartbeat.components.length
+              ? 'AllHealthy'
+              : 'NoComponentsReported',
             message: `${heartbeat.components.length} components healthy`,
           }
         : {
@@ -117,19 +144,37 @@ export function derivePoolHealth(
               .slice(0, 10)
               .map(c => `${c.name}${c.message ? `: ${c.message}` : ''}`)
               .join('; ')
-              .concat(unhealthy.length > 10 ? `; and ${unhealthy.length - 10} more` : ''),
+              .concat(
+                unhealthy.length > 10
+                  ? `; and ${unhealthy.length - 10} more`
+                  : '',
+              ),
           },
     );
     if (stale) phase = 'Stale';
-    else if ((lastApply && !lastApply.succeeded) || (unhealthy.length && !rollingOut)) phase = 'Degraded';
+    else if (
+      (lastApply && !lastApply.succeeded) ||
+      (unhealthy.length && !rollingOut)
+    )
+      phase = 'Degraded';
     else if (!inSync || rollingOut) phase = 'OutOfSync';
     else phase = 'Active';
   }
 
   conditions.push(
     phase === 'Active'
-      ? { type: 'Ready', status: 'True', reason: 'Active', message: 'The pool runs its desired revision and is healthy' }
-      : { type: 'Ready', status: 'False', reason: phase, message: conditions.find(c => c.status !== 'True')?.message ?? phase },
+      ? {
+          type: 'Ready',
+          status: 'True',
+          reason: 'Active',
+          message: 'The pool runs its desired revision and is healthy',
+        }
+      : {
+          type: 'Ready',
+          status: 'False',
+          reason: phase,
+          message: conditions.find(c => c.status !== 'True')?.message ?? phase,
+        },
   );
 
   // Kubernetes semantics: lastTransitionTime changes only when status does.
@@ -143,7 +188,8 @@ export function derivePoolHealth(
       return {
         ...c,
         message: c.message ?? '',
-        lastTransitionTime: old && old.status === c.status ? old.lastTransitionTime : at,
+        lastTransitionTime:
+          old && old.status === c.status ? old.lastTransitionTime : at,
       };
     }),
   };

@@ -61,7 +61,9 @@ describe('catalogEntityRef', () => {
   it('names entities as the entity provider does', () => {
     expect(catalogEntityRef('pool', 'prod')).toBe('resource:default/prod');
     expect(catalogEntityRef('mcpServer', 'github')).toBe('api:default/github');
-    expect(catalogEntityRef('project', 'payments')).toBe('system:default/payments');
+    expect(catalogEntityRef('project', 'payments')).toBe(
+      'system:default/payments',
+    );
     expect(catalogEntityRef('policy', 'budget')).toBeUndefined();
   });
 });

@@ -4,8 +4,12 @@ import { policySchema } from './policy';
 import { poolSchema } from './pool';
 import { projectSchema } from './project';
 
-/** The schemas of the objects the control plane stores, by kind. */
-const schemas = {
+/**
+ * The schemas of the objects the control plane stores, by kind.
+ *
+ * @public
+ */
+export const resourceSchemas = {
   project: projectSchema,
   pool: poolSchema,
   mcpServer: mcpServerSchema,
@@ -14,7 +18,7 @@ const schemas = {
 };
 
 /** @public */
-export type ResourceKind = keyof typeof schemas;
+export type ResourceKind = keyof typeof resourceSchemas;
 
 /** @public */
 export type ResourceKindDescriptor<K extends ResourceKind = ResourceKind> = {
@@ -23,7 +27,7 @@ export type ResourceKindDescriptor<K extends ResourceKind = ResourceKind> = {
   plural: string;
   /** For people: "Pool", "MCP server". */
   title: string;
-  schema: (typeof schemas)[K];
+  schema: (typeof resourceSchemas)[K];
 };
 
 /**
@@ -93,7 +97,10 @@ const ENTITY_KINDS: Record<ResourceKind, string | undefined> = {
  *
  * @public
  */
-export function catalogEntityRef(kind: ResourceKind, name: string): string | undefined {
+export function catalogEntityRef(
+  kind: ResourceKind,
+  name: string,
+): string | undefined {
   const entityKind = ENTITY_KINDS[kind];
   return entityKind ? `${entityKind}:default/${name}` : undefined;
 }

@@ -49,7 +49,10 @@ function levelRank(level: PolicyLevel) {
  *
  * @public
  */
-export function policiesAt(policies: Policy[], scope: PolicyScope): Array<Policy & { level: PolicyLevel }> {
+export function policiesAt(
+  policies: Policy[],
+  scope: PolicyScope,
+): Array<Policy & { level: PolicyLevel }> {
   return policies
     .filter(p => {
       if (p.target.kind === 'gateway') return true;
@@ -66,7 +69,14 @@ function singleSourceMode(setHere: boolean): EffectiveSection['mode'] {
 }
 
 function mergeHeaders(values: Array<NonNullable<Policy['headers']>>) {
-  const out: Record<'request' | 'response', { set: Record<string, string>; add: Record<string, string>; remove: string[] }> = {
+  const out: Record<
+    'request' | 'response',
+    {
+      set: Record<string, string>;
+      add: Record<string, string>;
+      remove: string[];
+    }
+  > = {
     request: { set: {}, add: {}, remove: [] },
     response: { set: {}, add: {}, remove: [] },
   };
@@ -91,17 +101,25 @@ function mergeHeaders(values: Array<NonNullable<Policy['headers']>>) {
  *
  * @public
  */
-export function effectivePolicy(policies: Policy[], scope: PolicyScope): EffectiveSection[] {
+export function effectivePolicy(
+  policies: Policy[],
+  scope: PolicyScope,
+): EffectiveSection[] {
   const applicable = policiesAt(policies, scope).sort(
-    (a, b) => levelRank(a.level) - levelRank(b.level) || a.name.localeCompare(b.name),
+    (a, b) =>
+      levelRank(a.level) - levelRank(b.level) || a.name.localeCompare(b.name),
   );
   const out: EffectiveSection[] = [];
   for (const section of policyKinds) {
     const setters = applicable.filter(p => p[section] !== undefined);
     if (!setters.length) continue;
     // One winner per level: the first by name; later ones of that level conflict.
-    const perLevel = new Map<PolicyLevel, Array<Policy & { level: PolicyLevel }>>();
-    for (const p of setters) perLevel.set(p.level, [...(perLevel.get(p.level) ?? []), p]);
+    const perLevel = new Map<
+      PolicyLevel,
+      Array<Policy & { level: PolicyLevel }>
+    >();
+    for (const p of setters)
+      perLevel.set(p.level, [...(perLevel.get(p.level) ?? []), p]);
     const overridden: EffectiveSection['overridden'] = [];
     const winners: Array<Policy & { level: PolicyLevel }> = [];
     for (const [level, list] of perLevel) {

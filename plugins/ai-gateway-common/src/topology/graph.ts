@@ -4,10 +4,20 @@ import type { McpServer } from '../model/mcpServer';
 import type { Policy } from '../model/policy';
 import type { Pool } from '../model/pool';
 import type { PoolStatus } from '../model/poolHealth';
-import { effectivePolicy, type EffectiveSection, type PolicyScope } from './effectivePolicy';
+import {
+  effectivePolicy,
+  type EffectiveSection,
+  type PolicyScope,
+} from './effectivePolicy';
 
 /** @public */
-export type TopologyNodeType = 'gateway' | 'route' | 'backend' | 'mcp-server' | 'provider' | 'policy';
+export type TopologyNodeType =
+  | 'gateway'
+  | 'route'
+  | 'backend'
+  | 'mcp-server'
+  | 'provider'
+  | 'policy';
 /** @public */
 export type TopologyHealth = 'healthy' | 'unhealthy' | 'unknown';
 
@@ -24,7 +34,10 @@ export type TopologyNode = {
   /** The effective policy at this point of the data path (gateway, routes, backends, MCP servers). */
   effectivePolicy?: EffectiveSection[];
   /** The control-plane object it stands for. */
-  object?: { kind: 'pool' | 'mcpServer' | 'aiBackend' | 'policy'; name: string };
+  object?: {
+    kind: 'pool' | 'mcpServer' | 'aiBackend' | 'policy';
+    name: string;
+  };
   /** Providers: their failover group (0 = primary) and weight. */
   group?: number;
   weight?: number;
@@ -64,13 +77,22 @@ export function buildPoolTopology(input: TopologyInput): Topology {
   const { pool } = input;
   const nodes: TopologyNode[] = [];
   const edges: TopologyEdge[] = [];
-  const components = new Map((input.status?.heartbeat?.components ?? []).map(c => [c.name, c]));
+  const components = new Map(
+    (input.status?.heartbeat?.components ?? []).map(c => [c.name, c]),
+  );
   const reported = components.size > 0;
-  const health = (...refs: string[]): Pick<TopologyNode, 'health' | 'healthMessage'> => {
+  const health = (
+    ...refs: string[]
+  ): Pick<TopologyNode, 'health' | 'healthMessage'> => {
     const found = refs.map(r => components.get(r)).filter(Boolean);
     if (!found.length) return { health: 'unknown' };
     const sick = found.find(c => !c!.healthy);
-    return sick ? { health: 'unhealthy', healthMessage: `${sick.name}: ${sick.message ?? 'unhealthy'}` } : { health: 'healthy' };
+    return sick
+      ? {
+          health: 'unhealthy',
+          healthMessage: `${sick.name}: ${sick.message ?? 'unhealthy'}`,
+        }
+      : { health: 'healthy' };
   };
   const policies = input.policies.filter(p => p.pool === pool.name);
   const at = (scope: PolicyScope) => effectivePolicy(policies, scope);
@@ -84,26 +106,52 @@ export function buildPoolTopology(input: TopologyInput): Topology {
     type: 'gateway',
     label: pool.name,
     detail: `${hosts.api}, ${hosts.mcp}`,
-    ...(reported ? health(`Gateway/${pool.name}`) : { health: 'unknown' as const }),
+    ...(reported
+      ? health(`Gateway/${pool.name}`)
+      : { health: 'unknown' as const }),
     effectivePolicy: at({ level: 'gateway' }),
     object: { kind: 'pool', name: pool.name },
   });
 
-  const byName = <T extends { name: string }>(a: T, b: T) => a.name.localeCompare(b.name);
-  for (const server of input.mcpServers.filter(s => s.pool === pool.name).sort(byName)) {
+  const byName = <T extends { name: string }>(a: T, b: T) =>
+    a.name.localeCompare(b.name);
+  for (const server of input.mcpServers
+    .filter(s => s.pool === pool.name)
+    .sort(byName)) {
     const object = `mcp-${server.name}`;
     const routeId = `route:mcp:${server.name}`;
     const backendId = `backend:mcp:${server.name}`;
     const serverId = `mcp-server:${server.name}`;
     nodes.push(
-      { id: routeId, type: 'route', label: `/${server.prefix}/mcp`, detail: hosts.mcp, ...health(`HTTPRoute/${object}`), effectivePolicy: at({ level: 'route', target: server.name }), object: { kind: 'mcpServer', name: server.name } },
-      { id: backendId, type: 'backend', label: object, detail: 'MCP backend', ...health(`AgentgatewayBackend/${object}`), effectivePolicy: at({ level: 'backend', target: server.name }), object: { kind: 'mcpServer', name: server.name } },
+      {
+        id: routeId,
+        type: 'route',
+        label: `/${server.prefix}/mcp`,
+        detail: hosts.mcp,
+        ...health(`HTTPRoute/${object}`),
+        effectivePolicy: at({ level: 'route', target: server.name }),
+        object: { kind: 'mcpServer', name: server.name },
+      },
+      {
+        id: backendId,
+        type: 'backend',
+        label: object,
+        detail: 'MCP backend',
+        ...health(`AgentgatewayBackend/${object}`),
+        effectivePolicy: at({ level: 'backend', target: server.name }),
+        object: { kind: 'mcpServer', name: server.name },
+      },
       {
         id: serverId,
         type: 'mcp-server',
         label: server.name,
-        detail: server.source.type === 'image' ? server.source.image : server.source.url,
-        ...(server.source.type === 'image' ? health(`Deployment/${object}`) : { health: 'unknown' as const }),
+        detail:
+          server.source.type === 'image'
+            ? server.source.image
+            : server.source.url,
+        ...(server.source.type === 'image'
+          ? health(`Deployment/${object}`)
+          : { health: 'unknown' as const }),
         effectivePolicy: at({ level: 'backend', target: server.name }),
         object: { kind: 'mcpServer', name: server.name },
       },
@@ -113,7 +161,9 @@ export function buildPoolTopology(input: TopologyInput): Topology {
     edge(backendId, serverId, 'serves');
   }
 
-  for (const backend of input.aiBackends.filter(b => b.pool === pool.name).sort(byName)) {
+  for (const backend of input.aiBackends
+    .filter(b => b.pool === pool.name)
+    .sort(byName)) {
     const object = `ai-${backend.name}`;
     const routeId = `route:ai:${backend.name}`;
     const backendId = `backend:ai:${backend.name}`;
@@ -148,7 +198,9 @@ export function buildPoolTopology(input: TopologyInput): Topology {
             id,
             type: 'provider',
             label: provider.name,
-            detail: `${provider.type}${provider.model ? ` ${provider.model}` : ''}${g ? ` (failover ${g})` : ' (primary)'}`,
+            detail: `${provider.type}${
+              provider.model ? ` ${provider.model}` : ''
+            }${g ? ` (failover ${g})` : ' (primary)'}`,
             health: 'unknown',
             object: { kind: 'aiBackend', name: backend.name },
             group: g,
@@ -159,7 +211,10 @@ export function buildPoolTopology(input: TopologyInput): Topology {
       });
     } else if (backend.spec.kind === 'mcp') {
       for (const target of backend.spec.targets) {
-        if (target.mcpServer && nodes.some(n => n.id === `mcp-server:${target.mcpServer}`)) {
+        if (
+          target.mcpServer &&
+          nodes.some(n => n.id === `mcp-server:${target.mcpServer}`)
+        ) {
           edge(backendId, `mcp-server:${target.mcpServer}`, 'serves');
         }
       }
@@ -168,12 +223,18 @@ export function buildPoolTopology(input: TopologyInput): Topology {
 
   for (const policy of [...policies].sort(byName)) {
     const id = `policy:${policy.name}`;
-    const sections = Object.keys(policy).filter(k => !['name', 'description', 'project', 'pool', 'target'].includes(k));
+    const sections = Object.keys(policy).filter(
+      k => !['name', 'description', 'project', 'pool', 'target'].includes(k),
+    );
     const targetId =
       policy.target.kind === 'gateway'
         ? gatewayId
-        : nodes.find(n => n.id === `${policy.target.kind}:ai:${policy.target.name}`)?.id ??
-          nodes.find(n => n.id === `${policy.target.kind}:mcp:${policy.target.name}`)?.id;
+        : nodes.find(
+            n => n.id === `${policy.target.kind}:ai:${policy.target.name}`,
+          )?.id ??
+          nodes.find(
+            n => n.id === `${policy.target.kind}:mcp:${policy.target.name}`,
+          )?.id;
     if (!targetId) continue;
     nodes.push({
       id,

@@ -15,7 +15,12 @@ export interface ClusterConnector {
   readonly clusters: string[];
 }
 
-type ClusterEntry = {
+/**
+ * A cluster of `kubernetes.clusterLocatorMethods` (type `config`) as the connector reads it.
+ *
+ * @public
+ */
+export type ClusterEntry = {
   name: string;
   url: string;
   serviceAccountToken?: string;
@@ -29,7 +34,8 @@ export class ConfigClusterConnector implements ClusterConnector {
 
   static fromConfig(config: Config): ConfigClusterConnector {
     const entries: ClusterEntry[] = [];
-    const methods = config.getOptionalConfigArray('kubernetes.clusterLocatorMethods') ?? [];
+    const methods =
+      config.getOptionalConfigArray('kubernetes.clusterLocatorMethods') ?? [];
     for (const method of methods) {
       if (method.getString('type') !== 'config') continue;
       for (const c of method.getOptionalConfigArray('clusters') ?? []) {

@@ -18,7 +18,10 @@ export const FIELD_MANAGER = 'ai-gateway';
 
 /** KubernetesObjectApi with its discovery (plural, scope) made reachable. */
 class DiscoveringObjectApi extends KubernetesObjectApi {
-  discover(apiVersion: string, kind: string): Promise<V1APIResource | undefined> {
+  discover(
+    apiVersion: string,
+    kind: string,
+  ): Promise<V1APIResource | undefined> {
     return this.resource(apiVersion, kind);
   }
 }
@@ -59,7 +62,10 @@ export type ApplyProgress =
 /** @public */
 export type ApplyOptions = {
   /** Objects of these kinds with this label selector and not desired are deleted. */
-  prune?: { labelSelector: string; kinds: Array<{ apiVersion: string; kind: string }> };
+  prune?: {
+    labelSelector: string;
+    kinds: Array<{ apiVersion: string; kind: string }>;
+  };
   /** Parallel requests within one wave (objects of one kind). Default 8. */
   concurrency?: number;
   /** Attempts per request for retryable errors (5xx, 429, 409, network). Default 5. */
@@ -77,7 +83,13 @@ export type ApplyOptions = {
 export type PreflightProblem = {
   /** What is wrong, in words an operator acts on. */
   message: string;
-  code: 'NamespaceForbidden' | 'NamespaceMissing' | 'CrdMissing' | 'GatewayClassMissing' | 'Unreachable' | 'ClusterScoped';
+  code:
+    | 'NamespaceForbidden'
+    | 'NamespaceMissing'
+    | 'CrdMissing'
+    | 'GatewayClassMissing'
+    | 'Unreachable'
+    | 'ClusterScoped';
 };
 
 /**
@@ -85,7 +97,10 @@ export type PreflightProblem = {
  *
  * @public
  */
-export function describeError(error: unknown): { code: number; message: string } {
+export function describeError(error: unknown): {
+  code: number;
+  message: string;
+} {
   if (error instanceof ApiException) {
     let body: any = error.body;
     if (typeof body === 'string') {
@@ -105,10 +120,17 @@ export function describeError(error: unknown): { code: number; message: string }
       `HTTP ${error.code}`;
     return {
       code: error.code,
-      message: causes.length && !message.includes(causes[0]) ? `${message} (${causes.join('; ')})` : message,
+      message:
+        causes.length && !message.includes(causes[0])
+          ? `${message} (${causes.join('; ')})`
+          : message,
     };
   }
-  const e = error as { code?: string; message?: string; cause?: { code?: string } };
+  const e = error as {
+    code?: string;
+    message?: string;
+    cause?: { code?: string };
+  };
   const code = e?.cause?.code ?? e?.code;
   return {
     code: 0,
@@ -122,20 +144,36 @@ function isRetryable(code: number): boolean {
 
 const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
 
-function outcome(o: { apiVersion: string; kind: string; metadata: { name: string } }): ObjectOutcome {
-  return { ref: objectRef(o), apiVersion: o.apiVersion, kind: o.kind, name: o.metadata.name };
+function outcome(o: {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string };
+}): ObjectOutcome {
+  return {
+    ref: objectRef(o),
+    apiVersion: o.apiVersion,
+    kind: o.kind,
+    name: o.metadata.name,
+  };
 }
 
 /** Runs `work` over `items` with at most `limit` in flight. */
-async function mapBounded<T, R>(items: T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+async function mapBounded<T, R>(
+  items: T[],
+  limit: number,
+  work: (item: T) => Promise<R>,
+): Promise<R[]> {
   const results: R[] = new Array(items.length);
   let next = 0;
-  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await work(items[i]);
-    }
-  });
+  const workers = Array.from(
+    { length: Math.min(limit, items.length) },
+    async () => {
+      while (next < items.length) {
+        const i = next++;
+        results[i] = await work(items[i]);
+      }
+    },
+  );
   await Promise.all(workers);
   return results;
 }
@@ -173,32 +211,69 @@ export class KubernetesApplier {
     try {
       // Listing in a missing namespace answers an empty list, so ask for it;
       // a namespace-scoped identity may not read Namespaces (403: go on).
-      await this.#api.read({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: this.#namespace } });
+      await this.#api.read({
+        apiVersion: 'v1',
+        kind: 'Namespace',
+        metadata: { name: this.#namespace },
+      });
     } catch (error) {
       const { code, message } = describeError(error);
       if (code === 0) {
-        return [{ code: 'Unreachable', message: `the Kubernetes API server cannot be reached: ${message}` }];
+        return [
+          {
+            code: 'Unreachable',
+            message: `the Kubernetes API server cannot be reached: ${message}`,
+          },
+        ];
       }
       if (code === 404) {
-        return [{ code: 'NamespaceMissing', message: `namespace ${this.#namespace} does not exist; create it first` }];
+        return [
+          {
+            code: 'NamespaceMissing',
+            message: `namespace ${
+              this.#namespace
+            } does not exist; create it first`,
+          },
+        ];
       }
     }
     try {
-      await this.#api.list('v1', 'ConfigMap', this.#namespace, undefined, undefined, undefined, undefined, undefined, 1);
+      await this.#api.list(
+        'v1',
+        'ConfigMap',
+        this.#namespace,
+        undefined,
+        undefined,
+        undefined,
+        undefined,
+        undefined,
+        1,
+      );
     } catch (error) {
       const { code, message } = describeError(error);
       if (code === 0) {
-        return [{ code: 'Unreachable', message: `the Kubernetes API server cannot be reached: ${message}` }];
+        return [
+          {
+            code: 'Unreachable',
+            message: `the Kubernetes API server cannot be reached: ${message}`,
+          },
+        ];
       }
       if (code === 403) {
         problems.push({
           code: 'NamespaceForbidden',
-          message: `namespace ${this.#namespace} is not allowed for this identity (${message}); bind the deployer Role there (GET /pools/:name/rbac/deployer-role)`,
+          message: `namespace ${
+            this.#namespace
+          } is not allowed for this identity (${message}); bind the deployer Role there (GET /pools/:name/rbac/deployer-role)`,
         });
       }
     }
     const kinds = new Map<string, { apiVersion: string; kind: string }>();
-    for (const o of objects) kinds.set(`${o.apiVersion}/${o.kind}`, { apiVersion: o.apiVersion, kind: o.kind });
+    for (const o of objects)
+      kinds.set(`${o.apiVersion}/${o.kind}`, {
+        apiVersion: o.apiVersion,
+        kind: o.kind,
+      });
     const missing = new Set<string>();
     for (const { apiVersion, kind } of kinds.values()) {
       const resource = await this.#discover(apiVersion, kind);
@@ -212,7 +287,9 @@ export class KubernetesApplier {
       }
     }
     if (missing.size) {
-      const agentgateway = [...missing].some(m => m.includes('agentgateway.dev'));
+      const agentgateway = [...missing].some(m =>
+        m.includes('agentgateway.dev'),
+      );
       problems.push({
         code: 'CrdMissing',
         message: `the cluster does not serve ${[...missing].sort().join(', ')}${
@@ -222,10 +299,22 @@ export class KubernetesApplier {
         }`,
       });
     }
-    const usesGatewayClass = objects.filter(o => o.kind === 'Gateway' && o.apiVersion.startsWith('gateway.networking.k8s.io/'));
-    for (const className of new Set(usesGatewayClass.map(g => (g.spec as { gatewayClassName: string }).gatewayClassName))) {
+    const usesGatewayClass = objects.filter(
+      o =>
+        o.kind === 'Gateway' &&
+        o.apiVersion.startsWith('gateway.networking.k8s.io/'),
+    );
+    for (const className of new Set(
+      usesGatewayClass.map(
+        g => (g.spec as { gatewayClassName: string }).gatewayClassName,
+      ),
+    )) {
       try {
-        await this.#api.read({ apiVersion: 'gateway.networking.k8s.io/v1', kind: 'GatewayClass', metadata: { name: className } });
+        await this.#api.read({
+          apiVersion: 'gateway.networking.k8s.io/v1',
+          kind: 'GatewayClass',
+          metadata: { name: className },
+        });
       } catch (error) {
         const { code } = describeError(error);
         // A namespace-scoped identity may not read GatewayClasses: not a failure.
@@ -240,7 +329,10 @@ export class KubernetesApplier {
     return problems;
   }
 
-  async #discover(apiVersion: string, kind: string): Promise<V1APIResource | 'missing' | undefined> {
+  async #discover(
+    apiVersion: string,
+    kind: string,
+  ): Promise<V1APIResource | 'missing' | undefined> {
     try {
       return (await this.#api.discover(apiVersion, kind)) ?? 'missing';
     } catch (error) {
@@ -251,13 +343,25 @@ export class KubernetesApplier {
   }
 
   /** Server-side applies `objects` in order, then prunes. Never throws for object failures. */
-  async apply(objects: ManifestObject[], options: ApplyOptions = {}): Promise<ApplyResult> {
+  async apply(
+    objects: ManifestObject[],
+    options: ApplyOptions = {},
+  ): Promise<ApplyResult> {
     const started = Date.now();
-    const result: ApplyResult = { applied: [], pruned: [], failed: [], skipped: [], durationMs: 0 };
+    const result: ApplyResult = {
+      applied: [],
+      pruned: [],
+      failed: [],
+      skipped: [],
+      durationMs: 0,
+    };
     const waves = new Map<string, ManifestObject[]>();
     for (const o of [...objects].sort(compareForApply)) {
       const wave = waves.get(o.kind) ?? [];
-      wave.push({ ...o, metadata: { ...o.metadata, namespace: this.#namespace } });
+      wave.push({
+        ...o,
+        metadata: { ...o.metadata, namespace: this.#namespace },
+      });
       waves.set(o.kind, wave);
     }
     const concurrency = options.concurrency ?? 8;
@@ -285,7 +389,11 @@ export class KubernetesApplier {
         } catch (error) {
           const { code, message } = describeError(error);
           result.failed.push({ ...outcome(object), code, message });
-          options.onProgress?.({ type: 'failed', ref: objectRef(object), message });
+          options.onProgress?.({
+            type: 'failed',
+            ref: objectRef(object),
+            message,
+          });
         }
       });
       // Later waves depend on this one (a route on its backend, a Deployment
@@ -305,29 +413,63 @@ export class KubernetesApplier {
     options: ApplyOptions,
     result: ApplyResult,
   ) {
-    const wanted = new Set(desired.map(o => `${o.apiVersion}/${o.kind}/${o.metadata.name}`));
+    const wanted = new Set(
+      desired.map(o => `${o.apiVersion}/${o.kind}/${o.metadata.name}`),
+    );
     const kinds = [...prune.kinds].sort(
       (a, b) => APPLY_ORDER.indexOf(b.kind) - APPLY_ORDER.indexOf(a.kind),
     );
     for (const { apiVersion, kind } of kinds) {
       let live: KubernetesObject[];
       try {
-        live = (await this.#withRetries(`${kind} list`, options, () =>
-          this.#api.list(apiVersion, kind, this.#namespace, undefined, undefined, undefined, undefined, prune.labelSelector),
-        )).items;
+        live = (
+          await this.#withRetries(`${kind} list`, options, () =>
+            this.#api.list(
+              apiVersion,
+              kind,
+              this.#namespace,
+              undefined,
+              undefined,
+              undefined,
+              undefined,
+              prune.labelSelector,
+            ),
+          )
+        ).items;
       } catch (error) {
         const { code, message } = describeError(error);
         // A kind the cluster does not serve has nothing to prune.
-        if (code === 404 || /Unrecognized API version and kind/.test(message)) continue;
-        result.failed.push({ ref: `${kind} list`, apiVersion, kind, name: '', code, message });
+        if (code === 404 || /Unrecognized API version and kind/.test(message))
+          continue;
+        result.failed.push({
+          ref: `${kind} list`,
+          apiVersion,
+          kind,
+          name: '',
+          code,
+          message,
+        });
         continue;
       }
-      const stale = live.filter(o => !wanted.has(`${apiVersion}/${kind}/${o.metadata?.name}`));
+      const stale = live.filter(
+        o => !wanted.has(`${apiVersion}/${kind}/${o.metadata?.name}`),
+      );
       await mapBounded(stale, options.concurrency ?? 8, async o => {
-        const target = { apiVersion, kind, metadata: { name: o.metadata!.name!, namespace: this.#namespace } };
+        const target = {
+          apiVersion,
+          kind,
+          metadata: { name: o.metadata!.name!, namespace: this.#namespace },
+        };
         try {
           await this.#withRetries(objectRef(target), options, () =>
-            this.#api.delete(target, undefined, undefined, undefined, undefined, 'Background'),
+            this.#api.delete(
+              target,
+              undefined,
+              undefined,
+              undefined,
+              undefined,
+              'Background',
+            ),
           );
           result.pruned.push(outcome(target));
           options.onProgress?.({ type: 'pruned', ref: objectRef(target) });
@@ -340,7 +482,11 @@ export class KubernetesApplier {
     }
   }
 
-  async #withRetries<T>(ref: string, options: ApplyOptions, request: () => Promise<T>): Promise<T> {
+  async #withRetries<T>(
+    ref: string,
+    options: ApplyOptions,
+    request: () => Promise<T>,
+  ): Promise<T> {
     const attempts = options.attempts ?? 5;
     const base = options.backoffMs ?? 200;
     for (let attempt = 1; ; attempt++) {
@@ -357,7 +503,11 @@ export class KubernetesApplier {
   }
 
   /** The live object, or undefined when it does not exist. */
-  async read(object: { apiVersion: string; kind: string; metadata: { name: string } }): Promise<KubernetesObject | undefined> {
+  async read(object: {
+    apiVersion: string;
+    kind: string;
+    metadata: { name: string };
+  }): Promise<KubernetesObject | undefined> {
     try {
       return await this.#api.read({
         apiVersion: object.apiVersion,
@@ -378,11 +528,21 @@ export class KubernetesApplier {
     const out: KubernetesObject[] = [];
     for (const { apiVersion, kind } of kinds) {
       try {
-        const list = await this.#api.list(apiVersion, kind, this.#namespace, undefined, undefined, undefined, undefined, labelSelector);
+        const list = await this.#api.list(
+          apiVersion,
+          kind,
+          this.#namespace,
+          undefined,
+          undefined,
+          undefined,
+          undefined,
+          labelSelector,
+        );
         out.push(...list.items.map(item => ({ ...item, apiVersion, kind })));
       } catch (error) {
         const { code, message } = describeError(error);
-        if (code === 404 || /Unrecognized API version and kind/.test(message)) continue;
+        if (code === 404 || /Unrecognized API version and kind/.test(message))
+          continue;
         throw error;
       }
     }

@@ -28,7 +28,9 @@ describe('componentHealth', () => {
       apiVersion: 'gateway.networking.k8s.io/v1',
       kind: 'Gateway',
       metadata: { name: 'prod' },
-      status: { conditions: [{ type: 'Programmed', status, reason: 'Pending' }] },
+      status: {
+        conditions: [{ type: 'Programmed', status, reason: 'Pending' }],
+      },
     });
     expect(componentHealth(gateway('True'))?.healthy).toBe(true);
     expect(componentHealth(gateway('False'))).toMatchObject({
@@ -51,8 +53,12 @@ describe('componentHealth', () => {
         status: { conditions: [{ type: 'Accepted', status: 'True' }] },
       } as any)?.healthy,
     ).toBe(true);
-    expect(componentHealth({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' } })).toBe(
-      undefined,
-    );
+    expect(
+      componentHealth({
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: 'c' },
+      }),
+    ).toBe(undefined);
   });
 });

@@ -13,9 +13,18 @@ export type ComponentHealth = {
   message?: string;
 };
 
-type Condition = { type: string; status: string; reason?: string; message?: string; observedGeneration?: number };
+type Condition = {
+  type: string;
+  status: string;
+  reason?: string;
+  message?: string;
+  observedGeneration?: number;
+};
 
-function condition(conditions: Condition[] | undefined, type: string): Condition | undefined {
+function condition(
+  conditions: Condition[] | undefined,
+  type: string,
+): Condition | undefined {
   return conditions?.find(c => c.type === type);
 }
 
@@ -41,10 +50,15 @@ export const HEALTH_KINDS: ReadonlySet<string> = new Set([
  *
  * @public
  */
-export function componentHealth(live: KubernetesObject): ComponentHealth | undefined {
+export function componentHealth(
+  live: KubernetesObject,
+): ComponentHealth | undefined {
   const kind = live.kind ?? '';
   if (!HEALTH_KINDS.has(kind)) return undefined;
-  const ref = objectRef({ kind, metadata: { name: live.metadata?.name ?? '' } });
+  const ref = objectRef({
+    kind,
+    metadata: { name: live.metadata?.name ?? '' },
+  });
   const status = ((live as { status?: any }).status ?? {}) as any;
   const spec = ((live as { spec?: any }).spec ?? {}) as any;
   const generation = live.metadata?.generation;
@@ -54,30 +68,68 @@ export function componentHealth(live: KubernetesObject): ComponentHealth | undef
     case 'StatefulSet': {
       const want = spec.replicas ?? 1;
       const ready = status.readyReplicas ?? 0;
-      const current = generation === undefined || status.observedGeneration === undefined || status.observedGeneration >= generation;
+      const current =
+        generation === undefined ||
+        status.observedGeneration === undefined ||
+        status.observedGeneration >= generation;
       return ready >= want && current
         ? { ...base, healthy: true }
-        : { ...base, healthy: false, message: `${ready}/${want} replicas ready${current ? '' : ' (rollout in progress)'}` };
+        : {
+            ...base,
+            healthy: false,
+            message: `${ready}/${want} replicas ready${
+              current ? '' : ' (rollout in progress)'
+            }`,
+          };
     }
     case 'Gateway': {
       const programmed = condition(status.conditions, 'Programmed');
       return programmed?.status === 'True'
         ? { ...base, healthy: true }
-        : { ...base, healthy: false, message: programmed ? `Programmed=${programmed.status}: ${programmed.reason ?? ''} ${programmed.message ?? ''}`.trim() : 'not programmed yet' };
+        : {
+            ...base,
+            healthy: false,
+            message: programmed
+              ? `Programmed=${programmed.status}: ${programmed.reason ?? ''} ${
+                  programmed.message ?? ''
+                }`.trim()
+              : 'not programmed yet',
+          };
     }
     case 'HTTPRoute': {
       const parents: Array<{ conditions?: Condition[] }> = status.parents ?? [];
-      const rejected = parents.map(p => condition(p.conditions, 'Accepted')).find(c => c?.status !== 'True');
-      if (!parents.length) return { ...base, healthy: false, message: 'not accepted by its Gateway yet' };
+      const rejected = parents
+        .map(p => condition(p.conditions, 'Accepted'))
+        .find(c => c?.status !== 'True');
+      if (!parents.length)
+        return {
+          ...base,
+          healthy: false,
+          message: 'not accepted by its Gateway yet',
+        };
       return rejected
-        ? { ...base, healthy: false, message: `Accepted=${rejected.status}: ${rejected.reason ?? ''} ${rejected.message ?? ''}`.trim() }
+        ? {
+            ...base,
+            healthy: false,
+            message: `Accepted=${rejected.status}: ${rejected.reason ?? ''} ${
+              rejected.message ?? ''
+            }`.trim(),
+          }
         : { ...base, healthy: true };
     }
     default: {
       const accepted = condition(status.conditions, 'Accepted');
       return accepted?.status === 'True'
         ? { ...base, healthy: true }
-        : { ...base, healthy: false, message: accepted ? `Accepted=${accepted.status}: ${accepted.reason ?? ''} ${accepted.message ?? ''}`.trim() : 'not accepted yet' };
+        : {
+            ...base,
+            healthy: false,
+            message: accepted
+              ? `Accepted=${accepted.status}: ${accepted.reason ?? ''} ${
+                  accepted.message ?? ''
+                }`.trim()
+              : 'not accepted yet',
+          };
     }
   }
 }
@@ -91,21 +143,36 @@ export function componentHealth(live: KubernetesObject): ComponentHealth | undef
  * @public
  */
 export async function readBundleHealth(
-  cluster: { list(kinds: Array<{ apiVersion: string; kind: string }>, labelSelector: string): Promise<KubernetesObject[]> },
-  bundle: { kinds: Array<{ apiVersion: string; kind: string }>; objects: ManifestObject[] },
+  cluster: {
+    list(
+      kinds: Array<{ apiVersion: string; kind: string }>,
+      labelSelector: string,
+    ): Promise<KubernetesObject[]>;
+  },
+  bundle: {
+    kinds: Array<{ apiVersion: string; kind: string }>;
+    objects: ManifestObject[];
+  },
   labelSelector: string,
 ): Promise<ComponentHealth[]> {
   const live = await cluster.list(
     bundle.kinds.filter(k => HEALTH_KINDS.has(k.kind)),
     labelSelector,
   );
-  const byKey = new Map(live.map(o => [`${o.apiVersion}/${o.kind}/${o.metadata?.name}`, o]));
+  const byKey = new Map(
+    live.map(o => [`${o.apiVersion}/${o.kind}/${o.metadata?.name}`, o]),
+  );
   return bundle.objects
     .filter(o => HEALTH_KINDS.has(o.kind))
     .map(o => {
       const found = byKey.get(`${o.apiVersion}/${o.kind}/${o.metadata.name}`);
       return found
         ? componentHealth(found)!
-        : { name: `${o.kind}/${o.metadata.name}`, kind: o.kind, healthy: false, message: 'not found in the cluster' };
+        : {
+            name: `${o.kind}/${o.metadata.name}`,
+            kind: o.kind,
+            healthy: false,
+            message: 'not found in the cluster',
+          };
     });
 }

@@ -97,7 +97,9 @@ export function createManifestBundle(input: {
   const objects = canonicalize(input.objects).sort(compareForApply);
   const seen = new Set<string>();
   for (const o of objects) {
-    const key = `${o.apiVersion}/${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`;
+    const key = `${o.apiVersion}/${o.kind}/${o.metadata.namespace ?? ''}/${
+      o.metadata.name
+    }`;
     if (seen.has(key)) {
       throw new Error(`renderer ${input.renderer} produced ${key} twice`);
     }
@@ -111,7 +113,9 @@ export function createManifestBundle(input: {
     objects,
     warnings: [...new Set(input.warnings ?? [])].sort(),
     kinds: [...(input.kinds ?? [])].sort(
-      (a, b) => a.kind.localeCompare(b.kind) || a.apiVersion.localeCompare(b.apiVersion),
+      (a, b) =>
+        a.kind.localeCompare(b.kind) ||
+        a.apiVersion.localeCompare(b.apiVersion),
     ),
   };
 }
@@ -163,5 +167,10 @@ export function bundleToList(bundle: ManifestBundle): {
   metadata: Record<string, never>;
   items: ManifestObject[];
 } {
-  return { apiVersion: 'v1', kind: 'List', metadata: {}, items: bundle.objects };
+  return {
+    apiVersion: 'v1',
+    kind: 'List',
+    metadata: {},
+    items: bundle.objects,
+  };
 }

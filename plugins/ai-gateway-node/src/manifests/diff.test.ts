@@ -13,14 +13,24 @@ describe('diffBundle', () => {
     const live = [
       {
         ...service('same', 80),
-        metadata: { ...service('same', 80).metadata, uid: 'u1', resourceVersion: '7' },
-        spec: { ports: [{ name: 'http', port: 80, protocol: 'TCP' }], clusterIP: '10.0.0.1' },
+        metadata: {
+          ...service('same', 80).metadata,
+          uid: 'u1',
+          resourceVersion: '7',
+        },
+        spec: {
+          ports: [{ name: 'http', port: 80, protocol: 'TCP' }],
+          clusterIP: '10.0.0.1',
+        },
         status: { loadBalancer: {} },
       },
       service('changed', 80),
       service('stale', 80),
     ];
-    const diff = diffBundle([service('same', 80), service('changed', 8080), service('new', 80)], live);
+    const diff = diffBundle(
+      [service('same', 80), service('changed', 8080), service('new', 80)],
+      live,
+    );
     expect(diff.unchanged).toBe(1);
     expect(diff.added.map(d => d.ref)).toEqual(['Service/new']);
     expect(diff.changed).toEqual([

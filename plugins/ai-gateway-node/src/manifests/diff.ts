@@ -23,10 +23,22 @@ export type BundleDiff = {
   unchanged: number;
 };
 
-type Live = { apiVersion?: string; kind?: string; metadata?: { name?: string } };
+/**
+ * An object read from the cluster: only its identity matters to the diff.
+ *
+ * @public
+ */
+export type LiveObject = {
+  apiVersion?: string;
+  kind?: string;
+  metadata?: { name?: string };
+};
 
-const key = (o: { apiVersion?: string; kind?: string; metadata?: { name?: string } }) =>
-  `${o.apiVersion}/${o.kind}/${o.metadata?.name}`;
+const key = (o: {
+  apiVersion?: string;
+  kind?: string;
+  metadata?: { name?: string };
+}) => `${o.apiVersion}/${o.kind}/${o.metadata?.name}`;
 
 /**
  * Keeps only the parts of `live` that `desired` sets: server-side apply
@@ -38,14 +50,20 @@ const key = (o: { apiVersion?: string; kind?: string; metadata?: { name?: string
 export function projectOnto(desired: unknown, live: unknown): unknown {
   if (Array.isArray(desired)) {
     if (!Array.isArray(live)) return live;
-    return live.map((item, i) => (i < desired.length ? projectOnto(desired[i], item) : item));
+    return live.map((item, i) =>
+      i < desired.length ? projectOnto(desired[i], item) : item,
+    );
   }
   if (desired !== null && typeof desired === 'object') {
-    if (live === null || typeof live !== 'object' || Array.isArray(live)) return live;
+    if (live === null || typeof live !== 'object' || Array.isArray(live))
+      return live;
     const out: Record<string, unknown> = {};
     for (const k of Object.keys(desired as object)) {
       if (k in (live as object)) {
-        out[k] = projectOnto((desired as Record<string, unknown>)[k], (live as Record<string, unknown>)[k]);
+        out[k] = projectOnto(
+          (desired as Record<string, unknown>)[k],
+          (live as Record<string, unknown>)[k],
+        );
       }
     }
     return out;
@@ -58,11 +76,19 @@ export function projectOnto(desired: unknown, live: unknown): unknown {
  *
  * @public
  */
-export function diffBundle(desired: ManifestObject[], live: Live[]): BundleDiff {
+export function diffBundle(
+  desired: ManifestObject[],
+  live: LiveObject[],
+): BundleDiff {
   const liveByKey = new Map(live.map(o => [key(o), o]));
   const desiredKeys = new Set(desired.map(key));
-  const diff: BundleDiff = { added: [], changed: [], removed: [], unchanged: 0 };
-  const head = (o: Live) => ({
+  const diff: BundleDiff = {
+    added: [],
+    changed: [],
+    removed: [],
+    unchanged: 0,
+  };
+  const head = (o: LiveObject) => ({
     ref: `${o.kind}/${o.metadata?.name}`,
     apiVersion: o.apiVersion ?? '',
     kind: o.kind ?? '',
@@ -72,16 +98,25 @@ export function diffBundle(desired: ManifestObject[], live: Live[]): BundleDiff 
     const current = liveByKey.get(key(object));
     const wanted = canonicalize(object);
     if (!current) {
-      diff.added.push({ ...head(object), patch: [{ op: 'add', path: '', value: wanted }] });
+      diff.added.push({
+        ...head(object),
+        patch: [{ op: 'add', path: '', value: wanted }],
+      });
       continue;
     }
-    const patch = compare(canonicalize(projectOnto(wanted, current)) as object, wanted);
+    const patch = compare(
+      canonicalize(projectOnto(wanted, current)) as object,
+      wanted,
+    );
     if (patch.length) diff.changed.push({ ...head(object), patch });
     else diff.unchanged++;
   }
   for (const object of live) {
     if (!desiredKeys.has(key(object))) {
-      diff.removed.push({ ...head(object), patch: [{ op: 'remove', path: '' }] });
+      diff.removed.push({
+        ...head(object),
+        patch: [{ op: 'remove', path: '' }],
+      });
     }
   }
   const byRef = (a: ObjectDiff, b: ObjectDiff) => a.ref.localeCompare(b.ref);

@@ -9,9 +9,21 @@ describe('bundleToGitopsFiles', () => {
       namespace: 'ai-gateway',
       renderer: 'agentgateway',
       objects: [
-        { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', metadata: { name: 'prod', namespace: 'ai-gateway' } },
-        { apiVersion: 'networking.istio.io/v1', kind: 'Gateway', metadata: { name: 'prod', namespace: 'ai-gateway' } },
-        { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'aigw-operator', namespace: 'ai-gateway' } },
+        {
+          apiVersion: 'gateway.networking.k8s.io/v1',
+          kind: 'Gateway',
+          metadata: { name: 'prod', namespace: 'ai-gateway' },
+        },
+        {
+          apiVersion: 'networking.istio.io/v1',
+          kind: 'Gateway',
+          metadata: { name: 'prod', namespace: 'ai-gateway' },
+        },
+        {
+          apiVersion: 'v1',
+          kind: 'ServiceAccount',
+          metadata: { name: 'aigw-operator', namespace: 'ai-gateway' },
+        },
       ],
       warnings: ['no response cache'],
     });
@@ -21,14 +33,20 @@ describe('bundleToGitopsFiles', () => {
       apiVersion: 'kustomize.config.k8s.io/v1beta1',
       kind: 'Kustomization',
       namespace: 'ai-gateway',
-      commonAnnotations: { 'ai-gateway.backstage.io/revision': bundle.revision },
+      commonAnnotations: {
+        'ai-gateway.backstage.io/revision': bundle.revision,
+      },
       resources: [
         '1-serviceaccount-core-aigw-operator.yaml',
         '2-gateway-gateway-prod.yaml',
         '3-gateway-networking-prod.yaml',
       ],
     });
-    expect(files['kustomization.yaml']).toContain('# warning: no response cache');
-    expect(kustomization.resources.map((f: string) => parse(files[f]))).toEqual(bundle.objects);
+    expect(files['kustomization.yaml']).toContain(
+      '# warning: no response cache',
+    );
+    expect(kustomization.resources.map((f: string) => parse(files[f]))).toEqual(
+      bundle.objects,
+    );
   });
 });

@@ -10,14 +10,26 @@ import type { ManifestBundle } from './ManifestBundle';
  *
  * @public
  */
-export function bundleToGitopsFiles(bundle: ManifestBundle): Record<string, string> {
+export function bundleToGitopsFiles(
+  bundle: ManifestBundle,
+): Record<string, string> {
   const files: Record<string, string> = {};
   const width = String(bundle.objects.length).length;
   const resources: string[] = [];
   bundle.objects.forEach((object, i) => {
-    const group = object.apiVersion.includes('/') ? object.apiVersion.split('/')[0] : 'core';
-    const file = `${String(i + 1).padStart(width, '0')}-${object.kind.toLowerCase()}-${group.split('.')[0]}-${object.metadata.name}.yaml`;
-    files[file] = stringify(object, { lineWidth: 0, aliasDuplicateObjects: false });
+    const group = object.apiVersion.includes('/')
+      ? object.apiVersion.split('/')[0]
+      : 'core';
+    const file = `${String(i + 1).padStart(
+      width,
+      '0',
+    )}-${object.kind.toLowerCase()}-${group.split('.')[0]}-${
+      object.metadata.name
+    }.yaml`;
+    files[file] = stringify(object, {
+      lineWidth: 0,
+      aliasDuplicateObjects: false,
+    });
     resources.push(file);
   });
   files['kustomization.yaml'] = [

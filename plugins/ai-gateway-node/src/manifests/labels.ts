@@ -27,7 +27,10 @@ export const REVISION_ANNOTATION = 'ai-gateway.backstage.io/revision';
  * @public
  */
 export function poolLabelSelector(pool: string, stage?: ManifestStage): string {
-  const parts = [`${MANAGED_BY_LABEL}=${MANAGED_BY_VALUE}`, `${POOL_LABEL}=${pool}`];
+  const parts = [
+    `${MANAGED_BY_LABEL}=${MANAGED_BY_VALUE}`,
+    `${POOL_LABEL}=${pool}`,
+  ];
   if (stage) parts.push(`${STAGE_LABEL}=${stage}`);
   return parts.join(',');
 }

@@ -70,17 +70,24 @@ export const isInProject = createPermissionRule({
 /** @public */
 export const aiGatewayPermissionRules = { isProjectMember, isInProject };
 
+const conditionExports = createConditionExports({
+  pluginId: 'ai-gateway',
+  resourceType: AI_GATEWAY_RESOURCE_TYPE,
+  rules: aiGatewayPermissionRules,
+});
+
 /**
  * Condition helpers for permission policies, in the style of the catalog's
  * `catalogConditions`: `aiGatewayConditions.isProjectMember({ claims })`.
  *
  * @public
  */
-export const {
-  conditions: aiGatewayConditions,
-  createConditionalDecision: createAiGatewayConditionalDecision,
-} = createConditionExports({
-  pluginId: 'ai-gateway',
-  resourceType: AI_GATEWAY_RESOURCE_TYPE,
-  rules: aiGatewayPermissionRules,
-});
+export const aiGatewayConditions = conditionExports.conditions;
+
+/**
+ * Builds a conditional decision from {@link aiGatewayConditions} for a permission policy.
+ *
+ * @public
+ */
+export const createAiGatewayConditionalDecision =
+  conditionExports.createConditionalDecision;

@@ -1,5 +1,8 @@
 import { ConflictError } from '@backstage/errors';
-import { createManifestBundle, ManifestBundle } from '../manifests/ManifestBundle';
+import {
+  createManifestBundle,
+  ManifestBundle,
+} from '../manifests/ManifestBundle';
 import type {
   ManifestRenderer,
   PoolDesiredState,
@@ -64,7 +67,10 @@ export class RendererRegistry {
    * Renders the pool's bundle with the renderer of its gateway flavour;
    * a `ConflictError` (409) names the module to install when there is none.
    */
-  renderBundle(state: PoolDesiredState, options: RenderOptions): ManifestBundle {
+  renderBundle(
+    state: PoolDesiredState,
+    options: RenderOptions,
+  ): ManifestBundle {
     const renderer = this.#renderers.get(state.pool.gateway);
     if (!renderer) {
       // The pool is valid; the backend lacks the module for its flavour.

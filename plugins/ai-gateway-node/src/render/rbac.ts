@@ -32,7 +32,11 @@ export const OPERATOR_RUNTIME_RULES: readonly PolicyRule[] = [
   },
   { apiGroups: [''], resources: ['events'], verbs: ['get', 'list', 'watch'] },
   { apiGroups: [''], resources: ['pods/exec'], verbs: ['create'] },
-  { apiGroups: ['apps'], resources: ['deployments', 'statefulsets'], verbs: ALL },
+  {
+    apiGroups: ['apps'],
+    resources: ['deployments', 'statefulsets'],
+    verbs: ALL,
+  },
   {
     apiGroups: ['autoscaling'],
     resources: ['horizontalpodautoscalers'],
@@ -47,7 +51,11 @@ export const OPERATOR_RUNTIME_RULES: readonly PolicyRule[] = [
     verbs: ALL,
   },
   { apiGroups: ['traefik.io'], resources: ['ingressroutes'], verbs: ALL },
-  { apiGroups: ['gateway.networking.k8s.io'], resources: ['httproutes'], verbs: ALL },
+  {
+    apiGroups: ['gateway.networking.k8s.io'],
+    resources: ['httproutes'],
+    verbs: ALL,
+  },
   { apiGroups: ['route.openshift.io'], resources: ['routes'], verbs: ALL },
 ];
 
@@ -83,12 +91,20 @@ export function deployerRules(options: {
     },
   ];
   if (options.poolProvidedServiceAccount) {
-    rules.push({ apiGroups: [''], resources: ['serviceaccounts'], verbs: ['get'] });
+    rules.push({
+      apiGroups: [''],
+      resources: ['serviceaccounts'],
+      verbs: ['get'],
+    });
   } else {
     const write = ['get', 'create', 'update', 'patch'];
     rules.push(
       { apiGroups: [''], resources: ['serviceaccounts'], verbs: write },
-      { apiGroups: ['rbac.authorization.k8s.io'], resources: ['roles'], verbs: write },
+      {
+        apiGroups: ['rbac.authorization.k8s.io'],
+        resources: ['roles'],
+        verbs: write,
+      },
       {
         apiGroups: ['rbac.authorization.k8s.io'],
         resources: ['rolebindings'],

@@ -36,7 +36,11 @@ export type AiGatewayObject<TSpec = Record<string, any>> = Omit<
   kind: string;
 };
 
-/** One entry of an object's event log. */
+/**
+ * One entry of an object's event log.
+ *
+ * @public
+ */
 export type AiGatewayEvent = ResourceEvent;
 
 /**

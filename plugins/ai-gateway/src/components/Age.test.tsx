@@ -21,8 +21,13 @@ describe('age', () => {
 describe('Age', () => {
   it('shows the age with the exact UTC time on hover', () => {
     render(<Age at="2024-05-01T12:30:05.000Z" />);
-    expect(screen.getByText(/ago$/)).toHaveAttribute('title', '2024-05-01 12:30:05 UTC');
-    expect(absoluteTime('2024-05-01T12:30:05.000Z')).toBe('2024-05-01 12:30:05 UTC');
+    expect(screen.getByText(/ago$/)).toHaveAttribute(
+      'title',
+      '2024-05-01 12:30:05 UTC',
+    );
+    expect(absoluteTime('2024-05-01T12:30:05.000Z')).toBe(
+      '2024-05-01 12:30:05 UTC',
+    );
   });
 
   it('shows "never" without a time', () => {

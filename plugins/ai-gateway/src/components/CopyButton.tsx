@@ -9,7 +9,11 @@ import { useState } from 'react';
  * shown next to the button, with what to do instead, as large texts (YAML,
  * commands) are copied from it.
  */
-export function CopyButton(props: { text: string; label?: string; testId?: string }) {
+export function CopyButton(props: {
+  text: string;
+  label?: string;
+  testId?: string;
+}) {
   const { text, label = 'Copy', testId } = props;
   const [outcome, setOutcome] = useState<'copied' | 'failed' | undefined>();
   const copy = async () => {
@@ -23,7 +27,13 @@ export function CopyButton(props: { text: string; label?: string; testId?: strin
   };
   return (
     <>
-      <Button variant="outlined" size="small" onClick={copy} data-testid={testId} style={{ marginRight: 8 }}>
+      <Button
+        variant="outlined"
+        size="small"
+        onClick={copy}
+        data-testid={testId}
+        style={{ marginRight: 8 }}
+      >
         {label}
       </Button>
       {outcome === 'copied' && (
@@ -32,7 +42,12 @@ export function CopyButton(props: { text: string; label?: string; testId?: strin
         </Typography>
       )}
       {outcome === 'failed' && (
-        <Typography variant="caption" role="status" color="error" style={{ marginRight: 8 }}>
+        <Typography
+          variant="caption"
+          role="status"
+          color="error"
+          style={{ marginRight: 8 }}
+        >
           The browser did not allow copying: select the text and copy it by hand
         </Typography>
       )}

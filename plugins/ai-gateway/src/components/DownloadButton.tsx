@@ -1,7 +1,11 @@
 import Button from '@material-ui/core/Button';
 
 /** Saves `text` as a file through a temporary object URL. */
-export function downloadText(text: string, fileName: string, type = 'application/yaml') {
+export function downloadText(
+  text: string,
+  fileName: string,
+  type = 'application/yaml',
+) {
   const url = URL.createObjectURL(new Blob([text], { type }));
   const link = document.createElement('a');
   link.href = url;
@@ -14,10 +18,19 @@ export function downloadText(text: string, fileName: string, type = 'application
 }
 
 /** A "Download <fileName>" button saving `text` (YAML unless `type` says otherwise). */
-export function DownloadButton(props: { text: string; fileName: string; type?: string }) {
+export function DownloadButton(props: {
+  text: string;
+  fileName: string;
+  type?: string;
+}) {
   const { text, fileName, type } = props;
   return (
-    <Button variant="outlined" size="small" onClick={() => downloadText(text, fileName, type)} style={{ marginRight: 8 }}>
+    <Button
+      variant="outlined"
+      size="small"
+      onClick={() => downloadText(text, fileName, type)}
+      style={{ marginRight: 8 }}
+    >
       Download {fileName}
     </Button>
   );

@@ -40,27 +40,47 @@ export function describeOperation(op: JsonPatchOperation): string {
   }
 }
 
-const OPERATION_COLOURS: Record<string, string> = { '+': '#2e7d32', '-': '#c62828', '~': '#ef6c00' };
+const OPERATION_COLOURS: Record<string, string> = {
+  '+': '#2e7d32',
+  '-': '#c62828',
+  '~': '#ef6c00',
+};
 
 /**
  * Patch operations as a compact list, coloured by what they do: what a
  * change to an object did (event log) or what applying a bundle would do
  * (live diff).
  */
-export function OperationList(props: { operations: JsonPatchOperation[]; max?: number }) {
+export function OperationList(props: {
+  operations: JsonPatchOperation[];
+  max?: number;
+}) {
   const { operations, max = MAX_OPERATIONS_SHOWN } = props;
   const shown = operations.slice(0, max);
   return (
-    <Box component="ul" m={0} pl={0} style={{ listStyle: 'none', fontFamily: 'monospace', fontSize: '0.8rem' }}>
+    <Box
+      component="ul"
+      m={0}
+      pl={0}
+      style={{ listStyle: 'none', fontFamily: 'monospace', fontSize: '0.8rem' }}
+    >
       {shown.map((op, i) => {
         const line = describeOperation(op);
         return (
-          <li key={i} style={{ color: OPERATION_COLOURS[line[0]], wordBreak: 'break-all' }}>
+          <li
+            key={i}
+            style={{
+              color: OPERATION_COLOURS[line[0]],
+              wordBreak: 'break-all',
+            }}
+          >
             {line}
           </li>
         );
       })}
-      {operations.length > shown.length && <li>… and {operations.length - shown.length} more</li>}
+      {operations.length > shown.length && (
+        <li>… and {operations.length - shown.length} more</li>
+      )}
     </Box>
   );
 }

@@ -16,9 +16,18 @@ describe('PhaseStatus', () => {
   });
 
   it('shows why the pool is not Active on hover, and a label instead of the phase name', async () => {
-    await renderInTestApp(<PhaseStatus phase="OutOfSync" reason="Running bbbb, desired aaaa" label="2 OutOfSync" testId="count" />);
+    await renderInTestApp(
+      <PhaseStatus
+        phase="OutOfSync"
+        reason="Running bbbb, desired aaaa"
+        label="2 OutOfSync"
+        testId="count"
+      />,
+    );
     expect(screen.getByTestId('count')).toHaveTextContent('2 OutOfSync');
     fireEvent.mouseOver(screen.getByTestId('count'));
-    expect(await screen.findByText('Running bbbb, desired aaaa')).toBeInTheDocument();
+    expect(
+      await screen.findByText('Running bbbb, desired aaaa'),
+    ).toBeInTheDocument();
   });
 });

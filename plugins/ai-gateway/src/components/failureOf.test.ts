@@ -6,14 +6,25 @@ describe('failureOf', () => {
     const error = await ResponseError.fromResponse({
       status: 409,
       statusText: 'Conflict',
-      headers: { get: (h: string) => (h.toLowerCase() === 'content-type' ? 'application/json' : null) },
+      headers: {
+        get: (h: string) =>
+          h.toLowerCase() === 'content-type' ? 'application/json' : null,
+      },
       text: async () =>
-        JSON.stringify({ error: { name: 'ConflictError', message: 'version 3 is stale' }, response: { statusCode: 409 } }),
+        JSON.stringify({
+          error: { name: 'ConflictError', message: 'version 3 is stale' },
+          response: { statusCode: 409 },
+        }),
     } as unknown as Response);
-    expect(failureOf(error)).toEqual({ status: 409, message: 'version 3 is stale' });
+    expect(failureOf(error)).toEqual({
+      status: 409,
+      message: 'version 3 is stale',
+    });
   });
 
   it('gives only the message of any other error', () => {
-    expect(failureOf(new Error('Failed to fetch'))).toEqual({ message: 'Failed to fetch' });
+    expect(failureOf(new Error('Failed to fetch'))).toEqual({
+      message: 'Failed to fetch',
+    });
   });
 });

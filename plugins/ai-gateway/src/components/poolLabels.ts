@@ -1,4 +1,7 @@
-import type { IngressKind, SecretRef } from '@ai-gateway-backstage/plugin-ai-gateway-common';
+import type {
+  IngressKind,
+  SecretRef,
+} from '@ai-gateway-backstage/plugin-ai-gateway-common';
 
 /** The ingress provider types as the pool model and the create-pool template name them. */
 export const INGRESS_KIND_LABELS: Record<IngressKind, string> = {

@@ -7,11 +7,21 @@ describe('revisions', () => {
   });
 
   it('says whether what runs is what is desired', () => {
-    expect(drift({ desiredRevision: 'sha256:abc', runningRevision: 'sha256:abc' })).toEqual({ label: 'in sync (abc)', drifted: false });
-    expect(drift({ desiredRevision: 'sha256:aaaaaaaaaa', runningRevision: 'sha256:bbbbbbbbbb' })).toEqual({
+    expect(
+      drift({ desiredRevision: 'sha256:abc', runningRevision: 'sha256:abc' }),
+    ).toEqual({ label: 'in sync (abc)', drifted: false });
+    expect(
+      drift({
+        desiredRevision: 'sha256:aaaaaaaaaa',
+        runningRevision: 'sha256:bbbbbbbbbb',
+      }),
+    ).toEqual({
       label: 'bbbbbbbb → aaaaaaaa',
       drifted: true,
     });
-    expect(drift({ desiredRevision: 'sha256:abc' })).toEqual({ label: 'never applied', drifted: true });
+    expect(drift({ desiredRevision: 'sha256:abc' })).toEqual({
+      label: 'never applied',
+      drifted: true,
+    });
   });
 });

@@ -10,10 +10,15 @@ export function drift(revisions: {
   const { desiredRevision, runningRevision } = revisions;
   if (!runningRevision) return { label: 'never applied', drifted: true };
   if (runningRevision === desiredRevision) {
-    return { label: `in sync (${shortRevision(runningRevision)})`, drifted: false };
+    return {
+      label: `in sync (${shortRevision(runningRevision)})`,
+      drifted: false,
+    };
   }
   return {
-    label: `${shortRevision(runningRevision)} → ${desiredRevision ? shortRevision(desiredRevision) : 'unknown'}`,
+    label: `${shortRevision(runningRevision)} → ${
+      desiredRevision ? shortRevision(desiredRevision) : 'unknown'
+    }`,
     drifted: true,
   };
 }

@@ -1,4 +1,8 @@
-import { InfoCard, Progress, ResponseErrorPanel } from '@backstage/core-components';
+import {
+  InfoCard,
+  Progress,
+  ResponseErrorPanel,
+} from '@backstage/core-components';
 import Box from '@material-ui/core/Box';
 import Typography from '@material-ui/core/Typography';
 import { useObjectWithPoolStatus } from '../hooks/useObjectWithPoolStatus';
@@ -12,20 +16,34 @@ export function AiBackendCard() {
   const data = useObjectWithPoolStatus('ai-backends');
   let body;
   if (data.loading && !data.value) body = <Progress />;
-  else if (data.error) body = <ResponseErrorPanel title="The AI backend could not be loaded" error={data.error} />;
+  else if (data.error)
+    body = (
+      <ResponseErrorPanel
+        title="The AI backend could not be loaded"
+        error={data.error}
+      />
+    );
   else {
     const { object: backend, status } = data.value!;
     const spec = backend.spec.spec;
-    const component = status?.heartbeat?.components.find(c => c.name === `AgentgatewayBackend/ai-${backend.name}`);
+    const component = status?.heartbeat?.components.find(
+      c => c.name === `AgentgatewayBackend/ai-${backend.name}`,
+    );
     // agentgateway's status has conditions per backend, not per provider: each
     // provider shows its backend's state until the gateway reports more.
     let providerHealth = { label: 'health not reported', color: '#9e9e9e' };
     let gatewayStatus = 'not reported';
     if (component?.healthy) {
-      providerHealth = { label: 'serving (backend accepted)', color: '#43a047' };
+      providerHealth = {
+        label: 'serving (backend accepted)',
+        color: '#43a047',
+      };
       gatewayStatus = 'accepted';
     } else if (component) {
-      providerHealth = { label: 'not serving (backend not accepted)', color: '#e53935' };
+      providerHealth = {
+        label: 'not serving (backend not accepted)',
+        color: '#e53935',
+      };
       gatewayStatus = `not accepted (${component.message})`;
     }
     body = (
@@ -37,21 +55,34 @@ export function AiBackendCard() {
         {spec.kind === 'ai' &&
           spec.groups.map((group: any, i: number) => (
             <Box key={i} mt={1} data-testid={`provider-group-${i}`}>
-              <Typography variant="subtitle2">{i === 0 ? 'Primary group' : `Failover group ${i}`}</Typography>
+              <Typography variant="subtitle2">
+                {i === 0 ? 'Primary group' : `Failover group ${i}`}
+              </Typography>
               {group.providers.map((p: any) => (
-                <Typography key={p.name} variant="body2" data-testid={`provider-${p.name}`}>
+                <Typography
+                  key={p.name}
+                  variant="body2"
+                  data-testid={`provider-${p.name}`}
+                >
                   {p.name}: {p.type}
                   {p.model ? ` ${p.model}` : ''}, weight {p.weight}
-                  {p.credentialsSecretRef ? `, key in Secret ${p.credentialsSecretRef.name}` : ''}
+                  {p.credentialsSecretRef
+                    ? `, key in Secret ${p.credentialsSecretRef.name}`
+                    : ''}
                   {' · '}
-                  <span style={{ color: providerHealth.color }}>{providerHealth.label}</span>
+                  <span style={{ color: providerHealth.color }}>
+                    {providerHealth.label}
+                  </span>
                 </Typography>
               ))}
             </Box>
           ))}
         {spec.kind === 'ai' && (
           <Typography variant="body2" style={{ marginTop: 8 }}>
-            Models: {spec.models.length ? spec.models.join(', ') : 'any (passed through)'}
+            Models:{' '}
+            {spec.models.length
+              ? spec.models.join(', ')
+              : 'any (passed through)'}
           </Typography>
         )}
       </Box>

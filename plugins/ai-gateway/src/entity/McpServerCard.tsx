@@ -1,4 +1,8 @@
-import { InfoCard, Progress, ResponseErrorPanel } from '@backstage/core-components';
+import {
+  InfoCard,
+  Progress,
+  ResponseErrorPanel,
+} from '@backstage/core-components';
 import Box from '@material-ui/core/Box';
 import Typography from '@material-ui/core/Typography';
 import { CopyableText } from '../components/CopyableText';
@@ -14,7 +18,13 @@ export function McpServerCard() {
   const data = useObjectWithPoolStatus('mcp-servers');
   let body;
   if (data.loading && !data.value) body = <Progress />;
-  else if (data.error) body = <ResponseErrorPanel title="The MCP server could not be loaded" error={data.error} />;
+  else if (data.error)
+    body = (
+      <ResponseErrorPanel
+        title="The MCP server could not be loaded"
+        error={data.error}
+      />
+    );
   else {
     const { object: server, status } = data.value!;
     const url = server.derived?.url ?? '';
@@ -22,20 +32,31 @@ export function McpServerCard() {
     body = (
       <Box data-testid="mcp-server-card">
         <CopyableText text={url} testId="mcp-url" />
-        <Typography variant="body2">Transport: {server.spec.transport}</Typography>
         <Typography variant="body2">
-          Source: {server.spec.source.type === 'image' ? `image ${server.spec.source.image} (port ${server.spec.source.port})` : `remote ${server.spec.source.url}`}
+          Transport: {server.spec.transport}
+        </Typography>
+        <Typography variant="body2">
+          Source:{' '}
+          {server.spec.source.type === 'image'
+            ? `image ${server.spec.source.image} (port ${server.spec.source.port})`
+            : `remote ${server.spec.source.url}`}
         </Typography>
         <Box display="flex" alignItems="center" mt={1}>
           <Typography variant="body2" style={{ marginRight: 8 }}>
             Pool {server.spec.pool}:
           </Typography>
-          {status ? <PhaseStatus phase={status.phase} /> : <Typography variant="body2">status unknown</Typography>}
+          {status ? (
+            <PhaseStatus phase={status.phase} />
+          ) : (
+            <Typography variant="body2">status unknown</Typography>
+          )}
         </Box>
         <Typography variant="body2" style={{ marginTop: 8 }}>
           Allowed tools: {tools.allow.length ? tools.allow.join(', ') : 'all'}
         </Typography>
-        <Typography variant="body2">Denied tools: {tools.deny.length ? tools.deny.join(', ') : 'none'}</Typography>
+        <Typography variant="body2">
+          Denied tools: {tools.deny.length ? tools.deny.join(', ') : 'none'}
+        </Typography>
       </Box>
     );
   }

@@ -1,4 +1,8 @@
-import { InfoCard, Progress, ResponseErrorPanel } from '@backstage/core-components';
+import {
+  InfoCard,
+  Progress,
+  ResponseErrorPanel,
+} from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import { usePermission } from '@backstage/plugin-permission-react';
@@ -18,8 +22,14 @@ import { PhaseStatus } from '../components/PhaseStatus';
 import { drift } from '../components/revision';
 
 const ACTIONS = {
-  sync: { label: 'Force sync', text: 'The operator re-reads the configuration and reconciles now.' },
-  reseed: { label: 'Reseed', text: 'Every object of the pool is re-applied from the control plane. Running traffic is not affected.' },
+  sync: {
+    label: 'Force sync',
+    text: 'The operator re-reads the configuration and reconciles now.',
+  },
+  reseed: {
+    label: 'Reseed',
+    text: 'Every object of the pool is re-applied from the control plane. Running traffic is not affected.',
+  },
 } as const;
 
 /**
@@ -34,7 +44,10 @@ export function PoolOverviewCard() {
   const pool = entity.metadata.name;
   const api = useApi(aiGatewayApiRef);
   const status = useAsyncRetry(() => api.getPoolStatus(pool), [api, pool]);
-  const { allowed } = usePermission({ permission: aiGatewayPermissions.pool.update, resourceRef: `pool:${pool}` });
+  const { allowed } = usePermission({
+    permission: aiGatewayPermissions.pool.update,
+    resourceRef: `pool:${pool}`,
+  });
   const [confirm, setConfirm] = useState<'sync' | 'reseed' | undefined>();
   const [outcome, setOutcome] = useState<string | undefined>();
 
@@ -51,12 +64,21 @@ export function PoolOverviewCard() {
 
   let body;
   if (status.loading && !status.value) body = <Progress />;
-  else if (status.error) body = <ResponseErrorPanel title="The pool's status could not be loaded" error={status.error} />;
+  else if (status.error)
+    body = (
+      <ResponseErrorPanel
+        title="The pool's status could not be loaded"
+        error={status.error}
+      />
+    );
   else {
     const s = status.value!;
     const hb = s.heartbeat;
     const unhealthy = hb?.components.filter(c => !c.healthy) ?? [];
-    const d = drift({ desiredRevision: s.desiredRevision, runningRevision: hb?.runningRevision ?? undefined });
+    const d = drift({
+      desiredRevision: s.desiredRevision,
+      runningRevision: hb?.runningRevision ?? undefined,
+    });
     body = (
       <Box data-testid="pool-overview">
         <Box display="flex" alignItems="center" mb={1}>
@@ -71,17 +93,33 @@ export function PoolOverviewCard() {
         </Typography>
         <Typography variant="body2">Revision: {d.label}</Typography>
         <Typography variant="body2">
-          Components: {hb ? `${hb.components.length - unhealthy.length} of ${hb.components.length} healthy` : 'none reported'}
+          Components:{' '}
+          {hb
+            ? `${hb.components.length - unhealthy.length} of ${
+                hb.components.length
+              } healthy`
+            : 'none reported'}
         </Typography>
         {unhealthy.slice(0, 5).map(c => (
-          <Typography key={c.name} variant="caption" display="block" color="error">
+          <Typography
+            key={c.name}
+            variant="caption"
+            display="block"
+            color="error"
+          >
             {c.name}: {c.message}
           </Typography>
         ))}
         <Box mt={1}>
           {s.conditions.map(c => (
-            <Typography key={c.type} variant="caption" display="block" data-testid={`condition-${c.type}`}>
-              <b>{c.type}</b> {c.status} ({c.reason}){c.message ? `: ${c.message}` : ''}
+            <Typography
+              key={c.type}
+              variant="caption"
+              display="block"
+              data-testid={`condition-${c.type}`}
+            >
+              <b>{c.type}</b> {c.status} ({c.reason})
+              {c.message ? `: ${c.message}` : ''}
             </Typography>
           ))}
         </Box>
@@ -92,7 +130,9 @@ export function PoolOverviewCard() {
               variant="outlined"
               size="small"
               disabled={!allowed}
-              title={allowed ? ACTIONS[what].text : 'You may not change this pool'}
+              title={
+                allowed ? ACTIONS[what].text : 'You may not change this pool'
+              }
               onClick={() => setConfirm(what)}
               style={{ marginRight: 8 }}
             >
@@ -102,7 +142,9 @@ export function PoolOverviewCard() {
           {outcome && <Typography variant="caption">{outcome}</Typography>}
         </Box>
         <Dialog open={!!confirm} onClose={() => setConfirm(undefined)}>
-          <DialogTitle>{confirm && `${ACTIONS[confirm].label} pool ${pool}?`}</DialogTitle>
+          <DialogTitle>
+            {confirm && `${ACTIONS[confirm].label} pool ${pool}?`}
+          </DialogTitle>
           <DialogContent>{confirm && ACTIONS[confirm].text}</DialogContent>
           <DialogActions>
             <Button onClick={() => setConfirm(undefined)}>Cancel</Button>

@@ -1,4 +1,8 @@
-import { InfoCard, Progress, ResponseErrorPanel } from '@backstage/core-components';
+import {
+  InfoCard,
+  Progress,
+  ResponseErrorPanel,
+} from '@backstage/core-components';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import type { TopologyNode } from '@ai-gateway-backstage/plugin-ai-gateway-common';
 import Box from '@material-ui/core/Box';
@@ -14,7 +18,11 @@ import { TopologyGraph } from './topology/TopologyGraph';
 
 function NodeDetails({ node }: { node: TopologyNode }) {
   return (
-    <Box data-testid="topology-details" p={1} style={{ borderLeft: `4px solid ${TYPE_FILL[node.type]}` }}>
+    <Box
+      data-testid="topology-details"
+      p={1}
+      style={{ borderLeft: `4px solid ${TYPE_FILL[node.type]}` }}
+    >
       <Typography variant="subtitle1">
         {node.type}: {node.label}
       </Typography>
@@ -26,15 +34,29 @@ function NodeDetails({ node }: { node: TopologyNode }) {
       {node.effectivePolicy && (
         <Box mt={1}>
           <Typography variant="subtitle2">Effective policy</Typography>
-          {node.effectivePolicy.length === 0 && <Typography variant="body2">No policy applies here.</Typography>}
+          {node.effectivePolicy.length === 0 && (
+            <Typography variant="body2">No policy applies here.</Typography>
+          )}
           {node.effectivePolicy.map(e => (
-            <Box key={e.section} mb={0.5} data-testid={`effective-${e.section}`}>
+            <Box
+              key={e.section}
+              mb={0.5}
+              data-testid={`effective-${e.section}`}
+            >
               <Typography variant="body2">
-                <b>{e.section}</b> from {e.from.policy} ({e.from.level} level, {e.mode === 'set-here' ? 'set here' : e.mode})
-                {e.mergedFrom ? `, merging ${e.mergedFrom.map(m => m.policy).join(' + ')}` : ''}
+                <b>{e.section}</b> from {e.from.policy} ({e.from.level} level,{' '}
+                {e.mode === 'set-here' ? 'set here' : e.mode})
+                {e.mergedFrom
+                  ? `, merging ${e.mergedFrom.map(m => m.policy).join(' + ')}`
+                  : ''}
               </Typography>
               {e.overridden.map(o => (
-                <Typography key={o.policy} variant="caption" display="block" color="textSecondary">
+                <Typography
+                  key={o.policy}
+                  variant="caption"
+                  display="block"
+                  color="textSecondary"
+                >
                   {o.policy}: {o.reason}
                 </Typography>
               ))}
@@ -47,7 +69,11 @@ function NodeDetails({ node }: { node: TopologyNode }) {
 }
 
 /** The node of the entity the card is on: its MCP server, its AI backend, or the pool's gateway. */
-function focusNodeOf(kind: string | undefined, name: string, pool: string | undefined) {
+function focusNodeOf(
+  kind: string | undefined,
+  name: string,
+  pool: string | undefined,
+) {
   if (kind === 'mcpServer') return `mcp-server:${name}`;
   if (kind === 'aiBackend') return `backend:ai:${name}`;
   return `gateway:${pool}`;
@@ -58,23 +84,44 @@ function Legend() {
     <Box mt={2} data-testid="topology-legend">
       <Box>
         {Object.entries(TYPE_FILL).map(([type, fill]) => (
-          <Typography key={type} variant="caption" style={{ marginRight: 8, color: fill }}>
+          <Typography
+            key={type}
+            variant="caption"
+            style={{ marginRight: 8, color: fill }}
+          >
             ■ {type}
           </Typography>
         ))}
       </Box>
       <Box>
         {Object.entries(HEALTH_STROKE).map(([health, stroke]) => (
-          <Typography key={health} variant="caption" style={{ marginRight: 8, color: stroke }}>
+          <Typography
+            key={health}
+            variant="caption"
+            style={{ marginRight: 8, color: stroke }}
+          >
             □ {health}
           </Typography>
         ))}
       </Box>
       <Box>
         {Object.entries(EDGE_STYLE).map(([kind, style]) => (
-          <Typography key={kind} variant="caption" component="span" style={{ marginRight: 8 }}>
+          <Typography
+            key={kind}
+            variant="caption"
+            component="span"
+            style={{ marginRight: 8 }}
+          >
             <svg width={24} height={8} aria-hidden style={{ marginRight: 4 }}>
-              <line x1={0} y1={4} x2={24} y2={4} stroke={style.stroke} strokeWidth={2} strokeDasharray={style.dash} />
+              <line
+                x1={0}
+                y1={4}
+                x2={24}
+                y2={4}
+                stroke={style.stroke}
+                strokeWidth={2}
+                strokeDasharray={style.dash}
+              />
             </svg>
             {style.description}
           </Typography>
@@ -95,7 +142,10 @@ function Legend() {
 export function TopologyCard() {
   const { entity } = useEntity();
   const kind = entity.metadata.annotations?.[AI_GATEWAY_KIND_ANNOTATION];
-  const pool = kind === 'pool' ? entity.metadata.name : entity.metadata.annotations?.[AI_GATEWAY_POOL_ANNOTATION];
+  const pool =
+    kind === 'pool'
+      ? entity.metadata.name
+      : entity.metadata.annotations?.[AI_GATEWAY_POOL_ANNOTATION];
   const topology = usePoolTopology(pool);
   const [selected, setSelected] = useState<string | undefined>();
   const focus = focusNodeOf(kind, entity.metadata.name, pool);
@@ -103,16 +153,32 @@ export function TopologyCard() {
 
   let body;
   if (topology.loading && !topology.value) body = <Progress />;
-  else if (topology.error) body = <ResponseErrorPanel title="The topology could not be loaded" error={topology.error} />;
-  else if (!topology.value || topology.value.nodes.length === 0) body = <Typography>Nothing to show.</Typography>;
+  else if (topology.error)
+    body = (
+      <ResponseErrorPanel
+        title="The topology could not be loaded"
+        error={topology.error}
+      />
+    );
+  else if (!topology.value || topology.value.nodes.length === 0)
+    body = <Typography>Nothing to show.</Typography>;
   else {
     body = (
       <Box display="flex" data-testid="topology">
         <Box flex={3} minWidth={0} minHeight={360}>
-          <TopologyGraph topology={topology.value} focusId={focus} selectedId={current?.id} onSelect={setSelected} />
+          <TopologyGraph
+            topology={topology.value}
+            focusId={focus}
+            selectedId={current?.id}
+            onSelect={setSelected}
+          />
         </Box>
         <Box flex={2} ml={2}>
-          {current ? <NodeDetails node={current} /> : <Typography>Click a node for its details.</Typography>}
+          {current ? (
+            <NodeDetails node={current} />
+          ) : (
+            <Typography>Click a node for its details.</Typography>
+          )}
           <Legend />
         </Box>
       </Box>

@@ -11,14 +11,35 @@ import { McpServerCard } from './McpServerCard';
 import { PoolOverviewCard } from './PoolOverviewCard';
 import { TopologyCard } from './TopologyCard';
 
-const entity = (kind: string, name: string, annotations: Record<string, string> = {}) => ({
+const entity = (
+  kind: string,
+  name: string,
+  annotations: Record<string, string> = {},
+) => ({
   apiVersion: 'backstage.io/v1alpha1',
   kind: kind === 'mcpServer' ? 'API' : 'Resource',
-  metadata: { name, annotations: { 'ai-gateway.io/kind': kind, ...annotations } },
+  metadata: {
+    name,
+    annotations: { 'ai-gateway.io/kind': kind, ...annotations },
+  },
   spec: {},
 });
-const object = (kind: string, name: string, spec: any, derived?: Record<string, string>) => ({
-  kind, name, project: 'payments', version: 1, createdAt: '', createdBy: '', updatedAt: '', updatedBy: '', spec, ...(derived ? { derived } : {}),
+const object = (
+  kind: string,
+  name: string,
+  spec: any,
+  derived?: Record<string, string>,
+) => ({
+  kind,
+  name,
+  project: 'payments',
+  version: 1,
+  createdAt: '',
+  createdBy: '',
+  updatedAt: '',
+  updatedBy: '',
+  spec,
+  ...(derived ? { derived } : {}),
 });
 const now = new Date().toISOString();
 const status = (phase: any = 'Degraded') => ({
@@ -27,8 +48,20 @@ const status = (phase: any = 'Degraded') => ({
   phaseSince: now,
   desiredRevision: 'sha256:bbbbbbbbbbbb',
   conditions: [
-    { type: 'OperatorConnected', status: 'True', reason: 'HeartbeatReceived', message: 'ok', lastTransitionTime: now },
-    { type: 'Applied', status: 'False', reason: 'ApplyFailed', message: 'HTTPRoute/mcp-github: 422 Invalid', lastTransitionTime: now },
+    {
+      type: 'OperatorConnected',
+      status: 'True',
+      reason: 'HeartbeatReceived',
+      message: 'ok',
+      lastTransitionTime: now,
+    },
+    {
+      type: 'Applied',
+      status: 'False',
+      reason: 'ApplyFailed',
+      message: 'HTTPRoute/mcp-github: 422 Invalid',
+      lastTransitionTime: now,
+    },
   ],
   heartbeat: {
     operatorVersion: '0.1.0',
@@ -36,27 +69,96 @@ const status = (phase: any = 'Degraded') => ({
     runningRevision: 'sha256:aaaaaaaaaaaa',
     components: [
       { name: 'Gateway/prod', kind: 'Gateway', healthy: true },
-      { name: 'Deployment/mcp-github', kind: 'Deployment', healthy: false, message: '0/1 replicas ready' },
+      {
+        name: 'Deployment/mcp-github',
+        kind: 'Deployment',
+        healthy: false,
+        message: '0/1 replicas ready',
+      },
     ],
   },
 });
-const pool = { name: 'prod', project: 'payments', cluster: { name: 'eks', type: 'eks' }, namespace: 'aigw', tls: { mode: 'selfsigned' }, domains: { baseDomain: 'ai.example.com', separator: '.', subdomains: { api: 'api', console: 'console', grafana: 'grafana', auth: 'auth', mcp: 'mcp' } }, delivery: { mode: 'agent' } };
-const github = { name: 'github', project: 'payments', pool: 'prod', prefix: 'gh', transport: 'streamable-http', source: { type: 'image', image: 'ghcr.io/github/mcp:1', port: 8080 }, tools: { allow: ['get_issue'], deny: ['delete_repo'] } };
-const llm = {
-  name: 'llm', project: 'payments', pool: 'prod',
-  spec: { kind: 'ai', models: ['gpt-4o'], groups: [
-    { providers: [{ name: 'openai', type: 'openai', model: 'gpt-4o', weight: 70, credentialsSecretRef: { name: 'openai', key: 'k' } }] },
-    { providers: [{ name: 'bedrock', type: 'bedrock', region: 'eu-central-1', weight: 1 }] },
-  ] },
+const pool = {
+  name: 'prod',
+  project: 'payments',
+  cluster: { name: 'eks', type: 'eks' },
+  namespace: 'aigw',
+  tls: { mode: 'selfsigned' },
+  domains: {
+    baseDomain: 'ai.example.com',
+    separator: '.',
+    subdomains: {
+      api: 'api',
+      console: 'console',
+      grafana: 'grafana',
+      auth: 'auth',
+      mcp: 'mcp',
+    },
+  },
+  delivery: { mode: 'agent' },
 };
-const policy = { name: 'limit', project: 'payments', pool: 'prod', target: { kind: 'gateway', name: 'prod' }, rateLimit: { unit: 'minute', requests: 100, perModel: false } };
+const github = {
+  name: 'github',
+  project: 'payments',
+  pool: 'prod',
+  prefix: 'gh',
+  transport: 'streamable-http',
+  source: { type: 'image', image: 'ghcr.io/github/mcp:1', port: 8080 },
+  tools: { allow: ['get_issue'], deny: ['delete_repo'] },
+};
+const llm = {
+  name: 'llm',
+  project: 'payments',
+  pool: 'prod',
+  spec: {
+    kind: 'ai',
+    models: ['gpt-4o'],
+    groups: [
+      {
+        providers: [
+          {
+            name: 'openai',
+            type: 'openai',
+            model: 'gpt-4o',
+            weight: 70,
+            credentialsSecretRef: { name: 'openai', key: 'k' },
+          },
+        ],
+      },
+      {
+        providers: [
+          {
+            name: 'bedrock',
+            type: 'bedrock',
+            region: 'eu-central-1',
+            weight: 1,
+          },
+        ],
+      },
+    ],
+  },
+};
+const policy = {
+  name: 'limit',
+  project: 'payments',
+  pool: 'prod',
+  target: { kind: 'gateway', name: 'prod' },
+  rateLimit: { unit: 'minute', requests: 100, perModel: false },
+};
 
 const render = (children: ReactNode, api: AiGatewayApi, e: any, allow = true) =>
   renderInTestApp(
     <TestApiProvider
       apis={[
         [aiGatewayApiRef, api],
-        [permissionApiRef, { authorize: async () => ({ result: allow ? AuthorizeResult.ALLOW : AuthorizeResult.DENY }) }],
+        [
+          permissionApiRef,
+          {
+            authorize: async () => ({
+              result: allow ? AuthorizeResult.ALLOW : AuthorizeResult.DENY,
+            }),
+          },
+        ],
       ]}
     >
       <EntityProvider entity={e}>{children}</EntityProvider>
@@ -66,31 +168,65 @@ const render = (children: ReactNode, api: AiGatewayApi, e: any, allow = true) =>
 describe('PoolOverviewCard', () => {
   it('shows phase, heartbeat, revision drift, unhealthy components and conditions; reseeds after confirmation', async () => {
     const requestPool = jest.fn(async () => {});
-    await render(<PoolOverviewCard />, fakeAiGatewayApi({ getPoolStatus: async () => status() as any, requestPool }), entity('pool', 'prod'));
+    await render(
+      <PoolOverviewCard />,
+      fakeAiGatewayApi({
+        getPoolStatus: async () => status() as any,
+        requestPool,
+      }),
+      entity('pool', 'prod'),
+    );
     expect(await screen.findByTestId('phase-Degraded')).toBeInTheDocument();
-    expect(screen.getByText('Revision: aaaaaaaa → bbbbbbbb')).toBeInTheDocument();
+    expect(
+      screen.getByText('Revision: aaaaaaaa → bbbbbbbb'),
+    ).toBeInTheDocument();
     expect(screen.getByText('Components: 1 of 2 healthy')).toBeInTheDocument();
-    expect(screen.getByText('Deployment/mcp-github: 0/1 replicas ready')).toBeInTheDocument();
-    expect(screen.getByTestId('condition-Applied')).toHaveTextContent('Applied False (ApplyFailed): HTTPRoute/mcp-github: 422 Invalid');
-    await waitFor(() => expect(screen.getByRole('button', { name: 'Reseed' })).toBeEnabled());
+    expect(
+      screen.getByText('Deployment/mcp-github: 0/1 replicas ready'),
+    ).toBeInTheDocument();
+    expect(screen.getByTestId('condition-Applied')).toHaveTextContent(
+      'Applied False (ApplyFailed): HTTPRoute/mcp-github: 422 Invalid',
+    );
+    await waitFor(() =>
+      expect(screen.getByRole('button', { name: 'Reseed' })).toBeEnabled(),
+    );
     fireEvent.click(screen.getByRole('button', { name: 'Reseed' }));
     expect(await screen.findByText('Reseed pool prod?')).toBeInTheDocument();
     fireEvent.click(screen.getAllByRole('button', { name: 'Reseed' }).pop()!);
-    await waitFor(() => expect(requestPool).toHaveBeenCalledWith('prod', 'reseed'));
+    await waitFor(() =>
+      expect(requestPool).toHaveBeenCalledWith('prod', 'reseed'),
+    );
     expect(await screen.findByText('Reseed requested')).toBeInTheDocument();
   });
 
   it('disables Force sync and Reseed without permission', async () => {
     // Another pool: usePermission caches decisions per resource across renders.
-    await render(<PoolOverviewCard />, fakeAiGatewayApi({ getPoolStatus: async () => status('Active') as any }), entity('pool', 'locked'), false);
+    await render(
+      <PoolOverviewCard />,
+      fakeAiGatewayApi({ getPoolStatus: async () => status('Active') as any }),
+      entity('pool', 'locked'),
+      false,
+    );
     expect(await screen.findByTestId('phase-Active')).toBeInTheDocument();
-    await waitFor(() => expect(screen.getByRole('button', { name: 'Force sync' })).toBeDisabled());
+    await waitFor(() =>
+      expect(screen.getByRole('button', { name: 'Force sync' })).toBeDisabled(),
+    );
     expect(screen.getByRole('button', { name: 'Reseed' })).toBeDisabled();
   });
 
   it('says clearly when the status cannot be loaded', async () => {
-    await render(<PoolOverviewCard />, fakeAiGatewayApi({ getPoolStatus: async () => { throw new Error('503 Service Unavailable'); } }), entity('pool', 'prod'));
-    expect(await screen.findByText(/The pool's status could not be loaded/)).toBeInTheDocument();
+    await render(
+      <PoolOverviewCard />,
+      fakeAiGatewayApi({
+        getPoolStatus: async () => {
+          throw new Error('503 Service Unavailable');
+        },
+      }),
+      entity('pool', 'prod'),
+    );
+    expect(
+      await screen.findByText(/The pool's status could not be loaded/),
+    ).toBeInTheDocument();
   });
 });
 
@@ -98,10 +234,18 @@ describe('McpServerCard and AiBackendCard', () => {
   it('shows the URL, transport, the pool health and the tool lists', async () => {
     await render(
       <McpServerCard />,
-      fakeAiGatewayApi({ getObject: async () => object('mcpServer', 'github', github, { url: 'https://mcp.ai.example.com/gh/mcp' }) as any, getPoolStatus: async () => status('Active') as any }),
+      fakeAiGatewayApi({
+        getObject: async () =>
+          object('mcpServer', 'github', github, {
+            url: 'https://mcp.ai.example.com/gh/mcp',
+          }) as any,
+        getPoolStatus: async () => status('Active') as any,
+      }),
       entity('mcpServer', 'github', { 'ai-gateway.io/pool': 'prod' }),
     );
-    expect(await screen.findByTestId('mcp-url')).toHaveTextContent('https://mcp.ai.example.com/gh/mcp');
+    expect(await screen.findByTestId('mcp-url')).toHaveTextContent(
+      'https://mcp.ai.example.com/gh/mcp',
+    );
     expect(screen.getByText('Allowed tools: get_issue')).toBeInTheDocument();
     expect(screen.getByText('Denied tools: delete_repo')).toBeInTheDocument();
     expect(screen.getByTestId('phase-Active')).toBeInTheDocument();
@@ -110,27 +254,50 @@ describe('McpServerCard and AiBackendCard', () => {
   it('shows provider groups in priority order with weights, and served models', async () => {
     await render(
       <AiBackendCard />,
-      fakeAiGatewayApi({ getObject: async () => object('aiBackend', 'llm', llm) as any, getPoolStatus: async () => status() as any }),
+      fakeAiGatewayApi({
+        getObject: async () => object('aiBackend', 'llm', llm) as any,
+        getPoolStatus: async () => status() as any,
+      }),
       entity('aiBackend', 'llm', { 'ai-gateway.io/pool': 'prod' }),
     );
-    expect(await screen.findByTestId('provider-group-0')).toHaveTextContent('Primary group');
-    expect(screen.getByTestId('provider-group-0')).toHaveTextContent('openai: openai gpt-4o, weight 70, key in Secret openai');
-    expect(screen.getByTestId('provider-group-1')).toHaveTextContent('Failover group 1');
+    expect(await screen.findByTestId('provider-group-0')).toHaveTextContent(
+      'Primary group',
+    );
+    expect(screen.getByTestId('provider-group-0')).toHaveTextContent(
+      'openai: openai gpt-4o, weight 70, key in Secret openai',
+    );
+    expect(screen.getByTestId('provider-group-1')).toHaveTextContent(
+      'Failover group 1',
+    );
     expect(screen.getByText('Models: gpt-4o')).toBeInTheDocument();
     // The pool reports no AgentgatewayBackend component for it: health is unknown, not "fine".
-    expect(screen.getByTestId('provider-openai')).toHaveTextContent('health not reported');
+    expect(screen.getByTestId('provider-openai')).toHaveTextContent(
+      'health not reported',
+    );
   });
 
   it("shows each provider's health from its backend's reported state", async () => {
     const reported = status('Active');
-    reported.heartbeat.components.push({ name: 'AgentgatewayBackend/ai-llm', kind: 'AgentgatewayBackend', healthy: false, message: 'Accepted=False' } as any);
+    reported.heartbeat.components.push({
+      name: 'AgentgatewayBackend/ai-llm',
+      kind: 'AgentgatewayBackend',
+      healthy: false,
+      message: 'Accepted=False',
+    } as any);
     await render(
       <AiBackendCard />,
-      fakeAiGatewayApi({ getObject: async () => object('aiBackend', 'llm', llm) as any, getPoolStatus: async () => reported as any }),
+      fakeAiGatewayApi({
+        getObject: async () => object('aiBackend', 'llm', llm) as any,
+        getPoolStatus: async () => reported as any,
+      }),
       entity('aiBackend', 'llm', { 'ai-gateway.io/pool': 'prod' }),
     );
-    expect(await screen.findByTestId('provider-bedrock')).toHaveTextContent('not serving (backend not accepted)');
-    expect(screen.getByText(/not accepted \(Accepted=False\)/)).toBeInTheDocument();
+    expect(await screen.findByTestId('provider-bedrock')).toHaveTextContent(
+      'not serving (backend not accepted)',
+    );
+    expect(
+      screen.getByText(/not accepted \(Accepted=False\)/),
+    ).toBeInTheDocument();
   });
 });
 
@@ -148,24 +315,58 @@ describe('TopologyCard', () => {
     });
 
   it("draws the pool's data path and shows a node's details and effective policy on click", async () => {
-    await render(<TopologyCard />, api(), entity('mcpServer', 'github', { 'ai-gateway.io/pool': 'prod' }));
-    expect(await screen.findByTestId('topology-node-gateway:prod')).toBeInTheDocument();
-    for (const id of ['route:mcp:github', 'backend:mcp:github', 'mcp-server:github', 'provider:llm:bedrock', 'policy:limit']) {
+    await render(
+      <TopologyCard />,
+      api(),
+      entity('mcpServer', 'github', { 'ai-gateway.io/pool': 'prod' }),
+    );
+    expect(
+      await screen.findByTestId('topology-node-gateway:prod'),
+    ).toBeInTheDocument();
+    for (const id of [
+      'route:mcp:github',
+      'backend:mcp:github',
+      'mcp-server:github',
+      'provider:llm:bedrock',
+      'policy:limit',
+    ]) {
       expect(screen.getByTestId(`topology-node-${id}`)).toBeInTheDocument();
     }
     // The entity's own node is selected first, with its health.
-    expect(screen.getByTestId('topology-details')).toHaveTextContent('mcp-server: github');
-    expect(screen.getByTestId('topology-details')).toHaveTextContent('Health: unhealthy (Deployment/mcp-github: 0/1 replicas ready)');
+    expect(screen.getByTestId('topology-details')).toHaveTextContent(
+      'mcp-server: github',
+    );
+    expect(screen.getByTestId('topology-details')).toHaveTextContent(
+      'Health: unhealthy (Deployment/mcp-github: 0/1 replicas ready)',
+    );
     fireEvent.click(screen.getByTestId('topology-node-route:ai:llm'));
-    expect(screen.getByTestId('topology-details')).toHaveTextContent('route: /llm');
-    expect(screen.getByTestId('effective-rateLimit')).toHaveTextContent('rateLimit from limit (gateway level, inherited)');
+    expect(screen.getByTestId('topology-details')).toHaveTextContent(
+      'route: /llm',
+    );
+    expect(screen.getByTestId('effective-rateLimit')).toHaveTextContent(
+      'rateLimit from limit (gateway level, inherited)',
+    );
     // Every edge is drawn; the legend names node types, health and edge kinds.
     expect(screen.getAllByTestId('topology-edge')).toHaveLength(8);
-    expect(screen.getByTestId('topology-legend')).toHaveTextContent(/mcp-server.*unhealthy.*fails over to/);
+    expect(screen.getByTestId('topology-legend')).toHaveTextContent(
+      /mcp-server.*unhealthy.*fails over to/,
+    );
   });
 
   it('says clearly when the topology cannot be loaded', async () => {
-    await render(<TopologyCard />, fakeAiGatewayApi({ getObject: async () => { throw new Error('boom'); }, listInPool: async () => [], getPoolStatus: async () => status() as any }), entity('pool', 'prod'));
-    expect(await screen.findByText(/The topology could not be loaded/)).toBeInTheDocument();
+    await render(
+      <TopologyCard />,
+      fakeAiGatewayApi({
+        getObject: async () => {
+          throw new Error('boom');
+        },
+        listInPool: async () => [],
+        getPoolStatus: async () => status() as any,
+      }),
+      entity('pool', 'prod'),
+    );
+    expect(
+      await screen.findByText(/The topology could not be loaded/),
+    ).toBeInTheDocument();
   });
 });

@@ -30,7 +30,11 @@ type Filters = { phase: string; project: string; cluster: string };
 export function FleetPage() {
   const fleet = useFleet();
   const items = useMemo(() => fleet.value ?? [], [fleet.value]);
-  const [filters, setFilters] = useState<Filters>({ phase: '', project: '', cluster: '' });
+  const [filters, setFilters] = useState<Filters>({
+    phase: '',
+    project: '',
+    cluster: '',
+  });
 
   const options = useMemo(
     () => ({
@@ -50,7 +54,10 @@ export function FleetPage() {
   if (fleet.error) {
     return (
       <Box data-testid="fleet-error">
-        <ResponseErrorPanel title="The AI Gateway control plane did not answer" error={fleet.error} />
+        <ResponseErrorPanel
+          title="The AI Gateway control plane did not answer"
+          error={fleet.error}
+        />
       </Box>
     );
   }
@@ -60,7 +67,11 @@ export function FleetPage() {
         missing="data"
         title="No gateway pools you may see"
         description="Pools of your teams' projects show up here. Create one with the Create a gateway pool template."
-        action={<Link to="/create/templates/default/ai-gateway-create-pool">Create a gateway pool</Link>}
+        action={
+          <Link to="/create/templates/default/ai-gateway-create-pool">
+            Create a gateway pool
+          </Link>
+        }
       />
     );
   }
@@ -70,13 +81,28 @@ export function FleetPage() {
       title: 'Pool',
       field: 'pool',
       highlight: true,
-      render: e => <Link to={`/catalog/default/resource/${e.pool}`}>{e.pool}</Link>,
+      render: e => (
+        <Link to={`/catalog/default/resource/${e.pool}`}>{e.pool}</Link>
+      ),
     },
     { title: 'Project', field: 'project' },
-    { title: 'Cluster', field: 'cluster.name', render: e => `${e.cluster.name} / ${e.namespace}` },
+    {
+      title: 'Cluster',
+      field: 'cluster.name',
+      render: e => `${e.cluster.name} / ${e.namespace}`,
+    },
     { title: 'Delivery', field: 'delivery' },
-    { title: 'Phase', field: 'phase', render: e => <PhaseStatus phase={e.phase} reason={e.reason} /> },
-    { title: 'Heartbeat', field: 'heartbeatAt', render: e => <Age at={e.heartbeatAt} />, searchable: false },
+    {
+      title: 'Phase',
+      field: 'phase',
+      render: e => <PhaseStatus phase={e.phase} reason={e.reason} />,
+    },
+    {
+      title: 'Heartbeat',
+      field: 'heartbeatAt',
+      render: e => <Age at={e.heartbeatAt} />,
+      searchable: false,
+    },
     {
       title: 'Revision',
       field: 'runningRevision',
@@ -86,12 +112,31 @@ export function FleetPage() {
         return d.drifted ? <StatusWarning>{d.label}</StatusWarning> : d.label;
       },
     },
-    { title: 'MCP servers', field: 'counts.mcpServers', type: 'numeric', searchable: false },
-    { title: 'AI backends', field: 'counts.aiBackends', type: 'numeric', searchable: false },
-    { title: 'Policies', field: 'counts.policies', type: 'numeric', searchable: false },
+    {
+      title: 'MCP servers',
+      field: 'counts.mcpServers',
+      type: 'numeric',
+      searchable: false,
+    },
+    {
+      title: 'AI backends',
+      field: 'counts.aiBackends',
+      type: 'numeric',
+      searchable: false,
+    },
+    {
+      title: 'Policies',
+      field: 'counts.policies',
+      type: 'numeric',
+      searchable: false,
+    },
   ];
 
-  const select = (name: keyof Filters, label: string, values: readonly string[]) => (
+  const select = (
+    name: keyof Filters,
+    label: string,
+    values: readonly string[],
+  ) => (
     <TextField
       select
       size="small"
@@ -111,7 +156,9 @@ export function FleetPage() {
     </TextField>
   );
 
-  const counts = poolPhases.map(p => [p, items.filter(i => i.phase === p).length] as const).filter(([, n]) => n > 0);
+  const counts = poolPhases
+    .map(p => [p, items.filter(i => i.phase === p).length] as const)
+    .filter(([, n]) => n > 0);
   return (
     <Box data-testid="fleet-page">
       <Box display="flex" alignItems="center" flexWrap="wrap" mb={2}>
@@ -121,14 +168,23 @@ export function FleetPage() {
         <Box ml="auto">
           {counts.map(([phase, n]) => (
             <Box key={phase} ml={2} display="inline-flex">
-              <PhaseStatus phase={phase} label={`${n} ${phase}`} testId={`phase-count-${phase}`} />
+              <PhaseStatus
+                phase={phase}
+                label={`${n} ${phase}`}
+                testId={`phase-count-${phase}`}
+              />
             </Box>
           ))}
         </Box>
       </Box>
       <Table<FleetEntry>
         title={`Gateway pools (${rows.length} of ${items.length})`}
-        options={{ search: true, paging: rows.length > 20, pageSize: 20, padding: 'dense' }}
+        options={{
+          search: true,
+          paging: rows.length > 20,
+          pageSize: 20,
+          padding: 'dense',
+        }}
         columns={columns}
         data={rows}
       />

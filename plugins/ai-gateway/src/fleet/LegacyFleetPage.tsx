@@ -5,7 +5,10 @@ import { FleetPage } from './FleetPage';
 export function LegacyFleetPage() {
   return (
     <Page themeId="tool">
-      <Header title="AI Gateway" subtitle="Every gateway pool you may see, with its health" />
+      <Header
+        title="AI Gateway"
+        subtitle="Every gateway pool you may see, with its health"
+      />
       <Content>
         <FleetPage />
       </Content>

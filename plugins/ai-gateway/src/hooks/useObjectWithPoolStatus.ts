@@ -14,7 +14,9 @@ export function useObjectWithPoolStatus(plural: 'mcp-servers' | 'ai-backends') {
   const api = useApi(aiGatewayApiRef);
   return useAsync(async () => {
     const object = await api.getObject(plural, name);
-    const status = await api.getPoolStatus(object.spec.pool).catch(() => undefined);
+    const status = await api
+      .getPoolStatus(object.spec.pool)
+      .catch(() => undefined);
     return { object, status };
   }, [api, plural, name]);
 }

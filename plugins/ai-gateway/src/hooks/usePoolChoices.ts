@@ -3,7 +3,12 @@ import type { PoolPhase } from '@ai-gateway-backstage/plugin-ai-gateway-common';
 import useAsync from 'react-use/esm/useAsync';
 import { aiGatewayApiRef } from '../api/AiGatewayApi';
 
-export type PoolChoice = { name: string; project: string; cluster: string; phase?: PoolPhase };
+export type PoolChoice = {
+  name: string;
+  project: string;
+  cluster: string;
+  phase?: PoolPhase;
+};
 
 /**
  * The pools the signed-in user may use (the control plane answers only

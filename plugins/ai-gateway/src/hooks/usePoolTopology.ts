@@ -8,13 +8,14 @@ export function usePoolTopology(pool: string | undefined) {
   const api = useApi(aiGatewayApiRef);
   return useAsync(async () => {
     if (!pool) throw new Error('This entity names no AI gateway pool');
-    const [poolObject, mcpServers, aiBackends, policies, status] = await Promise.all([
-      api.getObject('pools', pool),
-      api.listInPool('mcp-servers', pool),
-      api.listInPool('ai-backends', pool),
-      api.listInPool('policies', pool),
-      api.getPoolStatus(pool).catch(() => undefined),
-    ]);
+    const [poolObject, mcpServers, aiBackends, policies, status] =
+      await Promise.all([
+        api.getObject('pools', pool),
+        api.listInPool('mcp-servers', pool),
+        api.listInPool('ai-backends', pool),
+        api.listInPool('policies', pool),
+        api.getPoolStatus(pool).catch(() => undefined),
+      ]);
     return buildPoolTopology({
       pool: poolObject.spec as any,
       mcpServers: mcpServers.map(o => o.spec as any),

@@ -6,6 +6,7 @@ import { useEffect, useState } from 'react';
 type FieldValidation = { addError(message: string): void };
 import { aiGatewayApiRef, type AiGatewayApi } from '../api/AiGatewayApi';
 
+/** @public */
 export type McpPrefixOptions = {
   /** The form field holding the pool name. */
   poolField?: string;
@@ -14,7 +15,11 @@ export type McpPrefixOptions = {
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 /** Why a prefix cannot be used, or undefined when it can. */
-export async function prefixProblem(api: AiGatewayApi, pool: string | undefined, prefix: string | undefined): Promise<string | undefined> {
+export async function prefixProblem(
+  api: AiGatewayApi,
+  pool: string | undefined,
+  prefix: string | undefined,
+): Promise<string | undefined> {
   if (!prefix) return undefined;
   if (prefix.length > 63) return 'must be at most 63 characters';
   if (!DNS_LABEL.test(prefix)) {
@@ -22,19 +27,29 @@ export async function prefixProblem(api: AiGatewayApi, pool: string | undefined,
   }
   if (!pool) return undefined;
   const clash = await api.findMcpServerByPrefix(pool, prefix);
-  return clash ? `is already used by MCP server '${clash.name}' in pool ${pool}` : undefined;
+  return clash
+    ? `is already used by MCP server '${clash.name}' in pool ${pool}`
+    : undefined;
 }
 
 /** Form validation (on Next and Review): the same checks, through the API. */
 export async function validateMcpPrefix(
   value: string,
   validation: FieldValidation,
-  context: { apiHolder: ApiHolder; formData: Record<string, any>; uiSchema?: Record<string, any> },
+  context: {
+    apiHolder: ApiHolder;
+    formData: Record<string, any>;
+    uiSchema?: Record<string, any>;
+  },
 ) {
   const api = context.apiHolder.get(aiGatewayApiRef);
   if (!api) return;
   const poolField = context.uiSchema?.['ui:options']?.poolField ?? 'pool';
-  const problem = await prefixProblem(api, context.formData?.[poolField], value);
+  const problem = await prefixProblem(
+    api,
+    context.formData?.[poolField],
+    value,
+  );
   if (problem) validation.addError(problem);
 }
 
@@ -44,8 +59,19 @@ export async function validateMcpPrefix(
  *
  * @public
  */
-export function McpPrefixField(props: FieldExtensionComponentProps<string, McpPrefixOptions>) {
-  const { onChange, formData, required, rawErrors, schema, uiSchema, formContext, idSchema } = props;
+export function McpPrefixField(
+  props: FieldExtensionComponentProps<string, McpPrefixOptions>,
+) {
+  const {
+    onChange,
+    formData,
+    required,
+    rawErrors,
+    schema,
+    uiSchema,
+    formContext,
+    idSchema,
+  } = props;
   const api = useApi(aiGatewayApiRef);
   const poolField = uiSchema?.['ui:options']?.poolField ?? 'pool';
   const pool: string | undefined = (formContext as any)?.formData?.[poolField];
@@ -56,7 +82,9 @@ export function McpPrefixField(props: FieldExtensionComponentProps<string, McpPr
     const timer = setTimeout(() => {
       prefixProblem(api, pool, formData)
         .then(p => !cancelled && setProblem(p))
-        .catch(e => !cancelled && setProblem(`could not be checked: ${e.message}`));
+        .catch(
+          e => !cancelled && setProblem(`could not be checked: ${e.message}`),
+        );
     }, 300);
     return () => {
       cancelled = true;

@@ -9,6 +9,7 @@ import Typography from '@material-ui/core/Typography';
 import { PhaseStatus } from '../components/PhaseStatus';
 import { usePoolChoices } from '../hooks/usePoolChoices';
 
+/** @public */
 export type PoolPickerOptions = {
   /** The form field holding the project (an entity ref such as system:default/payments, or a name). */
   projectField?: string;
@@ -26,10 +27,23 @@ export function projectName(value: unknown): string | undefined {
  *
  * @public
  */
-export function PoolPickerField(props: FieldExtensionComponentProps<string, PoolPickerOptions>) {
-  const { onChange, formData, required, rawErrors, schema, uiSchema, formContext, idSchema } = props;
+export function PoolPickerField(
+  props: FieldExtensionComponentProps<string, PoolPickerOptions>,
+) {
+  const {
+    onChange,
+    formData,
+    required,
+    rawErrors,
+    schema,
+    uiSchema,
+    formContext,
+    idSchema,
+  } = props;
   const projectField = uiSchema?.['ui:options']?.projectField;
-  const project = projectField ? projectName((formContext as any)?.formData?.[projectField]) : undefined;
+  const project = projectField
+    ? projectName((formContext as any)?.formData?.[projectField])
+    : undefined;
   const choices = usePoolChoices(project);
   const pools = choices.value ?? [];
 
@@ -46,7 +60,12 @@ export function PoolPickerField(props: FieldExtensionComponentProps<string, Pool
   }
 
   return (
-    <FormControl margin="normal" required={required} error={!!rawErrors?.length || !!choices.error} fullWidth>
+    <FormControl
+      margin="normal"
+      required={required}
+      error={!!rawErrors?.length || !!choices.error}
+      fullWidth
+    >
       <InputLabel id={`${id}-label`}>{schema.title ?? 'Pool'}</InputLabel>
       <Select
         labelId={`${id}-label`}
@@ -57,17 +76,29 @@ export function PoolPickerField(props: FieldExtensionComponentProps<string, Pool
         disabled={choices.loading || !!choices.error}
       >
         {pools.map(p => (
-          <MenuItem key={p.name} value={p.name} data-testid={`ai-gateway-pool-option-${p.name}`}>
+          <MenuItem
+            key={p.name}
+            value={p.name}
+            data-testid={`ai-gateway-pool-option-${p.name}`}
+          >
             <Box display="flex" alignItems="baseline">
               {p.name}&nbsp;
-              <Typography component="span" variant="inherit" color="textSecondary">
+              <Typography
+                component="span"
+                variant="inherit"
+                color="textSecondary"
+              >
                 ({p.cluster})
               </Typography>
               &nbsp;
               {p.phase ? (
                 <PhaseStatus phase={p.phase} />
               ) : (
-                <Typography component="span" variant="inherit" color="textSecondary">
+                <Typography
+                  component="span"
+                  variant="inherit"
+                  color="textSecondary"
+                >
                   status unknown
                 </Typography>
               )}

@@ -19,11 +19,22 @@ const pool = (name: string, project: string) => ({
 
 const fakeApi = (overrides: Partial<AiGatewayApi> = {}): AiGatewayApi =>
   fakeAiGatewayApi({
-  listPools: async ({ project } = {}) =>
-    [pool('payments-prod', 'payments'), pool('research-lab', 'research')].filter(p => !project || p.project === project),
-  getPoolStatus: async name => ({ pool: name, phase: name === 'payments-prod' ? 'Active' : 'Pending', phaseSince: '', conditions: [] }),
-  findMcpServerByPrefix: async (_pool, prefix) => (prefix === 'github' ? { ...pool('x', 'payments'), kind: 'mcpServer', name: 'github-mcp' } : undefined),
-  ...overrides,
+    listPools: async ({ project } = {}) =>
+      [
+        pool('payments-prod', 'payments'),
+        pool('research-lab', 'research'),
+      ].filter(p => !project || p.project === project),
+    getPoolStatus: async name => ({
+      pool: name,
+      phase: name === 'payments-prod' ? 'Active' : 'Pending',
+      phaseSince: '',
+      conditions: [],
+    }),
+    findMcpServerByPrefix: async (_pool, prefix) =>
+      prefix === 'github'
+        ? { ...pool('x', 'payments'), kind: 'mcpServer', name: 'github-mcp' }
+        : undefined,
+    ...overrides,
   });
 
 const fieldProps = (extra: Record<string, any>) =>
@@ -36,41 +47,74 @@ const fieldProps = (extra: Record<string, any>) =>
     idSchema: { $id: 'root_pool' },
     formContext: { formData: {} },
     ...extra,
-  }) as any;
+  } as any);
 
 describe('PoolPickerField', () => {
   it("offers the project's pools with their phase, and sets the chosen one", async () => {
-    const props = fieldProps({ uiSchema: { 'ui:options': { projectField: 'project' } }, formContext: { formData: { project: 'system:default/payments' } } });
+    const props = fieldProps({
+      uiSchema: { 'ui:options': { projectField: 'project' } },
+      formContext: { formData: { project: 'system:default/payments' } },
+    });
     await renderInTestApp(
       <TestApiProvider apis={[[aiGatewayApiRef, fakeApi()]]}>
         <PoolPickerField {...props} />
       </TestApiProvider>,
     );
-    fireEvent.mouseDown(within(await screen.findByTestId('ai-gateway-pool-picker')).getByRole('button'));
-    const option = await screen.findByTestId('ai-gateway-pool-option-payments-prod');
-    expect(option).toHaveTextContent('payments-prod (prod-eu-eks/aigw-payments-prod) Active');
-    expect(screen.queryByTestId('ai-gateway-pool-option-research-lab')).toBeNull();
+    fireEvent.mouseDown(
+      within(await screen.findByTestId('ai-gateway-pool-picker')).getByRole(
+        'button',
+      ),
+    );
+    const option = await screen.findByTestId(
+      'ai-gateway-pool-option-payments-prod',
+    );
+    expect(option).toHaveTextContent(
+      'payments-prod (prod-eu-eks/aigw-payments-prod) Active',
+    );
+    expect(
+      screen.queryByTestId('ai-gateway-pool-option-research-lab'),
+    ).toBeNull();
     fireEvent.click(option);
     expect(props.onChange).toHaveBeenCalledWith('payments-prod');
   });
 
   it('says so when the project has no pool the user may use', async () => {
-    const props = fieldProps({ uiSchema: { 'ui:options': { projectField: 'project' } }, formContext: { formData: { project: 'system:default/empty' } } });
+    const props = fieldProps({
+      uiSchema: { 'ui:options': { projectField: 'project' } },
+      formContext: { formData: { project: 'system:default/empty' } },
+    });
     await renderInTestApp(
       <TestApiProvider apis={[[aiGatewayApiRef, fakeApi()]]}>
         <PoolPickerField {...props} />
       </TestApiProvider>,
     );
-    expect(await screen.findByText(/Project empty has no pool you may use/)).toBeInTheDocument();
+    expect(
+      await screen.findByText(/Project empty has no pool you may use/),
+    ).toBeInTheDocument();
   });
 
   it('shows a clear message when the control plane is down', async () => {
     await renderInTestApp(
-      <TestApiProvider apis={[[aiGatewayApiRef, fakeApi({ listPools: async () => { throw new Error('503 Service Unavailable'); } })]]}>
+      <TestApiProvider
+        apis={[
+          [
+            aiGatewayApiRef,
+            fakeApi({
+              listPools: async () => {
+                throw new Error('503 Service Unavailable');
+              },
+            }),
+          ],
+        ]}
+      >
         <PoolPickerField {...fieldProps({})} />
       </TestApiProvider>,
     );
-    expect(await screen.findByText('Could not load the pools: 503 Service Unavailable')).toBeInTheDocument();
+    expect(
+      await screen.findByText(
+        'Could not load the pools: 503 Service Unavailable',
+      ),
+    ).toBeInTheDocument();
   });
 });
 
@@ -78,27 +122,54 @@ describe('McpPrefixField', () => {
   const render = (formData: string) =>
     renderInTestApp(
       <TestApiProvider apis={[[aiGatewayApiRef, fakeApi()]]}>
-        <McpPrefixField {...fieldProps({ formData, schema: { title: 'Path prefix' }, uiSchema: { 'ui:options': { poolField: 'pool' } }, formContext: { formData: { pool: 'payments-prod' } } })} />
+        <McpPrefixField
+          {...fieldProps({
+            formData,
+            schema: { title: 'Path prefix' },
+            uiSchema: { 'ui:options': { poolField: 'pool' } },
+            formContext: { formData: { pool: 'payments-prod' } },
+          })}
+        />
       </TestApiProvider>,
     );
 
   it('says live when a prefix is taken in the pool', async () => {
     await render('github');
-    expect(await screen.findByText("The prefix is already used by MCP server 'github-mcp' in pool payments-prod")).toBeInTheDocument();
+    expect(
+      await screen.findByText(
+        "The prefix is already used by MCP server 'github-mcp' in pool payments-prod",
+      ),
+    ).toBeInTheDocument();
   });
 
   it('says live when a prefix is not a DNS label, and when it is free', async () => {
     await render('Not_A_Label');
-    expect(await screen.findByText(/The prefix must be a DNS label/)).toBeInTheDocument();
+    expect(
+      await screen.findByText(/The prefix must be a DNS label/),
+    ).toBeInTheDocument();
     await render('jira');
-    expect(await screen.findByText("Available in pool payments-prod: clients will use /jira/mcp on the pool's MCP host")).toBeInTheDocument();
+    expect(
+      await screen.findByText(
+        "Available in pool payments-prod: clients will use /jira/mcp on the pool's MCP host",
+      ),
+    ).toBeInTheDocument();
   });
 
   it('validates on Next through the API', async () => {
     const errors: string[] = [];
     const apiHolder = { get: () => fakeApi() } as any;
-    await validateMcpPrefix('github', { addError: m => errors.push(m) }, { apiHolder, formData: { pool: 'payments-prod' } });
-    await validateMcpPrefix('jira', { addError: m => errors.push(m) }, { apiHolder, formData: { pool: 'payments-prod' } });
-    expect(errors).toEqual(["is already used by MCP server 'github-mcp' in pool payments-prod"]);
+    await validateMcpPrefix(
+      'github',
+      { addError: m => errors.push(m) },
+      { apiHolder, formData: { pool: 'payments-prod' } },
+    );
+    await validateMcpPrefix(
+      'jira',
+      { addError: m => errors.push(m) },
+      { apiHolder, formData: { pool: 'payments-prod' } },
+    );
+    expect(errors).toEqual([
+      "is already used by MCP server 'github-mcp' in pool payments-prod",
+    ]);
   });
 });

@@ -1,7 +1,9 @@
 import type { AiGatewayApi } from '../api/AiGatewayApi';
 
 /** An AiGatewayApi for component tests: each test gives the calls it expects; others fail loudly. */
-export function fakeAiGatewayApi(overrides: Partial<AiGatewayApi> = {}): AiGatewayApi {
+export function fakeAiGatewayApi(
+  overrides: Partial<AiGatewayApi> = {},
+): AiGatewayApi {
   const unexpected = (name: string) => async () => {
     throw new Error(`unexpected call to ${name}`);
   };

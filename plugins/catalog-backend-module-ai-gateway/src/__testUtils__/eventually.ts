@@ -1,5 +1,8 @@
 /** Polls until `check` stops throwing (the catalog processes asynchronously). */
-export async function eventually(check: () => Promise<void>, timeoutMs = 60_000) {
+export async function eventually(
+  check: () => Promise<void>,
+  timeoutMs = 60_000,
+) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {

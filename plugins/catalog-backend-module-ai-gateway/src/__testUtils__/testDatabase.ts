@@ -1,4 +1,7 @@
-import type { TestDatabaseId, TestDatabases } from '@backstage/backend-test-utils';
+import type {
+  TestDatabaseId,
+  TestDatabases,
+} from '@backstage/backend-test-utils';
 
 /**
  * `backend.database` for a test backend with several plugins on the given
@@ -14,11 +17,18 @@ export async function testDatabase(
   databases: TestDatabases,
   databaseId: TestDatabaseId,
 ): Promise<{
-  config: { client: string; connection: string | Record<string, string | number>; pluginDivisionMode?: string };
+  config: {
+    client: string;
+    connection: string | Record<string, string | number>;
+    pluginDivisionMode?: string;
+  };
   release: () => Promise<void>;
 }> {
   if (databaseId === 'SQLITE_3') {
-    return { config: { client: 'better-sqlite3', connection: ':memory:' }, release: async () => {} };
+    return {
+      config: { client: 'better-sqlite3', connection: ':memory:' },
+      release: async () => {},
+    };
   }
   const knex = await databases.init(databaseId);
   return {

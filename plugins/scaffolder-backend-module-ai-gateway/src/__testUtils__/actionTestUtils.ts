@@ -8,7 +8,9 @@ import { AiGatewayClient } from '../AiGatewayClient';
  * A client of a test backend's control plane that calls it on behalf of the
  * given credentials, as the scaffolder does with a real on-behalf-of token.
  */
-export function clientFor(server: { address(): AddressInfo | string | null }): AiGatewayClient {
+export function clientFor(server: {
+  address(): AddressInfo | string | null;
+}): AiGatewayClient {
   const port = (server.address() as AddressInfo).port;
   return new AiGatewayClient({
     discovery: {
@@ -16,8 +18,14 @@ export function clientFor(server: { address(): AddressInfo | string | null }): A
       getExternalBaseUrl: async () => `http://localhost:${port}/api/ai-gateway`,
     },
     auth: {
-      getPluginRequestToken: async ({ onBehalfOf }: { onBehalfOf: BackstageCredentials }) => ({
-        token: mockCredentials.user.token((onBehalfOf.principal as { userEntityRef: string }).userEntityRef),
+      getPluginRequestToken: async ({
+        onBehalfOf,
+      }: {
+        onBehalfOf: BackstageCredentials;
+      }) => ({
+        token: mockCredentials.user.token(
+          (onBehalfOf.principal as { userEntityRef: string }).userEntityRef,
+        ),
       }),
     } as any,
   });
@@ -53,9 +61,21 @@ export function actionContext<I extends Record<string, any>>(options: {
       return value;
     },
   });
-  const capture = (level: string) => (message: unknown, ...rest: unknown[]) => {
-    logs.push(`${level} ${String(message)} ${rest.length ? JSON.stringify(rest) : ''}`);
+  const capture =
+    (level: string) =>
+    (message: unknown, ...rest: unknown[]) => {
+      logs.push(
+        `${level} ${String(message)} ${
+          rest.length ? JSON.stringify(rest) : ''
+        }`,
+      );
+    };
+  (ctx as any).logger = {
+    info: capture('info'),
+    warn: capture('warn'),
+    error: capture('error'),
+    debug: capture('debug'),
+    child: () => (ctx as any).logger,
   };
-  (ctx as any).logger = { info: capture('info'), warn: capture('warn'), error: capture('error'), debug: capture('debug'), child: () => (ctx as any).logger };
   return { ctx, logs, outputs, checkpoints };
 }

@@ -2,11 +2,14 @@ import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { AiGatewayClient } from '../AiGatewayClient';
 import { createOnce, entityRefOf, validateObject } from './objects';
 
-export const DRY_RUN_TOKEN = '<dry run: the enrollment token is issued by the real run>';
+export const DRY_RUN_TOKEN =
+  '<dry run: the enrollment token is issued by the real run>';
 
 /**
  * `ai-gateway:pool:create`: creates a pool as the user who started the task
  * and outputs its entity ref and one-time enrollment token (never logged).
+ *
+ * @public
  */
 export function createPoolAction(options: { client: AiGatewayClient }) {
   return createTemplateAction({
@@ -19,19 +22,31 @@ export function createPoolAction(options: { client: AiGatewayClient }) {
         pool: z =>
           z
             .record(z.string(), z.unknown())
-            .describe('The pool: name, project, cluster, namespace, tls, domains, delivery... (the REST API body of POST /pools)'),
+            .describe(
+              'The pool: name, project, cluster, namespace, tls, domains, delivery... (the REST API body of POST /pools)',
+            ),
       },
       output: {
         name: z => z.string().describe('The pool name'),
-        entityRef: z => z.string().describe('The pool entity, e.g. resource:default/prod-eu'),
-        enrollmentToken: z => z.string().describe('The one-time operator enrollment token (shown once, never logged)'),
+        entityRef: z =>
+          z.string().describe('The pool entity, e.g. resource:default/prod-eu'),
+        enrollmentToken: z =>
+          z
+            .string()
+            .describe(
+              'The one-time operator enrollment token (shown once, never logged)',
+            ),
       },
     },
     async handler(ctx) {
       const pool = validateObject('pool', ctx.input.pool);
-      ctx.logger.info(`Validated pool ${pool.name} for cluster ${pool.cluster.name}, namespace ${pool.namespace}`);
+      ctx.logger.info(
+        `Validated pool ${pool.name} for cluster ${pool.cluster.name}, namespace ${pool.namespace}`,
+      );
       if (ctx.isDryRun) {
-        ctx.logger.info(`Dry run: pool ${pool.name} would be created in project ${pool.project}`);
+        ctx.logger.info(
+          `Dry run: pool ${pool.name} would be created in project ${pool.project}`,
+        );
         ctx.output('name', pool.name);
         ctx.output('entityRef', entityRefOf('pool', pool.name));
         ctx.output('enrollmentToken', DRY_RUN_TOKEN);
@@ -62,9 +77,13 @@ export function createPoolAction(options: { client: AiGatewayClient }) {
           api.rotatePoolEnrollmentToken({ path: { name: pool.name } }, o),
         );
         token = rotated.enrollmentToken;
-        ctx.logger.info(`Issued a new enrollment token for pool ${pool.name} (the task was retried)`);
+        ctx.logger.info(
+          `Issued a new enrollment token for pool ${pool.name} (the task was retried)`,
+        );
       }
-      ctx.logger.info(`Pool ${pool.name} created; its enrollment token is in the step output (shown once)`);
+      ctx.logger.info(
+        `Pool ${pool.name} created; its enrollment token is in the step output (shown once)`,
+      );
       ctx.output('name', pool.name);
       ctx.output('entityRef', entityRefOf('pool', pool.name));
       ctx.output('enrollmentToken', token!);

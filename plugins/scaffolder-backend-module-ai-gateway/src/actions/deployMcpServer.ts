@@ -9,23 +9,45 @@ import { createOnce, entityRefOf, validateObject } from './objects';
  * `ai-gateway:mcp-server:deploy`: registers an MCP server in a pool, waits
  * until the pool serves it (runs the revision that contains it) and outputs
  * its URL.
+ *
+ * @public
  */
-export function deployMcpServerAction(options: { client: AiGatewayClient; pollMs?: number }) {
+export function deployMcpServerAction(options: {
+  client: AiGatewayClient;
+  pollMs?: number;
+}) {
   return createTemplateAction({
     id: 'ai-gateway:mcp-server:deploy',
     description:
-      "Deploys an MCP server (a container image or a remote URL) to a pool, as the user who started the task; waits until the pool serves it and outputs its URL https://{pool mcp host}/{prefix}/mcp.",
+      'Deploys an MCP server (a container image or a remote URL) to a pool, as the user who started the task; waits until the pool serves it and outputs its URL https://{pool mcp host}/{prefix}/mcp.',
     supportsDryRun: true,
     schema: {
       input: {
-        mcpServer: z => z.record(z.string(), z.unknown()).describe('The MCP server: name, project, pool, prefix, source, transport, tools (the body of POST /mcp-servers)'),
-        wait: z => z.boolean().default(true).describe('Wait until the pool serves the server'),
-        timeoutSeconds: z => z.number().int().min(1).max(3600).default(300).describe('How long to wait'),
+        mcpServer: z =>
+          z
+            .record(z.string(), z.unknown())
+            .describe(
+              'The MCP server: name, project, pool, prefix, source, transport, tools (the body of POST /mcp-servers)',
+            ),
+        wait: z =>
+          z
+            .boolean()
+            .default(true)
+            .describe('Wait until the pool serves the server'),
+        timeoutSeconds: z =>
+          z
+            .number()
+            .int()
+            .min(1)
+            .max(3600)
+            .default(300)
+            .describe('How long to wait'),
       },
       output: {
         name: z => z.string(),
         url: z => z.string().describe('Where clients reach the MCP server'),
-        entityRef: z => z.string().describe('The MCP server entity, e.g. api:default/github'),
+        entityRef: z =>
+          z.string().describe('The MCP server entity, e.g. api:default/github'),
       },
     },
     async handler(ctx) {
@@ -36,28 +58,48 @@ export function deployMcpServerAction(options: { client: AiGatewayClient; pollMs
       const { client } = options;
       // Read-only checks run in dry runs too, as the user: the pool must be
       // visible to them and the prefix free.
-      const pool = await client.call(credentials, (api, o) => api.getPool({ path: { name: server.pool } }, o));
+      const pool = await client.call(credentials, (api, o) =>
+        api.getPool({ path: { name: server.pool } }, o),
+      );
       const url = mcpServerUrl(pool.spec, { prefix: server.prefix as string });
       const clash = (
         await client.call(credentials, (api, o) =>
-          api.listMcpServers({ query: { pool: server.pool, prefix: server.prefix, limit: 1 } }, o),
+          api.listMcpServers(
+            { query: { pool: server.pool, prefix: server.prefix, limit: 1 } },
+            o,
+          ),
         )
       ).items[0];
       if (clash && clash.name !== server.name) {
-        throw new ConflictError(`prefix '${server.prefix}' is already used by MCP server '${clash.name}' in pool ${server.pool}`);
+        throw new ConflictError(
+          `prefix '${server.prefix}' is already used by MCP server '${clash.name}' in pool ${server.pool}`,
+        );
       }
       ctx.logger.info(`MCP server ${server.name} will be served at ${url}`);
       if (ctx.isDryRun) {
-        ctx.logger.info(`Dry run: MCP server ${server.name} would be deployed to pool ${server.pool}`);
+        ctx.logger.info(
+          `Dry run: MCP server ${server.name} would be deployed to pool ${server.pool}`,
+        );
       } else {
         await ctx.checkpoint({
           key: `ai-gateway:mcp-server:deploy:${server.name}`,
           fn: async () => {
-            await createOnce({ client, credentials, kind: 'mcpServer', body: ctx.input.mcpServer, logger: ctx.logger, userRef: ctx.user?.ref });
+            await createOnce({
+              client,
+              credentials,
+              kind: 'mcpServer',
+              body: ctx.input.mcpServer,
+              logger: ctx.logger,
+              userRef: ctx.user?.ref,
+            });
           },
         });
-        const current = await client.call(credentials, (api, o) => api.getPoolStatus({ path: { name: server.pool } }, o));
-        const noOperator = pool.spec.delivery?.mode !== 'direct' && (current.phase === 'Pending' || current.phase === 'Stale');
+        const current = await client.call(credentials, (api, o) =>
+          api.getPoolStatus({ path: { name: server.pool } }, o),
+        );
+        const noOperator =
+          pool.spec.delivery?.mode !== 'direct' &&
+          (current.phase === 'Pending' || current.phase === 'Stale');
         if (wait && noOperator) {
           // Nobody applies the pool's bundle right now: waiting would only time out.
           ctx.logger.warn(
@@ -68,11 +110,24 @@ export function deployMcpServerAction(options: { client: AiGatewayClient; pollMs
           const manifests = await client.call(credentials, (api, o) =>
             api.getPoolManifests({ path: { name: server.pool }, query: {} }, o),
           );
-          ctx.logger.info(`Waiting for pool ${server.pool} to run revision ${manifests.revision}`);
+          ctx.logger.info(
+            `Waiting for pool ${server.pool} to run revision ${manifests.revision}`,
+          );
           await waitForPool(
-            { client, credentials, pool: server.pool, logger: ctx.logger, timeoutSeconds, pollMs: options.pollMs, signal: ctx.signal },
+            {
+              client,
+              credentials,
+              pool: server.pool,
+              logger: ctx.logger,
+              timeoutSeconds,
+              pollMs: options.pollMs,
+              signal: ctx.signal,
+            },
             `serve MCP server ${server.name}`,
-            s => s.phase === 'Active' && s.heartbeat?.runningRevision !== undefined && s.heartbeat?.runningRevision === s.desiredRevision,
+            s =>
+              s.phase === 'Active' &&
+              s.heartbeat?.runningRevision !== undefined &&
+              s.heartbeat?.runningRevision === s.desiredRevision,
           );
           ctx.logger.info(`MCP server ${server.name} is served at ${url}`);
         }

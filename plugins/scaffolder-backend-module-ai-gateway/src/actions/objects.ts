@@ -1,4 +1,7 @@
-import type { BackstageCredentials, LoggerService } from '@backstage/backend-plugin-api';
+import type {
+  BackstageCredentials,
+  LoggerService,
+} from '@backstage/backend-plugin-api';
 import { InputError, ResponseError } from '@backstage/errors';
 import {
   catalogEntityRef,
@@ -14,12 +17,20 @@ import { AiGatewayClient } from '../AiGatewayClient';
 type Logger = Pick<LoggerService, 'info' | 'warn'>;
 
 /** Validates a body with the same schema the control plane uses (dry runs, early errors). */
-export function validateObject(kind: ResourceKind, body: unknown): { name: string; project: string } & Record<string, any> {
+export function validateObject(
+  kind: ResourceKind,
+  body: unknown,
+): { name: string; project: string } & Record<string, any> {
   const result = resourceKinds[kind].schema.safeParse(body);
   if (!result.success) {
     const issues = formatZodIssues(result.error);
     // The control plane would answer 400 with the same issues.
-    throw Object.assign(new InputError(`Invalid ${resourceKinds[kind].title}: ${summarizeIssues(issues)}`), { issues });
+    throw Object.assign(
+      new InputError(
+        `Invalid ${resourceKinds[kind].title}: ${summarizeIssues(issues)}`,
+      ),
+      { issues },
+    );
   }
   return result.data as any;
 }
@@ -36,21 +47,44 @@ export async function createOnce(options: {
   body: Record<string, unknown>;
   logger: Logger;
   userRef?: string;
-}): Promise<{ object: AiGatewayObject; created: boolean; enrollmentToken?: string }> {
+}): Promise<{
+  object: AiGatewayObject;
+  created: boolean;
+  enrollmentToken?: string;
+}> {
   const { client, credentials, kind, body, logger } = options;
   const title = resourceKinds[kind].title;
   try {
-    const created = await client.call(credentials, (api, o) => kindOperations(api, kind).create(body, o));
-    logger.info(`Created ${title.toLowerCase()} ${created.name} in project ${created.project}`);
-    return { object: created, created: true, enrollmentToken: created.enrollmentToken };
+    const created = await client.call(credentials, (api, o) =>
+      kindOperations(api, kind).create(body, o),
+    );
+    logger.info(
+      `Created ${title.toLowerCase()} ${created.name} in project ${
+        created.project
+      }`,
+    );
+    return {
+      object: created,
+      created: true,
+      enrollmentToken: created.enrollmentToken,
+    };
   } catch (error) {
     if (!ResponseError.is(error) || error.statusCode !== 409) throw error;
     const existing = await client
-      .call(credentials, (api, o) => kindOperations(api, kind).get(String(body.name), o))
+      .call(credentials, (api, o) =>
+        kindOperations(api, kind).get(String(body.name), o),
+      )
       .catch(() => undefined);
-    const mine = existing && (!options.userRef || existing.createdBy === options.userRef);
-    if (mine && validateObject(kind, body) && sameSpec(existing.spec, resourceKinds[kind].schema.parse(body))) {
-      logger.info(`${title} ${existing.name} was created by an earlier attempt of this task; carrying on`);
+    const mine =
+      existing && (!options.userRef || existing.createdBy === options.userRef);
+    if (
+      mine &&
+      validateObject(kind, body) &&
+      sameSpec(existing.spec, resourceKinds[kind].schema.parse(body))
+    ) {
+      logger.info(
+        `${title} ${existing.name} was created by an earlier attempt of this task; carrying on`,
+      );
       return { object: existing, created: false };
     }
     throw error;
@@ -62,7 +96,11 @@ function sameSpec(a: unknown, b: unknown): boolean {
   const canon = (v: unknown): unknown => {
     if (Array.isArray(v)) return v.map(canon);
     if (v && typeof v === 'object') {
-      return Object.fromEntries(Object.keys(v).sort().map(k => [k, canon((v as any)[k])]));
+      return Object.fromEntries(
+        Object.keys(v)
+          .sort()
+          .map(k => [k, canon((v as any)[k])]),
+      );
     }
     return v;
   };

@@ -1,4 +1,9 @@
-import { CodeSnippet, InfoCard, Progress, ResponseErrorPanel } from '@backstage/core-components';
+import {
+  CodeSnippet,
+  InfoCard,
+  Progress,
+  ResponseErrorPanel,
+} from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import Box from '@material-ui/core/Box';
@@ -15,9 +20,20 @@ import { DownloadButton } from '../../components/DownloadButton';
 
 type SubjectKind = 'user' | 'group' | 'serviceaccount';
 
-const SUBJECTS: Record<SubjectKind, { label: string; placeholder: string; help: string }> = {
-  user: { label: 'User', placeholder: '<user>', help: 'The Kubernetes user name, e.g. jane@example.com' },
-  group: { label: 'Group', placeholder: '<group>', help: 'The Kubernetes group, e.g. platform-team' },
+const SUBJECTS: Record<
+  SubjectKind,
+  { label: string; placeholder: string; help: string }
+> = {
+  user: {
+    label: 'User',
+    placeholder: '<user>',
+    help: 'The Kubernetes user name, e.g. jane@example.com',
+  },
+  group: {
+    label: 'Group',
+    placeholder: '<group>',
+    help: 'The Kubernetes group, e.g. platform-team',
+  },
   serviceaccount: {
     label: 'ServiceAccount',
     placeholder: '<namespace>:<name>',
@@ -34,7 +50,12 @@ const nameOf = (subject: string) =>
     .slice(0, 40);
 
 /** The kubectl commands that create the Role, bind it to `subject` and later revoke it. */
-export function deployerCommands(role: DeployerRole, fileName: string, kind: SubjectKind, subject: string): string {
+export function deployerCommands(
+  role: DeployerRole,
+  fileName: string,
+  kind: SubjectKind,
+  subject: string,
+): string {
   const { name, namespace } = role.metadata;
   const who = subject.trim() || SUBJECTS[kind].placeholder;
   const binding = `${name}-${nameOf(subject) || SUBJECTS[kind].placeholder}`;
@@ -50,7 +71,11 @@ export function deployerCommands(role: DeployerRole, fileName: string, kind: Sub
 
 /** Whether the install creates the operator's ServiceAccount, Role and RoleBinding (not with a pool-provided ServiceAccount). */
 const createsOperatorRbac = (role: DeployerRole) =>
-  role.rules.some(r => r.apiGroups.includes('rbac.authorization.k8s.io') && r.resources.includes('roles'));
+  role.rules.some(
+    r =>
+      r.apiGroups.includes('rbac.authorization.k8s.io') &&
+      r.resources.includes('roles'),
+  );
 
 /**
  * The namespace-scoped Role whoever installs the pool needs , who needs it and why, and how to bind it.
@@ -67,14 +92,23 @@ export function PoolAccessTab() {
       api.getDeployerRoleYaml(pool),
       api.getObject('pools', pool),
     ]);
-    return { role, yaml, deliveryMode: object.spec.delivery?.mode as string | undefined };
+    return {
+      role,
+      yaml,
+      deliveryMode: object.spec.delivery?.mode as string | undefined,
+    };
   }, [api, pool]);
   const [kind, setKind] = useState<SubjectKind>('user');
   const [subject, setSubject] = useState('');
 
   if (deployer.loading && !deployer.value) return <Progress />;
   if (deployer.error) {
-    return <ResponseErrorPanel title="The deployer Role could not be loaded" error={deployer.error} />;
+    return (
+      <ResponseErrorPanel
+        title="The deployer Role could not be loaded"
+        error={deployer.error}
+      />
+    );
   }
   const { role, yaml, deliveryMode } = deployer.value!;
   const { name, namespace } = role.metadata;
@@ -86,32 +120,54 @@ export function PoolAccessTab() {
     <Grid container spacing={3} data-testid="pool-access">
       <Grid item xs={12} md={6}>
         <InfoCard title="Who needs this Role">
-          <Typography variant="body2" paragraph data-testid="deployer-explanation">
-            The person or CI account that installs this pool's operator needs Role <b>{name}</b> in namespace{' '}
-            <b>{namespace}</b>. The install is a one-time bootstrap: it creates{' '}
-            {createsRbac ? "the operator's ServiceAccount, Roles and RoleBindings, " : ''}the Secret holding the pool's
-            enrollment token and the operator Deployment.
+          <Typography
+            variant="body2"
+            paragraph
+            data-testid="deployer-explanation"
+          >
+            The person or CI account that installs this pool's operator needs
+            Role <b>{name}</b> in namespace <b>{namespace}</b>. The install is a
+            one-time bootstrap: it creates{' '}
+            {createsRbac
+              ? "the operator's ServiceAccount, Roles and RoleBindings, "
+              : ''}
+            the Secret holding the pool's enrollment token and the operator
+            Deployment.
           </Typography>
           {deliveryMode === 'direct' && (
-            <Alert severity="info" data-testid="deployer-direct" style={{ marginBottom: 16 }}>
-              This pool is delivered directly: the control plane applies it with its own cluster credentials and no operator
-              is installed, so nobody needs this Role unless the pool moves to agent or gitops delivery.
+            <Alert
+              severity="info"
+              data-testid="deployer-direct"
+              style={{ marginBottom: 16 }}
+            >
+              This pool is delivered directly: the control plane applies it with
+              its own cluster credentials and no operator is installed, so
+              nobody needs this Role unless the pool moves to agent or gitops
+              delivery.
             </Alert>
           )}
           {createsRbac ? null : (
-            <Typography variant="body2" paragraph data-testid="deployer-pool-provided-sa">
-              This pool uses a pool-provided ServiceAccount, so the install only checks that the account exists: the
-              installer needs no right to create ServiceAccounts, Roles or RoleBindings. Your platform team binds the
-              operator's runtime Role to that account.
+            <Typography
+              variant="body2"
+              paragraph
+              data-testid="deployer-pool-provided-sa"
+            >
+              This pool uses a pool-provided ServiceAccount, so the install only
+              checks that the account exists: the installer needs no right to
+              create ServiceAccounts, Roles or RoleBindings. Your platform team
+              binds the operator's runtime Role to that account.
             </Typography>
           )}
           <Typography variant="body2" paragraph>
-            The Role is namespace-scoped (a Role, not a ClusterRole) and is needed once, at install; revoke it afterwards.
-            The operator never needs cluster-admin: it reconciles the pool with its own runtime Role.
+            The Role is namespace-scoped (a Role, not a ClusterRole) and is
+            needed once, at install; revoke it afterwards. The operator never
+            needs cluster-admin: it reconciles the pool with its own runtime
+            Role.
           </Typography>
           <Typography variant="body2">
-            Share the Role with your security team for review before you schedule the install. Someone allowed to grant it
-            in {namespace} (a namespace or cluster administrator) runs the commands below.
+            Share the Role with your security team for review before you
+            schedule the install. Someone allowed to grant it in {namespace} (a
+            namespace or cluster administrator) runs the commands below.
           </Typography>
         </InfoCard>
       </Grid>
@@ -147,7 +203,11 @@ export function PoolAccessTab() {
             />
           </Box>
           <Box mb={1}>
-            <CopyButton text={commands} label="Copy commands" testId="copy-commands" />
+            <CopyButton
+              text={commands}
+              label="Copy commands"
+              testId="copy-commands"
+            />
           </Box>
           <Box data-testid="deployer-commands">
             <CodeSnippet text={commands} language="bash" />

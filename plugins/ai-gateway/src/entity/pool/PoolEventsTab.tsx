@@ -1,4 +1,10 @@
-import { EmptyState, Progress, ResponseErrorPanel, Table, type TableColumn } from '@backstage/core-components';
+import {
+  EmptyState,
+  Progress,
+  ResponseErrorPanel,
+  Table,
+  type TableColumn,
+} from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import Box from '@material-ui/core/Box';
@@ -49,7 +55,9 @@ function EventDetails({ event }: { event: AiGatewayEvent }) {
   const changes = event.action === 'updated' ? event.changes ?? [] : [];
   return (
     <Box>
-      {event.message && <Typography variant="body2">{event.message}</Typography>}
+      {event.message && (
+        <Typography variant="body2">{event.message}</Typography>
+      )}
       {event.action === 'updated' &&
         (changes.length ? (
           <OperationList operations={changes} max={8} />
@@ -86,16 +94,32 @@ const columns: TableColumn<AiGatewayEvent>[] = [
         size="small"
         label={e.action}
         variant="outlined"
-        style={{ borderColor: ACTION_COLOURS[e.action], color: ACTION_COLOURS[e.action] }}
+        style={{
+          borderColor: ACTION_COLOURS[e.action],
+          color: ACTION_COLOURS[e.action],
+        }}
       />
     ),
   },
   { title: 'Actor', field: 'actor' },
-  { title: 'Version', field: 'version', render: e => (e.version === undefined ? '—' : `v${e.version}`) },
-  { title: 'Details', field: 'message', render: e => <EventDetails event={e} /> },
+  {
+    title: 'Version',
+    field: 'version',
+    render: e => (e.version === undefined ? '—' : `v${e.version}`),
+  },
+  {
+    title: 'Details',
+    field: 'message',
+    render: e => <EventDetails event={e} />,
+  },
 ];
 
-type Older = { items: AiGatewayEvent[]; cursor?: string; loading: boolean; error?: Error };
+type Older = {
+  items: AiGatewayEvent[];
+  cursor?: string;
+  loading: boolean;
+  error?: Error;
+};
 
 /**
  * A pool's event log, newest first: audit entries (who created, changed or
@@ -116,7 +140,13 @@ export function PoolEventsTab() {
   useEffect(() => setOlder(undefined), [first.value]);
 
   if (first.loading && !first.value) return <Progress />;
-  if (first.error) return <ResponseErrorPanel title="The pool's events could not be loaded" error={first.error} />;
+  if (first.error)
+    return (
+      <ResponseErrorPanel
+        title="The pool's events could not be loaded"
+        error={first.error}
+      />
+    );
   const page = first.value!;
   if (page.items.length === 0) {
     return (
@@ -134,7 +164,11 @@ export function PoolEventsTab() {
     setOlder({ items: base, cursor, loading: true });
     try {
       const next = await api.listEvents('pools', pool, cursor);
-      setOlder({ items: [...base, ...next.items], cursor: next.nextCursor, loading: false });
+      setOlder({
+        items: [...base, ...next.items],
+        cursor: next.nextCursor,
+        loading: false,
+      });
     } catch (error) {
       // Keep the cursor: Load more tries the same page again.
       setOlder({ items: base, cursor, loading: false, error: error as Error });
@@ -146,7 +180,9 @@ export function PoolEventsTab() {
   const events = [...page.items, ...(older?.items ?? [])]
     .filter(e => !seen.has(e.id) && !!seen.add(e.id))
     .sort((a, b) => b.id - a.id);
-  const rows = events.filter(e => filter === 'all' || eventCategory(e.action) === filter).map(e => ({ ...e }));
+  const rows = events
+    .filter(e => filter === 'all' || eventCategory(e.action) === filter)
+    .map(e => ({ ...e }));
 
   return (
     <Box data-testid="pool-events">
@@ -159,10 +195,16 @@ export function PoolEventsTab() {
           aria-label="Which events"
         >
           <ToggleButton value="all">All</ToggleButton>
-          <ToggleButton value="audit" title="Created, updated and deleted, by whom">
+          <ToggleButton
+            value="audit"
+            title="Created, updated and deleted, by whom"
+          >
             Audit
           </ToggleButton>
-          <ToggleButton value="operator" title="Phase changes, applies, sync and reseed requests, token rotations">
+          <ToggleButton
+            value="operator"
+            title="Phase changes, applies, sync and reseed requests, token rotations"
+          >
             Operator
           </ToggleButton>
         </ToggleButtonGroup>
@@ -174,31 +216,45 @@ export function PoolEventsTab() {
       </Box>
       <Table<AiGatewayEvent>
         title={`Events of pool ${pool} (${rows.length} shown)`}
-        options={{ paging: false, search: false, sorting: false, padding: 'dense' }}
+        options={{
+          paging: false,
+          search: false,
+          sorting: false,
+          padding: 'dense',
+        }}
         columns={columns}
         data={rows}
         emptyContent={
           <Box p={2}>
             <Typography variant="body2">
-              No {filter} events among the {events.length} loaded{cursor ? ': load more to look further back.' : '.'}
+              No {filter} events among the {events.length} loaded
+              {cursor ? ': load more to look further back.' : '.'}
             </Typography>
           </Box>
         }
       />
       <Box mt={1} display="flex" alignItems="center">
         {cursor ? (
-          <Button variant="outlined" size="small" onClick={loadMore} disabled={older?.loading}>
+          <Button
+            variant="outlined"
+            size="small"
+            onClick={loadMore}
+            disabled={older?.loading}
+          >
             {older?.loading ? 'Loading…' : 'Load more'}
           </Button>
         ) : (
           <Typography variant="caption" color="textSecondary">
-            That is the whole history ({events.length} event{events.length === 1 ? '' : 's'}).
+            That is the whole history ({events.length} event
+            {events.length === 1 ? '' : 's'}).
           </Typography>
         )}
       </Box>
       {older?.error && (
         <Box mt={1}>
-          <Alert severity="error">Older events could not be loaded: {failureOf(older.error).message}</Alert>
+          <Alert severity="error">
+            Older events could not be loaded: {failureOf(older.error).message}
+          </Alert>
         </Box>
       )}
     </Box>

@@ -12,7 +12,10 @@ import {
 } from '@ai-gateway-backstage/plugin-ai-gateway-common';
 import Grid from '@material-ui/core/Grid';
 import Typography from '@material-ui/core/Typography';
-import { annotationLines, INGRESS_KIND_LABELS } from '../../components/poolLabels';
+import {
+  annotationLines,
+  INGRESS_KIND_LABELS,
+} from '../../components/poolLabels';
 import { PoolTabFrame } from '../../components/PoolTabFrame';
 
 /** What `className` selects for each kind. */

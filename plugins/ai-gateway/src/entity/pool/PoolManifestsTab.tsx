@@ -1,4 +1,10 @@
-import { CodeSnippet, EmptyState, InfoCard, Progress, ResponseErrorPanel } from '@backstage/core-components';
+import {
+  CodeSnippet,
+  EmptyState,
+  InfoCard,
+  Progress,
+  ResponseErrorPanel,
+} from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import Box from '@material-ui/core/Box';
@@ -10,7 +16,12 @@ import Alert from '@material-ui/lab/Alert';
 import AlertTitle from '@material-ui/lab/AlertTitle';
 import useAsync from 'react-use/esm/useAsync';
 import useAsyncFn from 'react-use/esm/useAsyncFn';
-import { aiGatewayApiRef, type LiveDiff, type ManifestBundle, type ObjectDiff } from '../../api/AiGatewayApi';
+import {
+  aiGatewayApiRef,
+  type LiveDiff,
+  type ManifestBundle,
+  type ObjectDiff,
+} from '../../api/AiGatewayApi';
 import { CopyButton } from '../../components/CopyButton';
 import { DownloadButton } from '../../components/DownloadButton';
 import { failureOf } from '../../components/failureOf';
@@ -24,29 +35,37 @@ import { shortRevision } from '../../components/revision';
 const HIGHLIGHT_MAX_LINES = 4000;
 
 /** How many objects of each kind, in the bundle's (apply) order. */
-export function countByKind(bundle: Pick<ManifestBundle, 'objects'>): Array<[string, number]> {
+export function countByKind(
+  bundle: Pick<ManifestBundle, 'objects'>,
+): Array<[string, number]> {
   const counts = new Map<string, number>();
-  for (const o of bundle.objects) counts.set(o.kind, (counts.get(o.kind) ?? 0) + 1);
+  for (const o of bundle.objects)
+    counts.set(o.kind, (counts.get(o.kind) ?? 0) + 1);
   return [...counts.entries()];
 }
 
 function DiffUnavailable({ error }: { error: Error }) {
   const { status, message } = failureOf(error);
   let title = 'The diff could not be loaded';
-  let explanation = 'The AI Gateway backend did not answer; try again in a moment.';
+  let explanation =
+    'The AI Gateway backend did not answer; try again in a moment.';
   if (status === 400 || status === 409 || status === 422) {
     title = 'No cluster to compare with';
     explanation =
       "The control plane cannot read this pool's cluster, so it cannot say what applying the bundle would change there.";
   } else if (status !== undefined && status >= 500) {
     title = 'The cluster could not be reached';
-    explanation = 'Reading the live objects from the cluster failed. The bundle above is still what would be applied.';
+    explanation =
+      'Reading the live objects from the cluster failed. The bundle above is still what would be applied.';
   } else if (status === 403 || status === 404) {
     title = 'The diff is not available to you';
     explanation = 'The pool is not visible to you, or was deleted.';
   }
   return (
-    <Alert severity={status !== undefined && status < 500 ? 'info' : 'warning'} data-testid="diff-unavailable">
+    <Alert
+      severity={status !== undefined && status < 500 ? 'info' : 'warning'}
+      data-testid="diff-unavailable"
+    >
       <AlertTitle>{title}</AlertTitle>
       {explanation}
       <Typography variant="body2" component="div" style={{ marginTop: 4 }}>
@@ -78,9 +97,10 @@ const CHANGE_KINDS = [
 function DiffResult({ diff }: { diff: LiveDiff }) {
   const { added, changed, removed, unchanged } = diff.diff;
   const nothing = added.length + changed.length + removed.length === 0;
-  const entries: Array<{ verb: string; object: ObjectDiff }> = CHANGE_KINDS.flatMap(({ key, verb }) =>
-    diff.diff[key].map(object => ({ verb, object })),
-  );
+  const entries: Array<{ verb: string; object: ObjectDiff }> =
+    CHANGE_KINDS.flatMap(({ key, verb }) =>
+      diff.diff[key].map(object => ({ verb, object })),
+    );
   return (
     <Box data-testid="diff-result">
       <Typography variant="body2" gutterBottom>
@@ -88,20 +108,40 @@ function DiffResult({ diff }: { diff: LiveDiff }) {
       </Typography>
       <Box mb={1}>
         {CHANGE_KINDS.map(({ key, verb, label }) => (
-          <Chip key={key} size="small" label={`${diff.diff[key].length} ${label}`} data-testid={`diff-count-${verb}`} style={{ marginRight: 8 }} />
+          <Chip
+            key={key}
+            size="small"
+            label={`${diff.diff[key].length} ${label}`}
+            data-testid={`diff-count-${verb}`}
+            style={{ marginRight: 8 }}
+          />
         ))}
-        <Chip size="small" variant="outlined" label={`${unchanged} unchanged`} data-testid="diff-count-unchanged" />
+        <Chip
+          size="small"
+          variant="outlined"
+          label={`${unchanged} unchanged`}
+          data-testid="diff-count-unchanged"
+        />
       </Box>
       {nothing ? (
         <Alert severity="success" data-testid="diff-nothing">
-          Nothing to change: applying revision {shortRevision(diff.revision)} would leave every object as it is.
+          Nothing to change: applying revision {shortRevision(diff.revision)}{' '}
+          would leave every object as it is.
         </Alert>
       ) : (
         entries.map(({ verb, object }) => (
-          <Box key={`${verb}:${object.apiVersion}/${object.ref}`} mt={1} data-testid={`diff-object-${object.ref}`}>
+          <Box
+            key={`${verb}:${object.apiVersion}/${object.ref}`}
+            mt={1}
+            data-testid={`diff-object-${object.ref}`}
+          >
             <Typography variant="subtitle2">
               {verb} {object.ref}{' '}
-              <Typography variant="caption" component="span" color="textSecondary">
+              <Typography
+                variant="caption"
+                component="span"
+                color="textSecondary"
+              >
                 ({object.apiVersion})
               </Typography>
             </Typography>
@@ -129,8 +169,16 @@ function LiveDiffCard({ pool }: { pool: string }) {
   return (
     <InfoCard title="What applying it would change">
       <Box mb={asked ? 2 : 0}>
-        <Button variant="outlined" color="primary" size="small" onClick={load} disabled={state.loading}>
-          {state.value || state.error ? 'Diff again' : 'Diff against live cluster'}
+        <Button
+          variant="outlined"
+          color="primary"
+          size="small"
+          onClick={load}
+          disabled={state.loading}
+        >
+          {state.value || state.error
+            ? 'Diff again'
+            : 'Diff against live cluster'}
         </Button>
       </Box>
       {state.loading && <Progress />}
@@ -139,8 +187,9 @@ function LiveDiffCard({ pool }: { pool: string }) {
       {!state.loading && state.value && <DiffResult diff={state.value} />}
       {!asked && (
         <Typography variant="body2" color="textSecondary">
-          Compares the rendered bundle with what is in the cluster: which objects would be created, updated or deleted, and
-          which fields would change.
+          Compares the rendered bundle with what is in the cluster: which
+          objects would be created, updated or deleted, and which fields would
+          change.
         </Typography>
       )}
     </InfoCard>
@@ -158,13 +207,21 @@ export function PoolManifestsTab() {
   const pool = entity.metadata.name;
   const api = useApi(aiGatewayApiRef);
   const manifests = useAsync(async () => {
-    const [bundle, yamlFile] = await Promise.all([api.getManifests(pool), api.getManifestsYaml(pool)]);
+    const [bundle, yamlFile] = await Promise.all([
+      api.getManifests(pool),
+      api.getManifestsYaml(pool),
+    ]);
     return { bundle, yamlFile };
   }, [api, pool]);
 
   if (manifests.loading && !manifests.value) return <Progress />;
   if (manifests.error) {
-    return <ResponseErrorPanel title="The pool's manifests could not be loaded" error={manifests.error} />;
+    return (
+      <ResponseErrorPanel
+        title="The pool's manifests could not be loaded"
+        error={manifests.error}
+      />
+    );
   }
   const { bundle, yamlFile } = manifests.value!;
   if (bundle.objects.length === 0) {
@@ -177,27 +234,48 @@ export function PoolManifestsTab() {
     );
   }
   // The file is named after the revision of the YAML it holds.
-  const fileName = `${pool}-${shortRevision(yamlFile.revision || bundle.revision)}.yaml`;
+  const fileName = `${pool}-${shortRevision(
+    yamlFile.revision || bundle.revision,
+  )}.yaml`;
   const lines = yamlFile.yaml.split('\n').length;
   return (
     <Grid container spacing={3} data-testid="pool-manifests">
       <Grid item xs={12}>
         <InfoCard title="Rendered bundle">
-          <Typography variant="body2" data-testid="manifests-revision" title={bundle.revision}>
-            Revision {shortRevision(bundle.revision)} · renderer {bundle.renderer} · namespace {bundle.namespace}
+          <Typography
+            variant="body2"
+            data-testid="manifests-revision"
+            title={bundle.revision}
+          >
+            Revision {shortRevision(bundle.revision)} · renderer{' '}
+            {bundle.renderer} · namespace {bundle.namespace}
           </Typography>
-          <Typography variant="body2" data-testid="manifests-count" gutterBottom>
-            {bundle.objects.length} object{bundle.objects.length === 1 ? '' : 's'}
+          <Typography
+            variant="body2"
+            data-testid="manifests-count"
+            gutterBottom
+          >
+            {bundle.objects.length} object
+            {bundle.objects.length === 1 ? '' : 's'}
           </Typography>
           <Box mb={1}>
             {countByKind(bundle).map(([kind, n]) => (
-              <Chip key={kind} size="small" variant="outlined" label={`${kind} × ${n}`} data-testid={`kind-count-${kind}`} style={{ margin: '0 8px 4px 0' }} />
+              <Chip
+                key={kind}
+                size="small"
+                variant="outlined"
+                label={`${kind} × ${n}`}
+                data-testid={`kind-count-${kind}`}
+                style={{ margin: '0 8px 4px 0' }}
+              />
             ))}
           </Box>
           {bundle.warnings.length > 0 && (
             <Alert severity="warning" data-testid="manifests-warnings">
               <AlertTitle>
-                {bundle.warnings.length} thing{bundle.warnings.length === 1 ? '' : 's'} the renderer could not express
+                {bundle.warnings.length} thing
+                {bundle.warnings.length === 1 ? '' : 's'} the renderer could not
+                express
               </AlertTitle>
               {bundle.warnings.map(w => (
                 <Typography key={w} variant="body2">
@@ -219,9 +297,17 @@ export function PoolManifestsTab() {
           </Box>
           <Box data-testid="manifests-yaml">
             {lines <= HIGHLIGHT_MAX_LINES ? (
-              <CodeSnippet text={yamlFile.yaml} language="yaml" showLineNumbers />
+              <CodeSnippet
+                text={yamlFile.yaml}
+                language="yaml"
+                showLineNumbers
+              />
             ) : (
-              <Box component="pre" m={0} style={{ overflow: 'auto', maxHeight: 800, fontSize: '0.8rem' }}>
+              <Box
+                component="pre"
+                m={0}
+                style={{ overflow: 'auto', maxHeight: 800, fontSize: '0.8rem' }}
+              >
                 {yamlFile.yaml}
               </Box>
             )}

@@ -1,4 +1,8 @@
-import type { Topology, TopologyEdge, TopologyNode } from '@ai-gateway-backstage/plugin-ai-gateway-common';
+import type {
+  Topology,
+  TopologyEdge,
+  TopologyNode,
+} from '@ai-gateway-backstage/plugin-ai-gateway-common';
 import { renderInTestApp } from '@backstage/test-utils';
 import { fireEvent, screen } from '@testing-library/react';
 import { useState } from 'react';
@@ -6,13 +10,21 @@ import { layoutTopology } from './layout';
 import { EDGE_STYLE, HEALTH_STROKE, TYPE_FILL } from './styles';
 import { fitView, TopologyGraph } from './TopologyGraph';
 
-const node = (id: string, type: TopologyNode['type'], health: TopologyNode['health'] = 'unknown'): TopologyNode => ({
+const node = (
+  id: string,
+  type: TopologyNode['type'],
+  health: TopologyNode['health'] = 'unknown',
+): TopologyNode => ({
   id,
   type,
   label: id.split(':').pop()!,
   health,
 });
-const edge = (source: string, target: string, kind: TopologyEdge['kind']): TopologyEdge => ({ id: `${source}->${target}`, source, target, kind });
+const edge = (
+  source: string,
+  target: string,
+  kind: TopologyEdge['kind'],
+): TopologyEdge => ({ id: `${source}->${target}`, source, target, kind });
 
 const topology: Topology = {
   nodes: [
@@ -54,11 +66,16 @@ function Harness({ onSelect }: { onSelect?: (id: string) => void }) {
 }
 
 const viewOf = () => {
-  const transform = screen.getByTestId('topology-viewport').getAttribute('transform')!;
-  const [, x, y, k] = /translate\(([-\d.e]+),([-\d.e]+)\) scale\(([-\d.e]+)\)/.exec(transform)!.map(Number);
+  const transform = screen
+    .getByTestId('topology-viewport')
+    .getAttribute('transform')!;
+  const [, x, y, k] = /translate\(([-\d.e]+),([-\d.e]+)\) scale\(([-\d.e]+)\)/
+    .exec(transform)!
+    .map(Number);
   return { x, y, k };
 };
-const rectOf = (id: string) => screen.getByTestId(`topology-node-${id}`).querySelector('rect')!;
+const rectOf = (id: string) =>
+  screen.getByTestId(`topology-node-${id}`).querySelector('rect')!;
 
 describe('TopologyGraph', () => {
   it('draws every node coloured by type with a health outline, and every edge styled by kind', async () => {
@@ -75,11 +92,18 @@ describe('TopologyGraph', () => {
 
     const edges = screen.getAllByTestId('topology-edge');
     expect(edges).toHaveLength(topology.edges.length);
-    const failover = edges.find(e => e.getAttribute('data-kind') === 'failover')!;
-    expect(failover).toHaveAttribute('stroke-dasharray', EDGE_STYLE.failover.dash);
+    const failover = edges.find(
+      e => e.getAttribute('data-kind') === 'failover',
+    )!;
+    expect(failover).toHaveAttribute(
+      'stroke-dasharray',
+      EDGE_STYLE.failover.dash,
+    );
     const routes = edges.find(e => e.getAttribute('data-kind') === 'routes')!;
     expect(routes).not.toHaveAttribute('stroke-dasharray');
-    expect(screen.getByTestId('topology-svg')).toHaveAccessibleName('Topology: 6 nodes, 5 edges. Drag to pan, scroll to zoom.');
+    expect(screen.getByTestId('topology-svg')).toHaveAccessibleName(
+      'Topology: 6 nodes, 5 edges. Drag to pan, scroll to zoom.',
+    );
   });
 
   it('selects a node on click or Enter, and outlines it and its edges', async () => {
@@ -88,12 +112,18 @@ describe('TopologyGraph', () => {
     expect(screen.queryByTestId('topology-selection')).not.toBeInTheDocument();
 
     // A click on the label inside the node selects the node.
-    fireEvent.click(screen.getByTestId('topology-node-backend:ai:llm').querySelectorAll('text')[1]);
+    fireEvent.click(
+      screen
+        .getByTestId('topology-node-backend:ai:llm')
+        .querySelectorAll('text')[1],
+    );
     expect(onSelect).toHaveBeenLastCalledWith('backend:ai:llm');
     // route -> backend, backend -> openai, backend -> bedrock.
     expect(screen.getAllByTestId('topology-selected-edge')).toHaveLength(3);
 
-    fireEvent.keyDown(screen.getByTestId('topology-node-policy:limit'), { key: 'Enter' });
+    fireEvent.keyDown(screen.getByTestId('topology-node-policy:limit'), {
+      key: 'Enter',
+    });
     expect(onSelect).toHaveBeenLastCalledWith('policy:limit');
     expect(screen.getAllByTestId('topology-selected-edge')).toHaveLength(1);
 
@@ -107,13 +137,18 @@ describe('TopologyGraph', () => {
     await renderInTestApp(<Harness />);
     const fitted = fitView(layoutTopology(topology), VIEWPORT);
     expect(viewOf().k).toBeCloseTo(fitted.k, 5);
-    expect(screen.getByTestId('topology-zoom')).toHaveTextContent(`${Math.round(fitted.k * 100)}%`);
+    expect(screen.getByTestId('topology-zoom')).toHaveTextContent(
+      `${Math.round(fitted.k * 100)}%`,
+    );
 
     fireEvent.click(screen.getByRole('button', { name: 'Zoom in' }));
     expect(viewOf().k).toBeCloseTo(fitted.k * 1.5, 5);
     // Zooming keeps the viewport's centre where it was.
     const centre = { x: VIEWPORT.width / 2, y: VIEWPORT.height / 2 };
-    const graphPoint = { x: (centre.x - fitted.x) / fitted.k, y: (centre.y - fitted.y) / fitted.k };
+    const graphPoint = {
+      x: (centre.x - fitted.x) / fitted.k,
+      y: (centre.y - fitted.y) / fitted.k,
+    };
     expect(viewOf().x + graphPoint.x * viewOf().k).toBeCloseTo(centre.x, 5);
     expect(viewOf().y + graphPoint.y * viewOf().k).toBeCloseTo(centre.y, 5);
 
@@ -121,16 +156,27 @@ describe('TopologyGraph', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Zoom out' }));
     expect(viewOf().k).toBeCloseTo(fitted.k / 1.5, 5);
     // Not past half the fitted scale.
-    for (let i = 0; i < 5; i++) fireEvent.click(screen.getByRole('button', { name: 'Zoom out' }));
+    for (let i = 0; i < 5; i++)
+      fireEvent.click(screen.getByRole('button', { name: 'Zoom out' }));
     expect(viewOf().k).toBeCloseTo(fitted.k / 2, 5);
 
-    fireEvent.click(screen.getByRole('button', { name: 'Fit the whole graph' }));
-    expect(viewOf()).toEqual({ x: expect.closeTo(fitted.x, 5), y: expect.closeTo(fitted.y, 5), k: expect.closeTo(fitted.k, 5) });
+    fireEvent.click(
+      screen.getByRole('button', { name: 'Fit the whole graph' }),
+    );
+    expect(viewOf()).toEqual({
+      x: expect.closeTo(fitted.x, 5),
+      y: expect.closeTo(fitted.y, 5),
+      k: expect.closeTo(fitted.k, 5),
+    });
 
     // With nothing selected, "Selected" centres on the entity's own node.
     fireEvent.click(screen.getByTestId('topology-node-provider:llm:bedrock'));
-    fireEvent.click(screen.getByRole('button', { name: 'Centre on the selected node' }));
-    const placed = layoutTopology(topology).nodes.find(p => p.node.id === 'provider:llm:bedrock')!;
+    fireEvent.click(
+      screen.getByRole('button', { name: 'Centre on the selected node' }),
+    );
+    const placed = layoutTopology(topology).nodes.find(
+      p => p.node.id === 'provider:llm:bedrock',
+    )!;
     const v = viewOf();
     expect(v.k).toBe(1);
     expect(v.x + (placed.x + placed.width / 2) * v.k).toBeCloseTo(centre.x, 5);
@@ -140,11 +186,18 @@ describe('TopologyGraph', () => {
   it('zooms with the wheel around the pointer', async () => {
     await renderInTestApp(<Harness />);
     const before = viewOf();
-    fireEvent.wheel(screen.getByTestId('topology-svg'), { deltaY: -200, clientX: 100, clientY: 50 });
+    fireEvent.wheel(screen.getByTestId('topology-svg'), {
+      deltaY: -200,
+      clientX: 100,
+      clientY: 50,
+    });
     const after = viewOf();
     expect(after.k).toBeGreaterThan(before.k);
     // The graph point under the pointer stays under it.
-    const graphPoint = { x: (100 - before.x) / before.k, y: (50 - before.y) / before.k };
+    const graphPoint = {
+      x: (100 - before.x) / before.k,
+      y: (50 - before.y) / before.k,
+    };
     expect(after.x + graphPoint.x * after.k).toBeCloseTo(100, 5);
     expect(after.y + graphPoint.y * after.k).toBeCloseTo(50, 5);
   });
@@ -155,19 +208,37 @@ describe('TopologyGraph', () => {
     const svg = screen.getByTestId('topology-svg');
     const target = screen.getByTestId('topology-node-route:ai:llm');
     const before = viewOf();
-    fireEvent.pointerDown(target, { button: 0, pointerId: 1, clientX: 10, clientY: 10 });
+    fireEvent.pointerDown(target, {
+      button: 0,
+      pointerId: 1,
+      clientX: 10,
+      clientY: 10,
+    });
     fireEvent.pointerMove(svg, { pointerId: 1, clientX: 60, clientY: 30 });
     fireEvent.pointerUp(svg, { pointerId: 1, clientX: 60, clientY: 30 });
     fireEvent.click(target);
-    expect(viewOf()).toEqual({ x: before.x + 50, y: before.y + 20, k: before.k });
+    expect(viewOf()).toEqual({
+      x: before.x + 50,
+      y: before.y + 20,
+      k: before.k,
+    });
     expect(onSelect).not.toHaveBeenCalled();
 
     // A press that hardly moves is a click.
-    fireEvent.pointerDown(target, { button: 0, pointerId: 1, clientX: 10, clientY: 10 });
+    fireEvent.pointerDown(target, {
+      button: 0,
+      pointerId: 1,
+      clientX: 10,
+      clientY: 10,
+    });
     fireEvent.pointerMove(svg, { pointerId: 1, clientX: 12, clientY: 11 });
     fireEvent.pointerUp(svg, { pointerId: 1, clientX: 12, clientY: 11 });
     fireEvent.click(target);
     expect(onSelect).toHaveBeenCalledWith('route:ai:llm');
-    expect(viewOf()).toEqual({ x: before.x + 50, y: before.y + 20, k: before.k });
+    expect(viewOf()).toEqual({
+      x: before.x + 50,
+      y: before.y + 20,
+      k: before.k,
+    });
   });
 });

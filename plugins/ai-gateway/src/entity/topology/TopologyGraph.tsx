@@ -16,7 +16,12 @@ import {
   type PointerEvent,
 } from 'react';
 import { layoutTopology, type PlacedNode, type TopologyLayout } from './layout';
-import { EDGE_STYLE, HEALTH_STROKE, SELECTED_STROKE, TYPE_FILL } from './styles';
+import {
+  EDGE_STYLE,
+  HEALTH_STROKE,
+  SELECTED_STROKE,
+  TYPE_FILL,
+} from './styles';
 
 export type TopologyGraphProps = {
   topology: Topology;
@@ -39,12 +44,24 @@ const DRAG_THRESHOLD = 4;
 /** Used where the browser reports no size (jsdom, a hidden tab). */
 const FALLBACK_WIDTH = 800;
 
-const clamp = (n: number, min: number, max: number) => Math.min(max, Math.max(min, n));
+const clamp = (n: number, min: number, max: number) =>
+  Math.min(max, Math.max(min, n));
 
 /** The view that shows the whole graph, centred. */
-export function fitView(layout: Pick<TopologyLayout, 'width' | 'height'>, viewport: { width: number; height: number }): View {
-  const k = Math.min(1, viewport.width / Math.max(1, layout.width), viewport.height / Math.max(1, layout.height));
-  return { k, x: (viewport.width - layout.width * k) / 2, y: (viewport.height - layout.height * k) / 2 };
+export function fitView(
+  layout: Pick<TopologyLayout, 'width' | 'height'>,
+  viewport: { width: number; height: number },
+): View {
+  const k = Math.min(
+    1,
+    viewport.width / Math.max(1, layout.width),
+    viewport.height / Math.max(1, layout.height),
+  );
+  return {
+    k,
+    x: (viewport.width - layout.width * k) / 2,
+    y: (viewport.height - layout.height * k) / 2,
+  };
 }
 
 /**
@@ -53,27 +70,51 @@ export function fitView(layout: Pick<TopologyLayout, 'width' | 'height'>, viewpo
  * twice. Drag to pan, wheel or the buttons to zoom, click (or Enter on) a
  * node to select it.
  */
-export function TopologyGraph({ topology, focusId, selectedId, onSelect, height = 480 }: TopologyGraphProps) {
+export function TopologyGraph({
+  topology,
+  focusId,
+  selectedId,
+  onSelect,
+  height = 480,
+}: TopologyGraphProps) {
   const layout = useMemo(() => layoutTopology(topology), [topology]);
-  const placedById = useMemo(() => new Map(layout.nodes.map(p => [p.node.id, p])), [layout]);
+  const placedById = useMemo(
+    () => new Map(layout.nodes.map(p => [p.node.id, p])),
+    [layout],
+  );
   const svgRef = useRef<SVGSVGElement>(null);
   const theme = useTheme();
 
   const viewportSize = useCallback(() => {
     const rect = svgRef.current?.getBoundingClientRect();
-    return { width: rect?.width || FALLBACK_WIDTH, height: rect?.height || height };
+    return {
+      width: rect?.width || FALLBACK_WIDTH,
+      height: rect?.height || height,
+    };
   }, [height]);
-  const fitted = useCallback(() => fitView(layout, viewportSize()), [layout, viewportSize]);
+  const fitted = useCallback(
+    () => fitView(layout, viewportSize()),
+    [layout, viewportSize],
+  );
   // The view belongs to one layout. The first commit has an empty SVG, sized
   // cheaply; the drawing comes in the next one, already fitted (before the
   // first paint), so the browser lays it out once.
-  const [viewOf, setViewOf] = useState<{ layout: TopologyLayout; view: View }>();
-  useLayoutEffect(() => setViewOf({ layout, view: fitted() }), [layout, fitted]);
+  const [viewOf, setViewOf] = useState<{
+    layout: TopologyLayout;
+    view: View;
+  }>();
+  useLayoutEffect(
+    () => setViewOf({ layout, view: fitted() }),
+    [layout, fitted],
+  );
   const view = viewOf?.layout === layout ? viewOf.view : undefined;
   const setView = useCallback((update: View | ((v: View) => View)) => {
     setViewOf(current => {
       if (!current) return current;
-      return { layout: current.layout, view: typeof update === 'function' ? update(current.view) : update };
+      return {
+        layout: current.layout,
+        view: typeof update === 'function' ? update(current.view) : update,
+      };
     });
   }, []);
 
@@ -85,7 +126,11 @@ export function TopologyGraph({ topology, focusId, selectedId, onSelect, height 
         // Out to half the whole graph at most; in to 4x.
         const minScale = fitView(layout, size).k / 2;
         const k = clamp(v.k * factor, minScale, MAX_SCALE);
-        return { k, x: point.x - ((point.x - v.x) * k) / v.k, y: point.y - ((point.y - v.y) * k) / v.k };
+        return {
+          k,
+          x: point.x - ((point.x - v.x) * k) / v.k,
+          y: point.y - ((point.y - v.y) * k) / v.k,
+        };
       }),
     [layout, setView, viewportSize],
   );
@@ -96,7 +141,11 @@ export function TopologyGraph({ topology, focusId, selectedId, onSelect, height 
       setView(v => {
         const size = viewportSize();
         const k = Math.max(v.k, 1);
-        return { k, x: size.width / 2 - (placed.x + placed.width / 2) * k, y: size.height / 2 - (placed.y + placed.height / 2) * k };
+        return {
+          k,
+          x: size.width / 2 - (placed.x + placed.width / 2) * k,
+          y: size.height / 2 - (placed.y + placed.height / 2) * k,
+        };
       });
     },
     [placedById, setView, viewportSize],
@@ -110,19 +159,34 @@ export function TopologyGraph({ topology, focusId, selectedId, onSelect, height 
     const onWheel = (event: WheelEvent) => {
       event.preventDefault();
       const rect = svg.getBoundingClientRect();
-      zoomBy(Math.exp(-event.deltaY * 0.0015), { x: event.clientX - rect.left, y: event.clientY - rect.top });
+      zoomBy(Math.exp(-event.deltaY * 0.0015), {
+        x: event.clientX - rect.left,
+        y: event.clientY - rect.top,
+      });
     };
     svg.addEventListener('wheel', onWheel, { passive: false });
     return () => svg.removeEventListener('wheel', onWheel);
   }, [zoomBy]);
 
-  const drag = useRef<{ pointer: number; x: number; y: number; start: View; moved: boolean }>();
+  const drag = useRef<{
+    pointer: number;
+    x: number;
+    y: number;
+    start: View;
+    moved: boolean;
+  }>();
   const swallowClick = useRef(false);
   const onPointerDown = (event: PointerEvent<SVGSVGElement>) => {
     if (event.button !== 0) return;
     swallowClick.current = false;
     if (!view) return;
-    drag.current = { pointer: event.pointerId, x: event.clientX, y: event.clientY, start: view, moved: false };
+    drag.current = {
+      pointer: event.pointerId,
+      x: event.clientX,
+      y: event.clientY,
+      start: view,
+      moved: false,
+    };
   };
   const onPointerMove = (event: PointerEvent<SVGSVGElement>) => {
     const d = drag.current;
@@ -143,7 +207,10 @@ export function TopologyGraph({ topology, focusId, selectedId, onSelect, height 
   };
 
   // One listener for all nodes rather than one closure each.
-  const nodeIdOf = (target: EventTarget) => (target as Element).closest?.('[data-node-id]')?.getAttribute('data-node-id') ?? undefined;
+  const nodeIdOf = (target: EventTarget) =>
+    (target as Element)
+      .closest?.('[data-node-id]')
+      ?.getAttribute('data-node-id') ?? undefined;
   const onClick = (event: MouseEvent) => {
     if (swallowClick.current) {
       swallowClick.current = false;
@@ -162,17 +229,36 @@ export function TopologyGraph({ topology, focusId, selectedId, onSelect, height 
 
   // The drawing does not change with the view or the selection, so panning
   // and selecting re-render only the transform and the overlay.
-  const drawing = useMemo(() => <Drawing layout={layout} focusId={focusId} />, [layout, focusId]);
+  const drawing = useMemo(
+    () => <Drawing layout={layout} focusId={focusId} />,
+    [layout, focusId],
+  );
   const selection = useMemo(() => {
     const placed = selectedId ? placedById.get(selectedId) : undefined;
     if (!placed) return null;
-    const incident = layout.edges.filter(e => e.edge.source === selectedId || e.edge.target === selectedId);
+    const incident = layout.edges.filter(
+      e => e.edge.source === selectedId || e.edge.target === selectedId,
+    );
     return (
       <g data-testid="topology-selection" pointerEvents="none" fill="none">
         {incident.map((e, i) => (
-          <path key={i} data-testid="topology-selected-edge" d={e.path} stroke={SELECTED_STROKE} strokeWidth={3} />
+          <path
+            key={i}
+            data-testid="topology-selected-edge"
+            d={e.path}
+            stroke={SELECTED_STROKE}
+            strokeWidth={3}
+          />
         ))}
-        <rect x={placed.x - 4} y={placed.y - 4} width={placed.width + 8} height={placed.height + 8} rx={11} stroke={SELECTED_STROKE} strokeWidth={3} />
+        <rect
+          x={placed.x - 4}
+          y={placed.y - 4}
+          width={placed.width + 8}
+          height={placed.height + 8}
+          rx={11}
+          stroke={SELECTED_STROKE}
+          strokeWidth={3}
+        />
       </g>
     );
   }, [layout, placedById, selectedId]);
@@ -181,10 +267,18 @@ export function TopologyGraph({ topology, focusId, selectedId, onSelect, height 
   return (
     <Box>
       <Box display="flex" alignItems="center" mb={1} style={{ gap: 4 }}>
-        <Typography variant="caption" color="textSecondary" style={{ marginRight: 'auto' }}>
+        <Typography
+          variant="caption"
+          color="textSecondary"
+          style={{ marginRight: 'auto' }}
+        >
           Drag to pan, scroll to zoom, click a node for its details.
         </Typography>
-        <Typography variant="caption" data-testid="topology-zoom" color="textSecondary">
+        <Typography
+          variant="caption"
+          data-testid="topology-zoom"
+          color="textSecondary"
+        >
           {view ? `${Math.round(view.k * 100)}%` : ''}
         </Typography>
         {(
@@ -192,13 +286,24 @@ export function TopologyGraph({ topology, focusId, selectedId, onSelect, height 
             ['Zoom in', '+', () => zoomBy(ZOOM_STEP)],
             ['Zoom out', '−', () => zoomBy(1 / ZOOM_STEP)],
             ['Fit the whole graph', 'Fit', () => setView(fitted())],
-            ['Centre on the selected node', 'Selected', toCenter ? () => centerOn(toCenter) : undefined],
+            [
+              'Centre on the selected node',
+              'Selected',
+              toCenter ? () => centerOn(toCenter) : undefined,
+            ],
           ] as const
         ).map(([label, text, action]) => (
           <Tooltip key={label} title={label}>
             {/* A disabled button fires no events for the tooltip: the span does. */}
             <span>
-              <Button size="small" variant="outlined" aria-label={label} disabled={!action} onClick={action} style={{ minWidth: 32 }}>
+              <Button
+                size="small"
+                variant="outlined"
+                aria-label={label}
+                disabled={!action}
+                onClick={action}
+                style={{ minWidth: 32 }}
+              >
                 {text}
               </Button>
             </span>
@@ -229,7 +334,10 @@ export function TopologyGraph({ topology, focusId, selectedId, onSelect, height 
         onKeyDown={onKeyDown}
       >
         {view && (
-          <g data-testid="topology-viewport" transform={`translate(${view.x},${view.y}) scale(${view.k})`}>
+          <g
+            data-testid="topology-viewport"
+            transform={`translate(${view.x},${view.y}) scale(${view.k})`}
+          >
             {drawing}
             {selection}
           </g>
@@ -239,7 +347,13 @@ export function TopologyGraph({ topology, focusId, selectedId, onSelect, height 
   );
 }
 
-function Drawing({ layout, focusId }: { layout: TopologyLayout; focusId?: string }) {
+function Drawing({
+  layout,
+  focusId,
+}: {
+  layout: TopologyLayout;
+  focusId?: string;
+}) {
   return (
     <>
       <g fill="none" strokeWidth={1.5}>
@@ -272,7 +386,13 @@ const fitLabel = (label: string, width: number) => {
   return label.length <= room ? label : `${label.slice(0, room - 1)}…`;
 };
 
-function NodeBox({ placed: { node, x, y, width, height }, focused }: { placed: PlacedNode; focused: boolean }) {
+function NodeBox({
+  placed: { node, x, y, width, height },
+  focused,
+}: {
+  placed: PlacedNode;
+  focused: boolean;
+}) {
   return (
     <g
       data-testid={`topology-node-${node.id}`}
@@ -283,7 +403,9 @@ function NodeBox({ placed: { node, x, y, width, height }, focused }: { placed: P
       aria-label={`${node.type} ${node.label}, health ${node.health}`}
       style={{ cursor: 'pointer' }}
     >
-      <title>{`${node.type}: ${node.label}${node.detail ? ` (${node.detail})` : ''}, health ${node.health}`}</title>
+      <title>{`${node.type}: ${node.label}${
+        node.detail ? ` (${node.detail})` : ''
+      }, health ${node.health}`}</title>
       <rect
         width={width}
         height={height}

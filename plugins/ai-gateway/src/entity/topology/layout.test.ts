@@ -1,8 +1,20 @@
-import type { Topology, TopologyEdge, TopologyNode } from '@ai-gateway-backstage/plugin-ai-gateway-common';
+import type {
+  Topology,
+  TopologyEdge,
+  TopologyNode,
+} from '@ai-gateway-backstage/plugin-ai-gateway-common';
 import { layoutTopology, NODE_HEIGHT, nodeWidth } from './layout';
 
-const node = (id: string, type: TopologyNode['type'], label = id): TopologyNode => ({ id, type, label, health: 'unknown' });
-const edge = (source: string, target: string, kind: TopologyEdge['kind'] = 'routes'): TopologyEdge => ({ id: `${source}->${target}`, source, target, kind });
+const node = (
+  id: string,
+  type: TopologyNode['type'],
+  label = id,
+): TopologyNode => ({ id, type, label, health: 'unknown' });
+const edge = (
+  source: string,
+  target: string,
+  kind: TopologyEdge['kind'] = 'routes',
+): TopologyEdge => ({ id: `${source}->${target}`, source, target, kind });
 
 // A gateway with two MCP servers behind routes and backends, a policy on the
 // gateway, and an MCP backend multiplexing both servers (two extra edges).
@@ -17,7 +29,11 @@ const topology: Topology = {
     node('mcp-server:b', 'mcp-server', 'b'),
     node('route:ai:hub', 'route', '/hub'),
     node('backend:ai:hub', 'backend', 'ai-hub'),
-    node('policy:limit', 'policy', 'a-policy-with-a-rather-long-name-that-goes-on-and-on-and-on'),
+    node(
+      'policy:limit',
+      'policy',
+      'a-policy-with-a-rather-long-name-that-goes-on-and-on-and-on',
+    ),
   ],
   edges: [
     edge('gateway:prod', 'route:mcp:a'),
@@ -39,7 +55,9 @@ describe('layoutTopology', () => {
   const at = (id: string) => layout.nodes.find(p => p.node.id === id)!;
 
   it('places every node once, sized from its label, inside the drawing', () => {
-    expect(layout.nodes.map(p => p.node.id)).toEqual(topology.nodes.map(n => n.id));
+    expect(layout.nodes.map(p => p.node.id)).toEqual(
+      topology.nodes.map(n => n.id),
+    );
     for (const p of layout.nodes) {
       expect(p.width).toBe(nodeWidth(p.node));
       expect(p.height).toBe(NODE_HEIGHT);
@@ -63,14 +81,20 @@ describe('layoutTopology', () => {
     for (const a of layout.nodes) {
       for (const b of layout.nodes) {
         if (a === b) continue;
-        const apart = a.x + a.width <= b.x || b.x + b.width <= a.x || a.y + a.height <= b.y || b.y + b.height <= a.y;
+        const apart =
+          a.x + a.width <= b.x ||
+          b.x + b.width <= a.x ||
+          a.y + a.height <= b.y ||
+          b.y + b.height <= a.y;
         expect(apart).toBe(true);
       }
     }
   });
 
   it('draws every edge, the multiplexed ones too, from the right side of its source to the left side of its target', () => {
-    expect(layout.edges.map(e => e.edge.id)).toEqual(topology.edges.map(e => e.id));
+    expect(layout.edges.map(e => e.edge.id)).toEqual(
+      topology.edges.map(e => e.id),
+    );
     for (const { edge: e, path } of layout.edges) {
       const from = at(e.source);
       const to = at(e.target);
@@ -85,8 +109,15 @@ describe('layoutTopology', () => {
 
   it('skips edges to unknown nodes and tolerates duplicate nodes', () => {
     const odd = layoutTopology({
-      nodes: [node('gateway:x', 'gateway'), node('gateway:x', 'gateway'), node('policy:p', 'policy')],
-      edges: [edge('gateway:x', 'policy:p', 'attached'), edge('gateway:x', 'route:gone')],
+      nodes: [
+        node('gateway:x', 'gateway'),
+        node('gateway:x', 'gateway'),
+        node('policy:p', 'policy'),
+      ],
+      edges: [
+        edge('gateway:x', 'policy:p', 'attached'),
+        edge('gateway:x', 'route:gone'),
+      ],
     });
     expect(odd.nodes).toHaveLength(2);
     expect(odd.edges.map(e => e.edge.target)).toEqual(['policy:p']);

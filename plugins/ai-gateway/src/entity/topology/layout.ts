@@ -1,5 +1,9 @@
 import dagre from '@dagrejs/dagre';
-import type { Topology, TopologyEdge, TopologyNode } from '@ai-gateway-backstage/plugin-ai-gateway-common';
+import type {
+  Topology,
+  TopologyEdge,
+  TopologyNode,
+} from '@ai-gateway-backstage/plugin-ai-gateway-common';
 
 export const NODE_HEIGHT = 44;
 const NODE_MIN_WIDTH = 110;
@@ -8,7 +12,14 @@ const MARGIN = 16;
 
 /** A node's box: known from its label, so nothing is measured in the DOM. */
 export const nodeWidth = (node: TopologyNode) =>
-  Math.min(NODE_MAX_WIDTH, Math.max(NODE_MIN_WIDTH, node.label.length * 7 + 24, node.type.length * 6 + 24));
+  Math.min(
+    NODE_MAX_WIDTH,
+    Math.max(
+      NODE_MIN_WIDTH,
+      node.label.length * 7 + 24,
+      node.type.length * 6 + 24,
+    ),
+  );
 
 export type PlacedNode = {
   node: TopologyNode;
@@ -47,7 +58,14 @@ export type TopologyLayout = {
  */
 export function layoutTopology(topology: Topology): TopologyLayout {
   const graph = new dagre.graphlib.Graph();
-  graph.setGraph({ rankdir: 'LR', nodesep: 16, ranksep: 80, marginx: MARGIN, marginy: MARGIN, ranker: 'tight-tree' });
+  graph.setGraph({
+    rankdir: 'LR',
+    nodesep: 16,
+    ranksep: 80,
+    marginx: MARGIN,
+    marginy: MARGIN,
+    ranker: 'tight-tree',
+  });
   graph.setDefaultEdgeLabel(() => ({}));
   const known = new Set<string>();
   for (const node of topology.nodes) {
@@ -57,7 +75,13 @@ export function layoutTopology(topology: Topology): TopologyLayout {
   }
   const placedUnder = new Set<string>();
   for (const edge of topology.edges) {
-    if (!known.has(edge.source) || !known.has(edge.target) || placedUnder.has(edge.target) || edge.source === edge.target) continue;
+    if (
+      !known.has(edge.source) ||
+      !known.has(edge.target) ||
+      placedUnder.has(edge.target) ||
+      edge.source === edge.target
+    )
+      continue;
     placedUnder.add(edge.target);
     graph.setEdge(edge.source, edge.target);
   }
@@ -80,7 +104,15 @@ export function layoutTopology(topology: Topology): TopologyLayout {
     const from = byId.get(edge.source);
     const to = byId.get(edge.target);
     if (!from || !to) continue;
-    edges.push({ edge, path: curve(from.x + from.width, from.y + from.height / 2, to.x, to.y + to.height / 2) });
+    edges.push({
+      edge,
+      path: curve(
+        from.x + from.width,
+        from.y + from.height / 2,
+        to.x,
+        to.y + to.height / 2,
+      ),
+    });
   }
   const { width = 0, height = 0 } = graph.graph();
   return { nodes, edges, width, height };
@@ -90,5 +122,7 @@ export function layoutTopology(topology: Topology): TopologyLayout {
 function curve(x1: number, y1: number, x2: number, y2: number) {
   const bend = Math.max(24, Math.abs(x2 - x1) / 2);
   const r = (n: number) => Math.round(n * 10) / 10;
-  return `M${r(x1)},${r(y1)} C${r(x1 + bend)},${r(y1)} ${r(x2 - bend)},${r(y2)} ${r(x2)},${r(y2)}`;
+  return `M${r(x1)},${r(y1)} C${r(x1 + bend)},${r(y1)} ${r(x2 - bend)},${r(
+    y2,
+  )} ${r(x2)},${r(y2)}`;
 }

@@ -1,4 +1,7 @@
-import type { TopologyEdge, TopologyNode } from '@ai-gateway-backstage/plugin-ai-gateway-common';
+import type {
+  TopologyEdge,
+  TopologyNode,
+} from '@ai-gateway-backstage/plugin-ai-gateway-common';
 
 /** Node fill by type (the legend shows the same). */
 export const TYPE_FILL: Record<TopologyNode['type'], string> = {
@@ -18,7 +21,10 @@ export const HEALTH_STROKE: Record<TopologyNode['health'], string> = {
 };
 
 /** Edge line by kind: traffic solid, failover dashed, an attached policy dotted. */
-export const EDGE_STYLE: Record<TopologyEdge['kind'], { stroke: string; dash?: string; description: string }> = {
+export const EDGE_STYLE: Record<
+  TopologyEdge['kind'],
+  { stroke: string; dash?: string; description: string }
+> = {
   routes: { stroke: '#78909c', description: 'routes traffic to' },
   serves: { stroke: '#455a64', description: 'is served by' },
   failover: { stroke: '#455a64', dash: '6 4', description: 'fails over to' },
