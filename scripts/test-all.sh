@@ -6,7 +6,7 @@
 #   1. the unit and integration tests of every package (Jest, `backstage-cli repo test`),
 #   2. the whole-portal tests in e2e/ against the portal started as the README says,
 #   3. the install test (scripts/test-install.sh): the packed packages installed with
-#      their READMEs' steps into a new app from @backstage/create-app (about 12 minutes;
+#      their READMEs' steps into a new app from @backstage/create-app (about 10 minutes;
 #      AIGW_SKIP_INSTALL_TEST=1 leaves it out).
 # Extra arguments go to the first Jest run. Ends with "N passed, N failed, N skipped".
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"

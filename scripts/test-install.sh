@@ -91,11 +91,11 @@ else
   work="$(mktemp -d /tmp/aigw-install-test.XXXXXX)"
 fi
 app="$work/app"
-logs="$work/logs"
 tsv="$work/results.tsv"
-output="$root/test-output/install"
-rm -rf "$logs" "$work/tarballs" "$work/backup" "$output"
-mkdir -p "$logs" "$work/tarballs" "$work/backup" "$output" "$(dirname "$results")"
+output="$root/test-output/install" # logs and screenshots, kept after the run
+logs="$output/logs"
+rm -rf "$work/tarballs" "$work/backup" "$output"
+mkdir -p "$logs" "$work/tarballs" "$work/backup" "$(dirname "$results")"
 : > "$tsv"
 started=$SECONDS
 step_no=0
@@ -176,13 +176,12 @@ cleanup() {
     record FAIL "the install test stopped (exit $status) outside a step"
   fi
   write_results
-  cp -r "$logs" "$output/logs" 2>/dev/null
   local passed failed skipped
   passed=$(grep -c '^PASS' "$tsv"); failed=$(grep -c '^FAIL' "$tsv"); skipped=$(grep -c '^SKIP' "$tsv")
   echo "Install test: $passed passed, $failed failed, $skipped skipped in $((SECONDS - started)) s" \
     "(results: $results; logs and screenshots: $output)"
   if [ "$keep" = 1 ]; then
-    echo "Work folder kept: $work (app: $app, logs: $logs)"
+    echo "Work folder kept: $work (app: $app)"
   else
     rm -rf "$work"
   fi
@@ -356,7 +355,7 @@ step "apply the Installation steps of the package READMEs" \
   node "$root/scripts/install-test/readme-steps.mjs" apply "$app" "${readme_dirs[@]}"
 if [ -d "$app/.git" ]; then
   (cd "$app" && git add -A && git --no-pager diff --cached > "$logs/readme-steps.diff" &&
-    echo "What the README steps changed in the app (in the logs: readme-steps.diff):" &&
+    echo "What the README steps changed in the app ($logs/readme-steps.diff):" &&
     git --no-pager diff --cached --stat) || true
 fi
 

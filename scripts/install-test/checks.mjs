@@ -14,7 +14,9 @@ const appDir = process.env.AIGW_APP_DIR;
 const resultsFile = process.env.AIGW_RESULTS_TSV;
 const shots = process.env.AIGW_SHOTS;
 if (!base || !appDir || !resultsFile || !shots) {
-  console.error('checks.mjs needs AIGW_BASE_URL, AIGW_APP_DIR, AIGW_RESULTS_TSV and AIGW_SHOTS');
+  console.error(
+    'checks.mjs needs AIGW_BASE_URL, AIGW_APP_DIR, AIGW_RESULTS_TSV and AIGW_SHOTS',
+  );
   process.exit(2);
 }
 mkdirSync(shots, { recursive: true });
@@ -22,7 +24,9 @@ mkdirSync(shots, { recursive: true });
 // playwright-core is the repository's (a test tool); everything of the suite comes
 // from the app's node_modules, i.e. from the installed tarballs.
 const repoRequire = createRequire(import.meta.url);
-const appRequire = createRequire(path.join(appDir, 'packages/backend/package.json'));
+const appRequire = createRequire(
+  path.join(appDir, 'packages/backend/package.json'),
+);
 const COMMON = '@ai-gateway-backstage/plugin-ai-gateway-common';
 
 const PROJECT = 'install-test';
@@ -32,7 +36,10 @@ let failures = 0;
 function record(status, message) {
   if (status === 'FAIL') failures++;
   console.log(`${status}: ${message}`);
-  appendFileSync(resultsFile, `${status}\t${message.replace(/[\t\n]+/g, ' ')}\n`);
+  appendFileSync(
+    resultsFile,
+    `${status}\t${message.replace(/[\t\n]+/g, ' ')}\n`,
+  );
 }
 
 /** Runs one check; a thrown error fails it with the error's message. Returns the result or undefined. */
@@ -42,7 +49,10 @@ async function check(name, fn) {
     record('PASS', detail ? `${name}: ${detail}` : name);
     return detail ?? true;
   } catch (e) {
-    record('FAIL', `${name}: ${String(e?.message ?? e).replace(/\s*\n\s*/g, ' ')}`);
+    record(
+      'FAIL',
+      `${name}: ${String(e?.message ?? e).replace(/\s*\n\s*/g, ' ')}`,
+    );
     return undefined;
   }
 }
@@ -63,7 +73,8 @@ async function eventually(fn, { timeoutMs = 90_000, intervalMs = 1000 } = {}) {
 
 async function json(res, what) {
   const text = await res.text();
-  if (!res.ok) throw new Error(`${what} answered ${res.status}: ${text.slice(0, 500)}`);
+  if (!res.ok)
+    throw new Error(`${what} answered ${res.status}: ${text.slice(0, 500)}`);
   return text ? JSON.parse(text) : undefined;
 }
 
@@ -71,7 +82,9 @@ async function json(res, what) {
 
 let token;
 await check('guest sign-in (auth backend of the template)', async () => {
-  const res = await fetch(`${base}/api/auth/guest/refresh`, { headers: { 'X-Requested-With': 'XMLHttpRequest' } });
+  const res = await fetch(`${base}/api/auth/guest/refresh`, {
+    headers: { 'X-Requested-With': 'XMLHttpRequest' },
+  });
   const body = await json(res, 'GET /api/auth/guest/refresh');
   token = body.backstageIdentity.token;
   return `signed in as ${body.backstageIdentity.identity.userEntityRef}`;
@@ -82,14 +95,18 @@ const auth = () => ({ Authorization: `Bearer ${token}` });
 // its OpenAPI document) from the common package installed in the app, as the app's
 // own code would.
 let client;
-await check(`${COMMON} exports the REST client (AiGatewayRestClient)`, async () => {
-  const { AiGatewayRestClient } = appRequire(COMMON);
-  if (typeof AiGatewayRestClient !== 'function') throw new Error('no AiGatewayRestClient export');
-  client = new AiGatewayRestClient({
-    discoveryApi: { getBaseUrl: async pluginId => `${base}/api/${pluginId}` },
-    fetchApi: { fetch: (input, init) => fetch(input, init) },
-  });
-});
+await check(
+  `${COMMON} exports the REST client (AiGatewayRestClient)`,
+  async () => {
+    const { AiGatewayRestClient } = appRequire(COMMON);
+    if (typeof AiGatewayRestClient !== 'function')
+      throw new Error('no AiGatewayRestClient export');
+    client = new AiGatewayRestClient({
+      discoveryApi: { getBaseUrl: async pluginId => `${base}/api/${pluginId}` },
+      fetchApi: { fetch: (input, init) => fetch(input, init) },
+    });
+  },
+);
 
 const needClient = () => {
   if (!client) throw new Error('no REST client (see the check above)');
@@ -97,59 +114,95 @@ const needClient = () => {
 
 await check('control plane answers listProjects', async () => {
   needClient();
-  const body = await json(await client.listProjects({ query: {} }, { token }), 'listProjects');
-  if (!Array.isArray(body.items)) throw new Error(`no items in ${JSON.stringify(body).slice(0, 200)}`);
+  const body = await json(
+    await client.listProjects({ query: {} }, { token }),
+    'listProjects',
+  );
+  if (!Array.isArray(body.items))
+    throw new Error(`no items in ${JSON.stringify(body).slice(0, 200)}`);
   return `${body.items.length} project(s)`;
 });
 
-await check(`create project "${PROJECT}" and pool "${POOL}" as the guest, read the pool back`, async () => {
-  needClient();
-  await json(
-    await client.createProject(
-      { body: { name: PROJECT, title: 'Install test', owner: 'group:default/guests' } },
-      { token },
-    ),
-    'createProject',
-  );
-  const pool = await json(
-    await client.createPool(
-      {
-        body: {
-          name: POOL,
-          project: PROJECT,
-          cluster: { name: 'install-test-cluster', type: 'eks' },
-          namespace: 'aigw-install-test',
-          tls: { mode: 'selfsigned' },
-          domains: { baseDomain: 'ai.install-test.example.com' },
-          delivery: { mode: 'agent' },
+await check(
+  `create project "${PROJECT}" and pool "${POOL}" as the guest, read the pool back`,
+  async () => {
+    needClient();
+    await json(
+      await client.createProject(
+        {
+          body: {
+            name: PROJECT,
+            title: 'Install test',
+            owner: 'group:default/guests',
+          },
         },
-      },
-      { token },
-    ),
-    'createPool',
-  );
-  if (!pool.enrollmentToken) throw new Error('the created pool carries no enrollmentToken');
-  const read = await json(await client.getPool({ path: { name: POOL } }, { token }), 'getPool');
-  if (read.name !== POOL || read.project !== PROJECT) {
-    throw new Error(`getPool answered ${JSON.stringify(read).slice(0, 200)}`);
-  }
-  return `getPool -> ${read.name} of ${read.project}, version ${read.version}`;
-});
+        { token },
+      ),
+      'createProject',
+    );
+    const pool = await json(
+      await client.createPool(
+        {
+          body: {
+            name: POOL,
+            project: PROJECT,
+            cluster: { name: 'install-test-cluster', type: 'eks' },
+            namespace: 'aigw-install-test',
+            tls: { mode: 'selfsigned' },
+            domains: { baseDomain: 'ai.install-test.example.com' },
+            delivery: { mode: 'agent' },
+          },
+        },
+        { token },
+      ),
+      'createPool',
+    );
+    if (!pool.enrollmentToken)
+      throw new Error('the created pool carries no enrollmentToken');
+    const read = await json(
+      await client.getPool({ path: { name: POOL } }, { token }),
+      'getPool',
+    );
+    if (read.name !== POOL || read.project !== PROJECT) {
+      throw new Error(`getPool answered ${JSON.stringify(read).slice(0, 200)}`);
+    }
+    return `getPool -> ${read.name} of ${read.project}, version ${read.version}`;
+  },
+);
 
-await check(`pool "${POOL}" and project "${PROJECT}" reach the catalog`, async () => {
-  const entity = await eventually(async () =>
-    json(await fetch(`${base}/api/catalog/entities/by-name/resource/default/${POOL}`, { headers: auth() }), 'catalog'),
-  );
-  const kind = entity.metadata.annotations?.['ai-gateway.io/kind'];
-  if (kind !== 'pool') throw new Error(`resource:${POOL} has ai-gateway.io/kind=${kind}`);
-  const system = await eventually(async () =>
-    json(await fetch(`${base}/api/catalog/entities/by-name/system/default/${PROJECT}`, { headers: auth() }), 'catalog'),
-  );
-  return `resource:default/${POOL} (${entity.spec.type}), system:default/${system.metadata.name}`;
-});
+await check(
+  `pool "${POOL}" and project "${PROJECT}" reach the catalog`,
+  async () => {
+    const entity = await eventually(async () =>
+      json(
+        await fetch(
+          `${base}/api/catalog/entities/by-name/resource/default/${POOL}`,
+          { headers: auth() },
+        ),
+        'catalog',
+      ),
+    );
+    const kind = entity.metadata.annotations?.['ai-gateway.io/kind'];
+    if (kind !== 'pool')
+      throw new Error(`resource:${POOL} has ai-gateway.io/kind=${kind}`);
+    const system = await eventually(async () =>
+      json(
+        await fetch(
+          `${base}/api/catalog/entities/by-name/system/default/${PROJECT}`,
+          { headers: auth() },
+        ),
+        'catalog',
+      ),
+    );
+    return `resource:default/${POOL} (${entity.spec.type}), system:default/${system.metadata.name}`;
+  },
+);
 
 await check('scaffolder has the ai-gateway:* actions', async () => {
-  const actions = await json(await fetch(`${base}/api/scaffolder/v2/actions`, { headers: auth() }), 'GET /api/scaffolder/v2/actions');
+  const actions = await json(
+    await fetch(`${base}/api/scaffolder/v2/actions`, { headers: auth() }),
+    'GET /api/scaffolder/v2/actions',
+  );
   const ids = actions.map(a => a.id).filter(id => id.startsWith('ai-gateway:'));
   if (ids.length === 0) throw new Error(`none among ${actions.length} actions`);
   return ids.join(', ');
@@ -182,7 +235,10 @@ async function openSignedIn(page, url) {
   await page.goto(url);
   const enter = page.getByRole('button', { name: /enter/i });
   const sidebar = page.locator('nav[aria-label="sidebar nav"]');
-  await enter.or(sidebar).first().waitFor({ state: 'attached', timeout: 120_000 });
+  await enter
+    .or(sidebar)
+    .first()
+    .waitFor({ state: 'attached', timeout: 120_000 });
   if (await enter.isVisible()) {
     await enter.click();
     await enter.waitFor({ state: 'detached', timeout: 60_000 });
@@ -192,19 +248,38 @@ async function openSignedIn(page, url) {
 async function inBrowser(name, url, shot, fn) {
   if (!browser) return record('FAIL', `${name}: no browser`);
   await check(name, async () => {
-    const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+    const page = await browser.newPage({
+      viewport: { width: 1600, height: 1000 },
+    });
     const errors = [];
     page.on('pageerror', e => errors.push(String(e)));
     try {
       await openSignedIn(page, url);
       const detail = await fn(page);
-      await page.screenshot({ path: path.join(shots, `${shot}.png`), fullPage: true });
+      await page.screenshot({
+        path: path.join(shots, `${shot}.png`),
+        fullPage: true,
+      });
       return detail;
     } catch (e) {
-      await page.screenshot({ path: path.join(shots, `${shot}-failed.png`), fullPage: true }).catch(() => undefined);
-      const body = (await page.locator('body').innerText().catch(() => '')).replace(/\s+/g, ' ').slice(0, 400);
+      await page
+        .screenshot({
+          path: path.join(shots, `${shot}-failed.png`),
+          fullPage: true,
+        })
+        .catch(() => undefined);
+      const body = (
+        await page
+          .locator('body')
+          .innerText()
+          .catch(() => '')
+      )
+        .replace(/\s+/g, ' ')
+        .slice(0, 400);
       throw new Error(
-        `${String(e.message).split('\n')[0]} (screenshot ${shot}-failed.png); page text: "${body}"` +
+        `${
+          String(e.message).split('\n')[0]
+        } (screenshot ${shot}-failed.png); page text: "${body}"` +
           (errors.length ? `; page errors: ${errors.join(' | ')}` : ''),
       );
     } finally {
@@ -213,22 +288,42 @@ async function inBrowser(name, url, shot, fn) {
   });
 }
 
-await inBrowser('the /ai-gateway fleet page renders and lists the pool', `${base}/ai-gateway`, 'fleet', async page => {
-  await page.getByText(/Gateway pools \(\d+ of \d+\)/).waitFor({ timeout: 120_000 });
-  await page.getByRole('link', { name: POOL }).waitFor({ timeout: 60_000 });
-  return 'fleet table with the pool';
-});
+await inBrowser(
+  'the /ai-gateway fleet page renders and lists the pool',
+  `${base}/ai-gateway`,
+  'fleet',
+  async page => {
+    await page
+      .getByText(/Gateway pools \(\d+ of \d+\)/)
+      .waitFor({ timeout: 120_000 });
+    await page.getByRole('link', { name: POOL }).waitFor({ timeout: 60_000 });
+    return 'fleet table with the pool';
+  },
+);
 
-await inBrowser('the sidebar links to the /ai-gateway page', `${base}/`, 'sidebar', async page => {
-  const sidebar = page.locator('nav[aria-label="sidebar nav"]');
-  await sidebar.getByRole('link', { name: /catalog/i }).first().waitFor({ timeout: 120_000 });
-  const link = sidebar.locator('a[href$="/ai-gateway"]');
-  if ((await link.count()) === 0) {
-    const items = await sidebar.getByRole('link').allInnerTexts();
-    throw new Error(`no sidebar link to /ai-gateway among: ${items.map(t => t.trim()).filter(Boolean).join(', ')}`);
-  }
-  return 'found';
-});
+await inBrowser(
+  'the sidebar links to the /ai-gateway page',
+  `${base}/`,
+  'sidebar',
+  async page => {
+    const sidebar = page.locator('nav[aria-label="sidebar nav"]');
+    await sidebar
+      .getByRole('link', { name: /catalog/i })
+      .first()
+      .waitFor({ timeout: 120_000 });
+    const link = sidebar.locator('a[href$="/ai-gateway"]');
+    if ((await link.count()) === 0) {
+      const items = await sidebar.getByRole('link').allInnerTexts();
+      throw new Error(
+        `no sidebar link to /ai-gateway among: ${items
+          .map(t => t.trim())
+          .filter(Boolean)
+          .join(', ')}`,
+      );
+    }
+    return 'found';
+  },
+);
 
 await inBrowser(
   "the pool's entity page renders the suite's cards",
@@ -236,7 +331,9 @@ await inBrowser(
   'pool-entity',
   async page => {
     await page.getByTestId('pool-overview').waitFor({ timeout: 120_000 });
-    await page.getByTestId(`topology-node-gateway:${POOL}`).waitFor({ timeout: 60_000 });
+    await page
+      .getByTestId(`topology-node-gateway:${POOL}`)
+      .waitFor({ timeout: 60_000 });
     return 'pool overview card and topology';
   },
 );

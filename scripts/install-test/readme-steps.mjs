@@ -54,10 +54,15 @@ export function parseInstallation(markdown, source) {
     const body = [];
     let j = i + 1;
     for (; j < lines.length; j++) {
-      if (lines[j].startsWith(fence[0].repeat(fence.length)) && lines[j].trim().replace(/[`~]/g, '') === '') break;
+      if (
+        lines[j].startsWith(fence[0].repeat(fence.length)) &&
+        lines[j].trim().replace(/[`~]/g, '') === ''
+      )
+        break;
       body.push(lines[j]);
     }
-    if (j === lines.length) throw new Error(`${source}:${i + 1}: unterminated code block`);
+    if (j === lines.length)
+      throw new Error(`${source}:${i + 1}: unterminated code block`);
     const title = /title="([^"]*)"/.exec(attrs)?.[1];
     const where = `${source}:${i + 1}`;
     const code = body.join('\n');
@@ -68,7 +73,10 @@ export function parseInstallation(markdown, source) {
       steps.push({ kind: 'backend-insert', code, where });
     } else if (title === BACKEND_INDEX && lang === 'diff') {
       steps.push({ kind: 'backend-diff', code, where });
-    } else if (title === APP_TSX && ['ts', 'tsx', 'typescript'].includes(lang)) {
+    } else if (
+      title === APP_TSX &&
+      ['ts', 'tsx', 'typescript'].includes(lang)
+    ) {
       steps.push({ kind: 'app-features', code, where });
     } else if (title === APP_CONFIG && ['yaml', 'yml'].includes(lang)) {
       steps.push({ kind: 'config-merge', code, where });
@@ -89,7 +97,9 @@ function insertBeforeBackendStart(source, lines) {
   const at = source.lastIndexOf('backend.start();');
   if (at < 0) throw new Error(`${BACKEND_INDEX} has no \`backend.start();\``);
   const lineStart = source.lastIndexOf('\n', at) + 1;
-  return `${source.slice(0, lineStart)}${lines.join('\n')}\n\n${source.slice(lineStart)}`;
+  return `${source.slice(0, lineStart)}${lines.join('\n')}\n\n${source.slice(
+    lineStart,
+  )}`;
 }
 
 /** Whitespace- and trailing-comma-insensitive form, with a map back to source offsets. */
@@ -113,32 +123,51 @@ function normalise(text) {
 }
 
 function applyBackendDiff(source, code) {
-  const removed = code.split('\n').filter(l => l.startsWith('-')).map(l => l.slice(1));
-  const added = code.split('\n').filter(l => l.startsWith('+')).map(l => l.slice(1));
+  const removed = code
+    .split('\n')
+    .filter(l => l.startsWith('-'))
+    .map(l => l.slice(1));
+  const added = code
+    .split('\n')
+    .filter(l => l.startsWith('+'))
+    .map(l => l.slice(1));
   if (removed.length === 0) return insertBeforeBackendStart(source, added);
   const wanted = normalise(removed.join('\n')).text;
   const file = normalise(source);
   const at = file.text.indexOf(wanted);
   if (at < 0 || wanted === '') {
-    throw new Error(`${BACKEND_INDEX} does not contain the lines to remove:\n${removed.join('\n')}`);
+    throw new Error(
+      `${BACKEND_INDEX} does not contain the lines to remove:\n${removed.join(
+        '\n',
+      )}`,
+    );
   }
   // Extend the match to whole lines.
   const from = source.lastIndexOf('\n', file.map[at]) + 1;
   const lastChar = file.map[at + wanted.length - 1];
   let to = source.indexOf('\n', lastChar);
   to = to < 0 ? source.length : to + 1;
-  return `${source.slice(0, from)}${added.map(l => `${l}\n`).join('')}${source.slice(to)}`;
+  return `${source.slice(0, from)}${added
+    .map(l => `${l}\n`)
+    .join('')}${source.slice(to)}`;
 }
 
 function applyAppFeatures(source, code) {
-  const lines = code.split('\n').filter(l => l.trim() !== '' && !l.trim().startsWith('//'));
+  const lines = code
+    .split('\n')
+    .filter(l => l.trim() !== '' && !l.trim().startsWith('//'));
   const imports = lines.filter(l => l.startsWith('import '));
-  const features = lines.filter(l => !l.startsWith('import ')).map(l => l.trim().replace(/,$/, ''));
+  const features = lines
+    .filter(l => !l.startsWith('import '))
+    .map(l => l.trim().replace(/,$/, ''));
   const importMatches = [...source.matchAll(/^import [^;]*;\s*$/gm)];
   const afterImports = importMatches.length
-    ? importMatches[importMatches.length - 1].index + importMatches[importMatches.length - 1][0].length
+    ? importMatches[importMatches.length - 1].index +
+      importMatches[importMatches.length - 1][0].length
     : 0;
-  let result = `${source.slice(0, afterImports)}${imports.length ? `\n${imports.join('\n')}` : ''}${source.slice(afterImports)}`;
+  let result = `${source.slice(0, afterImports)}${
+    imports.length ? `\n${imports.join('\n')}` : ''
+  }${source.slice(afterImports)}`;
   if (features.length) {
     const m = /features:\s*\[/.exec(result);
     if (!m) throw new Error(`${APP_TSX} has no \`features: [\` in createApp`);
@@ -153,7 +182,9 @@ function applyAppFeatures(source, code) {
     close--;
     const inner = result.slice(open, close).trimEnd();
     const sep = inner === '' ? '' : inner.endsWith(',') ? ' ' : ', ';
-    result = `${result.slice(0, open)}${inner}${sep}${features.join(', ')}${result.slice(close)}`;
+    result = `${result.slice(0, open)}${inner}${sep}${features.join(
+      ', ',
+    )}${result.slice(close)}`;
   }
   return result;
 }
@@ -168,7 +199,8 @@ function mergeConfig(source, code) {
     if (value && typeof value === 'object' && !Array.isArray(value)) {
       const existing = doc.getIn(keys);
       // An empty or scalar value at a path the patch nests under is replaced.
-      if (keys.length > 0 && !YAML.isMap(existing)) doc.setIn(keys, doc.createNode({}));
+      if (keys.length > 0 && !YAML.isMap(existing))
+        doc.setIn(keys, doc.createNode({}));
       for (const [k, v] of Object.entries(value)) walk(v, [...keys, k]);
     } else {
       doc.setIn(keys, doc.createNode(value));
@@ -182,21 +214,27 @@ function mergeConfig(source, code) {
 
 function run(command, cwd) {
   console.log(`  $ ${command.split('\n').join('\n    ')}`);
-  const res = spawnSync('bash', ['-euo', 'pipefail', '-c', command], { cwd, stdio: 'inherit' });
-  if (res.status !== 0) throw new Error(`command failed (exit ${res.status}): ${command}`);
+  const res = spawnSync('bash', ['-euo', 'pipefail', '-c', command], {
+    cwd,
+    stdio: 'inherit',
+  });
+  if (res.status !== 0)
+    throw new Error(`command failed (exit ${res.status}): ${command}`);
 }
 
 /** `npm install a b --workspace x` -> { options: '--workspace x', specs: ['a', 'b'] }, else undefined. */
 function parseNpmInstall(line) {
   if (/["'`$\\|;&<>]/.test(line)) return undefined;
   const words = line.trim().split(/\s+/);
-  if (words[0] !== 'npm' || !['install', 'i', 'add'].includes(words[1])) return undefined;
+  if (words[0] !== 'npm' || !['install', 'i', 'add'].includes(words[1]))
+    return undefined;
   const specs = [];
   const options = [];
   for (let i = 2; i < words.length; i++) {
     const w = words[i];
     if (!w.startsWith('-')) specs.push(w);
-    else if (['-w', '--workspace'].includes(w) && words[i + 1]) options.push(`--workspace=${words[++i]}`);
+    else if (['-w', '--workspace'].includes(w) && words[i + 1])
+      options.push(`--workspace=${words[++i]}`);
     else options.push(w);
   }
   if (specs.length === 0) return undefined;
@@ -207,7 +245,10 @@ function apply(appDir, packageDirs) {
   let pending; // { options, specs }
   const flush = () => {
     if (!pending) return;
-    run(`npm install ${pending.specs.join(' ')} ${pending.options}`.trim(), appDir);
+    run(
+      `npm install ${pending.specs.join(' ')} ${pending.options}`.trim(),
+      appDir,
+    );
     pending = undefined;
   };
   const edit = (file, change) => {
@@ -217,31 +258,57 @@ function apply(appDir, packageDirs) {
   };
   for (const dir of packageDirs) {
     const readme = path.join(dir, 'README.md');
-    const name = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')).name;
-    if (!existsSync(readme)) throw new Error(`${name} has no README.md (${readme})`);
-    const { steps, hasSection } = parseInstallation(readFileSync(readme, 'utf8'), readme);
-    console.log(`${name}: ${hasSection ? `${steps.length} step(s)` : 'no "## Installation" section'}`);
+    const name = JSON.parse(
+      readFileSync(path.join(dir, 'package.json'), 'utf8'),
+    ).name;
+    if (!existsSync(readme))
+      throw new Error(`${name} has no README.md (${readme})`);
+    const { steps, hasSection } = parseInstallation(
+      readFileSync(readme, 'utf8'),
+      readme,
+    );
+    console.log(
+      `${name}: ${
+        hasSection ? `${steps.length} step(s)` : 'no "## Installation" section'
+      }`,
+    );
     for (const step of steps) {
-      console.log(`- ${step.kind} (${path.relative(process.cwd(), step.where)})`);
+      console.log(
+        `- ${step.kind} (${path.relative(process.cwd(), step.where)})`,
+      );
       if (step.kind === 'bash') {
-        for (const line of step.code.split('\n').filter(l => l.trim() && !l.trim().startsWith('#'))) {
+        for (const line of step.code
+          .split('\n')
+          .filter(l => l.trim() && !l.trim().startsWith('#'))) {
           const install = parseNpmInstall(line);
           if (install && (!pending || pending.options === install.options)) {
             pending = pending ?? { options: install.options, specs: [] };
-            pending.specs.push(...install.specs.filter(s => !pending.specs.includes(s)));
-            console.log(`  (npm install of ${install.specs.join(' ')} ${install.options}: batched)`);
+            pending.specs.push(
+              ...install.specs.filter(s => !pending.specs.includes(s)),
+            );
+            console.log(
+              `  (npm install of ${install.specs.join(' ')} ${
+                install.options
+              }: batched)`,
+            );
             continue;
           }
           flush();
           if (install) {
             pending = { options: install.options, specs: [...install.specs] };
-            console.log(`  (npm install of ${install.specs.join(' ')} ${install.options}: batched)`);
+            console.log(
+              `  (npm install of ${install.specs.join(' ')} ${
+                install.options
+              }: batched)`,
+            );
             continue;
           }
           run(line, appDir);
         }
       } else if (step.kind === 'backend-insert') {
-        edit(BACKEND_INDEX, s => insertBeforeBackendStart(s, step.code.split('\n')));
+        edit(BACKEND_INDEX, s =>
+          insertBeforeBackendStart(s, step.code.split('\n')),
+        );
       } else if (step.kind === 'backend-diff') {
         edit(BACKEND_INDEX, s => applyBackendDiff(s, step.code));
       } else if (step.kind === 'app-features') {
@@ -258,7 +325,10 @@ const [command, ...args] = process.argv.slice(2);
 try {
   if (command === 'apply') {
     const [appDir, ...packageDirs] = args;
-    apply(path.resolve(appDir), packageDirs.map(d => path.resolve(d)));
+    apply(
+      path.resolve(appDir),
+      packageDirs.map(d => path.resolve(d)),
+    );
   } else if (command === 'list') {
     for (const dir of args) {
       const readme = path.join(dir, 'README.md');
@@ -266,13 +336,26 @@ try {
         console.log(`${readme}: MISSING`);
         continue;
       }
-      const { steps, hasSection, ignored } = parseInstallation(readFileSync(readme, 'utf8'), readme);
-      console.log(`${readme}: ${hasSection ? '' : 'no Installation section; '}${steps.length} step(s)`);
-      for (const s of steps) console.log(`  ${s.kind} (${s.where})\n    ${s.code.split('\n').join('\n    ')}`);
-      for (const s of ignored) console.log(`  not a step: \`\`\`${s.lang} (${s.where})`);
+      const { steps, hasSection, ignored } = parseInstallation(
+        readFileSync(readme, 'utf8'),
+        readme,
+      );
+      console.log(
+        `${readme}: ${hasSection ? '' : 'no Installation section; '}${
+          steps.length
+        } step(s)`,
+      );
+      for (const s of steps)
+        console.log(
+          `  ${s.kind} (${s.where})\n    ${s.code.split('\n').join('\n    ')}`,
+        );
+      for (const s of ignored)
+        console.log(`  not a step: \`\`\`${s.lang} (${s.where})`);
     }
   } else {
-    console.error('usage: node readme-steps.mjs apply <app dir> <package dir>... | list <package dir>...');
+    console.error(
+      'usage: node readme-steps.mjs apply <app dir> <package dir>... | list <package dir>...',
+    );
     process.exit(2);
   }
 } catch (e) {

@@ -22,7 +22,11 @@ if (!tarballDir || !portFile) {
 const packages = new Map();
 for (const file of readdirSync(tarballDir).filter(f => f.endsWith('.tgz'))) {
   const full = path.join(tarballDir, file);
-  const manifest = JSON.parse(execFileSync('tar', ['-xOzf', full, 'package/package.json'], { encoding: 'utf8' }));
+  const manifest = JSON.parse(
+    execFileSync('tar', ['-xOzf', full, 'package/package.json'], {
+      encoding: 'utf8',
+    }),
+  );
   packages.set(manifest.name, { manifest, file, bytes: readFileSync(full) });
 }
 
@@ -34,7 +38,9 @@ function packument(name, baseUrl) {
     dist: {
       tarball: `${baseUrl}/-/tarballs/${encodeURIComponent(file)}`,
       shasum: createHash('sha1').update(bytes).digest('hex'),
-      integrity: `sha512-${createHash('sha512').update(bytes).digest('base64')}`,
+      integrity: `sha512-${createHash('sha512')
+        .update(bytes)
+        .digest('base64')}`,
     },
   };
   return {
@@ -46,20 +52,34 @@ function packument(name, baseUrl) {
 }
 
 const server = createServer((req, res) => {
-  const url = decodeURIComponent(new URL(req.url, 'http://x').pathname).replace(/^\//, '');
+  const url = decodeURIComponent(new URL(req.url, 'http://x').pathname).replace(
+    /^\//,
+    '',
+  );
   const baseUrl = `http://${req.headers.host}`;
   const send = (status, body, type = 'application/json') => {
-    res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store' });
+    res.writeHead(status, {
+      'content-type': type,
+      'cache-control': 'no-store',
+    });
     res.end(body);
   };
   if (url.startsWith('-/tarballs/')) {
     const file = url.slice('-/tarballs/'.length);
     const entry = [...packages.values()].find(p => p.file === file);
-    return entry ? send(200, entry.bytes, 'application/octet-stream') : send(404, '{"error":"not found"}');
+    return entry
+      ? send(200, entry.bytes, 'application/octet-stream')
+      : send(404, '{"error":"not found"}');
   }
-  if (packages.has(url)) return send(200, JSON.stringify(packument(url, baseUrl)));
+  if (packages.has(url))
+    return send(200, JSON.stringify(packument(url, baseUrl)));
   console.error(`registry: ${req.method} ${req.url} -> 404`);
-  return send(404, JSON.stringify({ error: `${url} is not one of the suite's packed packages` }));
+  return send(
+    404,
+    JSON.stringify({
+      error: `${url} is not one of the suite's packed packages`,
+    }),
+  );
 });
 
 server.listen(0, '127.0.0.1', () => {

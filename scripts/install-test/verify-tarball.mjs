@@ -12,7 +12,11 @@ const files = new Set(
     .filter(Boolean)
     .map(f => f.replace(/^package\//, '')),
 );
-const pkg = JSON.parse(execFileSync('tar', ['-xOzf', tarball, 'package/package.json'], { encoding: 'utf8' }));
+const pkg = JSON.parse(
+  execFileSync('tar', ['-xOzf', tarball, 'package/package.json'], {
+    encoding: 'utf8',
+  }),
+);
 const problems = [];
 
 const referenced = []; // [field, path]
@@ -32,27 +36,38 @@ walkExports(pkg.exports, 'exports');
 for (const [entry, paths] of Object.entries(pkg.typesVersions?.['*'] ?? {})) {
   for (const p of paths) referenced.push([`typesVersions["*"].${entry}`, p]);
 }
-const bins = typeof pkg.bin === 'string' ? { [pkg.name]: pkg.bin } : pkg.bin ?? {};
-for (const [name, p] of Object.entries(bins)) referenced.push([`bin.${name}`, p]);
-if (typeof pkg.configSchema === 'string') referenced.push(['configSchema', pkg.configSchema]);
+const bins =
+  typeof pkg.bin === 'string' ? { [pkg.name]: pkg.bin } : pkg.bin ?? {};
+for (const [name, p] of Object.entries(bins))
+  referenced.push([`bin.${name}`, p]);
+if (typeof pkg.configSchema === 'string')
+  referenced.push(['configSchema', pkg.configSchema]);
 
 for (const [field, p] of referenced) {
   const file = p.replace(/^\.\//, '');
   const isCode = /\.(c|m)?(j|t)sx?$/.test(file) && !field.startsWith('bin.');
-  if (isCode && !file.startsWith('dist/')) problems.push(`${field} points at ${p}, not at dist/`);
-  if (!files.has(file)) problems.push(`${field} names ${p}, which is not in the tarball`);
+  if (isCode && !file.startsWith('dist/'))
+    problems.push(`${field} points at ${p}, not at dist/`);
+  if (!files.has(file))
+    problems.push(`${field} names ${p}, which is not in the tarball`);
 }
 if (!files.has('dist/index.cjs.js') && !files.has('dist/index.esm.js')) {
-  problems.push('no dist/index.cjs.js or dist/index.esm.js in the tarball (was it built?)');
+  problems.push(
+    'no dist/index.cjs.js or dist/index.esm.js in the tarball (was it built?)',
+  );
 }
 for (const f of files) {
   if (f.startsWith('src/')) problems.push(`the tarball holds source file ${f}`);
 }
 
 if (problems.length) {
-  console.error(`${pkg.name}@${pkg.version} (${tarball}):\n  ${problems.join('\n  ')}`);
+  console.error(
+    `${pkg.name}@${pkg.version} (${tarball}):\n  ${problems.join('\n  ')}`,
+  );
   process.exit(1);
 }
 console.log(
-  `${pkg.name}@${pkg.version}: ${files.size} files; entry points ${referenced.map(([, p]) => p).join(', ')}`,
+  `${pkg.name}@${pkg.version}: ${files.size} files; entry points ${referenced
+    .map(([, p]) => p)
+    .join(', ')}`,
 );

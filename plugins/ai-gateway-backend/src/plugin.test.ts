@@ -152,16 +152,14 @@ describe.each(databases.eachSupportedId())(
 
       it('answers bad input with 400 and field-level issues, writing nothing', async () => {
         const before = await tableCounts();
-        const res = await t
-          .api('payments')
-          .post(
-            '/pools',
-            aPool('bad', 'payments', {
-              namespace: 'Not_A_Label',
-              redis: { mode: 'manual' },
-              maxReplicas: 99,
-            }),
-          );
+        const res = await t.api('payments').post(
+          '/pools',
+          aPool('bad', 'payments', {
+            namespace: 'Not_A_Label',
+            redis: { mode: 'manual' },
+            maxReplicas: 99,
+          }),
+        );
         expect(res.status).toBe(400);
         const fields = res.body.error.issues.map((i: any) => i.field);
         expect(fields).toEqual(
@@ -173,18 +171,16 @@ describe.each(databases.eachSupportedId())(
       });
 
       it('refuses secret values: only secret references are accepted', async () => {
-        const res = await t
-          .api('payments')
-          .post(
-            '/pools',
-            aPool('leaky', 'payments', {
-              redis: {
-                mode: 'manual',
-                host: 'redis.local',
-                password: 'hunter2',
-              },
-            }),
-          );
+        const res = await t.api('payments').post(
+          '/pools',
+          aPool('leaky', 'payments', {
+            redis: {
+              mode: 'manual',
+              host: 'redis.local',
+              password: 'hunter2',
+            },
+          }),
+        );
         expect(res.status).toBe(400);
         expect(JSON.stringify(res.body)).not.toContain('hunter2');
         expect(res.body.error.issues.map((i: any) => i.field).join()).toMatch(
@@ -252,13 +248,11 @@ describe.each(databases.eachSupportedId())(
         });
         expect(ok.body.spec.description).toBe('first');
 
-        const stale = await t
-          .api('admin')
-          .put('/pools/prod', {
-            ...v1.spec,
-            description: 'second',
-            version: 1,
-          });
+        const stale = await t.api('admin').put('/pools/prod', {
+          ...v1.spec,
+          description: 'second',
+          version: 1,
+        });
         expect(stale.status).toBe(409);
         expect(stale.body.error.message).toMatch(/current version is 2/);
         expect(
@@ -301,14 +295,12 @@ describe.each(databases.eachSupportedId())(
 
       it('lists with filters and cursor pagination, only what the caller may see', async () => {
         for (let i = 0; i < 7; i++) {
-          await t
-            .api('admin')
-            .post(
-              '/pools',
-              aPool(`p${i}`, i % 2 ? 'research' : 'payments', {
-                cluster: { name: i < 4 ? 'c1' : 'c2', type: 'gke' },
-              }),
-            );
+          await t.api('admin').post(
+            '/pools',
+            aPool(`p${i}`, i % 2 ? 'research' : 'payments', {
+              cluster: { name: i < 4 ? 'c1' : 'c2', type: 'gke' },
+            }),
+          );
         }
         const page1 = await t.api('admin').get('/pools?limit=3');
         expect(page1.body.items.map((p: any) => p.name)).toEqual([
@@ -361,14 +353,12 @@ describe.each(databases.eachSupportedId())(
 
     describe('MCP servers, AI backends and policies', () => {
       beforeEach(async () => {
-        await t
-          .api('payments')
-          .create(
-            '/pools',
-            aPool('prod', 'payments', {
-              domains: { baseDomain: 'pay.example.com' },
-            }),
-          );
+        await t.api('payments').create(
+          '/pools',
+          aPool('prod', 'payments', {
+            domains: { baseDomain: 'pay.example.com' },
+          }),
+        );
         await t.api('payments').create('/pools', aPool('stage', 'payments'));
         await t.api('research').create('/pools', aPool('lab', 'research'));
       });
@@ -472,51 +462,43 @@ describe.each(databases.eachSupportedId())(
           .post('/ai-backends', anAiBackend('llm', 'payments', 'prod'));
         expect(
           (
-            await t
-              .api('payments')
-              .post(
-                '/policies',
-                aPolicy('gw', 'payments', 'prod', {
-                  kind: 'gateway',
-                  name: 'prod',
-                }),
-              )
+            await t.api('payments').post(
+              '/policies',
+              aPolicy('gw', 'payments', 'prod', {
+                kind: 'gateway',
+                name: 'prod',
+              }),
+            )
           ).status,
         ).toBe(201);
         expect(
           (
-            await t
-              .api('payments')
-              .post(
-                '/policies',
-                aPolicy('be', 'payments', 'prod', {
-                  kind: 'backend',
-                  name: 'llm',
-                }),
-              )
+            await t.api('payments').post(
+              '/policies',
+              aPolicy('be', 'payments', 'prod', {
+                kind: 'backend',
+                name: 'llm',
+              }),
+            )
           ).status,
         ).toBe(201);
         // A gateway policy names its own pool's gateway: a schema rule (400).
-        const wrongGateway = await t
-          .api('payments')
-          .post(
-            '/policies',
-            aPolicy('gw2', 'payments', 'prod', {
-              kind: 'gateway',
-              name: 'stage',
-            }),
-          );
+        const wrongGateway = await t.api('payments').post(
+          '/policies',
+          aPolicy('gw2', 'payments', 'prod', {
+            kind: 'gateway',
+            name: 'stage',
+          }),
+        );
         expect(wrongGateway.status).toBe(400);
         expect(wrongGateway.body.error.issues[0].field).toBe('target.name');
-        const missing = await t
-          .api('payments')
-          .post(
-            '/policies',
-            aPolicy('be2', 'payments', 'stage', {
-              kind: 'backend',
-              name: 'llm',
-            }),
-          );
+        const missing = await t.api('payments').post(
+          '/policies',
+          aPolicy('be2', 'payments', 'stage', {
+            kind: 'backend',
+            name: 'llm',
+          }),
+        );
         expect(missing.status).toBe(422);
       });
 
@@ -605,13 +587,11 @@ describe.each(databases.eachSupportedId())(
     describe('event log and audit', () => {
       it('records who changed what and when, and emits an audit event per change', async () => {
         await t.api('payments').post('/pools', aPool('prod', 'payments'));
-        await t
-          .api('payments')
-          .put('/pools/prod', {
-            ...aPool('prod', 'payments'),
-            replicas: 3,
-            version: 1,
-          });
+        await t.api('payments').put('/pools/prod', {
+          ...aPool('prod', 'payments'),
+          replicas: 3,
+          version: 1,
+        });
         const res = await t.api('payments').get('/pools/prod/events');
         expect(res.status).toBe(200);
         const [updated, created] = res.body.items;

@@ -7,11 +7,13 @@
 import {
   ApiBlueprint,
   createFrontendPlugin,
+  createRouteRef,
   discoveryApiRef,
   fetchApiRef,
   type FrontendPlugin,
   PageBlueprint,
 } from '@backstage/frontend-plugin-api';
+import DeviceHubIcon from '@material-ui/icons/DeviceHub';
 import {
   EntityCardBlueprint,
   EntityContentBlueprint,
@@ -51,10 +53,15 @@ const mcpPrefixField = FormFieldBlueprint.make({
   },
 });
 
+/** The fleet page: the plugin's root, so the app's sidebar links to it. */
+const rootRouteRef = createRouteRef();
+
 const fleetPage = PageBlueprint.make({
   params: {
     path: '/ai-gateway',
     title: 'AI Gateway',
+    icon: <DeviceHubIcon fontSize="inherit" />,
+    routeRef: rootRouteRef,
     loader: () => import('./fleet/FleetPage').then(m => <m.FleetPage />),
   },
 });
@@ -156,6 +163,9 @@ const poolTabs = [
  */
 const aiGatewayPlugin: FrontendPlugin = createFrontendPlugin({
   pluginId: 'ai-gateway',
+  title: 'AI Gateway',
+  icon: <DeviceHubIcon fontSize="inherit" />,
+  routes: { root: rootRouteRef },
   extensions: [
     aiGatewayApi,
     fleetPage,

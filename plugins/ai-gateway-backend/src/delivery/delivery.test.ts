@@ -160,13 +160,11 @@ describe.each(databases.eachSupportedId())(
       expect(yaml.text).toContain('kind: Role');
       // With a pool-provided ServiceAccount the deployer creates no RBAC.
       const current = await t.api('payments').get('/pools/prod');
-      await t
-        .api('payments')
-        .put('/pools/prod', {
-          ...current.body.spec,
-          serviceAccount: 'platform-sa',
-          version: current.body.version,
-        });
+      await t.api('payments').put('/pools/prod', {
+        ...current.body.spec,
+        serviceAccount: 'platform-sa',
+        version: current.body.version,
+      });
       const provided = await t
         .api('payments')
         .get('/pools/prod/rbac/deployer-role');
@@ -325,15 +323,13 @@ describe.each(databases.eachSupportedId())(
       await t
         .api('payments')
         .post('/mcp-servers', anMcpServer('github', 'payments', 'prod'));
-      await t
-        .api('payments')
-        .post(
-          '/policies',
-          aPolicy('budget', 'payments', 'prod', {
-            kind: 'gateway',
-            name: 'prod',
-          }),
-        );
+      await t.api('payments').post(
+        '/policies',
+        aPolicy('budget', 'payments', 'prod', {
+          kind: 'gateway',
+          name: 'prod',
+        }),
+      );
       const diff = (
         await t.api('payments').get('/pools/prod/manifests?diff=live')
       ).body;
@@ -368,13 +364,11 @@ describe.each(databases.eachSupportedId())(
       ).toContain('422 Invalid');
       // A short stale window, then silence.
       const current = await t.api('payments').get('/pools/prod');
-      await t
-        .api('payments')
-        .put('/pools/prod', {
-          ...current.body.spec,
-          heartbeatStaleSeconds: 30,
-          version: current.body.version,
-        });
+      await t.api('payments').put('/pools/prod', {
+        ...current.body.spec,
+        heartbeatStaleSeconds: 30,
+        version: current.body.version,
+      });
       await t
         .knex('aigw_pool_status')
         .where({ pool: 'prod' })

@@ -104,14 +104,12 @@ describe.each(databases.eachSupportedId())(
     });
 
     it('agent mode: heartbeats, pulls and applies -> Active; an MCP server -> OutOfSync -> Active; API errors -> Degraded -> recovered; silence -> Stale', async () => {
-      const created = await t
-        .api('payments')
-        .post(
-          '/pools',
-          aPool('prod', 'payments', {
-            cluster: { name: 'test-cluster', type: 'native' },
-          }),
-        );
+      const created = await t.api('payments').post(
+        '/pools',
+        aPool('prod', 'payments', {
+          cluster: { name: 'test-cluster', type: 'native' },
+        }),
+      );
       expect(created.status).toBe(201);
       const port = (t.backend.server.address() as AddressInfo).port;
       const operator = new OperatorAgent({
@@ -231,13 +229,11 @@ describe.each(databases.eachSupportedId())(
       }
       // Heartbeats stopped: Stale once the window has passed.
       const pool = (await t.api('payments').get('/pools/prod')).body;
-      await t
-        .api('payments')
-        .put('/pools/prod', {
-          ...pool.spec,
-          heartbeatStaleSeconds: 30,
-          version: pool.version,
-        });
+      await t.api('payments').put('/pools/prod', {
+        ...pool.spec,
+        heartbeatStaleSeconds: 30,
+        version: pool.version,
+      });
       const row = await t
         .knex('aigw_pool_status')
         .where({ pool: 'prod' })
@@ -255,15 +251,13 @@ describe.each(databases.eachSupportedId())(
     });
 
     it('direct mode: the control plane applies -> Active; changes are reconciled; an unreachable API server -> Degraded -> sync recovers', async () => {
-      const created = await t
-        .api('payments')
-        .post(
-          '/pools',
-          aPool('prod', 'payments', {
-            cluster: { name: 'test-cluster', type: 'native' },
-            delivery: { mode: 'direct' },
-          }),
-        );
+      const created = await t.api('payments').post(
+        '/pools',
+        aPool('prod', 'payments', {
+          cluster: { name: 'test-cluster', type: 'native' },
+          delivery: { mode: 'direct' },
+        }),
+      );
       expect(created.status).toBe(201);
       const active = await waitForPhase('Active');
       expect(active.heartbeat.operatorVersion).toBe('control-plane');
@@ -358,15 +352,13 @@ describe.each(databases.eachSupportedId())(
     });
 
     it('direct mode: a cluster that is not configured is a clear Degraded reason', async () => {
-      await t
-        .api('payments')
-        .post(
-          '/pools',
-          aPool('prod', 'payments', {
-            cluster: { name: 'elsewhere', type: 'eks' },
-            delivery: { mode: 'direct' },
-          }),
-        );
+      await t.api('payments').post(
+        '/pools',
+        aPool('prod', 'payments', {
+          cluster: { name: 'elsewhere', type: 'eks' },
+          delivery: { mode: 'direct' },
+        }),
+      );
       const status = (await t.api('payments').post('/pools/prod/sync')).body
         .result;
       expect(status.phase).toBe('Degraded');
