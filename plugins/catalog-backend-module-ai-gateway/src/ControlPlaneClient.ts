@@ -2,10 +2,11 @@ import type {
   AuthService,
   DiscoveryService,
 } from '@backstage/backend-plugin-api';
-import { ResponseError } from '@backstage/errors';
 import {
   AiGatewayRestClient,
   kindOperations,
+  listAllObjects,
+  okResponse,
   type ResourceKind,
 } from '@ai-gateway-backstage/plugin-ai-gateway-common';
 import type { ControlPlaneObject } from './entities';
@@ -42,8 +43,7 @@ export class ControlPlaneClient {
       await this.#token(),
     );
     if (res.status === 404) return undefined;
-    if (!res.ok) throw await ResponseError.fromResponse(res as Response);
-    return res.json();
+    return (await okResponse(res)).json();
   }
 
   /** Every object of a kind, optionally filtered (e.g. `{ pool }`). */
@@ -51,18 +51,10 @@ export class ControlPlaneClient {
     kind: ResourceKind,
     filters: Record<string, string> = {},
   ): Promise<ControlPlaneObject[]> {
-    const out: ControlPlaneObject[] = [];
-    let cursor: string | undefined;
-    do {
-      const res = await kindOperations(this.#api, kind).list(
-        { ...filters, limit: 500, cursor },
-        await this.#token(),
-      );
-      if (!res.ok) throw await ResponseError.fromResponse(res as Response);
-      const page = await res.json();
-      out.push(...page.items);
-      cursor = page.nextCursor;
-    } while (cursor);
-    return out;
+    return listAllObjects(
+      kindOperations(this.#api, kind),
+      filters,
+      await this.#token(),
+    );
   }
 }

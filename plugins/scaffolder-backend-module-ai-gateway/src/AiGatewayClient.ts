@@ -6,6 +6,7 @@ import type {
 import { ResponseError } from '@backstage/errors';
 import {
   AiGatewayRestClient,
+  okResponse,
   type RequestOptions,
   type TypedResponse,
 } from '@ai-gateway-backstage/plugin-ai-gateway-common';
@@ -60,11 +61,14 @@ export class AiGatewayClient {
       onBehalfOf: credentials,
       targetPluginId: 'ai-gateway',
     });
-    const res = await call(this.#api, { token });
-    if (res.ok) return res;
-    const error = await ResponseError.fromResponse(res as Response);
-    // A task log shows the message only: give it the control plane's reason.
-    error.message = `${error.message}: ${error.cause.message}`;
-    throw error;
+    try {
+      return await okResponse(call(this.#api, { token }));
+    } catch (error) {
+      // A task log shows the message only: give it the control plane's reason.
+      if (error instanceof ResponseError) {
+        error.message = `${error.message}: ${error.cause.message}`;
+      }
+      throw error;
+    }
   }
 }

@@ -1,3 +1,4 @@
+import { ResponseError } from '@backstage/errors';
 import {
   DefaultApiClient,
   type RequestOptions,
@@ -101,6 +102,42 @@ const operations: Record<
       api.listPolicyEvents({ path: { name }, query }, o),
   }),
 };
+
+/**
+ * The response itself when it succeeded; otherwise a `ResponseError` with the
+ * status and the control plane's error body.
+ *
+ * @public
+ */
+export async function okResponse<T>(
+  response: TypedResponse<T> | Promise<TypedResponse<T>>,
+): Promise<TypedResponse<T>> {
+  const res = await response;
+  if (!res.ok) throw await ResponseError.fromResponse(res as Response);
+  return res;
+}
+
+/**
+ * Every object of a kind that matches the filters, page by page (500 per page).
+ *
+ * @public
+ */
+export async function listAllObjects(
+  kind: KindOperations,
+  filters: Record<string, string | undefined>,
+  options?: RequestOptions,
+): Promise<AiGatewayObject[]> {
+  const items: AiGatewayObject[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await (
+      await okResponse(kind.list({ ...filters, limit: 500, cursor }, options))
+    ).json();
+    items.push(...page.items);
+    cursor = page.nextCursor;
+  } while (cursor);
+  return items;
+}
 
 /**
  * The generated client's list, get, create and events operations of one kind.

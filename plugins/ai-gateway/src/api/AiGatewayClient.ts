@@ -1,8 +1,9 @@
 import type { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
-import { ResponseError } from '@backstage/errors';
 import {
   AiGatewayRestClient,
   kindOperations,
+  listAllObjects,
+  okResponse,
   resourceKindOfPlural,
   type AiGatewayObject,
   type DeployerRole,
@@ -21,17 +22,14 @@ const EVENTS_PAGE_SIZE = 50;
 
 /** The body of a successful response; a ResponseError (status, server message) otherwise. */
 async function body<T>(response: Promise<TypedResponse<T>>): Promise<T> {
-  const res = await response;
-  if (!res.ok) throw await ResponseError.fromResponse(res as Response);
-  return res.json();
+  return (await okResponse(response)).json();
 }
 
 /** The text of a successful response and its ETag (without quotes). */
 async function text(
   response: Promise<TypedResponse<unknown>>,
 ): Promise<{ text: string; etag?: string }> {
-  const res = await response;
-  if (!res.ok) throw await ResponseError.fromResponse(res as Response);
+  const res = await okResponse(response);
   const etag =
     res.headers.get('etag')?.replace(/^W\//, '').replace(/"/g, '') || undefined;
   return { text: await res.text(), etag };
@@ -59,20 +57,11 @@ export class AiGatewayClient implements AiGatewayApi {
   }
 
   /** Every page of a list. */
-  async #all(
+  #all(
     plural: ObjectPlural,
     filters: Record<string, string | undefined>,
   ): Promise<AiGatewayObject[]> {
-    const items: AiGatewayObject[] = [];
-    let cursor: string | undefined;
-    do {
-      const page: Page<AiGatewayObject> = await body(
-        this.#kind(plural).list({ ...filters, limit: 500, cursor }),
-      );
-      items.push(...page.items);
-      cursor = page.nextCursor;
-    } while (cursor);
-    return items;
+    return listAllObjects(this.#kind(plural), filters);
   }
 
   listPools(filters: { project?: string } = {}): Promise<AiGatewayObject[]> {
