@@ -30,6 +30,8 @@ check() {
 # union members, and with it the reports.
 rm -rf dist-types
 check "tsc" tsc
+# The test tiers and benchmarks outside the packages (no declarations to emit).
+check "tsc tiers" tsc -p tsconfig.tiers.json
 check "lint" backstage-cli repo lint
 check "prettier" prettier --check .
 check "api reports" backstage-repo-tools api-reports --ci \

@@ -5,7 +5,10 @@
 #   0. the static checks (scripts/check-static.sh: tsc, lint, prettier, API reports),
 #   1. the unit and integration tests of every package (Jest, `backstage-cli repo test`),
 #   2. the whole-portal tests in e2e/ against the portal started as the README says,
-#   3. the install test (scripts/test-install.sh): the packed packages installed with
+#   3. the two-replica tests in replicas/: two packages/backend processes on one
+#      PostgreSQL behind a load balancer, the operator failing over when one is
+#      killed (a few minutes; AIGW_SKIP_REPLICAS=1 leaves them out),
+#   4. the install test (scripts/test-install.sh): the packed packages installed with
 #      their READMEs' steps into a new app from @backstage/create-app (about 10 minutes;
 #      AIGW_SKIP_INSTALL_TEST=1 leaves it out).
 # Extra arguments go to the first Jest run. Ends with "N passed, N failed, N skipped".
@@ -28,6 +31,12 @@ backstage-cli repo test --ci --maxWorkers=2 --json --outputFile=test-output/jest
 if [ "${AIGW_SKIP_E2E:-}" != 1 ]; then
   jest -c e2e/jest.config.js --ci --json --outputFile=test-output/jest-e2e.json || status=1
 fi
+if [ "${AIGW_SKIP_REPLICAS:-}" != 1 ]; then
+  jest -c replicas/jest.config.js --ci --json --outputFile=test-output/jest-replicas.json || status=1
+  # Counted as one failure should Jest stop before writing its results.
+  [ -f test-output/jest-replicas.json ] ||
+    echo '{"numPassedTests":0,"numFailedTests":1,"numPendingTests":0}' > test-output/jest-replicas.json
+fi
 if [ "${AIGW_SKIP_INSTALL_TEST:-}" != 1 ]; then
   AIGW_INSTALL_RESULTS=test-output/install-results.json bash scripts/test-install.sh || status=1
   # Counted as one failure should it stop before writing its results.
@@ -38,7 +47,7 @@ fi
 node -e '
   const fs = require("fs");
   let passed = 0, failed = 0, skipped = 0;
-  for (const f of ["test-output/static-checks.json", "test-output/jest-unit.json", "test-output/jest-e2e.json", "test-output/install-results.json"]) {
+  for (const f of ["test-output/static-checks.json", "test-output/jest-unit.json", "test-output/jest-e2e.json", "test-output/jest-replicas.json", "test-output/install-results.json"]) {
     if (!fs.existsSync(f)) continue;
     const r = JSON.parse(fs.readFileSync(f, "utf8"));
     passed += r.numPassedTests;

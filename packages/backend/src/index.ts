@@ -2,6 +2,7 @@
  * The portal's backend: a lean Backstage backend with the AI Gateway suite.
  */
 import { createBackend } from '@backstage/backend-defaults';
+import { withStartupLock } from './startupLock';
 
 const backend = createBackend();
 
@@ -10,6 +11,10 @@ backend.add(import('@backstage/plugin-app-backend'));
 // Sign-in (guest in the embedded default; configure a real provider in production).
 backend.add(import('@backstage/plugin-auth-backend'));
 backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
+
+// The events bus: change events reach the catalog module on whichever replica
+// is listening (database-backed on PostgreSQL).
+backend.add(import('@backstage/plugin-events-backend'));
 
 backend.add(import('@backstage/plugin-catalog-backend'));
 // Pools, MCP servers, AI backends and projects as catalog entities.
@@ -41,4 +46,10 @@ backend.add(
   import('@ai-gateway-backstage/plugin-ai-gateway-backend-module-agentgateway'),
 );
 
-backend.start();
+withStartupLock(() => backend.start()).catch(error => {
+  // Exit so that an orchestrator restarts the replica, instead of leaving it
+  // running and never ready.
+  // eslint-disable-next-line no-console
+  console.error('Backend startup failed', error);
+  process.exit(1);
+});

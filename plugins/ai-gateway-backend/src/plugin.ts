@@ -17,6 +17,7 @@ import {
 } from '@ai-gateway-backstage/plugin-ai-gateway-node';
 import path from 'node:path';
 import { AiGatewayStore } from './database/AiGatewayStore';
+import { PostgresPoolChangeFeed } from './database/PoolChangeFeed';
 import { ConfigClusterConnector } from '@ai-gateway-backstage/plugin-ai-gateway-node';
 import { PoolDeliveryService } from './delivery/PoolDeliveryService';
 import { PoolHealthMonitor } from './delivery/PoolHealthMonitor';
@@ -57,6 +58,11 @@ export const aiGatewayPlugin = createBackendPlugin({
       },
       async init(deps) {
         const store = await AiGatewayStore.create({ database: deps.database });
+        const feed = await PostgresPoolChangeFeed.create({
+          database: deps.database,
+          logger: deps.logger,
+        });
+        deps.lifecycle.addShutdownHook(() => feed.stop());
         const resources = new ResourceService({
           store,
           permissions: deps.permissions,
@@ -94,6 +100,7 @@ export const aiGatewayPlugin = createBackendPlugin({
               (await deps.discovery.getExternalBaseUrl('ai-gateway')),
           },
           clusters: ConfigClusterConnector.fromConfig(deps.config),
+          feed,
           logger: deps.logger,
         });
         const monitor = new PoolHealthMonitor({
@@ -109,7 +116,8 @@ export const aiGatewayPlugin = createBackendPlugin({
           frequency: { seconds: healthSeconds },
           timeout: { minutes: 10 },
           initialDelay: { seconds: Math.min(healthSeconds, 5) },
-          scope: 'local',
+          // One replica checks every pool; its results are in the database.
+          scope: 'global',
           fn: async () => {
             await monitor.runOnce();
           },
@@ -138,6 +146,7 @@ export const aiGatewayPlugin = createBackendPlugin({
             await loadDemoData({
               directory,
               resources,
+              leases: store.leases(),
               auth: deps.auth,
               logger: deps.logger,
             });

@@ -2,7 +2,7 @@ import type {
   AuthService,
   HttpAuthService,
 } from '@backstage/backend-plugin-api';
-import { isError, serializeError } from '@backstage/errors';
+import { isError, NotFoundError, serializeError } from '@backstage/errors';
 import {
   heartbeatSchema,
   resourceKindOfPlural,
@@ -20,8 +20,9 @@ import type { z } from 'zod';
 import { addDeliveryRoutes } from './delivery/deliveryRoutes';
 import type { PoolDeliveryService } from './delivery/PoolDeliveryService';
 import { createOpenApiRouter } from './schema/openapi';
+import { requestInputIssues } from './schema/requestInput';
 import { domainIssues, validatorIssues } from './schema/validationIssues';
-import { issuesOf } from './service/errors';
+import { invalidInput, issuesOf } from './service/errors';
 import type {
   Caller,
   Page,
@@ -34,6 +35,26 @@ const VALIDATED = 'aiGatewayRequestValidated';
 
 /** The validated router's body parser: ours has run already. */
 const alreadyParsed: RequestHandler = (_req, _res, next) => next();
+
+/**
+ * Refuses what no schema sees (NUL characters, the key `__proto__`, deep
+ * nesting; see requestInput.ts) before the validated router runs.
+ */
+const refuseUnstorableInput: RequestHandler = (req, _res, next) => {
+  const issues = requestInputIssues(req);
+  if (issues.length > 0) {
+    throw invalidInput(`Invalid request: ${summarizeIssues(issues)}`, issues);
+  }
+  next();
+};
+
+/** The status of an error that names its fields. */
+const STATUS_WITH_ISSUES: Record<string, number> = {
+  InputError: 400,
+  NotFoundError: 404,
+  ConflictError: 409,
+  UnprocessableError: 422,
+};
 
 /** Paging parameters, as the validated router let them through (limit 1-500). */
 function page(limit: unknown, cursor: unknown) {
@@ -104,10 +125,17 @@ const errorHandler: ErrorRequestHandler = (error, req, res, next) => {
     reply(413, {
       name: 'PayloadTooLargeError',
       message: 'The request body is larger than 1 MB',
+      issues: [{ field: 'body', message: 'is larger than 1 MB' }],
     });
     return;
   }
   const name = isError(error) ? error.name : undefined;
+  const named = issuesOf(error) ?? notFoundIssues(error, req);
+  const status = name ? STATUS_WITH_ISSUES[name] : undefined;
+  if (named && status) {
+    reply(status, { ...serializeError(error), issues: named });
+    return;
+  }
   if (name === 'InputError' && !res.locals[VALIDATED]) {
     // Refused by the validated router. Body problems are described by the
     // domain schema the document was generated from: its messages say more
@@ -123,16 +151,23 @@ const errorHandler: ErrorRequestHandler = (error, req, res, next) => {
     });
     return;
   }
-  const issues = issuesOf(error);
-  if (issues && (name === 'InputError' || name === 'UnprocessableError')) {
-    reply(name === 'InputError' ? 400 : 422, {
-      ...serializeError(error),
-      issues,
-    });
-    return;
-  }
   next(error);
 };
+
+/**
+ * A 404 of `/{kind}/{name}/...` is about the object the path names: the
+ * `name` parameter.
+ */
+function notFoundIssues(error: unknown, req: Request) {
+  if (!(error instanceof NotFoundError)) return undefined;
+  const [, plural, name] = req.path.split('/');
+  if (!name || !resourceKindOfPlural(plural)) {
+    return undefined;
+  }
+  return [
+    { field: 'name', message: 'names no object you can see (or none at all)' },
+  ];
+}
 
 /**
  * Translates HTTP to the resource service: paths, query strings, status codes
@@ -150,6 +185,7 @@ export async function createRouter(options: {
   // Bodies are parsed out here: inside the validated router a parse error
   // would reach us as a generic InputError, losing its 413 or its field.
   router.use(express.json({ limit: '1mb' }));
+  router.use(refuseUnstorableInput);
 
   const api: express.Router = await createOpenApiRouter({
     middleware: [alreadyParsed],

@@ -90,18 +90,26 @@ const poolInput = fc
     dnsProvider: fc.constantFrom(...Object.keys(DNS01)),
     separator: fc.constantFrom('.', '-'),
     delivery: fc.constantFrom('direct', 'agent', 'gitops'),
-    siem: fc.boolean(),
+    siem: fc.constantFrom(
+      undefined,
+      'https://siem.example.com/ingest',
+      'http://otel-collector.monitoring.svc.cluster.local:4318',
+    ),
   })
   .map(g => ({
     name: g.name,
     project: 'payments',
     cluster: { name: `${g.name}-cluster`, type: g.clusterType },
     namespace: g.namespace,
-    ...(g.serviceAccount ? { serviceAccount: g.serviceAccount } : {}),
+    // The operator's settings: no operator runs with direct delivery.
+    ...(g.serviceAccount && g.delivery !== 'direct'
+      ? { serviceAccount: g.serviceAccount }
+      : {}),
     replicas: Math.max(1, Math.floor(g.replicasFraction * g.maxReplicas)),
     maxReplicas: g.maxReplicas,
     redis: g.redis,
-    images: g.images,
+    images:
+      g.delivery === 'direct' ? { ...g.images, operator: undefined } : g.images,
     annotations: g.annotations,
     ingress: g.ingress
       .filter(
@@ -130,7 +138,14 @@ const poolInput = fc
     }[g.tlsMode],
     domains: { baseDomain: 'ai.example.com', separator: g.separator },
     ...(g.siem
-      ? { siem: { endpoint: 'https://siem.example.com/ingest' } }
+      ? {
+          siem: {
+            endpoint: g.siem,
+            ...(g.siem.startsWith('https')
+              ? { secretRef: { name: 'siem', key: 'token' } }
+              : {}),
+          },
+        }
       : {}),
     delivery: { mode: g.delivery },
   }));
@@ -198,24 +213,22 @@ const mcpServerInput = (pool: string) =>
       tools: { allow: g.tools.slice(0, g.split), deny: g.tools.slice(g.split) },
     }));
 
-const providerOf = (type: string, name: string, weight: number) => {
+const providerOf = (type: string, name: string) => {
   const key = { credentialsSecretRef: { name: `${name}-key`, key: 'api-key' } };
   switch (type) {
     case 'bedrock':
       return {
         name,
         type,
-        weight,
         region: 'eu-central-1',
         model: 'anthropic.claude-3',
       };
     case 'vertex-ai':
-      return { name, type, weight, gcpProject: 'p', location: 'europe-west4' };
+      return { name, type, gcpProject: 'p', location: 'europe-west4' };
     case 'azure-openai':
       return {
         name,
         type,
-        weight,
         baseUrl: 'https://res.openai.azure.com',
         deployment: 'gpt4o',
         apiVersion: '2024-10-21',
@@ -225,12 +238,11 @@ const providerOf = (type: string, name: string, weight: number) => {
       return {
         name,
         type,
-        weight,
         baseUrl: 'http://vllm.models:8000/v1',
         model: 'llama',
       };
     default:
-      return { name, type, weight, model: 'm-1', ...key };
+      return { name, type, model: 'm-1', ...key };
   }
 };
 
@@ -257,14 +269,22 @@ const aiBackendInput = (pool: string, mcpServerNames: string[]) =>
               'vertex-ai',
               'custom',
             ),
-            weight: fc.integer({ min: 1, max: 100 }),
           }),
           { minLength: 1, maxLength: 3 },
         ),
         { minLength: 1, maxLength: 3 },
       ),
       models: fc.uniqueArray(
-        fc.constantFrom('gpt-4o', 'claude-sonnet', 'llama-3', 'gemini-pro'),
+        // Exact names and the patterns agentgateway can match.
+        fc.constantFrom(
+          'gpt-4o',
+          'claude-sonnet',
+          'llama-3',
+          'gemini-pro',
+          'anthropic/*',
+          '*-mini',
+          '*',
+        ),
         {
           maxLength: 4,
         },
@@ -280,7 +300,7 @@ const aiBackendInput = (pool: string, mcpServerNames: string[]) =>
           kind: 'ai',
           groups: g.groups.map(group => ({
             providers: group.map(p => {
-              const provider = providerOf(p.type, `p${n++}`, p.weight);
+              const provider = providerOf(p.type, `p${n++}`);
               return g.baseUrl && p.type === 'openai'
                 ? {
                     ...provider,
@@ -326,14 +346,13 @@ const policyInput = (pool: string, targets: string[]) =>
         jwtAuth: fc.record({
           issuer: fc.constant('https://idp.example.com'),
           audiences: fc.constantFrom([], ['aigw']),
-          jwks: fc.constantFrom(
-            { url: 'https://idp.example.com/.well-known/jwks.json' },
-            { secretRef: { name: 'jwks', key: 'jwks.json' } },
-          ),
+          jwks: fc.constant({
+            url: 'https://idp.example.com/.well-known/jwks.json',
+          }),
           mode: fc.constantFrom('strict', 'optional', 'permissive'),
         }),
         apiKeyAuth: fc.constantFrom(
-          { secretRef: { name: 'keys', key: 'k' } },
+          { secretRef: { name: 'keys' } },
           { secretSelector: { team: 'a' }, mode: 'optional' },
         ),
         authorization: fc.record({
@@ -345,7 +364,10 @@ const policyInput = (pool: string, targets: string[]) =>
             unit: fc.constantFrom('second', 'minute', 'hour', 'day'),
             requests: fc.integer({ min: 1, max: 100000 }),
             perModel: fc.boolean(),
-            models: fc.constant({ 'gpt-4o': 10, "o'brien": 5 }),
+            models: fc.constantFrom(
+              { 'gpt-4o': 10, "o'brien": 5 },
+              { 'gpt-4o': 10, 'gpt-*': 20, '*-mini': 5, 'a\\b*': 1 },
+            ),
           },
           { requiredKeys: ['unit', 'requests'] },
         ),
@@ -366,9 +388,6 @@ const policyInput = (pool: string, targets: string[]) =>
           },
           { requiredKeys: [] },
         ),
-        responseCache: fc.record({
-          ttlSeconds: fc.integer({ min: 1, max: 3600 }),
-        }),
         retries: fc.record({ attempts: fc.integer({ min: 0, max: 5 }) }),
         timeouts: fc.constantFrom(
           { requestSeconds: 60 },
@@ -391,7 +410,14 @@ const policyInput = (pool: string, targets: string[]) =>
       { requiredKeys: ['name', 'targetKind', 'targetIndex', 'timeouts'] },
     )
     .map(g => {
-      const { targetKind, targetIndex, promptGuard, headers, ...sections } = g;
+      const {
+        targetKind,
+        targetIndex,
+        promptGuard,
+        headers,
+        rateLimit,
+        ...sections
+      } = g;
       const useGateway = targetKind === 'gateway' || targets.length === 0;
       return {
         ...sections,
@@ -404,6 +430,18 @@ const policyInput = (pool: string, targets: string[]) =>
           ? { promptGuard }
           : {}),
         ...(headers ? { headers } : {}),
+        ...(rateLimit
+          ? {
+              rateLimit: {
+                ...rateLimit,
+                // perModel counts named models only, and needs them.
+                perModel:
+                  rateLimit.perModel &&
+                  rateLimit.models !== undefined &&
+                  !Object.keys(rateLimit.models).some(m => m.includes('*')),
+              },
+            }
+          : {}),
       };
     });
 

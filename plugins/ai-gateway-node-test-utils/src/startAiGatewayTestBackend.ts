@@ -14,6 +14,7 @@ import {
   DefaultEventsService,
   eventsServiceRef,
 } from '@backstage/plugin-events-node';
+import type { Knex } from 'knex';
 import request from 'supertest';
 
 type BackendTestUtils = typeof import('@backstage/backend-test-utils');
@@ -139,13 +140,20 @@ export async function startAiGatewayTestBackend(options: {
   features?: Parameters<typeof startTestBackend>[0]['features'];
   /** The renderer modules to install (default: the agentgateway module). */
   rendererModules?: Parameters<typeof startTestBackend>[0]['features'];
+  /**
+   * The database of another test backend, to start a second replica of the
+   * control plane on it (`databases` and `databaseId` then only name its kind).
+   */
+  shareDatabaseOf?: { knex: Knex };
 }) {
   const loaded = loadBackend();
   const { testUtils } = loaded;
   const { mockCredentials, mockServices, startTestBackend: start } = testUtils;
   const { httpAuthServiceFactory } = loaded.httpAuth;
   const { permissionsServiceFactory } = loaded.permissions;
-  const knex = await options.databases.init(options.databaseId);
+  const knex =
+    options.shareDatabaseOf?.knex ??
+    (await options.databases.init(options.databaseId));
   const auditEvents: RecordedAuditEvent[] = [];
   const publishedEvents: Array<{ topic: string; eventPayload: any }> = [];
   const bus = DefaultEventsService.create({

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type {
   LoggerService,
   SchedulerServiceTaskRunner,
@@ -74,7 +75,10 @@ export class AiGatewayEntityProvider implements EntityProvider {
   async connect(connection: EntityProviderConnection): Promise<void> {
     this.connection = connection;
     await this.deps.events.subscribe({
-      id: 'catalog-ai-gateway-entity-provider',
+      // One subscription per replica, not one shared by all: every replica
+      // applies every change (deltas are idempotent), so the replica running
+      // the full sync sees the changes made during it, wherever they came from.
+      id: `catalog-ai-gateway-entity-provider-${randomUUID()}`,
       topics: [AI_GATEWAY_CHANGES_TOPIC],
       onEvent: async ({ eventPayload }) => {
         const change = eventPayload as ResourceChangeEvent;
@@ -177,6 +181,11 @@ export class AiGatewayEntityProvider implements EntityProvider {
     }
     if (object.kind === 'project')
       this.owners.set(object.name, object.spec.owner);
+    else if (!this.owners.has(object.project)) {
+      // A replica that has not run a full sync yet (another one did).
+      const project = await this.deps.client.get('project', object.project);
+      if (project) this.owners.set(project.name, project.spec.owner);
+    }
     const changed = [object];
     // A pool's domains shape its MCP servers' URLs; a project's owner owns everything in it.
     if (object.kind === 'pool')

@@ -44,7 +44,6 @@ describe('toEntity', () => {
     expect(entity.metadata.links?.map(l => l.url)).toEqual([
       'https://api.pay.example.com',
       'https://mcp.pay.example.com',
-      'https://console.pay.example.com',
     ]);
   });
 

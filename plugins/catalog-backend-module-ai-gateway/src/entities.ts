@@ -96,11 +96,6 @@ export function toEntity(
               type: 'api',
             },
             { url: `https://${hosts.mcp}`, title: 'MCP endpoint', type: 'mcp' },
-            {
-              url: `https://${hosts.console}`,
-              title: 'Console',
-              type: 'console',
-            },
           ],
         },
         spec: {

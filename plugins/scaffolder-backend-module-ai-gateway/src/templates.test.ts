@@ -177,7 +177,12 @@ describe('software templates through the real scaffolder', () => {
       baseDomain: 'ai.example.com',
       separator: '.',
       tlsMode: 'selfsigned',
+      siemEndpoint: 'https://otel-collector.example.com:4318/v1/logs',
+      siemTokenSecret: 'siem',
       deliveryMode: 'direct',
+      // Left over from choosing agent delivery first: not sent with direct.
+      serviceAccount: 'aigw-operator',
+      operatorImage: 'registry.example.com/aigw/operator:1.0.0',
       heartbeatStaleSeconds: 1800,
     });
     expect({
@@ -202,8 +207,24 @@ describe('software templates through the real scaffolder', () => {
       redis: { mode: 'auto' },
       ingress: [{ kind: 'kubernetes-ingress', className: 'nginx' }],
       tls: { mode: 'selfsigned' },
+      siem: {
+        endpoint: 'https://otel-collector.example.com:4318/v1/logs',
+        format: 'otlp',
+        secretRef: { name: 'siem', key: 'token' },
+      },
       maxReplicas: 3,
     });
+    const spec = (await t.api('payments').get('/pools/prod')).body.spec;
+    expect(spec.serviceAccount).toBeUndefined();
+    expect(spec.images.operator).toBeUndefined();
+    expect(
+      api.get(
+        'agentgateway.dev/v1alpha1',
+        'AgentgatewayPolicy',
+        'aigw-prod',
+        'prod-siem',
+      ),
+    ).toBeDefined();
     await until('the pool entity', async () => {
       const res = await request(t.backend.server)
         .get('/api/catalog/entities/by-name/resource/default/prod')
@@ -278,7 +299,6 @@ describe('software templates through the real scaffolder', () => {
               name: 'openai',
               type: 'openai',
               model: 'gpt-4o',
-              weight: 1,
               credentialsSecretRef: { name: 'openai', key: 'api-key' },
             },
           ],
@@ -289,12 +309,11 @@ describe('software templates through the real scaffolder', () => {
               name: 'bedrock',
               type: 'bedrock',
               region: 'eu-central-1',
-              weight: 1,
             },
           ],
         },
       ],
-      models: ['gpt-4o'],
+      models: ['gpt-4o', 'anthropic/*'],
     });
     expect({
       status: backend.task.status,

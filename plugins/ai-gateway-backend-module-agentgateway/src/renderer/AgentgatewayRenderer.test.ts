@@ -4,6 +4,8 @@ import {
   mcpServerSchema,
   policySchema,
   poolSchema,
+  type Policy,
+  type Pool,
 } from '@ai-gateway-backstage/plugin-ai-gateway-common';
 import {
   createManifestBundle,
@@ -108,6 +110,35 @@ const find = (bundle: ManifestBundle, kind: string, name: string) => {
   if (!found) throw new Error(`${kind}/${name} not rendered`);
   return found as ManifestObject & { spec: any };
 };
+
+/** A global rate limit of the pool's rate-limit service, as policies render it. */
+const globalLimit = (entries: Record<string, string>, tokens = true) => ({
+  global: {
+    backendRef: {
+      group: '',
+      kind: 'Service',
+      name: 'prod-eu-ratelimit',
+      port: 8081,
+    },
+    domain: 'ai-gateway.prod-eu',
+    failureMode: 'FailOpen',
+    descriptors: [
+      {
+        entries: Object.entries(entries).map(([name, expression]) => ({
+          name,
+          expression,
+        })),
+        ...(tokens ? { unit: 'Tokens' } : {}),
+      },
+    ],
+  },
+});
+
+/** The budgets the rate-limit service counts (its configuration). */
+const rateLimitConfig = (bundle: ManifestBundle) =>
+  JSON.parse(
+    (find(bundle, 'ConfigMap', 'prod-eu-ratelimit') as any).data['config.yaml'],
+  );
 
 describe('AgentgatewayRenderer', () => {
   it('is deterministic: same state, same bytes and revision, whatever the input order', () => {
@@ -469,7 +500,7 @@ describe('AgentgatewayRenderer', () => {
           name: 'ai-llm',
         },
       ],
-      traffic: { rateLimit: { local: [{ unit: 'Minutes', tokens: 100000 }] } },
+      traffic: { rateLimit: globalLimit({ policy: "'budget'" }) },
     });
     expect(
       find(bundle, 'AgentgatewayPolicy', 'policy-budget-backend').spec,
@@ -491,23 +522,38 @@ describe('AgentgatewayRenderer', () => {
     });
   });
 
-  it('says what agentgateway cannot express instead of dropping it silently', () => {
-    const cached = policySchema.parse({
-      ...budget,
-      name: 'cache',
-      target: { kind: 'gateway', name: 'prod-eu' },
-      rateLimit: undefined,
-      promptGuard: undefined,
+  it('says what agentgateway cannot express in objects stored before the portal refused it', () => {
+    // The portal refuses these fields now; objects stored earlier still render.
+    const cached = {
+      ...policySchema.parse({
+        ...budget,
+        name: 'cache',
+        target: { kind: 'gateway', name: 'prod-eu' },
+        rateLimit: { unit: 'minute', tokens: 1000 },
+        promptGuard: undefined,
+      }),
       responseCache: { ttlSeconds: 60 },
       jwtAuth: {
         issuer: 'https://idp.example.com',
+        audiences: [],
+        mode: 'strict',
         jwks: { secretRef: { name: 'jwks', key: 'jwks.json' } },
       },
+    } as Policy;
+    cached.rateLimit!.perModel = true;
+    const weighted = structuredClone(llm);
+    if (weighted.spec.kind === 'ai')
+      weighted.spec.groups[0].providers[0].weight = 70;
+    const bundle = render({
+      ...state,
+      aiBackends: [weighted],
+      policies: [cached],
     });
-    const bundle = render({ ...state, policies: [cached] });
     expect(bundle.warnings).toEqual([
+      expect.stringContaining('not by weight; the weights of group 1'),
       expect.stringContaining('cannot read a JWKS from a Secret'),
       expect.stringContaining('no response cache'),
+      expect.stringContaining('perModel names no models'),
     ]);
     // Authentication that cannot be rendered fails closed.
     expect(
@@ -516,6 +562,208 @@ describe('AgentgatewayRenderer', () => {
     ).toEqual({
       action: 'Require',
       policy: { matchExpressions: ['false'] },
+    });
+  });
+
+  it('routes served model patterns, an exact name of another backend first', () => {
+    const claude = aiBackendSchema.parse({
+      ...llm,
+      name: 'claude',
+      spec: {
+        ...llm.spec,
+        models: [
+          'anthropic/claude-opus-4',
+          'anthropic/*',
+          '*-latest',
+          'a.b+c*',
+        ],
+      },
+    });
+    const wide = aiBackendSchema.parse({
+      ...llm,
+      name: 'wide',
+      spec: { ...llm.spec, models: ['*'] },
+    });
+    const bundle = render({ ...state, aiBackends: [llm, claude, wide] });
+    const rules = find(bundle, 'HTTPRoute', 'ai-claude').spec.rules;
+    expect(rules.slice(1).map((r: any) => r.matches)).toEqual([
+      [
+        {
+          headers: [
+            {
+              type: 'Exact',
+              name: 'x-ai-gateway-model',
+              value: 'anthropic/claude-opus-4',
+            },
+          ],
+        },
+      ],
+      [
+        {
+          path: { type: 'RegularExpression', value: '/.*' },
+          headers: [
+            {
+              type: 'RegularExpression',
+              name: 'x-ai-gateway-model',
+              value: '^anthropic/.*$',
+            },
+          ],
+        },
+        {
+          path: { type: 'RegularExpression', value: '/.*' },
+          headers: [
+            {
+              type: 'RegularExpression',
+              name: 'x-ai-gateway-model',
+              value: '^.*\\-latest$',
+            },
+          ],
+        },
+        {
+          path: { type: 'RegularExpression', value: '/.*' },
+          headers: [
+            {
+              type: 'RegularExpression',
+              name: 'x-ai-gateway-model',
+              value: '^a\\.b\\+c.*$',
+            },
+          ],
+        },
+      ],
+    ]);
+    expect(
+      find(bundle, 'HTTPRoute', 'ai-wide').spec.rules[1].matches[0].headers,
+    ).toEqual([
+      { type: 'RegularExpression', name: 'x-ai-gateway-model', value: '^.+$' },
+    ]);
+    // Two patterns that both match a model are a tie agentgateway breaks by
+    // route age; an exact name against a pattern is not. (Warnings are sorted.)
+    expect(bundle.warnings).toEqual([
+      "AI backends claude ('*-latest') and wide ('*') both match some model names; agentgateway routes such a model to the older of their routes",
+      "AI backends claude ('a.b+c*') and wide ('*') both match some model names; agentgateway routes such a model to the older of their routes",
+      "AI backends claude ('anthropic/*') and wide ('*') both match some model names; agentgateway routes such a model to the older of their routes",
+    ]);
+  });
+
+  it('gives named models and patterns their own budgets, the most specific first', () => {
+    const limits = policySchema.parse({
+      ...budget,
+      promptGuard: undefined,
+      rateLimit: {
+        unit: 'minute',
+        tokens: 1000,
+        models: {
+          'gpt-*': 300,
+          'gpt-4o*': 200,
+          "o'brien\\x": 50,
+          '*-mini': 10,
+        },
+      },
+    });
+    // No backend serves models: the model header is still set for the limits.
+    const unrouted = aiBackendSchema.parse({
+      ...llm,
+      spec: { ...llm.spec, models: [] },
+    });
+    const bundle = render({
+      ...state,
+      aiBackends: [unrouted],
+      policies: [limits],
+    });
+    const model = (key: string) =>
+      globalLimit({ policy: "'budget'", model: key });
+    expect(
+      find(bundle, 'AgentgatewayPolicy', 'policy-budget').spec.traffic
+        .rateLimit,
+    ).toEqual({
+      conditional: [
+        {
+          condition:
+            "request.headers['x-ai-gateway-model'] == 'o\\'brien\\\\x'",
+          policy: model("'o\\'brien\\\\x'"),
+        },
+        {
+          condition:
+            "request.headers['x-ai-gateway-model'].startsWith('gpt-4o')",
+          policy: model("'gpt-4o*'"),
+        },
+        {
+          condition: "request.headers['x-ai-gateway-model'].endsWith('-mini')",
+          policy: model("'*-mini'"),
+        },
+        {
+          condition: "request.headers['x-ai-gateway-model'].startsWith('gpt-')",
+          policy: model("'gpt-*'"),
+        },
+        { policy: globalLimit({ policy: "'budget'" }) },
+      ],
+    });
+    // The amounts are the rate-limit service's: one budget per entry.
+    const minute = (n: number) => ({ unit: 'minute', requests_per_unit: n });
+    expect(rateLimitConfig(bundle)).toEqual({
+      domain: 'ai-gateway.prod-eu',
+      descriptors: [
+        {
+          key: 'policy',
+          value: 'budget',
+          rate_limit: minute(1000),
+          descriptors: [
+            { key: 'model', value: "o'brien\\x", rate_limit: minute(50) },
+            { key: 'model', value: 'gpt-4o*', rate_limit: minute(200) },
+            { key: 'model', value: '*-mini', rate_limit: minute(10) },
+            { key: 'model', value: 'gpt-*', rate_limit: minute(300) },
+          ],
+        },
+      ],
+    });
+    expect(
+      find(bundle, 'AgentgatewayPolicy', 'prod-eu-model-routing').spec.traffic
+        .transformation.request.set,
+    ).toEqual([
+      { name: 'x-ai-gateway-model', value: 'string(json(request.body).model)' },
+    ]);
+  });
+
+  it('sends Azure OpenAI requests where baseUrl says, model by deployment', () => {
+    const azure = aiBackendSchema.parse({
+      ...llm,
+      spec: {
+        kind: 'ai',
+        groups: [
+          {
+            providers: [
+              {
+                name: 'azure',
+                type: 'azure-openai',
+                baseUrl: 'https://azure-proxy.corp.example:8443/openai',
+                deployment: 'gpt-4o-mini',
+                apiVersion: '2024-10-21',
+                credentialsSecretRef: { name: 'azure', key: 'api-key' },
+              },
+            ],
+          },
+        ],
+        models: [],
+      },
+    });
+    const bundle = render({ ...state, aiBackends: [azure] });
+    expect(
+      find(bundle, 'AgentgatewayBackend', 'ai-llm').spec.ai.groups[0]
+        .providers[0],
+    ).toEqual({
+      name: 'azure',
+      azureopenai: {
+        endpoint: 'azure-proxy.corp.example',
+        deploymentName: 'gpt-4o-mini',
+        apiVersion: '2024-10-21',
+      },
+      host: 'azure-proxy.corp.example',
+      port: 8443,
+      pathPrefix: '/openai',
+      policies: {
+        auth: { secretRef: { name: 'azure', key: 'api-key' } },
+        tls: { sni: 'azure-proxy.corp.example' },
+      },
     });
   });
 
@@ -547,7 +795,7 @@ describe('AgentgatewayRenderer', () => {
     ]);
   });
 
-  it('runs Redis auto as a 3-node Sentinel StatefulSet and wires manual Redis by reference', () => {
+  it('runs Redis auto as a 3-node Sentinel StatefulSet and has the rate-limit service count in it', () => {
     const auto = render(state);
     const sts = find(auto, 'StatefulSet', 'prod-eu-redis');
     expect(sts.spec.replicas).toBe(3);
@@ -561,25 +809,194 @@ describe('AgentgatewayRenderer', () => {
     expect(
       find(auto, 'PodDisruptionBudget', 'prod-eu-redis').spec.minAvailable,
     ).toBe(2);
-
-    const manual = render({
-      ...state,
-      pool: poolSchema.parse({
-        ...pool,
-        redis: {
-          mode: 'manual',
-          host: 'redis.example.com',
-          passwordSecretRef: { name: 'redis', key: 'password' },
+    const service = find(auto, 'Deployment', 'prod-eu-ratelimit').spec.template
+      .spec;
+    expect(service.containers[0].env).toEqual(
+      expect.arrayContaining([
+        { name: 'REDIS_TYPE', value: 'sentinel' },
+        {
+          name: 'REDIS_URL',
+          value: 'mymaster,prod-eu-redis.ai-gateway.svc.cluster.local:26379',
         },
-      }),
+      ]),
+    );
+    expect(service.initContainers[0].command[2]).toContain(
+      'nc -z prod-eu-redis.ai-gateway.svc.cluster.local 26379',
+    );
+    expect(find(auto, 'Service', 'prod-eu-ratelimit').spec.ports).toEqual([
+      {
+        name: 'grpc',
+        port: 8081,
+        targetPort: 'grpc',
+        protocol: 'TCP',
+        appProtocol: 'kubernetes.io/h2c',
+      },
+    ]);
+    // The gateway itself does not talk to Redis.
+    expect(
+      find(auto, 'AgentgatewayParameters', 'prod-eu').spec.env,
+    ).toBeUndefined();
+  });
+
+  it('points the rate-limit service at a manual Redis, secrets by reference', () => {
+    const redis = (fields: object) =>
+      render({
+        ...state,
+        pool: poolSchema.parse({
+          ...pool,
+          redis: { mode: 'manual', host: 'redis.example.com', ...fields },
+        }),
+      });
+    const manual = redis({
+      port: 6380,
+      username: 'gateway',
+      database: 3,
+      tls: true,
+      passwordSecretRef: { name: 'redis', key: 'password' },
     });
     expect(manual.objects.filter(o => o.kind === 'StatefulSet')).toEqual([]);
-    const env = find(manual, 'AgentgatewayParameters', 'prod-eu').spec.env;
-    expect(env).toContainEqual({
-      name: 'AIGW_REDIS_PASSWORD',
-      valueFrom: { secretKeyRef: { name: 'redis', key: 'password' } },
-    });
+    const env = find(manual, 'Deployment', 'prod-eu-ratelimit').spec.template
+      .spec.containers[0].env;
+    const redisEnv = env.filter((e: any) => e.name.startsWith('REDIS_'));
+    expect(redisEnv).toEqual([
+      { name: 'REDIS_SOCKET_TYPE', value: 'tcp' },
+      { name: 'REDIS_TYPE', value: 'single' },
+      { name: 'REDIS_URL', value: 'redis://redis.example.com:6380/3' },
+      { name: 'REDIS_TLS', value: 'true' },
+      {
+        name: 'REDIS_PASSWORD',
+        valueFrom: { secretKeyRef: { name: 'redis', key: 'password' } },
+      },
+      // Kubernetes expands $(REDIS_PASSWORD): no password is inline.
+      { name: 'REDIS_AUTH', value: 'gateway:$(REDIS_PASSWORD)' },
+    ]);
     expect(JSON.stringify(manual)).not.toMatch(/password"\s*:\s*"[^{]/);
+
+    const plain = find(redis({}), 'Deployment', 'prod-eu-ratelimit').spec
+      .template.spec;
+    expect(
+      plain.containers[0].env.filter((e: any) => e.name.startsWith('REDIS_')),
+    ).toEqual([
+      { name: 'REDIS_SOCKET_TYPE', value: 'tcp' },
+      { name: 'REDIS_TYPE', value: 'single' },
+      { name: 'REDIS_URL', value: 'redis.example.com:6379' },
+      { name: 'REDIS_TLS', value: 'false' },
+    ]);
+    expect(plain.initContainers[0].command[2]).toContain(
+      'nc -z redis.example.com 6379',
+    );
+  });
+
+  it('counts every policy budget in the rate-limit service, days included, and rolls it when they change', () => {
+    const daily = policySchema.parse({
+      name: 'daily',
+      project: 'payments',
+      pool: 'prod-eu',
+      target: { kind: 'gateway', name: 'prod-eu' },
+      rateLimit: { unit: 'day', requests: 5000 },
+    });
+    const bundle = render({ ...state, policies: [budget, daily] });
+    expect(bundle.warnings).toEqual([]);
+    expect(rateLimitConfig(bundle).descriptors).toEqual([
+      {
+        key: 'policy',
+        value: 'budget',
+        rate_limit: { unit: 'minute', requests_per_unit: 100000 },
+      },
+      {
+        key: 'policy',
+        value: 'daily',
+        rate_limit: { unit: 'day', requests_per_unit: 5000 },
+      },
+    ]);
+    expect(
+      find(bundle, 'AgentgatewayPolicy', 'policy-daily').spec.traffic,
+    ).toEqual({ rateLimit: globalLimit({ policy: "'daily'" }, false) });
+
+    const hash = (b: ManifestBundle) =>
+      find(b, 'Deployment', 'prod-eu-ratelimit').spec.template.metadata
+        .annotations['ai-gateway.backstage.io/ratelimit-config'];
+    expect(hash(bundle)).toMatch(/^[0-9a-f]{16}$/);
+    expect(hash(render({ ...state, policies: [budget, daily] }))).toBe(
+      hash(bundle),
+    );
+    expect(hash(render(state))).not.toBe(hash(bundle));
+    // With no policy the service runs with no budgets, ready for the first.
+    expect(rateLimitConfig(render({ ...state, policies: [] }))).toEqual({
+      domain: 'ai-gateway.prod-eu',
+      descriptors: [],
+    });
+  });
+
+  it('exports access logs over OTLP to the SIEM endpoint, with its token and TLS', () => {
+    const withSiem = (siem: object) =>
+      render({ ...state, pool: poolSchema.parse({ ...pool, siem }) });
+    const bundle = withSiem({
+      endpoint: 'https://collector.example.com:4318/siem/v1/logs',
+      secretRef: { name: 'siem', key: 'token' },
+    });
+    expect(bundle.warnings).toEqual([]);
+    expect(find(bundle, 'AgentgatewayBackend', 'prod-eu-siem').spec).toEqual({
+      static: { host: 'collector.example.com', port: 4318 },
+      policies: {
+        auth: { secretRef: { name: 'siem', key: 'token' } },
+        tls: { sni: 'collector.example.com' },
+      },
+    });
+    expect(find(bundle, 'AgentgatewayPolicy', 'prod-eu-siem').spec).toEqual({
+      targetRefs: [
+        {
+          group: 'gateway.networking.k8s.io',
+          kind: 'Gateway',
+          name: 'prod-eu',
+        },
+      ],
+      frontend: {
+        accessLog: {
+          otlp: {
+            backendRef: {
+              group: 'agentgateway.dev',
+              kind: 'AgentgatewayBackend',
+              name: 'prod-eu-siem',
+            },
+            protocol: 'HTTP',
+            path: '/siem/v1/logs',
+          },
+        },
+      },
+    });
+    // The gateway may reach the collector's port.
+    const egress = find(bundle, 'NetworkPolicy', 'prod-eu-egress').spec.egress;
+    expect(egress[1].ports).toContainEqual({ protocol: 'TCP', port: 4318 });
+
+    // A plain in-cluster collector: no TLS, no token, OTLP's default path.
+    const plain = withSiem({
+      endpoint: 'http://otel-collector.monitoring.svc.cluster.local:4318',
+    });
+    expect(find(plain, 'AgentgatewayBackend', 'prod-eu-siem').spec).toEqual({
+      static: {
+        host: 'otel-collector.monitoring.svc.cluster.local',
+        port: 4318,
+      },
+    });
+    expect(
+      find(plain, 'AgentgatewayPolicy', 'prod-eu-siem').spec.frontend.accessLog
+        .otlp,
+    ).not.toHaveProperty('path');
+  });
+
+  it('does not render a SIEM format stored before the portal refused it, and says so', () => {
+    const stored = {
+      ...pool,
+      siem: { endpoint: 'https://siem.example.com/cef', format: 'cef' },
+    } as Pool;
+    const bundle = render({ ...state, pool: stored });
+    expect(
+      bundle.objects.filter(o => o.metadata.name === 'prod-eu-siem'),
+    ).toEqual([]);
+    expect(bundle.warnings).toEqual([
+      'the SIEM exporter is not rendered: agentgateway exports access logs only over OTLP, not as cef; set siem.format to otlp and point siem.endpoint at an OTLP collector that forwards to the SIEM',
+    ]);
   });
 
   it('refuses a bundle with two objects of the same name', () => {

@@ -11,17 +11,25 @@ import { renderExposure } from './exposure';
 import { renderMcpServer, urlTarget } from './mcpServers';
 import { renderOperator } from './operator';
 import { renderPolicy } from './policies';
+import { renderRateLimitService } from './rateLimits';
 import { renderRedis } from './redis';
+import { renderSiem, siemTarget } from './siem';
 import { renderTls } from './tls';
 
 const byName = <T extends { name: string }>(a: T, b: T) =>
   a.name.localeCompare(b.name);
 
-/** Ports outside the cluster the gateway must reach besides 443. */
-function egressPorts(state: PoolDesiredState): number[] {
+/**
+ * Ports outside the cluster the gateway must reach besides 443. (Redis is
+ * reached by the rate-limit service, not by the gateway.)
+ */
+function egressPorts(
+  ctx: PoolRenderContext,
+  state: PoolDesiredState,
+): number[] {
   const ports: number[] = [];
-  const { redis } = state.pool;
-  if (redis.mode === 'manual') ports.push(redis.port);
+  const siem = siemTarget(ctx);
+  if (siem) ports.push(siem.port);
   for (const server of state.mcpServers) {
     if (server.source.type === 'remote')
       ports.push(urlTarget(server.source.url).port);
@@ -46,8 +54,8 @@ function egressPorts(state: PoolDesiredState): number[] {
 
 /**
  * agentgateway (Gateway API + agentgateway.dev/v1alpha1): the operator, the
- * data plane, Redis, exposure, TLS, MCP servers, AI backends and policies of
- * one pool.
+ * data plane, Redis and the rate-limit service counting in it, exposure,
+ * TLS, the SIEM exporter, MCP servers, AI backends and policies of one pool.
  *
  * @public
  */
@@ -97,20 +105,17 @@ export class AgentgatewayRenderer implements ManifestRenderer {
     const ctx = new PoolRenderContext(sorted, options);
     const objects = [
       ...renderOperator(ctx),
-      ...renderDataPlane(ctx, egressPorts(sorted)),
+      ...renderDataPlane(ctx, egressPorts(ctx, sorted)),
       ...renderRedis(ctx),
+      ...renderRateLimitService(ctx, sorted.policies),
       ...renderTls(ctx),
       ...renderExposure(ctx),
+      ...renderSiem(ctx),
       ...sorted.mcpServers.flatMap(s => renderMcpServer(ctx, s)),
       ...sorted.aiBackends.flatMap(b => renderAiBackend(ctx, b)),
-      ...renderModelRouting(ctx, sorted.aiBackends),
+      ...renderModelRouting(ctx, sorted.aiBackends, sorted.policies),
       ...sorted.policies.flatMap(p => renderPolicy(ctx, p)),
     ];
-    if (state.pool.siem) {
-      ctx.warn(
-        `the SIEM exporter (${state.pool.siem.format} to ${state.pool.siem.endpoint}) is configured through the gateway's telemetry settings and has no agentgateway object yet`,
-      );
-    }
     return { objects, warnings: ctx.warnings };
   }
 }

@@ -1,6 +1,10 @@
-import type {
-  AiBackend,
-  AiProvider,
+import {
+  modelPatternsOverlap,
+  parseModelPattern,
+  type AiBackend,
+  type AiProvider,
+  type ModelPattern,
+  type Policy,
 } from '@ai-gateway-backstage/plugin-ai-gateway-common';
 import type { ManifestObject } from '@ai-gateway-backstage/plugin-ai-gateway-node';
 import {
@@ -67,12 +71,16 @@ function providerSpec(
       };
       break;
     case 'azure-openai':
+      // agentgateway derives the Azure resource from `endpoint`; host, port
+      // and pathPrefix send the requests where baseUrl says (a private
+      // endpoint, a proxy), as for the other providers.
       specific = {
         azureopenai: {
           endpoint: base!.host,
           deploymentName: provider.deployment,
           ...(provider.apiVersion ? { apiVersion: provider.apiVersion } : {}),
         },
+        ...endpoint,
       };
       break;
     case 'custom':
@@ -90,9 +98,7 @@ function providerSpec(
   const policies = {
     ...(ref ? { auth: { secretRef: { name: ref.name, key: ref.key } } } : {}),
     ...(withHealth ? { health: FAILOVER_HEALTH } : {}),
-    ...(base?.https && provider.type !== 'azure-openai'
-      ? { tls: { sni: base.host } }
-      : {}),
+    ...(base?.https ? { tls: { sni: base.host } } : {}),
   };
   return {
     name: provider.name,
@@ -109,14 +115,16 @@ function backendSpec(
   switch (spec.kind) {
     case 'ai': {
       const providers = spec.groups.reduce((n, g) => n + g.providers.length, 0);
+      // The portal refuses weights other than 1; a backend stored before
+      // that may still carry them.
       spec.groups.forEach((group, i) => {
-        if (new Set(group.providers.map(p => p.weight)).size > 1) {
+        if (group.providers.some(p => p.weight !== 1)) {
           ctx.warn(
             `AI backend ${
               backend.name
-            }: agentgateway balances the providers of a group by their health and load, not by weight; the weights of group ${
+            }: agentgateway balances the providers of a group by their health and latency, not by weight; the weights of group ${
               i + 1
-            } are not rendered`,
+            } are not rendered (remove them from the backend)`,
           );
         }
       });
@@ -173,6 +181,49 @@ function backendSpec(
   }
 }
 
+/** Rust regex syntax (agentgateway's), escaped as `regex::escape` does. */
+function escapeRegex(literal: string): string {
+  return literal.replace(/[\\.+*?()|[\]{}^$#&~-]/g, c => `\\${c}`);
+}
+
+/** The regular expression of a model pattern, anchored. */
+function patternRegex(pattern: ModelPattern): string {
+  switch (pattern.kind) {
+    case 'exact':
+      return `^${escapeRegex(pattern.name)}$`;
+    case 'prefix':
+      return `^${escapeRegex(pattern.prefix)}.*$`;
+    case 'suffix':
+      return `^.*${escapeRegex(pattern.suffix)}$`;
+    default:
+      return '^.+$';
+  }
+}
+
+/**
+ * The HTTPRoute match for a served model. An exact name is an Exact header
+ * match. A pattern is a RegularExpression header match (agentgateway
+ * requires the whole value to match) with a RegularExpression path `/.*`:
+ * agentgateway ranks a RegularExpression path below the implicit PathPrefix
+ * `/` of the exact matches (route.rs: Exact > PathPrefix > RegularExpression
+ * before any header count), so an exact name of another backend wins over a
+ * pattern that also matches it.
+ */
+function modelMatch(
+  model: string,
+): { path?: object; headers: object[] } | undefined {
+  const pattern = parseModelPattern(model);
+  if (!pattern) return undefined;
+  if (pattern.kind === 'exact') {
+    return { headers: [{ type: 'Exact', name: MODEL_HEADER, value: model }] };
+  }
+  const regex = patternRegex(pattern);
+  return {
+    path: { type: 'RegularExpression', value: '/.*' },
+    headers: [{ type: 'RegularExpression', name: MODEL_HEADER, value: regex }],
+  };
+}
+
 /** The HTTPRoute of a backend: `/{name}` always, and one match per served model. */
 function backendRoute(
   ctx: PoolRenderContext,
@@ -207,13 +258,25 @@ function backendRoute(
         },
   ];
   const models = backend.spec.kind === 'ai' ? backend.spec.models : [];
-  for (let i = 0; i < models.length; i += MATCHES_PER_RULE) {
-    rules.push({
-      matches: models.slice(i, i + MATCHES_PER_RULE).map(model => ({
-        headers: [{ type: 'Exact', name: MODEL_HEADER, value: model }],
-      })),
-      backendRefs,
-    });
+  const matches = models.flatMap(model => {
+    const match = modelMatch(model);
+    if (!match) {
+      ctx.warn(
+        `AI backend ${backend.name}: served model '${model}' is not an exact name or a pattern with one '*' first or last; it is not routed`,
+      );
+    }
+    return match ? [match] : [];
+  });
+  // Exact names first: a rule holds matches of one kind.
+  const exact = matches.filter(m => !m.path);
+  const patterns = matches.filter(m => m.path);
+  for (const group of [exact, patterns]) {
+    for (let i = 0; i < group.length; i += MATCHES_PER_RULE) {
+      rules.push({
+        matches: group.slice(i, i + MATCHES_PER_RULE),
+        backendRefs,
+      });
+    }
   }
   const section = isMcp ? 'mcp' : 'api';
   return {
@@ -269,17 +332,53 @@ export function renderAiBackend(
 }
 
 /**
+ * Two backends of the pool that serve one model by equal means (two exact
+ * names, or two patterns) leave the choice to agentgateway's tie-break, the
+ * older HTTPRoute, which the portal cannot see. An exact name against a
+ * pattern is no tie: the exact name wins (see modelMatch).
+ */
+function warnAmbiguousModels(ctx: PoolRenderContext, backends: AiBackend[]) {
+  const served = backends.flatMap(b =>
+    b.spec.kind === 'ai'
+      ? b.spec.models.map(model => ({ backend: b.name, model }))
+      : [],
+  );
+  served.forEach((a, i) => {
+    for (const b of served.slice(i + 1)) {
+      if (a.backend === b.backend) continue;
+      const exactA = !a.model.includes('*');
+      const exactB = !b.model.includes('*');
+      if (exactA !== exactB || !modelPatternsOverlap(a.model, b.model)) {
+        continue;
+      }
+      ctx.warn(
+        a.model === b.model
+          ? `AI backends ${a.backend} and ${b.backend} both serve model '${a.model}'; agentgateway routes it to the older of their routes`
+          : `AI backends ${a.backend} ('${a.model}') and ${b.backend} ('${b.model}') both match some model names; agentgateway routes such a model to the older of their routes`,
+      );
+    }
+  });
+}
+
+/**
  * Model-name routing: before routing, the requested model is copied from the
- * OpenAI-style body into a header the backends' routes match on.
+ * OpenAI-style body into a header the backends' routes and the per-model
+ * rate limits match on.
  */
 export function renderModelRouting(
   ctx: PoolRenderContext,
   backends: AiBackend[],
+  policies: Policy[],
 ): ManifestObject[] {
   const routed = backends.some(
     b => b.spec.kind === 'ai' && b.spec.models.length,
   );
-  if (!routed) return [];
+  // Per-model rate limits test the same header.
+  const limited = policies.some(
+    p => Object.keys(p.rateLimit?.models ?? {}).length,
+  );
+  if (routed) warnAmbiguousModels(ctx, backends);
+  if (!routed && !limited) return [];
   return [
     {
       apiVersion: AGENTGATEWAY_API,

@@ -66,6 +66,19 @@ export class PoolRenderContext {
     return 'aigw-enrollment-token';
   }
 
+  /** The pool's rate-limit service (Envoy's ratelimit, counting in Redis). */
+  get rateLimitServiceName(): string {
+    return this.name(this.pool.name, 'ratelimit');
+  }
+
+  /**
+   * The rate-limit domain of the pool's counters: part of every Redis key,
+   * so pools that share a manual Redis never share a budget.
+   */
+  get rateLimitDomain(): string {
+    return `ai-gateway.${this.pool.name}`;
+  }
+
   /** The Secret holding the wildcard certificate the listeners serve. */
   get tlsSecretName(): string {
     return this.pool.tls.mode === 'provided'

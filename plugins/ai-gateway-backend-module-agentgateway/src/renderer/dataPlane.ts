@@ -7,15 +7,14 @@ import {
   parseImage,
   PoolRenderContext,
 } from './context';
-import { redisEnv } from './redis';
 
 /** Private ranges the egress policy keeps the gateway out of (no lateral movement into the cluster network). */
 const PRIVATE_RANGES = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'];
 
 /**
- * The gateway: AgentgatewayParameters (image, replicas, resources, Redis
- * settings), the Gateway with an HTTPS listener per served host, an HPA up to
- * maxReplicas, a PDB and the egress NetworkPolicy.
+ * The gateway: AgentgatewayParameters (image, replicas, resources), the
+ * Gateway with an HTTPS listener per served host, an HPA up to maxReplicas,
+ * a PDB and the egress NetworkPolicy.
  */
 export function renderDataPlane(
   ctx: PoolRenderContext,
@@ -36,7 +35,6 @@ export function renderDataPlane(
         requests: { ...pool.resources.requests },
         limits: { ...pool.resources.limits },
       },
-      env: redisEnv(ctx),
       logging: { format: 'json' },
       deployment: {
         ...(Object.keys(podAnnotations).length
@@ -137,7 +135,7 @@ export function renderDataPlane(
       egress: [
         // Egress only to LLM providers and remote MCP servers, over HTTPS.
         publicEgress(443),
-        // Remote servers on other ports (remote MCP URLs, static backends, Redis).
+        // Remote servers on other ports (remote MCP URLs, static backends, the SIEM collector).
         ...(extraPorts.length
           ? [
               {
@@ -159,7 +157,7 @@ export function renderDataPlane(
             { protocol: 'TCP', port: 53 },
           ],
         },
-        // MCP servers and Redis in the pool's own namespace.
+        // MCP servers and the rate-limit service in the pool's own namespace.
         { to: [{ podSelector: {} }] },
       ],
     },

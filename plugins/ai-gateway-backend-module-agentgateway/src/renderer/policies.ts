@@ -1,6 +1,7 @@
 import type { Policy } from '@ai-gateway-backstage/plugin-ai-gateway-common';
 import type { ManifestObject } from '@ai-gateway-backstage/plugin-ai-gateway-node';
-import { AGENTGATEWAY_API, MODEL_HEADER, PoolRenderContext } from './context';
+import { AGENTGATEWAY_API, PoolRenderContext } from './context';
+import { globalRateLimit } from './rateLimits';
 
 const GUARD_BUILTINS: Record<string, string> = {
   email: 'Email',
@@ -9,8 +10,6 @@ const GUARD_BUILTINS: Record<string, string> = {
   'credit-card': 'CreditCard',
   'ca-sin': 'CaSin',
 };
-
-const UNITS = { second: 'Seconds', minute: 'Minutes', hour: 'Hours' } as const;
 
 type TargetRef = { group: string; kind: string; name: string };
 
@@ -50,56 +49,6 @@ function resolveTarget(
       policy.target.kind === 'backend'
         ? { group: 'agentgateway.dev', kind: 'AgentgatewayBackend', name }
         : undefined,
-  };
-}
-
-function rateLimit(ctx: PoolRenderContext, policy: Policy) {
-  const limit = policy.rateLimit!;
-  const local = (amount: number) => {
-    // agentgateway counts per second, minute or hour; a daily budget becomes
-    // the same amount spread over hours, with the whole day as burst.
-    if (limit.unit === 'day') {
-      return {
-        unit: 'Hours',
-        burst: amount,
-        [limit.requests !== undefined ? 'requests' : 'tokens']: Math.ceil(
-          amount / 24,
-        ),
-      };
-    }
-    return {
-      unit: UNITS[limit.unit],
-      [limit.requests !== undefined ? 'requests' : 'tokens']: amount,
-    };
-  };
-  const amount = (limit.requests ?? limit.tokens)!;
-  if (limit.unit === 'day') {
-    ctx.warn(
-      `policy ${
-        policy.name
-      }: agentgateway limits per second, minute or hour; the daily limit of ${amount} is enforced as ${Math.ceil(
-        amount / 24,
-      )} per hour with a burst of ${amount}`,
-    );
-  }
-  if (limit.perModel) {
-    ctx.warn(
-      `policy ${policy.name}: perModel needs a global rate-limit service; each named model gets its own budget, the other models share one`,
-    );
-  }
-  const models = Object.keys(limit.models ?? {}).sort();
-  if (!models.length) return { local: [local(amount)] };
-  return {
-    conditional: [
-      ...models.map(model => ({
-        condition: `request.headers['${MODEL_HEADER}'] == '${model.replace(
-          /'/g,
-          "\\'",
-        )}'`,
-        policy: { local: [local(limit.models![model])] },
-      })),
-      { policy: { local: [local(amount)] } },
-    ],
   };
 }
 
@@ -172,7 +121,7 @@ function trafficSection(ctx: PoolRenderContext, policy: Policy) {
       `policy ${policy.name}: its authorization rules are not rendered while the target refuses every request`,
     );
   }
-  if (policy.rateLimit) traffic.rateLimit = rateLimit(ctx, policy);
+  if (policy.rateLimit) traffic.rateLimit = globalRateLimit(ctx, policy);
   if (policy.timeouts?.requestSeconds !== undefined) {
     traffic.timeouts = { request: `${policy.timeouts.requestSeconds}s` };
   }

@@ -12,48 +12,65 @@ function names(ctx: PoolRenderContext) {
   return { base, headless: ctx.name(ctx.pool.name, 'redis', 'headless') };
 }
 
-/** How the gateway reaches Redis, as environment variables (secrets by reference). */
-export function redisEnv(
-  ctx: PoolRenderContext,
-): Array<Record<string, unknown>> {
+/**
+ * How the pool's rate-limit service reaches Redis, as the environment of
+ * Envoy's ratelimit (REDIS_TYPE, REDIS_URL, REDIS_TLS, REDIS_AUTH; secrets
+ * by reference), and the address to wait for before it starts.
+ */
+export function redisConnection(ctx: PoolRenderContext): {
+  env: Array<Record<string, unknown>>;
+  host: string;
+  port: number;
+} {
   const { redis } = ctx.pool;
   if (redis.mode === 'auto') {
-    const { base } = names(ctx);
-    return [
-      { name: 'AIGW_REDIS_MODE', value: 'sentinel' },
-      { name: 'AIGW_REDIS_SENTINELS', value: `${ctx.serviceHost(base)}:26379` },
-      { name: 'AIGW_REDIS_MASTER_NAME', value: SENTINEL_MASTER },
-    ];
+    const host = ctx.serviceHost(names(ctx).base);
+    return {
+      env: [
+        { name: 'REDIS_TYPE', value: 'sentinel' },
+        // The master's name, then the Sentinels to ask where it is.
+        { name: 'REDIS_URL', value: `${SENTINEL_MASTER},${host}:26379` },
+      ],
+      host,
+      port: 26379,
+    };
   }
-  return [
-    { name: 'AIGW_REDIS_MODE', value: 'standalone' },
-    { name: 'AIGW_REDIS_HOST', value: redis.host },
-    { name: 'AIGW_REDIS_PORT', value: String(redis.port) },
-    { name: 'AIGW_REDIS_DATABASE', value: String(redis.database) },
-    { name: 'AIGW_REDIS_TLS', value: String(redis.tls) },
-    ...(redis.username
-      ? [{ name: 'AIGW_REDIS_USERNAME', value: redis.username }]
-      : []),
-    ...(redis.passwordSecretRef
-      ? [
-          {
-            name: 'AIGW_REDIS_PASSWORD',
-            valueFrom: {
-              secretKeyRef: {
-                name: redis.passwordSecretRef.name,
-                key: redis.passwordSecretRef.key,
+  const address = `${redis.host}:${redis.port}`;
+  // ratelimit takes a redis:// URL to SELECT a database other than 0.
+  const url = redis.database ? `redis://${address}/${redis.database}` : address;
+  const password = redis.passwordSecretRef;
+  // REDIS_AUTH is "password" or "user:password"; Kubernetes expands
+  // $(REDIS_PASSWORD) from the variable before it, so no value is inline.
+  const auth = password
+    ? `${redis.username ? `${redis.username}:` : ''}$(REDIS_PASSWORD)`
+    : redis.username && `${redis.username}:`;
+  return {
+    env: [
+      { name: 'REDIS_TYPE', value: 'single' },
+      { name: 'REDIS_URL', value: url },
+      { name: 'REDIS_TLS', value: String(redis.tls) },
+      ...(password
+        ? [
+            {
+              name: 'REDIS_PASSWORD',
+              valueFrom: {
+                secretKeyRef: { name: password.name, key: password.key },
               },
             },
-          },
-        ]
-      : []),
-  ];
+          ]
+        : []),
+      ...(auth ? [{ name: 'REDIS_AUTH', value: auth }] : []),
+    ],
+    host: redis.host,
+    port: redis.port,
+  };
 }
 
 /**
  * `auto`: a 3-node Redis with Sentinel (StatefulSet, headless and client
  * Services, PDB keeping a quorum, a volume claim per node). `manual`: nothing
- * runs in the cluster; the gateway is pointed at the given host.
+ * runs in the cluster; the rate-limit service is pointed at the given host
+ * (see `redisConnection`).
  */
 export function renderRedis(ctx: PoolRenderContext): ManifestObject[] {
   const { redis } = ctx.pool;

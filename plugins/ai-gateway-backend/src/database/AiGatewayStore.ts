@@ -11,13 +11,39 @@ import type { PermissionCriteria } from '@backstage/plugin-permission-common';
 import type { ResourceKind } from '@ai-gateway-backstage/plugin-ai-gateway-common';
 import type { Knex } from 'knex';
 import type { AiGatewayAccessQuery } from '@ai-gateway-backstage/plugin-ai-gateway-node';
+import { LeaseStore } from './LeaseStore';
 import { PoolStatusStore } from './PoolStatusStore';
+import { isRetryable, storeError, type WriteContext } from './storeErrors';
 import { kindTables } from './tables';
 
 const migrationsDir = resolvePackagePath(
   '@ai-gateway-backstage/plugin-ai-gateway-backend',
   'migrations',
 );
+
+/**
+ * Runs the migrations. Replicas starting together race for knex's migration
+ * lock; the losers wait for the winner instead of failing their start-up.
+ */
+async function migrateLatest(client: Knex): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await client.migrate.latest({
+        directory: migrationsDir,
+        tableName: 'aigw_knex_migrations',
+      });
+      return;
+    } catch (error) {
+      // Also the race to create knex's own bookkeeping tables.
+      const raced =
+        /already locked|already exists|pg_type_typname_nsp_index/i.test(
+          String(error),
+        );
+      if (!raced || attempt >= 120) throw error;
+      await new Promise(resolve => setTimeout(resolve, 500));
+    }
+  }
+}
 
 /** An object as stored: the validated spec plus bookkeeping. */
 export type StoredObject<T = unknown> = {
@@ -65,6 +91,11 @@ export type ListOptions = {
   access?: PermissionCriteria<AiGatewayAccessQuery>;
 };
 
+/** The largest version the `version` column holds (a 32-bit integer). */
+const MAX_VERSION = 2_147_483_647;
+/** How often a transaction that lost a deadlock or serialization race is run again. */
+const TRANSACTION_ATTEMPTS = 3;
+
 export type UpdateResult<T> =
   | { outcome: 'updated'; object: StoredObject<T> }
   | { outcome: 'missing' }
@@ -73,7 +104,9 @@ export type UpdateResult<T> =
 /**
  * The control plane's persistence on knex (SQLite or PostgreSQL). It knows
  * tables and SQL, not rules: validation, integrity and permissions live in
- * the services that call it.
+ * the services that call it. What the database refuses (a constraint, a
+ * value a column cannot hold) leaves the store as the API's answer (409, 422
+ * or 400, see storeErrors.ts), never as a driver error.
  */
 export class AiGatewayStore {
   static async create(options: {
@@ -82,10 +115,7 @@ export class AiGatewayStore {
   }): Promise<AiGatewayStore> {
     const client = await options.database.getClient();
     if (!options.database.migrations?.skip && !options.skipMigrations) {
-      await client.migrate.latest({
-        directory: migrationsDir,
-        tableName: 'aigw_knex_migrations',
-      });
+      await migrateLatest(client);
     }
     if (client.client.config.client === 'better-sqlite3') {
       // SQLite (the embedded default): write-ahead logging lets readers run
@@ -104,20 +134,74 @@ export class AiGatewayStore {
     return new PoolStatusStore(this.db as Knex);
   }
 
-  /** Runs `fn` in one transaction; everything it does commits or none of it. */
+  /** Leases for work that must run once across backend replicas. */
+  leases(): LeaseStore {
+    return new LeaseStore(this.db as Knex);
+  }
+
+  private get inTransaction(): boolean {
+    return Boolean((this.db as Knex.Transaction).isTransaction);
+  }
+
+  /**
+   * Runs `fn` in one transaction; everything it does commits or none of it.
+   * A transaction that loses a deadlock or serialization race (PostgreSQL
+   * picks one of two) runs again, so that `fn` must not have effects
+   * outside the store.
+   */
   async transaction<T>(fn: (store: AiGatewayStore) => Promise<T>): Promise<T> {
-    if ((this.db as Knex.Transaction).isTransaction) {
+    if (this.inTransaction) {
       return fn(this);
     }
-    return (this.db as Knex).transaction(trx => fn(new AiGatewayStore(trx)));
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await (this.db as Knex).transaction(trx =>
+          fn(new AiGatewayStore(trx)),
+        );
+      } catch (error) {
+        if (isRetryable(error) && attempt < TRANSACTION_ATTEMPTS) continue;
+        throw storeError(error);
+      }
+    }
+  }
+
+  /**
+   * Runs one statement; a database error becomes the API's answer, except a
+   * lost race inside a transaction, which `transaction` runs again.
+   */
+  private async run<R>(
+    statement: () => PromiseLike<R>,
+    context?: WriteContext,
+  ): Promise<R> {
+    try {
+      return await statement();
+    } catch (error) {
+      if (this.inTransaction && isRetryable(error)) throw error;
+      throw storeError(error, context);
+    }
   }
 
   async get<T>(
     kind: ResourceKind,
     name: string,
   ): Promise<StoredObject<T> | undefined> {
-    const row = await this.db(kindTables[kind].table).where({ name }).first();
+    const row = await this.run(() =>
+      this.db(kindTables[kind].table).where({ name }).first(),
+    );
     return row ? toObject<T>(kind, row) : undefined;
+  }
+
+  /**
+   * Locks an object's row until the transaction ends (PostgreSQL; SQLite runs
+   * one write transaction at a time anyway). A delete takes it first, so
+   * creates that reference the object wait for the delete instead of slipping
+   * in dependents between its check and its commit.
+   */
+  async lock(kind: ResourceKind, name: string): Promise<void> {
+    if (this.db.client.config.client !== 'pg') return;
+    await this.run(() =>
+      this.db(kindTables[kind].table).where({ name }).forUpdate().first('name'),
+    );
   }
 
   async getMany<T>(
@@ -125,8 +209,10 @@ export class AiGatewayStore {
     names: string[],
   ): Promise<StoredObject<T>[]> {
     if (names.length === 0) return [];
-    const rows = await this.db(kindTables[kind].table).whereIn('name', names);
-    return rows.map(r => toObject<T>(kind, r));
+    const rows = await this.run(() =>
+      this.db(kindTables[kind].table).whereIn('name', names),
+    );
+    return rows.map((r: any) => toObject<T>(kind, r));
   }
 
   async list<T>(
@@ -145,7 +231,7 @@ export class AiGatewayStore {
       const access = options.access;
       query.where(qb => this.applyAccess(qb, kind, access));
     }
-    const rows = await query;
+    const rows: any[] = await this.run(() => query);
     const hasMore = rows.length > options.limit;
     return {
       items: rows.slice(0, options.limit).map(r => toObject<T>(kind, r)),
@@ -157,10 +243,12 @@ export class AiGatewayStore {
   async countByPool(
     kind: 'mcpServer' | 'aiBackend' | 'policy',
   ): Promise<Map<string, number>> {
-    const rows = await this.db(kindTables[kind].table)
-      .select('pool')
-      .count({ n: '*' })
-      .groupBy('pool');
+    const rows = await this.run(() =>
+      this.db(kindTables[kind].table)
+        .select('pool')
+        .count({ n: '*' })
+        .groupBy('pool'),
+    );
     return new Map(rows.map((r: any) => [r.pool as string, Number(r.n)]));
   }
 
@@ -168,9 +256,9 @@ export class AiGatewayStore {
     kind: ResourceKind,
     filters: Record<string, string>,
   ): Promise<number> {
-    const [{ n }] = await this.db(kindTables[kind].table)
-      .where(filters)
-      .count({ n: '*' });
+    const [{ n }] = await this.run(() =>
+      this.db(kindTables[kind].table).where(filters).count({ n: '*' }),
+    );
     return Number(n);
   }
 
@@ -191,11 +279,20 @@ export class AiGatewayStore {
       created_at: now.toISOString(),
       updated_at: now.toISOString(),
     };
-    await this.db(table).insert(row);
+    await this.run(() => this.db(table).insert(row), {
+      kind,
+      operation: 'insert',
+      name: spec.name,
+      columns: columns(spec),
+    });
     return toObject<T>(kind, row);
   }
 
-  /** Compare-and-set on the version: a stale version changes nothing. */
+  /**
+   * Compare-and-set on the version: a stale version changes nothing. A
+   * version no row can have (not a whole number, beyond the column) is
+   * stale without asking the database.
+   */
   async update<T>(
     kind: ResourceKind,
     spec: T & { name: string },
@@ -204,58 +301,80 @@ export class AiGatewayStore {
     now: Date,
   ): Promise<UpdateResult<T>> {
     const { table, columns } = kindTables[kind];
-    const changed = await this.db(table)
-      .where({ name: spec.name, version: expectedVersion })
-      .update({
-        ...columns(spec),
-        version: expectedVersion + 1,
-        spec: JSON.stringify(spec),
-        updated_by: actor,
-        updated_at: now.toISOString(),
-      });
+    const possible =
+      Number.isSafeInteger(expectedVersion) &&
+      expectedVersion >= 1 &&
+      expectedVersion < MAX_VERSION;
+    const changed = possible
+      ? await this.run(
+          () =>
+            this.db(table)
+              .where({ name: spec.name, version: expectedVersion })
+              .update({
+                ...columns(spec),
+                version: expectedVersion + 1,
+                spec: JSON.stringify(spec),
+                updated_by: actor,
+                updated_at: now.toISOString(),
+              }),
+          {
+            kind,
+            operation: 'update',
+            name: spec.name,
+            columns: columns(spec),
+          },
+        )
+      : 0;
     if (changed === 1) {
       const object = await this.get<T>(kind, spec.name);
       return { outcome: 'updated', object: object! };
     }
-    const current = await this.db(table)
-      .where({ name: spec.name })
-      .first('version');
+    const current = await this.run(() =>
+      this.db(table).where({ name: spec.name }).first('version'),
+    );
     return current
       ? { outcome: 'conflict', currentVersion: Number(current.version) }
       : { outcome: 'missing' };
   }
 
   async delete(kind: ResourceKind, name: string): Promise<boolean> {
-    const n = await this.db(kindTables[kind].table).where({ name }).delete();
+    const n = await this.run(
+      () => this.db(kindTables[kind].table).where({ name }).delete(),
+      { kind, operation: 'delete', name },
+    );
     return n > 0;
   }
 
   async setPoolToken(pool: string, tokenHash: string, now: Date) {
-    await this.db('aigw_pools')
-      .where({ name: pool })
-      .update({ token_hash: tokenHash, token_issued_at: now.toISOString() });
+    await this.run(() =>
+      this.db('aigw_pools')
+        .where({ name: pool })
+        .update({ token_hash: tokenHash, token_issued_at: now.toISOString() }),
+    );
   }
 
   async getPoolTokenHash(pool: string): Promise<string | undefined> {
-    const row = await this.db('aigw_pools')
-      .where({ name: pool })
-      .first('token_hash');
+    const row = await this.run(() =>
+      this.db('aigw_pools').where({ name: pool }).first('token_hash'),
+    );
     return row?.token_hash ?? undefined;
   }
 
   async appendEvent(event: Omit<StoredEvent, 'id' | 'at'>, now: Date) {
-    await this.db('aigw_events').insert({
-      kind: event.kind,
-      name: event.name,
-      project: event.project ?? null,
-      action: event.action,
-      actor: event.actor,
-      version: event.version ?? null,
-      changes:
-        event.changes === undefined ? null : JSON.stringify(event.changes),
-      message: event.message ?? null,
-      at: now.toISOString(),
-    });
+    await this.run(() =>
+      this.db('aigw_events').insert({
+        kind: event.kind,
+        name: event.name,
+        project: event.project ?? null,
+        action: event.action,
+        actor: event.actor,
+        version: event.version ?? null,
+        changes:
+          event.changes === undefined ? null : JSON.stringify(event.changes),
+        message: event.message ?? null,
+        at: now.toISOString(),
+      }),
+    );
   }
 
   async listEvents(
@@ -270,7 +389,7 @@ export class AiGatewayStore {
     if (options.before !== undefined) {
       query.where('id', '<', options.before);
     }
-    const rows = await query;
+    const rows: any[] = await this.run(() => query);
     return {
       items: rows.slice(0, options.limit).map(toEvent),
       hasMore: rows.length > options.limit,

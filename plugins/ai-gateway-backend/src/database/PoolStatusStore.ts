@@ -11,6 +11,8 @@ import type { Knex } from 'knex';
 const KEPT_REVISIONS = 20;
 
 export type StoredPoolStatus = PoolStatus & {
+  /** Bumped by every save: replicas update a status with compare-and-set on it. */
+  generation: number;
   syncRequestedAt?: string;
   reseedRequestedAt?: string;
   updatedAt: string;
@@ -26,6 +28,7 @@ type Row = {
   sync_requested_at: string | Date | null;
   reseed_requested_at: string | Date | null;
   updated_at: string | Date;
+  generation: number;
 };
 
 const iso = (v: string | Date | null | undefined) =>
@@ -48,6 +51,7 @@ function toStatus(row: Row): StoredPoolStatus {
       ? { reseedRequestedAt: iso(row.reseed_requested_at) }
       : {}),
     updatedAt: iso(row.updated_at)!,
+    generation: Number(row.generation ?? 0),
   };
 }
 
@@ -72,7 +76,11 @@ export class PoolStatusStore {
     return out;
   }
 
-  /** Writes the derived status; the heartbeat column only when given. */
+  /**
+   * Writes the derived status (the heartbeat column only when given) if the
+   * stored one is still `previous` (by generation); false when another
+   * replica saved in between and the status must be derived again.
+   */
   async save(
     status: Pick<
       PoolStatus,
@@ -80,22 +88,32 @@ export class PoolStatusStore {
     > & {
       heartbeat?: Heartbeat;
     },
+    previous: Pick<StoredPoolStatus, 'generation'> | undefined,
     now: Date,
-  ): Promise<void> {
+  ): Promise<boolean> {
     const values: Partial<Row> = {
       phase: status.phase,
       phase_since: status.phaseSince,
       conditions: JSON.stringify(status.conditions),
       desired_revision: status.desiredRevision ?? null,
       updated_at: now.toISOString(),
+      generation: (previous?.generation ?? 0) + 1,
       ...(status.heartbeat
         ? { heartbeat: JSON.stringify(status.heartbeat) }
         : {}),
     };
-    await this.db('aigw_pool_status')
-      .insert({ pool: status.pool, heartbeat: null, ...values })
-      .onConflict('pool')
-      .merge(values);
+    if (!previous) {
+      const inserted = await this.db('aigw_pool_status')
+        .insert({ pool: status.pool, heartbeat: null, ...values })
+        .onConflict('pool')
+        .ignore()
+        .returning('pool');
+      return inserted.length === 1;
+    }
+    const updated = await this.db('aigw_pool_status')
+      .where({ pool: status.pool, generation: previous.generation })
+      .update(values);
+    return updated === 1;
   }
 
   async request(

@@ -39,6 +39,8 @@ import {
   type RenderOptions,
 } from '@ai-gateway-backstage/plugin-ai-gateway-node';
 import type { AiGatewayStore } from '../database/AiGatewayStore';
+import type { LeaseStore } from '../database/LeaseStore';
+import type { PoolChangeFeed, PoolChanges } from '../database/PoolChangeFeed';
 import type {
   PoolStatusStore,
   StoredPoolStatus,
@@ -50,8 +52,17 @@ import type { ClusterConnector } from '@ai-gateway-backstage/plugin-ai-gateway-n
 /** The control plane's own "operator version" in direct-mode heartbeats. */
 export const CONTROL_PLANE_OPERATOR = 'control-plane';
 const PAGE = 500;
-/** A bundle is re-rendered at least this often even without a change event. */
-const BUNDLE_TTL_MS = 60_000;
+/**
+ * A bundle is re-rendered at least this often even without a change event.
+ * Change events reach every replica (and a replica that may have missed some
+ * drops everything), so this is only a safety net; short, it made the health
+ * monitor re-render every pool on most passes.
+ */
+const BUNDLE_TTL_MS = 15 * 60_000;
+/** A replica that dies mid-reconcile holds its pool's lease at most this long. */
+const RECONCILE_LEASE_MS = 60_000;
+/** Status saves that lose a race with another replica are derived again this often. */
+const STATUS_SAVE_ATTEMPTS = 5;
 
 export type AgentBundle = {
   pool: string;
@@ -94,6 +105,9 @@ export class PoolDeliveryService {
   readonly #waiters = new Map<string, Set<Waiter>>();
   readonly #reconciles = new Map<string, Promise<unknown>>();
   readonly #statuses: PoolStatusStore;
+  readonly #leases: LeaseStore;
+  /** Pools changed here and not yet told to the other replicas. */
+  #unpublished?: Set<string>;
   /** Status updates of one pool run one at a time (read, derive, write). */
   readonly #statusLocks = new Map<string, Promise<unknown>>();
 
@@ -104,6 +118,8 @@ export class PoolDeliveryService {
       registry: RendererRegistry;
       renderOptions: RenderOptions;
       clusters: ClusterConnector;
+      /** Tells the other backend replicas which pools changed. */
+      feed?: PoolChangeFeed;
       logger: LoggerService;
       clock?: () => Date;
       /** Waits before a direct pool is reconciled after a change, to batch bursts. */
@@ -111,7 +127,9 @@ export class PoolDeliveryService {
     },
   ) {
     this.#statuses = deps.store.poolStatus();
+    this.#leases = deps.store.leases();
     deps.resources.onChange(change => this.#onChange(change));
+    deps.feed?.subscribe(changes => this.#onRemoteChange(changes));
   }
 
   #now(): Date {
@@ -167,16 +185,53 @@ export class PoolDeliveryService {
     this.#bundles.delete(pool);
   }
 
+  /** Tells the other replicas, once per tick however many changes a request made. */
+  #publish(pool: string) {
+    if (!this.deps.feed) return;
+    if (this.#unpublished) {
+      this.#unpublished.add(pool);
+      return;
+    }
+    this.#unpublished = new Set([pool]);
+    setImmediate(() => {
+      const pools = [...(this.#unpublished ?? [])];
+      this.#unpublished = undefined;
+      this.deps.feed!.publish(pools).catch(error =>
+        // Their caches still expire (BUNDLE_TTL_MS); their waiters time out.
+        this.deps.logger.warn(
+          `Could not tell the other replicas that pools ${pools.join(
+            ', ',
+          )} changed`,
+          error,
+        ),
+      );
+    });
+  }
+
+  /** Another replica changed these pools (or, with 'all', any pool may have changed). */
+  #onRemoteChange(changes: PoolChanges) {
+    const pools =
+      changes === 'all'
+        ? new Set([...this.#bundles.keys(), ...this.#waiters.keys()])
+        : changes;
+    for (const pool of pools) {
+      this.#invalidate(pool);
+      this.#wake(pool);
+    }
+  }
+
   #onChange(change: ResourceChangeEvent) {
     const pool = change.kind === 'pool' ? change.name : change.pool;
     if (!pool) return;
     this.#invalidate(pool);
+    this.#publish(pool);
     if (change.kind === 'pool' && change.action === 'deleted') {
       this.#statuses
         .delete(pool)
-        .catch(e =>
+        .catch(error =>
           this.deps.logger.warn(
-            `Could not drop the status of pool ${pool}: ${e}`,
+            `Could not drop the status of pool ${pool}`,
+            error,
           ),
         );
       this.#wake(pool);
@@ -188,7 +243,11 @@ export class PoolDeliveryService {
       const object = await this.deps.store.get<Pool>('pool', pool);
       if (object?.spec.delivery.mode === 'direct')
         await this.reconcileDirect(pool, { reseed: false });
-      else await this.refresh(pool);
+      // A pool no operator has reported from stays Pending whatever changes:
+      // rendering it after every change would only refresh its desired
+      // revision, which the health monitor does on its next pass.
+      else if ((await this.#statuses.get(pool))?.heartbeat)
+        await this.refresh(pool);
     });
   }
 
@@ -202,7 +261,10 @@ export class PoolDeliveryService {
       try {
         await task();
       } catch (error) {
-        this.deps.logger.warn(`Reconciling pool ${pool} failed: ${error}`);
+        this.deps.logger.warn(
+          `Reconciling pool ${pool} failed`,
+          error as Error,
+        );
       }
     });
     this.#reconciles.set(`later:${pool}`, run);
@@ -387,6 +449,7 @@ export class PoolDeliveryService {
       }
       await this.#statuses.request(pool, what, now);
       this.#wake(pool);
+      this.#publish(pool);
       return { pool, requested: what, mode: object.spec.delivery.mode };
     });
   }
@@ -490,9 +553,16 @@ export class PoolDeliveryService {
     options: { reseed: boolean },
   ): Promise<PoolStatus> {
     const previous = this.#reconciles.get(pool) ?? Promise.resolve();
+    // One reconcile per pool across replicas: another replica's is waited for.
     const run = previous
       .catch(() => undefined)
-      .then(() => this.#reconcileDirectNow(pool, options));
+      .then(() =>
+        this.#leases.withLease(
+          `reconcile:${pool}`,
+          { ttlMs: RECONCILE_LEASE_MS, waitMs: 2 * RECONCILE_LEASE_MS },
+          () => this.#reconcileDirectNow(pool, options),
+        ),
+      );
     this.#reconciles.set(pool, run);
     try {
       return await run;
@@ -663,6 +733,21 @@ export class PoolDeliveryService {
     heartbeat: Heartbeat | undefined,
     previous: StoredPoolStatus | undefined,
   ): Promise<PoolStatus> {
+    let derivedFrom = previous;
+    for (let attempt = 1; ; attempt++) {
+      const outcome = await this.#deriveOnce(object, heartbeat, derivedFrom);
+      if (outcome.saved || attempt >= STATUS_SAVE_ATTEMPTS)
+        return outcome.status;
+      // Another replica saved this pool's status meanwhile: derive from its.
+      derivedFrom = await this.#statuses.get(object.name);
+    }
+  }
+
+  async #deriveOnce(
+    object: StoredPoolObject,
+    heartbeat: Heartbeat | undefined,
+    previous: StoredPoolStatus | undefined,
+  ): Promise<{ status: PoolStatus; saved: boolean }> {
     const bundle = await this.#requireBundle(object.name);
     const current = heartbeat ?? previous?.heartbeat;
     const now = this.#now();
@@ -688,8 +773,11 @@ export class PoolDeliveryService {
       JSON.stringify(previous.conditions) !==
         JSON.stringify(status.conditions) ||
       heartbeat !== undefined;
-    if (changed) {
-      await this.#statuses.save({ ...status, heartbeat }, now);
+    if (
+      changed &&
+      !(await this.#statuses.save({ ...status, heartbeat }, previous, now))
+    ) {
+      return { status, saved: false };
     }
     if (
       previous?.phase !== status.phase &&
@@ -705,7 +793,7 @@ export class PoolDeliveryService {
         }`,
       );
     }
-    return status;
+    return { status, saved: true };
   }
 
   /**

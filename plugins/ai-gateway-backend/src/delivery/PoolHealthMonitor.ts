@@ -31,7 +31,10 @@ export class PoolHealthMonitor {
         }
       } catch (error) {
         failed++;
-        this.deps.logger.warn(`Pool health check of ${name} failed: ${error}`);
+        this.deps.logger.warn(
+          `Pool health check of ${name} failed`,
+          error as Error,
+        );
       }
     }
     return { pools: names.length, failed };

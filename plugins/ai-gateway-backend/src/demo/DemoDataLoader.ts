@@ -3,6 +3,7 @@ import type { ResourceKind } from '@ai-gateway-backstage/plugin-ai-gateway-commo
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
+import type { LeaseStore } from '../database/LeaseStore';
 import type { ResourceService } from '../service/ResourceService';
 
 /** Files of the demo directory, in the order their objects depend on each other. */
@@ -19,6 +20,22 @@ const demoFiles: Array<[ResourceKind, string]> = [
  * through the same service (validation, integrity, event log) as the API.
  */
 export async function loadDemoData(options: {
+  directory: string;
+  resources: ResourceService;
+  /** Replicas starting together load the demo data once: the first to take the lease. */
+  leases: LeaseStore;
+  auth: AuthService;
+  logger: LoggerService;
+}): Promise<number> {
+  const { leases } = options;
+  return leases.withLease(
+    'demo-data',
+    { ttlMs: 60_000, waitMs: 10 * 60_000, retryMs: 500 },
+    () => loadUnlessLoaded(options),
+  );
+}
+
+async function loadUnlessLoaded(options: {
   directory: string;
   resources: ResourceService;
   auth: AuthService;

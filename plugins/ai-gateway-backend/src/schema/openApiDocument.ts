@@ -21,6 +21,7 @@ import {
 import { stringify } from 'yaml';
 import { z } from 'zod';
 import { kindTables } from '../database/tables';
+import { MAX_CURSOR_LENGTH } from '../service/cursors';
 
 /**
  * The OpenAPI 3.1 document of the REST API (`src/schema/openapi.yaml`).
@@ -148,6 +149,7 @@ function updateSchema(input: Json): Json {
       version: {
         type: 'integer',
         minimum: 1,
+        maximum: 2147483647,
         description: 'The version the change is based on (or send If-Match)',
       },
     },
@@ -189,8 +191,9 @@ const parameters = {
   cursor: {
     name: 'cursor',
     in: 'query',
-    description: 'The `nextCursor` of the previous page',
-    schema: { type: 'string', minLength: 1 },
+    description:
+      'The `nextCursor` of the previous page of the same list, unchanged: cursors are opaque, and any other value is refused (400)',
+    schema: { type: 'string', minLength: 1, maxLength: MAX_CURSOR_LENGTH },
   },
   cascade: {
     name: 'cascade',

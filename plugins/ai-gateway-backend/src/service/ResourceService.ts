@@ -5,15 +5,13 @@ import type {
   PermissionsService,
 } from '@backstage/backend-plugin-api';
 import type { EventsService } from '@backstage/plugin-events-node';
-import {
-  NotAllowedError,
-  NotFoundError,
-  ConflictError,
-} from '@backstage/errors';
+import { NotAllowedError, NotFoundError } from '@backstage/errors';
 import {
   AuthorizeResult,
   isResourcePermission,
+  type BasicPermission,
   type Permission,
+  type ResourcePermission,
 } from '@backstage/plugin-permission-common';
 import {
   createConditionAuthorizer,
@@ -39,7 +37,8 @@ import {
   type AiGatewayPermissionResource,
 } from '@ai-gateway-backstage/plugin-ai-gateway-node';
 import { EnrollmentTokens } from './EnrollmentTokens';
-import { invalidInput } from './errors';
+import { cursorPositions, decodeCursor, encodeCursor } from './cursors';
+import { conflict, invalidInput } from './errors';
 import {
   checkReferences,
   checkUniqueness,
@@ -54,7 +53,13 @@ export type Caller = {
   actor: string;
   /** The HTTP request, if any, for the auditor. */
   request?: Request;
+  /** Decisions fetched before a transaction began (see `withDecisions`). */
+  decisions?: ReadonlyMap<string, Decision>;
 };
+
+type Decision =
+  | { result: AuthorizeResult.ALLOW | AuthorizeResult.DENY }
+  | Parameters<typeof authorizeConditions>[0];
 
 /** An object as the API returns it. */
 export type ResourceView = {
@@ -147,17 +152,19 @@ export class ResourceService {
   async create(
     kind: ResourceKind,
     body: unknown,
-    caller: Caller,
+    requester: Caller,
   ): Promise<{ object: ResourceView; enrollmentToken?: string }> {
-    return this.audited('create', kind, undefined, caller, async () => {
+    return this.audited('create', kind, undefined, requester, async () => {
       const spec = this.validate(kind, body);
+      const caller = await this.withDecisions(requester, [
+        aiGatewayPermissions[kind].create,
+      ]);
       const result = await this.deps.store.transaction(async store => {
         await this.authorizeWrite(store, kind, 'create', spec, caller);
         await checkReferences(store, kind, spec);
         if (await store.get(kind, spec.name)) {
-          throw new ConflictError(
-            `${resourceKinds[kind].title} '${spec.name}' already exists`,
-          );
+          const exists = `${resourceKinds[kind].title} '${spec.name}' already exists`;
+          throw conflict(exists, [{ field: 'name', message: exists }]);
         }
         await checkUniqueness(store, kind, spec);
         const now = this.now();
@@ -224,14 +231,23 @@ export class ResourceService {
     const page = await store.list<AnySpec>(kind, {
       filters,
       limit: query.limit,
-      after: query.cursor ? decodeCursor(query.cursor) : undefined,
+      after: query.cursor
+        ? decodeCursor(
+            resourceKinds[kind].plural,
+            query.cursor,
+            cursorPositions.objectName,
+          )
+        : undefined,
       access,
     });
     const items = await this.views(store, page.items);
     return {
       items,
       nextCursor: page.hasMore
-        ? encodeCursor(page.items[page.items.length - 1].name)
+        ? encodeCursor(
+            resourceKinds[kind].plural,
+            page.items[page.items.length - 1].name,
+          )
         : undefined,
     };
   }
@@ -241,9 +257,9 @@ export class ResourceService {
     name: string,
     body: unknown,
     expectedVersion: number | undefined,
-    caller: Caller,
+    requester: Caller,
   ): Promise<ResourceView> {
-    return this.audited('update', kind, name, caller, async () => {
+    return this.audited('update', kind, name, requester, async () => {
       if (isObject(body) && body.name !== undefined && body.name !== name) {
         throw invalidInput('The name of an object cannot change', [
           { field: 'name', message: `must be '${name}' (the name in the URL)` },
@@ -262,6 +278,10 @@ export class ResourceService {
           },
         ]);
       }
+      const caller = await this.withDecisions(requester, [
+        aiGatewayPermissions[kind].read,
+        aiGatewayPermissions[kind].update,
+      ]);
       const updated = await this.deps.store.transaction(async store => {
         const previous = await this.readable<AnySpec>(
           store,
@@ -286,8 +306,14 @@ export class ResourceService {
           );
         }
         if (result.outcome === 'conflict') {
-          throw new ConflictError(
+          throw conflict(
             `${resourceKinds[kind].title} '${name}' was changed by someone else: you sent version ${expectedVersion}, the current version is ${result.currentVersion}. Read it again and reapply your change.`,
+            [
+              {
+                field: 'version',
+                message: `is not the current version (${result.currentVersion}); read the object again and reapply your change`,
+              },
+            ],
           );
         }
         await store.appendEvent(
@@ -313,19 +339,41 @@ export class ResourceService {
     kind: ResourceKind,
     name: string,
     options: { cascade: boolean },
-    caller: Caller,
+    requester: Caller,
   ): Promise<{ deleted: Dependent[] }> {
-    return this.audited('delete', kind, name, caller, async () => {
+    return this.audited('delete', kind, name, requester, async () => {
       const removed: ResourceChangeEvent[] = [];
+      // Cascades delete objects of other kinds, each checked on its own.
+      const caller = await this.withDecisions(requester, [
+        aiGatewayPermissions[kind].read,
+        ...Object.values(aiGatewayPermissions).map(p => p.delete),
+      ]);
       const result = await this.deps.store.transaction(async store => {
+        removed.length = 0; // the store may run the transaction again
+        await store.lock(kind, name);
         const object = await this.readable<AnySpec>(store, kind, name, caller);
         await this.authorizeWrite(store, kind, 'delete', object.spec, caller);
-        const dependents = await findDependents(store, kind, name);
+        let dependents = await findDependents(store, kind, name);
+        if (options.cascade && dependents.some(d => d.kind === 'pool')) {
+          // A project's pools are locked too, then looked at again: MCP
+          // servers created in them meanwhile are in the list, later ones wait.
+          for (const d of dependents)
+            if (d.kind === 'pool') await store.lock(d.kind, d.name);
+          dependents = await findDependents(store, kind, name);
+        }
         if (dependents.length > 0 && !options.cascade) {
-          throw new ConflictError(
+          throw conflict(
             `${resourceKinds[kind].title} '${name}' is still used by ${describe(
               dependents,
             )}; delete those first or ask for cascade=true`,
+            [
+              {
+                field: 'cascade',
+                message: `is false, and ${describe(
+                  dependents,
+                )} depend on this object; delete those first or ask for cascade=true`,
+              },
+            ],
           );
         }
         const now = this.now();
@@ -382,8 +430,9 @@ export class ResourceService {
     const object = await store.get(kind, name);
     if (object) await this.readable(store, kind, name, caller);
     else await this.authorizeDeletedRead(kind, name, caller);
+    const log = `${resourceKinds[kind].plural}/${name}/events`;
     const before = options.cursor
-      ? Number(decodeCursor(options.cursor))
+      ? Number(decodeCursor(log, options.cursor, cursorPositions.eventId))
       : undefined;
     const page = await store.listEvents(kind, name, {
       limit: options.limit,
@@ -392,42 +441,58 @@ export class ResourceService {
     return {
       items: page.items,
       nextCursor: page.hasMore
-        ? encodeCursor(String(page.items[page.items.length - 1].id))
+        ? encodeCursor(log, String(page.items[page.items.length - 1].id))
         : undefined,
     };
   }
 
   async rotateEnrollmentToken(
     pool: string,
-    caller: Caller,
+    requester: Caller,
   ): Promise<{ enrollmentToken: string; pool: string }> {
-    return this.audited('rotate-enrollment-token', 'pool', pool, caller, () =>
-      this.deps.store.transaction(async store => {
-        const object = await this.readable<AnySpec>(
-          store,
-          'pool',
-          pool,
-          caller,
-        );
-        await this.authorizeWrite(store, 'pool', 'update', object.spec, caller);
-        const issued = EnrollmentTokens.issue(pool);
-        const now = this.now();
-        await store.setPoolToken(pool, issued.hash, now);
-        await store.appendEvent(
-          {
-            kind: 'pool',
-            name: pool,
-            project: object.project,
-            action: 'enrollment-token-rotated',
-            actor: caller.actor,
-            version: object.version,
-            message:
-              'A new enrollment token was issued; the previous one no longer works',
-          },
-          now,
-        );
-        return { pool, enrollmentToken: issued.token };
-      }),
+    return this.audited(
+      'rotate-enrollment-token',
+      'pool',
+      pool,
+      requester,
+      async () => {
+        const caller = await this.withDecisions(requester, [
+          aiGatewayPermissions.pool.read,
+          aiGatewayPermissions.pool.update,
+        ]);
+        return this.deps.store.transaction(async store => {
+          const object = await this.readable<AnySpec>(
+            store,
+            'pool',
+            pool,
+            caller,
+          );
+          await this.authorizeWrite(
+            store,
+            'pool',
+            'update',
+            object.spec,
+            caller,
+          );
+          const issued = EnrollmentTokens.issue(pool);
+          const now = this.now();
+          await store.setPoolToken(pool, issued.hash, now);
+          await store.appendEvent(
+            {
+              kind: 'pool',
+              name: pool,
+              project: object.project,
+              action: 'enrollment-token-rotated',
+              actor: caller.actor,
+              version: object.version,
+              message:
+                'A new enrollment token was issued; the previous one no longer works',
+            },
+            now,
+          );
+          return { pool, enrollmentToken: issued.token };
+        });
+      },
     );
   }
 
@@ -591,20 +656,64 @@ export class ResourceService {
     resource: AiGatewayPermissionResource | undefined,
     caller: Caller,
   ): Promise<boolean> {
-    const { permissions } = this.deps;
+    const decision =
+      caller.decisions?.get(permission.name) ??
+      (await this.decide([permission], caller))[0];
     if (!isResourcePermission(permission)) {
-      const [d] = await permissions.authorize([{ permission }], {
-        credentials: caller.credentials,
-      });
-      return d.result === AuthorizeResult.ALLOW;
+      return decision.result === AuthorizeResult.ALLOW;
     }
-    const [decision] = await permissions.authorizeConditional(
-      [{ permission }],
-      {
-        credentials: caller.credentials,
-      },
+    return authorizeConditions(
+      decision as Parameters<typeof authorizeConditions>[0],
+      resource,
     );
-    return authorizeConditions(decision, resource);
+  }
+
+  /** The policy's decisions on `permissions`, in one request to the permission backend. */
+  private async decide(
+    permissions: Permission[],
+    caller: Caller,
+  ): Promise<Decision[]> {
+    const options = { credentials: caller.credentials };
+    const resource = permissions.filter((p): p is ResourcePermission =>
+      isResourcePermission(p),
+    );
+    const basic = permissions.filter(p => !isResourcePermission(p));
+    const [conditional, plain] = await Promise.all([
+      resource.length
+        ? this.deps.permissions.authorizeConditional(
+            resource.map(permission => ({ permission })),
+            options,
+          )
+        : [],
+      basic.length
+        ? this.deps.permissions.authorize(
+            basic.map(permission => ({
+              permission: permission as BasicPermission,
+            })),
+            options,
+          )
+        : [],
+    ]);
+    const byName = new Map<string, Decision>();
+    resource.forEach((p, i) => byName.set(p.name, conditional[i] as Decision));
+    basic.forEach((p, i) => byName.set(p.name, plain[i] as Decision));
+    return permissions.map(p => byName.get(p.name)!);
+  }
+
+  /**
+   * The caller with the policy's decisions on `permissions` fetched now, so
+   * that the transaction that follows checks them against what it reads
+   * without holding a database connection while the permission backend answers.
+   */
+  private async withDecisions(
+    caller: Caller,
+    permissions: Permission[],
+  ): Promise<Caller> {
+    const decisions = await this.decide(permissions, caller);
+    return {
+      ...caller,
+      decisions: new Map(permissions.map((p, i) => [p.name, decisions[i]])),
+    };
   }
 
   private async permissionResource(
@@ -763,12 +872,4 @@ function describe(dependents: Dependent[]): string {
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-function encodeCursor(value: string) {
-  return Buffer.from(value, 'utf8').toString('base64url');
-}
-
-function decodeCursor(cursor: string) {
-  return Buffer.from(cursor, 'base64url').toString('utf8');
 }

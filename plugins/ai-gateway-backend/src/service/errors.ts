@@ -1,4 +1,4 @@
-import { CustomErrorBase, InputError } from '@backstage/errors';
+import { ConflictError, CustomErrorBase, InputError } from '@backstage/errors';
 import type { FieldIssue } from '@ai-gateway-backstage/plugin-ai-gateway-common';
 
 export type { FieldIssue };
@@ -12,6 +12,18 @@ export function invalidInput(
   issues: FieldIssue[],
 ): InputError & WithIssues {
   return Object.assign(new InputError(message), { issues });
+}
+
+/**
+ * 409: the request clashes with the state of the store (a duplicate name or
+ * MCP prefix, a stale version, dependents in the way); `issues` names the
+ * field the client can change.
+ */
+export function conflict(
+  message: string,
+  issues: FieldIssue[],
+): ConflictError & WithIssues {
+  return Object.assign(new ConflictError(message), { issues });
 }
 
 /**

@@ -1,7 +1,6 @@
 import type { ResourceKind } from '@ai-gateway-backstage/plugin-ai-gateway-common';
-import { ConflictError } from '@backstage/errors';
 import type { AiGatewayStore, StoredObject } from '../database/AiGatewayStore';
-import { UnprocessableError, type FieldIssue } from './errors';
+import { conflict, UnprocessableError, type FieldIssue } from './errors';
 
 /**
  * Referential rules between objects: what an object must refer to, what must
@@ -95,8 +94,14 @@ export async function checkUniqueness(
       })
     ).items[0];
     if (clash && clash.name !== spec.name) {
-      throw new ConflictError(
+      throw conflict(
         `prefix '${spec.prefix}' is already used by MCP server '${clash.name}' in pool '${spec.pool}'`,
+        [
+          {
+            field: 'prefix',
+            message: `is already used by MCP server '${clash.name}' in pool '${spec.pool}'`,
+          },
+        ],
       );
     }
   }
@@ -105,10 +110,15 @@ export async function checkUniqueness(
   if (kind === 'pool' || kind === 'aiBackend') {
     const other = kind === 'pool' ? 'aiBackend' : 'pool';
     if (await store.get(other, spec.name)) {
-      throw new ConflictError(
-        `name '${spec.name}' is already used by ${
-          other === 'pool' ? 'a pool' : 'an AI backend'
-        }; pools and AI backends share the catalog's Resource names`,
+      const user = other === 'pool' ? 'a pool' : 'an AI backend';
+      throw conflict(
+        `name '${spec.name}' is already used by ${user}; pools and AI backends share the catalog's Resource names`,
+        [
+          {
+            field: 'name',
+            message: `is already used by ${user}; pools and AI backends share the catalog's Resource names`,
+          },
+        ],
       );
     }
   }
@@ -120,8 +130,14 @@ export async function checkUniqueness(
       })
     ).items[0];
     if (clash && clash.name !== spec.name) {
-      throw new ConflictError(
+      throw conflict(
         `namespace '${spec.namespace}' of cluster '${spec.cluster.name}' is already used by pool '${clash.name}'`,
+        [
+          {
+            field: 'namespace',
+            message: `is already used in cluster '${spec.cluster.name}' by pool '${clash.name}'`,
+          },
+        ],
       );
     }
   }

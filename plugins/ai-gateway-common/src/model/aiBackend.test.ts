@@ -1,4 +1,8 @@
-import { aiBackendSchema } from './aiBackend';
+import {
+  aiBackendSchema,
+  modelPatternsOverlap,
+  parseModelPattern,
+} from './aiBackend';
 import { issuesOf, openai, validAiBackend } from './testFixtures';
 
 const ai = (groups: object[][], extra: object = {}) => ({
@@ -12,15 +16,15 @@ const ai = (groups: object[][], extra: object = {}) => ({
 const issues = (input: object) => issuesOf(aiBackendSchema, input);
 
 describe('aiBackendSchema: ai', () => {
-  it('keeps provider groups in priority order with weights, and round-trips', () => {
+  it('keeps provider groups in priority order, and round-trips', () => {
     const backend = aiBackendSchema.parse(validAiBackend);
     expect(
       backend.spec.kind === 'ai' &&
         backend.spec.groups.map(g => g.providers.map(p => [p.name, p.weight])),
     ).toEqual([
       [
-        ['openai', 70],
-        ['claude', 30],
+        ['openai', 1],
+        ['claude', 1],
       ],
       [['bedrock', 1]],
     ]);
@@ -128,13 +132,96 @@ describe('aiBackendSchema: ai', () => {
     expect(found[0].message).toMatch(/secret values are never accepted/);
   });
 
-  it('checks weights, unique names and models', () => {
-    expect(issues(ai([[{ ...openai, weight: 101 }]]))).toEqual([
+  it('refuses weights agentgateway cannot render, saying why', () => {
+    expect(issues(ai([[{ ...openai, weight: 1 }]]))).toEqual([]);
+    const found = issues(ai([[openai, { ...openai, name: 'b', weight: 30 }]]));
+    expect(found).toEqual([
       {
-        field: 'spec.groups[0].providers[0].weight',
-        message: 'must be at most 100',
+        field: 'spec.groups[0].providers[1].weight',
+        message: expect.stringContaining(
+          'agentgateway shares traffic among the providers of a group by their health and latency, not by weight',
+        ),
       },
     ]);
+    expect(issues(ai([[{ ...openai, weight: 101 }]]))[0]).toEqual({
+      field: 'spec.groups[0].providers[0].weight',
+      message: 'must be at most 100',
+    });
+  });
+
+  it('serves exact model names and patterns with one * first or last', () => {
+    for (const models of [
+      ['anthropic/*'],
+      ['*-latest'],
+      ['*'],
+      ['gpt-4o', 'gpt-4o*'],
+    ]) {
+      expect({ models, issues: issues(ai([[openai]], { models })) }).toEqual({
+        models,
+        issues: [],
+      });
+    }
+    for (const model of ['gpt-*-mini', 'a**', '*a*', '**']) {
+      expect(issues(ai([[openai]], { models: ['ok', model] }))).toEqual([
+        {
+          field: 'spec.models[1]',
+          message: expect.stringContaining(
+            "must be an exact name, or one '*' first or last",
+          ),
+        },
+      ]);
+    }
+  });
+
+  it('asks a provider for one exact model', () => {
+    expect(issues(ai([[{ ...openai, model: 'gpt-*' }]]))).toEqual([
+      {
+        field: 'spec.groups[0].providers[0].model',
+        message: expect.stringContaining('must be one model name'),
+      },
+    ]);
+    const azure = {
+      name: 'azure',
+      type: 'azure-openai',
+      baseUrl: 'https://corp.openai.azure.com',
+      deployment: 'gpt-4o-mini',
+      credentialsSecretRef: { name: 'azure', key: 'api-key' },
+    };
+    expect(issues(ai([[azure]]))).toEqual([]);
+    expect(issues(ai([[{ ...azure, model: 'gpt-4o' }]]))).toEqual([
+      {
+        field: 'spec.groups[0].providers[0].model',
+        message:
+          'does not apply to azure-openai providers: the deployment decides the model (set deployment)',
+      },
+    ]);
+  });
+
+  it('takes a base URL agentgateway can reach, without credentials in it', () => {
+    const custom = (baseUrl: string) =>
+      ai([[{ name: 'vllm', type: 'custom', baseUrl }]]);
+    expect(issues(custom('http://vllm.models:8000/v1'))).toEqual([]);
+    const withPassword = issues(
+      custom('https://admin:hunter2-secret@vllm.example.com/v1'),
+    );
+    expect(withPassword).toEqual([
+      {
+        field: 'spec.groups[0].providers[0].baseUrl',
+        message: expect.stringContaining(
+          'secret values are never accepted in plain text',
+        ),
+      },
+    ]);
+    expect(JSON.stringify(withPassword)).not.toContain('hunter2');
+    expect(issues(custom('https://vllm.example.com/v1?key=abc'))).toEqual([
+      {
+        field: 'spec.groups[0].providers[0].baseUrl',
+        message: expect.stringContaining('must not have a query or fragment'),
+      },
+    ]);
+  });
+
+  it('checks unique names and models', () => {
     expect(issues(ai([[openai], [openai]]))).toEqual([
       {
         field: 'spec.groups[1].providers[0].name',
@@ -164,6 +251,51 @@ describe('aiBackendSchema: ai', () => {
           'must be one of: openai, anthropic, bedrock, azure-openai, gemini, vertex-ai, custom',
       },
     ]);
+  });
+});
+
+describe('model patterns', () => {
+  it('parses the forms agentgateway can match', () => {
+    expect(parseModelPattern('gpt-4o')).toEqual({
+      kind: 'exact',
+      name: 'gpt-4o',
+    });
+    expect(parseModelPattern('anthropic/*')).toEqual({
+      kind: 'prefix',
+      prefix: 'anthropic/',
+    });
+    expect(parseModelPattern('*-latest')).toEqual({
+      kind: 'suffix',
+      suffix: '-latest',
+    });
+    expect(parseModelPattern('*')).toEqual({ kind: 'any' });
+    expect(parseModelPattern('a*b')).toBeUndefined();
+    expect(parseModelPattern('*a*')).toBeUndefined();
+  });
+
+  it('tells when one model can match two patterns', () => {
+    const overlapping: Array<[string, string]> = [
+      ['gpt-4o', 'gpt-4o'],
+      ['gpt-4o', 'gpt-*'],
+      ['gpt-*', 'gpt-4*'],
+      ['*-mini', '*4o-mini'],
+      ['gpt-*', '*-mini'],
+      ['*', 'anything'],
+    ];
+    const apart: Array<[string, string]> = [
+      ['gpt-4o', 'gpt-4o-mini'],
+      ['gpt-*', 'claude-*'],
+      ['*-mini', '*-max'],
+      ['claude-3', 'gpt-*'],
+    ];
+    for (const [a, b] of overlapping) {
+      expect([a, b, modelPatternsOverlap(a, b)]).toEqual([a, b, true]);
+      expect([b, a, modelPatternsOverlap(b, a)]).toEqual([b, a, true]);
+    }
+    for (const [a, b] of apart) {
+      expect([a, b, modelPatternsOverlap(a, b)]).toEqual([a, b, false]);
+      expect([b, a, modelPatternsOverlap(b, a)]).toEqual([b, a, false]);
+    }
   });
 });
 

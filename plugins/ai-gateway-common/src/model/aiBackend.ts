@@ -4,11 +4,11 @@ import {
   descriptionSchema,
   dnsLabelSchema,
   hostSchema,
-  httpUrlSchema,
   objectNameSchema,
   portSchema,
   secretRefSchema,
 } from './primitives';
+import { endpointUrlSchemaWith } from './plaintextSecrets';
 
 /** @public */
 export const providerTypes = [
@@ -77,6 +77,97 @@ const modelNameSchema = z
   .regex(/^\S+$/, 'must be a model name without spaces');
 
 /**
+ * How a served model name matches the model a client asks for: exactly, or
+ * with one `*` first or last. agentgateway routes on the requested model
+ * with exact and regular-expression header matches, so these are the forms
+ * the renderer can express; they are also the forms agentgateway's own
+ * AgentgatewayModel `match.model` takes.
+ *
+ * @public
+ */
+export type ModelPattern =
+  | { kind: 'exact'; name: string }
+  /** `anthropic/*`: every model starting with `prefix`. */
+  | { kind: 'prefix'; prefix: string }
+  /** `*-latest`: every model ending with `suffix`. */
+  | { kind: 'suffix'; suffix: string }
+  /** `*`: every model. */
+  | { kind: 'any' };
+
+/**
+ * Parses a served model name (see {@link ModelPattern}); undefined when it
+ * has a `*` anywhere else, or more than one.
+ *
+ * @public
+ */
+export function parseModelPattern(pattern: string): ModelPattern | undefined {
+  const stars = pattern.split('*').length - 1;
+  if (stars === 0) return { kind: 'exact', name: pattern };
+  if (stars > 1) return undefined;
+  if (pattern === '*') return { kind: 'any' };
+  if (pattern.endsWith('*')) {
+    return { kind: 'prefix', prefix: pattern.slice(0, -1) };
+  }
+  if (pattern.startsWith('*')) {
+    return { kind: 'suffix', suffix: pattern.slice(1) };
+  }
+  return undefined;
+}
+
+/**
+ * True when some model name matches both patterns.
+ *
+ * @public
+ */
+export function modelPatternsOverlap(a: string, b: string): boolean {
+  const pa = parseModelPattern(a);
+  const pb = parseModelPattern(b);
+  if (!pa || !pb) return false;
+  const matches = (p: ModelPattern, name: string) =>
+    p.kind === 'any' ||
+    (p.kind === 'exact' && p.name === name) ||
+    (p.kind === 'prefix' && name.startsWith(p.prefix)) ||
+    (p.kind === 'suffix' && name.endsWith(p.suffix));
+  if (pa.kind === 'exact') return matches(pb, pa.name);
+  if (pb.kind === 'exact') return matches(pa, pb.name);
+  if (pa.kind === 'any' || pb.kind === 'any') return true;
+  if (pa.kind === 'prefix' && pb.kind === 'prefix') {
+    return pa.prefix.startsWith(pb.prefix) || pb.prefix.startsWith(pa.prefix);
+  }
+  if (pa.kind === 'suffix' && pb.kind === 'suffix') {
+    return pa.suffix.endsWith(pb.suffix) || pb.suffix.endsWith(pa.suffix);
+  }
+  // A prefix and a suffix: the prefix followed by the suffix matches both.
+  return true;
+}
+
+const MODEL_PATTERN_FORMS =
+  "an exact name, or one '*' first or last: 'anthropic/*' (by prefix), '*-latest' (by suffix) or '*' (any model)";
+
+/** A served model: an exact name or a {@link ModelPattern}. */
+const modelPatternSchema = modelNameSchema.refine(
+  name => parseModelPattern(name) !== undefined,
+  `must be ${MODEL_PATTERN_FORMS}; agentgateway can match no other wildcard`,
+);
+
+/** The model a provider is asked for: one name, no wildcard. */
+const upstreamModelSchema = modelNameSchema.refine(
+  name => !name.includes('*'),
+  "must be one model name: the provider is asked for exactly this model, so '*' has no meaning here (list wildcards in the backend's models)",
+);
+
+/**
+ * Why weights other than 1 are refused. agentgateway's AgentgatewayBackend
+ * has no weight for the providers of a group (`spec.ai.groups[].providers[]`
+ * "is treated equally in terms of priority, with automatic weighting based
+ * on health"): the data plane picks the better of two random providers by a
+ * health and latency score. Weighted HTTPRoute backendRefs split traffic
+ * between backends, not between the providers of one priority group.
+ */
+const WEIGHT_MESSAGE =
+  'cannot be other than 1: agentgateway shares traffic among the providers of a group by their health and latency, not by weight (AgentgatewayBackend spec.ai.groups[].providers has no weight); leave weight out, and put providers you prefer in an earlier group';
+
+/**
  * One LLM provider of a failover group.
  *
  * @public
@@ -88,11 +179,14 @@ export const providerSchema = z
       name: dnsLabelSchema,
       type: z.enum(providerTypes, oneOf(providerTypes)),
       /** The upstream model; when absent the client's model is passed through. */
-      model: modelNameSchema.optional(),
-      baseUrl: httpUrlSchema.optional(),
+      model: upstreamModelSchema.optional(),
+      baseUrl: endpointUrlSchemaWith('credentialsSecretRef').optional(),
       /** The Secret holding the provider's API key. */
       credentialsSecretRef: secretRefSchema.optional(),
-      /** Share of traffic among the providers of the same group. */
+      /**
+       * Kept for compatibility; only 1 is accepted. agentgateway picks among
+       * the providers of a group by health and latency, not by weight.
+       */
       weight: intBetween(1, 100).default(1),
       /** Bedrock: AWS region. */
       region: text(64, { min: 1 }).optional(),
@@ -123,6 +217,21 @@ export const providerSchema = z
         message: `credentialsSecretRef is required for ${p.type} providers (a reference to the Secret holding its API key)`,
       });
     }
+    if (p.weight !== 1) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['weight'],
+        message: WEIGHT_MESSAGE,
+      });
+    }
+    if (p.type === 'azure-openai' && p.model !== undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['model'],
+        message:
+          'does not apply to azure-openai providers: the deployment decides the model (set deployment)',
+      });
+    }
     for (const [field, types] of Object.entries(SPECIFIC_FIELDS)) {
       const applies = (types as readonly string[]).includes(p.type);
       if (!applies && p[field as keyof typeof p] !== undefined) {
@@ -141,8 +250,8 @@ export type AiProvider = z.infer<typeof providerSchema>;
 
 /**
  * Providers of one priority. Groups are tried in order (the first is the
- * primary, the next takes over when it fails); within a group traffic is
- * shared by weight.
+ * primary, the next takes over when it fails); within a group agentgateway
+ * shares traffic by the providers' health and latency.
  */
 const providerGroupSchema = z
   .object(
@@ -164,9 +273,13 @@ const aiSpecSchema = z
       .array(providerGroupSchema, expecting('a list of provider groups'))
       .min(1, 'an AI backend needs at least one provider group')
       .max(8, 'an AI backend can have at most 8 provider groups'),
-    /** Model names this backend serves, for model-name routing. */
+    /**
+     * Model names this backend serves, for model-name routing: exact names
+     * or patterns with one `*` first or last (see {@link ModelPattern}). An
+     * exact name wins over a pattern of another backend.
+     */
     models: z
-      .array(modelNameSchema, expecting('a list of model names'))
+      .array(modelPatternSchema, expecting('a list of model names'))
       .max(100, 'an AI backend can serve at most 100 model names')
       .prefault([]),
   })

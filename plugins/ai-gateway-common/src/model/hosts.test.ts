@@ -9,9 +9,6 @@ describe('poolHosts', () => {
     const p = pool({ baseDomain: 'ai-gateway.example.com' });
     expect(poolHosts(p)).toEqual({
       api: 'api.ai-gateway.example.com',
-      console: 'console.ai-gateway.example.com',
-      grafana: 'grafana.ai-gateway.example.com',
-      auth: 'auth.ai-gateway.example.com',
       mcp: 'mcp.ai-gateway.example.com',
     });
     expect(poolWildcardDomain(p)).toBe('*.ai-gateway.example.com');
@@ -21,9 +18,6 @@ describe('poolHosts', () => {
     const p = pool({ baseDomain: 'ai-gateway.example.com', separator: '-' });
     expect(poolHosts(p)).toEqual({
       api: 'api-ai-gateway.example.com',
-      console: 'console-ai-gateway.example.com',
-      grafana: 'grafana-ai-gateway.example.com',
-      auth: 'auth-ai-gateway.example.com',
       mcp: 'mcp-ai-gateway.example.com',
     });
     expect(poolWildcardDomain(p)).toBe('*.example.com');
@@ -33,12 +27,11 @@ describe('poolHosts', () => {
     const p = pool({
       baseDomain: 'gw.example.org',
       separator: '-',
-      subdomains: { mcp: 'tools', console: 'ui' },
+      subdomains: { mcp: 'tools', api: 'llm' },
     });
-    expect(poolHosts(p)).toMatchObject({
+    expect(poolHosts(p)).toEqual({
       mcp: 'tools-gw.example.org',
-      console: 'ui-gw.example.org',
-      api: 'api-gw.example.org',
+      api: 'llm-gw.example.org',
     });
   });
 });

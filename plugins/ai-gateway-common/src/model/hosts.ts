@@ -8,19 +8,17 @@ import type { Pool } from './pool';
 export type PoolHostDomains = {
   baseDomain: string;
   separator: '.' | '-';
-  subdomains: Record<'api' | 'console' | 'grafana' | 'auth' | 'mcp', string>;
+  subdomains: { api: string; mcp: string };
 };
 
 /**
- * The host names of a pool's services.
+ * The host names of a pool's services: the Gateway has an HTTPS listener for
+ * each.
  *
  * @public
  */
 export type PoolHosts = {
   api: string;
-  console: string;
-  grafana: string;
-  auth: string;
   mcp: string;
 };
 
@@ -58,9 +56,6 @@ export function poolHosts(pool: { domains: PoolHostDomains }): PoolHosts {
   const { baseDomain, subdomains, separator } = pool.domains;
   return {
     api: hostFor(subdomains.api, separator, baseDomain),
-    console: hostFor(subdomains.console, separator, baseDomain),
-    grafana: hostFor(subdomains.grafana, separator, baseDomain),
-    auth: hostFor(subdomains.auth, separator, baseDomain),
     mcp: hostFor(subdomains.mcp, separator, baseDomain),
   };
 }

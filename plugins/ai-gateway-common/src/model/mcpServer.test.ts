@@ -99,6 +99,54 @@ describe('mcpServerSchema', () => {
     ]);
   });
 
+  it('refuses env values that look like secrets, naming the variable, never the value', () => {
+    const token = `ghp_${'A1b2'.repeat(9)}`;
+    const found = issues({
+      source: {
+        ...image,
+        env: {
+          GITHUB_HOST: 'github.com',
+          UPSTREAM: token,
+          DB_PASSWORD: 'Zq8vN2pL7xR4tK9m',
+        },
+      },
+    });
+    expect(found).toEqual([
+      {
+        field: 'source.env.UPSTREAM',
+        message:
+          'looks like a GitHub token; secret values are never accepted in plain text (they would be stored and rendered in the clear): put it in a Kubernetes Secret and reference it in secretEnv: [{ name: UPSTREAM, secretRef: { name, key } }]',
+      },
+      {
+        field: 'source.env.DB_PASSWORD',
+        message: expect.stringContaining(
+          'looks like a generated secret in a field named like one (DB_PASSWORD)',
+        ),
+      },
+    ]);
+    expect(JSON.stringify(found)).not.toMatch(/A1b2A1b2|Zq8vN2pL7xR4tK9m/);
+  });
+
+  it('reaches a remote server by URL without credentials or a query', () => {
+    const remote = (url: string) => ({ source: { type: 'remote', url } });
+    const withPassword = issues(
+      remote('https://bot:s3cr3t-pw@mcp.example.com/mcp'),
+    );
+    expect(withPassword).toEqual([
+      {
+        field: 'source.url',
+        message: expect.stringContaining('reference it in authSecretRef'),
+      },
+    ]);
+    expect(JSON.stringify(withPassword)).not.toContain('s3cr3t');
+    expect(issues(remote('https://mcp.example.com/mcp?token=abc'))).toEqual([
+      {
+        field: 'source.url',
+        message: expect.stringContaining('must not have a query or fragment'),
+      },
+    ]);
+  });
+
   it('checks names, ports, replicas and resources', () => {
     expect(issues({ prefix: 'Git Hub' })[0].field).toBe('prefix');
     expect(issues({ source: { ...image, port: 0, replicas: 51 } })).toEqual([

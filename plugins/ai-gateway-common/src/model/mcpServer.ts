@@ -3,11 +3,15 @@ import { expecting, intBetween, oneOf, text, unionOf } from './messages';
 import {
   descriptionSchema,
   dnsLabelSchema,
-  httpUrlSchema,
   objectNameSchema,
   resourceRequirementsSchema,
   secretRefSchema,
 } from './primitives';
+import {
+  endpointUrlSchemaWith,
+  plaintextSecretMessage,
+  secretLikeValue,
+} from './plaintextSecrets';
 
 /** @public */
 export const mcpTransports = ['streamable-http', 'sse'] as const;
@@ -33,7 +37,11 @@ const imageSourceSchema = z
       'must be a container image such as ghcr.io/org/server:1.0',
     ),
     port: intBetween(1, 65535, 'a port').default(8080),
-    /** Plain, non-secret settings. Secrets go in secretEnv, by reference. */
+    /**
+     * Plain, non-secret settings. Secrets go in secretEnv, by reference; a
+     * value that looks like one (a known token format, or a generated value
+     * under a name such as API_KEY) is refused.
+     */
     env: z
       .record(
         envNameSchema,
@@ -58,9 +66,22 @@ const imageSourceSchema = z
   })
   .strict()
   .superRefine((source, ctx) => {
+    for (const [name, value] of Object.entries(source.env)) {
+      const what = secretLikeValue(value, name);
+      if (what) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['env', name],
+          message: plaintextSecretMessage(
+            what,
+            `reference it in secretEnv: [{ name: ${name}, secretRef: { name, key } }]`,
+          ),
+        });
+      }
+    }
     const seen = new Set<string>();
     source.secretEnv.forEach((entry, i) => {
-      if (entry.name in source.env) {
+      if (Object.hasOwn(source.env, entry.name)) {
         ctx.addIssue({
           code: 'custom',
           path: ['secretEnv', i, 'name'],
@@ -81,7 +102,7 @@ const remoteSourceSchema = z
   .object({
     /** An MCP server that runs elsewhere; the gateway proxies to it. */
     type: z.literal('remote'),
-    url: httpUrlSchema,
+    url: endpointUrlSchemaWith('authSecretRef'),
     /** A credential the gateway sends to the remote server, by reference. */
     authSecretRef: secretRefSchema.optional(),
   })

@@ -32,7 +32,7 @@ describe('policySchema', () => {
       {
         field: '',
         message:
-          'a policy needs at least one of: jwtAuth, apiKeyAuth, authorization, rateLimit, promptGuard, responseCache, retries, timeouts, headers',
+          'a policy needs at least one of: jwtAuth, apiKeyAuth, authorization, rateLimit, promptGuard, retries, timeouts, headers',
       },
     ]);
   });
@@ -114,6 +114,55 @@ describe('policySchema', () => {
         { field: 'rateLimit.models["gpt-4o"]', message: 'must be at least 1' },
       ]);
     });
+
+    it('needs the models a per-model limit counts, by name', () => {
+      expect(
+        issues({ rateLimit: { unit: 'minute', tokens: 1000, perModel: true } }),
+      ).toEqual([
+        {
+          field: 'rateLimit.models',
+          message: expect.stringContaining(
+            'is required with perModel: a model gets a budget of its own only when it is named here',
+          ),
+        },
+      ]);
+      expect(
+        issues({
+          rateLimit: {
+            unit: 'minute',
+            tokens: 1000,
+            perModel: true,
+            models: { 'gpt-*': 10 },
+          },
+        }),
+      ).toEqual([
+        {
+          field: 'rateLimit.models["gpt-*"]',
+          message: expect.stringContaining('cannot be a pattern with perModel'),
+        },
+      ]);
+    });
+
+    it('takes model patterns agentgateway can match as limit keys', () => {
+      expect(
+        issues({
+          rateLimit: {
+            unit: 'minute',
+            tokens: 1000,
+            models: { 'gpt-*': 10, '*-mini': 5, "o'brien": 1 },
+          },
+        }),
+      ).toEqual([]);
+      expect(
+        issues({
+          rateLimit: {
+            unit: 'minute',
+            tokens: 1000,
+            models: { '*': 10, 'gpt-*-mini': 5 },
+          },
+        }).map(i => i.field),
+      ).toEqual(['rateLimit.models["*"]', 'rateLimit.models["gpt-*-mini"]']);
+    });
   });
 
   describe('promptGuard', () => {
@@ -168,12 +217,12 @@ describe('policySchema', () => {
   });
 
   describe('authentication and authorization', () => {
-    it('needs exactly one JWKS source', () => {
+    it('reads the JWKS from a URL, as agentgateway does', () => {
       const jwt = { issuer: 'https://login.example.com' };
       expect(issues({ jwtAuth: { ...jwt, jwks: {} } })).toEqual([
         {
           field: 'jwtAuth.jwks.url',
-          message: 'jwks needs exactly one of: url or secretRef',
+          message: 'is required (the JWKS URL of the issuer)',
         },
       ]);
       expect(
@@ -183,7 +232,14 @@ describe('policySchema', () => {
             jwks: { secretRef: { name: 'jwks', key: 'jwks.json' } },
           },
         }),
-      ).toEqual([]);
+      ).toEqual([
+        {
+          field: 'jwtAuth.jwks.secretRef',
+          message: expect.stringContaining(
+            'agentgateway reads a JWKS from a URL (jwtAuthentication jwks.remote) or inline, not from a Secret',
+          ),
+        },
+      ]);
       expect(
         issues({ jwtAuth: { ...jwt, jwks: { url: 'not a url' } } }),
       ).toEqual([
@@ -193,6 +249,16 @@ describe('policySchema', () => {
             'must be an http:// or https:// URL such as https://example.com',
         },
       ]);
+      const withPassword = issues({
+        jwtAuth: { ...jwt, jwks: { url: 'https://u:pa55w0rd@idp.example' } },
+      });
+      expect(withPassword).toEqual([
+        {
+          field: 'jwtAuth.jwks.url',
+          message: expect.stringContaining('secret values are never accepted'),
+        },
+      ]);
+      expect(JSON.stringify(withPassword)).not.toContain('pa55w0rd');
     });
 
     it('takes API keys from Secrets only', () => {
@@ -214,6 +280,20 @@ describe('policySchema', () => {
         field: 'apiKeyAuth.keys',
         message: expect.stringMatching(/secret values are never accepted/),
       });
+      // agentgateway takes every entry of the Secret as a key.
+      expect(issues({ apiKeyAuth: { secretRef: { name: 'keys' } } })).toEqual(
+        [],
+      );
+      expect(
+        issues({ apiKeyAuth: { secretRef: { name: 'keys', key: 'k1' } } }),
+      ).toEqual([
+        {
+          field: 'apiKeyAuth.secretRef.key',
+          message: expect.stringContaining(
+            'agentgateway takes every entry of the Secret as one accepted API key',
+          ),
+        },
+      ]);
     });
 
     it('needs non-empty CEL expressions', () => {
@@ -281,8 +361,41 @@ describe('policySchema', () => {
           message: "header 'x-team' is both written and removed",
         },
       ]);
-      expect(issues({ responseCache: { ttlSeconds: 0 } })).toEqual([
-        { field: 'responseCache.ttlSeconds', message: 'must be at least 1' },
+    });
+
+    it('refuses header values that look like secrets, without echoing them', () => {
+      const token = 'ghp_' + 'A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8';
+      const found = issues({
+        headers: {
+          request: {
+            set: { authorization: 'Bearer abcdefgh12345678', 'x-team': 'a' },
+            add: { 'x-upstream': token },
+          },
+        },
+      });
+      expect(found).toEqual([
+        {
+          field: 'headers.request.set.authorization',
+          message: expect.stringContaining(
+            "looks like a credential (authorization); secret values are never accepted in plain text (they would be stored and rendered in the clear): put it in a Kubernetes Secret and let the gateway send it from there: an AI provider's credentialsSecretRef",
+          ),
+        },
+        {
+          field: 'headers.request.add["x-upstream"]',
+          message: expect.stringContaining('looks like a GitHub token'),
+        },
+      ]);
+      expect(JSON.stringify(found)).not.toMatch(/abcdefgh12345678|ghp_/);
+    });
+
+    it('refuses a response cache: agentgateway has none', () => {
+      expect(issues({ responseCache: { ttlSeconds: 60 } })).toEqual([
+        {
+          field: 'responseCache',
+          message: expect.stringContaining(
+            'agentgateway has no response cache',
+          ),
+        },
       ]);
     });
   });

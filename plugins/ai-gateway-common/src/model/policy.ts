@@ -5,8 +5,15 @@ import {
   httpUrlSchema,
   labelsOrAnnotationsSchema,
   objectNameSchema,
+  secretNameSchema,
   secretRefSchema,
 } from './primitives';
+import { parseModelPattern } from './aiBackend';
+import {
+  plaintextSecretMessage,
+  secretLikeValue,
+  urlCarriesCredentials,
+} from './plaintextSecrets';
 
 /** @public */
 export const policyTargetKinds = ['gateway', 'route', 'backend'] as const;
@@ -59,16 +66,37 @@ const jwtAuthSchema = obj(
       .array(text(1000, { min: 1 }), expecting('a list of audiences'))
       .max(64, 'must have at most 64 audiences')
       .prefault([]),
-    /** Where the signing keys come from: a JWKS URL or a Secret holding the JWKS. */
+    /**
+     * Where the signing keys come from: a JWKS URL. `secretRef` is kept for
+     * compatibility and refused: agentgateway reads a JWKS from a URL or
+     * inline, never from a Secret.
+     */
     jwks: obj(
-      { url: httpUrlSchema.optional(), secretRef: secretRefSchema.optional() },
-      '{ url } or { secretRef }',
+      {
+        url: httpUrlSchema
+          .refine(url => !urlCarriesCredentials(url), {
+            message: plaintextSecretMessage(
+              'credentials in the URL (user:password@)',
+              'serve the JWKS without them; a JWKS holds only public keys',
+            ),
+          })
+          .optional(),
+        secretRef: secretRefSchema.optional(),
+      },
+      '{ url }',
     ).superRefine((jwks, ctx) => {
-      if ((jwks.url === undefined) === (jwks.secretRef === undefined)) {
+      if (jwks.secretRef !== undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['secretRef'],
+          message:
+            'cannot be rendered: agentgateway reads a JWKS from a URL (jwtAuthentication jwks.remote) or inline, not from a Secret; give jwks.url',
+        });
+      } else if (jwks.url === undefined) {
         ctx.addIssue({
           code: 'custom',
           path: ['url'],
-          message: 'jwks needs exactly one of: url or secretRef',
+          message: 'is required (the JWKS URL of the issuer)',
         });
       }
     }),
@@ -83,10 +111,29 @@ const jwtAuthSchema = obj(
   '{ issuer, audiences, jwks, mode }',
 );
 
+/**
+ * The Secret of API keys: every entry of it is one accepted key, as
+ * agentgateway reads it (apiKeyAuthentication.secretRef names a Secret, not
+ * one of its keys). `key` is kept for compatibility and refused.
+ */
+const apiKeySecretRefSchema = obj(
+  { name: secretNameSchema, key: z.string().optional() },
+  '{ name }',
+).superRefine((ref, ctx) => {
+  if (ref.key !== undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['key'],
+      message:
+        'cannot be rendered: agentgateway takes every entry of the Secret as one accepted API key (apiKeyAuthentication.secretRef names a Secret, not a key); leave key out',
+    });
+  }
+});
+
 const apiKeyAuthSchema = obj(
   {
-    /** The Secret holding the accepted keys... */
-    secretRef: secretRefSchema.optional(),
+    /** The Secret holding the accepted keys, one per entry... */
+    secretRef: apiKeySecretRefSchema.optional(),
     /** ...or every Secret with these labels in the pool's namespace. */
     secretSelector: labelsOrAnnotationsSchema.optional(),
     mode: z
@@ -133,7 +180,11 @@ const modelLimitsSchema = z
     z
       .string()
       .min(1, 'must not be empty')
-      .max(256, 'must be at most 256 characters'),
+      .max(256, 'must be at most 256 characters')
+      .refine(
+        model => model !== '*' && parseModelPattern(model) !== undefined,
+        "must be a model name, or a pattern with one '*' first or last ('gpt-4o*', '*-mini'); for every model, set the limit itself",
+      ),
     positiveInt(),
     expecting('a map of model names to limits'),
   )
@@ -142,6 +193,14 @@ const modelLimitsSchema = z
     `must name at most ${MAX_MODEL_LIMITS} models`,
   );
 
+/**
+ * A rate limit, counted for the whole pool: the pool's rate-limit service
+ * keeps the counters in the pool's Redis, so every gateway replica draws on
+ * the same budget, in calendar windows of the unit (UTC seconds, minutes,
+ * hours or days). Models get budgets of their own by name: each entry of
+ * `models` is a budget (a pattern's budget is shared by the models it
+ * matches), and every other model shares the base limit.
+ */
 const rateLimitSchema = obj(
   {
     unit: z.enum(rateLimitUnits, oneOf(rateLimitUnits)),
@@ -149,7 +208,10 @@ const rateLimitSchema = obj(
     requests: positiveInt().optional(),
     /** ...or LLM tokens per unit. */
     tokens: positiveInt().optional(),
-    /** Count each model separately instead of sharing one budget. */
+    /**
+     * Count each model separately: needs `models`, which names them (exact
+     * names); every other model shares the base limit.
+     */
     perModel: bool().default(false),
     /** Limits for named models, overriding requests/tokens for them. */
     models: modelLimitsSchema.optional(),
@@ -162,6 +224,26 @@ const rateLimitSchema = obj(
       path: [r.requests === undefined ? 'requests' : 'tokens'],
       message: 'a rate limit needs exactly one of: requests or tokens per unit',
     });
+  }
+  if (r.perModel && !r.models) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['models'],
+      message:
+        'is required with perModel: a model gets a budget of its own only when it is named here, e.g. models: { gpt-4o: 100000 }; every other model shares the base limit',
+    });
+  }
+  if (r.perModel && r.models) {
+    for (const model of Object.keys(r.models)) {
+      if (model.includes('*')) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['models', model],
+          message:
+            'cannot be a pattern with perModel: the models a pattern matches share its budget; name each model, or set perModel to false',
+        });
+      }
+    }
   }
 });
 
@@ -179,9 +261,11 @@ const guardRegexSchema = obj(
         } catch (e) {
           ctx.addIssue({
             code: 'custom',
-            message: `is not a valid regular expression: ${
-              (e as Error).message
-            }`,
+            // The engine's message quotes the pattern ("Invalid regular
+            // expression: /…/: Unterminated group"); keep only its reason.
+            message: `is not a valid regular expression: ${(e as Error).message
+              .split(': ')
+              .pop()}`,
           });
         }
       }),
@@ -315,6 +399,21 @@ const headerValuesSchema = z
     m => Object.keys(m).length <= MAX_HEADER_OPS,
     `must have at most ${MAX_HEADER_OPS} headers`,
   )
+  .superRefine((headers, ctx) => {
+    for (const [name, value] of Object.entries(headers)) {
+      const what = secretLikeValue(value, name);
+      if (what) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [name],
+          message: plaintextSecretMessage(
+            what,
+            "let the gateway send it from there: an AI provider's credentialsSecretRef or a remote MCP server's authSecretRef",
+          ),
+        });
+      }
+    }
+  })
   .prefault({});
 
 const headerOpsSchema = obj(
@@ -375,6 +474,7 @@ export const policySchema = z
       authorization: authorizationSchema.optional(),
       rateLimit: rateLimitSchema.optional(),
       promptGuard: promptGuardSchema.optional(),
+      /** Kept for compatibility and refused: agentgateway has no response cache. */
       responseCache: responseCacheSchema.optional(),
       retries: retriesSchema.optional(),
       timeouts: timeoutsSchema.optional(),
@@ -384,11 +484,20 @@ export const policySchema = z
   )
   .strict()
   .superRefine((policy, ctx) => {
-    if (!policyKinds.some(k => policy[k] !== undefined)) {
+    if (policy.responseCache !== undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['responseCache'],
+        message:
+          'cannot be rendered: agentgateway has no response cache (AgentgatewayPolicy has no caching section); leave responseCache out',
+      });
+    } else if (!policyKinds.some(k => policy[k] !== undefined)) {
       ctx.addIssue({
         code: 'custom',
         path: [],
-        message: `a policy needs at least one of: ${policyKinds.join(', ')}`,
+        message: `a policy needs at least one of: ${policyKinds
+          .filter(k => k !== 'responseCache')
+          .join(', ')}`,
       });
     }
     if (

@@ -91,7 +91,7 @@ const validPoolInput = fc
     ingressTls: fc.boolean(),
     baseDomain,
     separator: fc.constantFrom('.', '-'),
-    labels: fc.uniqueArray(label, { minLength: 5, maxLength: 5 }),
+    labels: fc.uniqueArray(label, { minLength: 2, maxLength: 2 }),
     tlsMode: fc.constantFrom('letsencrypt', 'provided', 'selfsigned'),
     dnsProvider: fc.constantFrom(
       'route53',
@@ -152,10 +152,7 @@ const validPoolInput = fc
         separator: g.separator,
         subdomains: {
           api: g.labels[0],
-          console: g.labels[1],
-          grafana: g.labels[2],
-          auth: g.labels[3],
-          mcp: g.labels[4],
+          mcp: g.labels[1],
         },
       },
       delivery: g.delivery,

@@ -23,13 +23,7 @@ describe('poolSchema', () => {
       domains: {
         baseDomain: 'ai.example.com',
         separator: '.',
-        subdomains: {
-          api: 'api',
-          console: 'console',
-          grafana: 'grafana',
-          auth: 'auth',
-          mcp: 'mcp',
-        },
+        subdomains: { api: 'api', mcp: 'mcp' },
       },
       delivery: { mode: 'agent' },
       heartbeatStaleSeconds: 1800,
@@ -57,7 +51,7 @@ describe('poolSchema', () => {
     ]);
     expect(pool.siem).toEqual({
       endpoint: 'https://siem.example.com/ingest',
-      format: 'cef',
+      format: 'otlp',
     });
     expect(pool.delivery).toEqual({
       mode: 'gitops',
@@ -383,6 +377,58 @@ describe('poolSchema', () => {
       ]);
     });
 
+    it('refuses the console, grafana and auth subdomains: nothing serves them', () => {
+      expect(
+        issues({
+          domains: {
+            baseDomain: 'ai.example.com',
+            subdomains: { console: 'ui', grafana: 'metrics', auth: 'sso' },
+          },
+        }),
+      ).toEqual([
+        {
+          field: 'domains.subdomains.console',
+          message:
+            "cannot be set: the suite deploys no web console behind the pool and no listener serves the console host; leave console out (the pool serves only the api and mcp hosts; the former default 'console' that older pools carry is accepted and has no effect)",
+        },
+        {
+          field: 'domains.subdomains.grafana',
+          message: expect.stringContaining('deploys no Grafana'),
+        },
+        {
+          field: 'domains.subdomains.auth',
+          message: expect.stringContaining('deploys no identity provider'),
+        },
+      ]);
+    });
+
+    it('takes back a pool stored with the former default subdomains unchanged', () => {
+      const stored = {
+        ...validPool,
+        domains: {
+          baseDomain: 'ai.example.com',
+          separator: '.',
+          subdomains: {
+            api: 'api',
+            console: 'console',
+            grafana: 'grafana',
+            auth: 'auth',
+            mcp: 'mcp',
+          },
+        },
+      };
+      expect(poolSchema.parse(stored).domains).toEqual(stored.domains);
+      // A label the api or mcp host uses is no clash with them.
+      expect(
+        issues({
+          domains: {
+            baseDomain: 'ai.example.com',
+            subdomains: { api: 'console', console: 'console' },
+          },
+        }),
+      ).toEqual([]);
+    });
+
     it('needs a parent domain under which "-" hosts fit', () => {
       expect(
         issues({ domains: { baseDomain: 'example.com', separator: '-' } }),
@@ -402,13 +448,13 @@ describe('poolSchema', () => {
           domains: {
             baseDomain: `${long}.example.com`,
             separator: '-',
-            subdomains: { grafana: long },
+            subdomains: { api: long },
           },
         }),
       ).toEqual([
         {
-          field: 'domains.subdomains.grafana',
-          message: `the grafana host '${long}-${long}.example.com' is not a valid host name (at most 63 characters between dots and 253 in all; labels starting with xn-- must be valid punycode)`,
+          field: 'domains.subdomains.api',
+          message: `the api host '${long}-${long}.example.com' is not a valid host name (at most 63 characters between dots and 253 in all; labels starting with xn-- must be valid punycode)`,
         },
       ]);
     });
@@ -482,6 +528,21 @@ describe('poolSchema', () => {
       ]);
     });
 
+    it('names every quantity that is not one, without repeating it', () => {
+      const quantity =
+        'must be a Kubernetes quantity such as 100m, 0.5, 128Mi or 1Gi';
+      const found = issues({
+        resources: { requests: { cpu: 'abc' }, limits: { memory: 'lots' } },
+        redis: { mode: 'auto', storageSize: 'hunter2' },
+      });
+      expect(found).toEqual([
+        { field: 'resources.requests.cpu', message: quantity },
+        { field: 'resources.limits.memory', message: quantity },
+        { field: 'redis.storageSize', message: quantity },
+      ]);
+      expect(JSON.stringify(found)).not.toMatch(/abc|lots|hunter2/);
+    });
+
     it('checks the namespace, cluster type and delivery mode', () => {
       expect(issues({ namespace: 'Bad_NS' })[0].field).toBe('namespace');
       expect(issues({ namespace: 'x'.repeat(64) })).toEqual([
@@ -517,6 +578,85 @@ describe('poolSchema', () => {
         { field: 'heartbeatStaleSeconds', message: 'must be at least 30' },
       ]);
     });
+  });
+
+  describe('siem', () => {
+    it('exports over OTLP by default', () => {
+      expect(
+        poolSchema.parse({
+          ...validPool,
+          siem: { endpoint: 'https://collector.example.com:4318' },
+        }).siem,
+      ).toEqual({
+        endpoint: 'https://collector.example.com:4318',
+        format: 'otlp',
+      });
+    });
+
+    it('refuses formats agentgateway cannot export, saying what to do instead', () => {
+      for (const format of ['json', 'cef', 'leef']) {
+        expect(
+          issues({
+            siem: { endpoint: 'https://siem.example.com/ingest', format },
+          }),
+        ).toEqual([
+          {
+            field: 'siem.format',
+            message: `cannot be ${format}: agentgateway exports access logs only over OTLP (AgentgatewayPolicy frontend.accessLog.otlp); set format to otlp and point endpoint at an OTLP collector (such as the OpenTelemetry Collector) that forwards to the SIEM in the format it takes`,
+          },
+        ]);
+      }
+      expect(
+        issues({
+          siem: { endpoint: 'https://siem.example.com', format: 'syslog' },
+        }),
+      ).toEqual([{ field: 'siem.format', message: 'must be otlp' }]);
+    });
+
+    it('refuses an endpoint with credentials, a query or a fragment', () => {
+      expect(
+        issues({
+          siem: { endpoint: 'https://user:s3cret@siem.example.com/v1/logs' },
+        }),
+      ).toEqual([
+        {
+          field: 'siem.endpoint',
+          message: expect.stringContaining('reference it in secretRef'),
+        },
+      ]);
+      expect(
+        issues({ siem: { endpoint: 'https://siem.example.com/v1/logs?x=1' } }),
+      ).toEqual([
+        {
+          field: 'siem.endpoint',
+          message: expect.stringContaining('must not have a query or fragment'),
+        },
+      ]);
+    });
+  });
+
+  it('refuses operator settings with direct delivery, which runs no operator', () => {
+    expect(
+      issues({
+        delivery: { mode: 'direct' },
+        serviceAccount: 'aigw-operator',
+        images: { operator: 'registry.example.com/aigw/operator:1.0.0' },
+      }),
+    ).toEqual([
+      {
+        field: 'serviceAccount',
+        message:
+          'applies to the operator, which runs only with agent and gitops delivery; with direct delivery the control plane applies the pool itself, so leave serviceAccount out',
+      },
+      {
+        field: 'images.operator',
+        message:
+          'applies to the operator, which runs only with agent and gitops delivery; with direct delivery the control plane applies the pool itself, so leave images.operator out',
+      },
+    ]);
+    expect(
+      issues({ delivery: { mode: 'agent' }, serviceAccount: 'aigw-operator' }),
+    ).toEqual([]);
   });
 
   it('refuses unknown fields anywhere', () => {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { hostFor, parentDomain } from './hosts';
 import { bool, expecting, intBetween, oneOf, text, unionOf } from './messages';
+import { endpointUrlSchemaWith } from './plaintextSecrets';
 import {
   descriptionSchema,
   dnsLabelSchema,
@@ -75,21 +76,46 @@ const workloadIdentityDnsProviders: ReadonlySet<string> = new Set([
   'azuredns',
 ]);
 
-/** @public */
+/**
+ * SIEM formats pools stored by earlier releases may carry. Only `otlp` is
+ * accepted: agentgateway exports access logs over OTLP and in no other
+ * format.
+ *
+ * @public
+ */
 export const siemFormats = ['json', 'cef', 'leef', 'otlp'] as const;
 /** @public */
 export type SiemFormat = (typeof siemFormats)[number];
 
-/** @public */
-export const poolServices = [
-  'api',
-  'console',
-  'grafana',
-  'auth',
-  'mcp',
-] as const;
+/**
+ * The services a pool serves, each on its own host: the OpenAI-compatible
+ * API and the MCP gateway (the Gateway's two HTTPS listeners).
+ *
+ * @public
+ */
+export const poolServices = ['api', 'mcp'] as const;
 /** @public */
 export type PoolService = (typeof poolServices)[number];
+
+/**
+ * Subdomains earlier releases reserved for a web console, Grafana and an
+ * identity provider. The suite deploys none of them and no listener serves
+ * them, so they are refused; the label older pools got by default is still
+ * accepted, and has no effect, so a stored pool can be sent back unchanged.
+ */
+const RETIRED_SUBDOMAINS = {
+  console: 'web console',
+  grafana: 'Grafana',
+  auth: 'identity provider (Keycloak)',
+} as const;
+const retiredSubdomain = <S extends keyof typeof RETIRED_SUBDOMAINS>(
+  service: S,
+) =>
+  z
+    .literal(service, {
+      error: `cannot be set: the suite deploys no ${RETIRED_SUBDOMAINS[service]} behind the pool and no listener serves the ${service} host; leave ${service} out (the pool serves only the api and mcp hosts; the former default '${service}' that older pools carry is accepted and has no effect)`,
+    })
+    .optional();
 
 /**
  * The pool form's resource defaults for MCP servers (requests 100m/128Mi, limits 500m/512Mi).
@@ -115,6 +141,12 @@ export const DEFAULT_POOL_IMAGES = {
 
 // --- Redis -------------------------------------------------------------------
 
+/**
+ * Where the pool's rate limits count. Policies' rate limits are global: a
+ * rate-limit service in the pool's namespace (Envoy's ratelimit, which
+ * agentgateway's global rate limits call) keeps the counters in this Redis,
+ * so every replica of the gateway draws on the same budget.
+ */
 const redisSchema = z.discriminatedUnion(
   'mode',
   [
@@ -335,12 +367,15 @@ const domainsSchema = z
         .object(
           {
             api: dnsLabelSchema.default('api'),
-            console: dnsLabelSchema.default('console'),
-            grafana: dnsLabelSchema.default('grafana'),
-            auth: dnsLabelSchema.default('auth'),
             mcp: dnsLabelSchema.default('mcp'),
+            /** Refused: nothing serves it (see RETIRED_SUBDOMAINS). */
+            console: retiredSubdomain('console'),
+            /** Refused: nothing serves it (see RETIRED_SUBDOMAINS). */
+            grafana: retiredSubdomain('grafana'),
+            /** Refused: nothing serves it (see RETIRED_SUBDOMAINS). */
+            auth: retiredSubdomain('auth'),
           },
-          expecting('{ api, console, grafana, auth, mcp }'),
+          expecting('{ api, mcp }'),
         )
         .strict()
         .prefault({}),
@@ -414,17 +449,33 @@ const deliverySchema = z.discriminatedUnion(
   unionOf('mode', deliveryModes),
 );
 
+/**
+ * Where the gateway exports its access logs: an OTLP/HTTP endpoint
+ * (AgentgatewayPolicy `frontend.accessLog.otlp`), usually an OpenTelemetry
+ * Collector that forwards to the SIEM in the format it takes.
+ */
 const siemSchema = z
   .object(
     {
-      endpoint: httpUrlSchema,
-      format: z.enum(siemFormats, oneOf(siemFormats)).default('json'),
-      /** Token or credentials for the endpoint, by reference. */
+      /** The OTLP/HTTP logs endpoint; a URL without a path gets /v1/logs. */
+      endpoint: endpointUrlSchemaWith('secretRef'),
+      /** Only `otlp`; the other values are kept for pools stored before. */
+      format: z.enum(siemFormats, expecting('otlp')).default('otlp'),
+      /** A token the gateway sends as `Authorization: Bearer …`, by reference. */
       secretRef: secretRefSchema.optional(),
     },
     expecting('{ endpoint, format, secretRef }'),
   )
-  .strict();
+  .strict()
+  .superRefine((siem, ctx) => {
+    if (siem.format !== 'otlp') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['format'],
+        message: `cannot be ${siem.format}: agentgateway exports access logs only over OTLP (AgentgatewayPolicy frontend.accessLog.otlp); set format to otlp and point endpoint at an OTLP collector (such as the OpenTelemetry Collector) that forwards to the SIEM in the format it takes`,
+      });
+    }
+  });
 
 /** Cluster names follow catalog entity names, so a cluster can be a Resource. */
 const clusterNameSchema = z
@@ -459,7 +510,10 @@ export const poolSchema = z
         )
         .strict(),
       namespace: dnsLabelSchema.default('ai-gateway'),
-      /** A pre-provisioned ServiceAccount for the operator; when absent the install creates one. */
+      /**
+       * A pre-provisioned ServiceAccount for the operator (agent and gitops
+       * delivery); when absent the install creates one.
+       */
       serviceAccount: dnsSubdomainSchema.optional(),
       gateway: z
         .enum(gatewayFlavours, oneOf(gatewayFlavours))
@@ -474,7 +528,7 @@ export const poolSchema = z
       images: z
         .object(
           {
-            /** Empty: DEFAULT_POOL_IMAGES.operator of the running release. */
+            /** agent and gitops delivery; empty: DEFAULT_POOL_IMAGES.operator of the running release. */
             operator: text(512, { min: 1 })
               .regex(/^\S+$/, 'must not contain spaces')
               .optional(),
@@ -520,6 +574,24 @@ export const poolSchema = z
         path: ['replicas'],
         message: `replicas (${pool.replicas}) must not exceed maxReplicas (${pool.maxReplicas})`,
       });
+    }
+    if (pool.delivery.mode === 'direct') {
+      // No operator runs: the control plane applies the bundle itself.
+      const operatorOnly: Array<[string[], unknown]> = [
+        [['serviceAccount'], pool.serviceAccount],
+        [['images', 'operator'], pool.images.operator],
+      ];
+      for (const [path, value] of operatorOnly) {
+        if (value !== undefined) {
+          ctx.addIssue({
+            code: 'custom',
+            path,
+            message: `applies to the operator, which runs only with agent and gitops delivery; with direct delivery the control plane applies the pool itself, so leave ${path.join(
+              '.',
+            )} out`,
+          });
+        }
+      }
     }
     const kinds = new Set<string>();
     pool.ingress.forEach((ingress, i) => {

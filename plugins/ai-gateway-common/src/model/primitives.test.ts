@@ -23,6 +23,9 @@ describe('parseQuantity', () => {
     ['1k', 1000],
     ['1e3', 1000],
     ['250u', 0.00025],
+    ['1E', 1e18],
+    ['1Ei', 2 ** 60],
+    ['2e-3', 0.002],
   ])('%s is %d', (q, value) => {
     expect(parseQuantity(q)).toBeCloseTo(value, 12);
   });
@@ -35,6 +38,27 @@ describe('parseQuantity', () => {
   it.each(['lots', '1XB', '', '-1', '1.2.3', 'Mi', '1 Gi'])('refuses %j', q => {
     expect(() => parseQuantity(q)).toThrow(/not a Kubernetes quantity/);
     expect(k8sQuantitySchema.safeParse(q).success).toBe(false);
+  });
+
+  it('does not repeat the value it refuses (it may be a secret in the wrong field)', () => {
+    const pasted = 'sk-live-0123456789abcdef';
+    expect(() => parseQuantity(pasted)).toThrow(
+      expect.objectContaining({
+        message: expect.not.stringContaining(pasted),
+      }),
+    );
+    expect(JSON.stringify(issuesOf(k8sQuantitySchema, pasted))).not.toContain(
+      pasted,
+    );
+  });
+
+  it('refuses quantities beyond 8Ei', () => {
+    expect(k8sQuantitySchema.safeParse('8Ei').success).toBe(true);
+    for (const huge of ['9Ei', '1e999', '99999999999999999999']) {
+      expect(issuesOf(k8sQuantitySchema, huge)).toEqual([
+        { field: '', message: 'must be at most 8Ei' },
+      ]);
+    }
   });
 });
 
@@ -85,6 +109,40 @@ describe('resourceRequirementsSchema', () => {
         message:
           'must be a Kubernetes quantity such as 100m, 0.5, 128Mi or 1Gi',
       },
+    ]);
+  });
+});
+
+describe('requirements with values that are not quantities', () => {
+  const quantityMessage =
+    'must be a Kubernetes quantity such as 100m, 0.5, 128Mi or 1Gi';
+
+  it('reports each such value on its field and compares nothing', () => {
+    const input = {
+      requests: { cpu: 'abc', memory: '1Gi' },
+      limits: { cpu: '1', memory: 'lots' },
+    };
+    const issues = issuesOf(resourceRequirementsSchema, input);
+    expect(issues).toEqual([
+      { field: 'requests.cpu', message: quantityMessage },
+      { field: 'limits.memory', message: quantityMessage },
+    ]);
+    expect(JSON.stringify(issues)).not.toMatch(/abc|lots/);
+  });
+
+  it('does the same against defaults', () => {
+    const schema = resourceRequirementsWithDefaults({
+      requests: { cpu: '100m', memory: '128Mi' },
+      limits: { cpu: '500m', memory: '512Mi' },
+    });
+    expect(
+      issuesOf(schema, {
+        requests: { cpu: 'abc' },
+        limits: { memory: 'lots' },
+      }),
+    ).toEqual([
+      { field: 'requests.cpu', message: quantityMessage },
+      { field: 'limits.memory', message: quantityMessage },
     ]);
   });
 });

@@ -148,31 +148,57 @@ const MULTIPLIER: Record<string, number> = {
   Ei: 2 ** 60,
 };
 
-/**
- * The numeric value of a (non-negative) Kubernetes quantity: "500m" → 0.5,
- * "1Gi" → 1073741824, "1e3" → 1000. Used to compare requests with limits.
- * Throws on anything that is not a quantity.
- *
- * @public
- */
-export function parseQuantity(q: string): number {
+/** The largest quantity accepted: 8Ei (2^63), what Kubernetes can represent. */
+const MAX_QUANTITY = 2 ** 63;
+
+/** The value of a quantity, or undefined when `q` is not one. */
+function quantityValue(q: string): number | undefined {
   const match = QUANTITY.exec(q.trim());
-  if (!match) throw new Error(`'${q}' is not a Kubernetes quantity`);
+  if (!match) return undefined;
   const [, number, suffix = ''] = match;
-  if (/^[eE]/.test(suffix)) return Number(`${number}${suffix}`);
+  // An exponent (1e3), not the exa suffixes E and Ei.
+  if (/^[eE][-+]?\d/.test(suffix)) return Number(`${number}${suffix}`);
   return Number(number) * MULTIPLIER[suffix];
 }
 
 /**
- * A Kubernetes resource quantity such as 100m, 0.5, 128Mi or 1Gi.
+ * The numeric value of a (non-negative) Kubernetes quantity: "500m" → 0.5,
+ * "1Gi" → 1073741824, "1e3" → 1000. Used to compare requests with limits.
+ * Throws on anything that is not a quantity; the message does not repeat the
+ * value, which may be anything pasted into the wrong field.
+ *
+ * @public
+ */
+export function parseQuantity(q: string): number {
+  const value = quantityValue(q);
+  if (value === undefined) {
+    throw new Error(
+      'not a Kubernetes quantity (such as 100m, 0.5, 128Mi or 1Gi)',
+    );
+  }
+  return value;
+}
+
+/**
+ * A Kubernetes resource quantity such as 100m, 0.5, 128Mi or 1Gi, at most
+ * 8Ei. Messages never repeat the value.
  *
  * @public
  */
 export const k8sQuantitySchema = z
   .string(expecting('a quantity such as 500m or 1Gi'))
   .trim()
-  .refine(q => QUANTITY.test(q), {
-    message: 'must be a Kubernetes quantity such as 100m, 0.5, 128Mi or 1Gi',
+  .superRefine((q, ctx) => {
+    const value = quantityValue(q);
+    if (value === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        message:
+          'must be a Kubernetes quantity such as 100m, 0.5, 128Mi or 1Gi',
+      });
+    } else if (!(value <= MAX_QUANTITY)) {
+      ctx.addIssue({ code: 'custom', message: 'must be at most 8Ei' });
+    }
   });
 
 // --- Secrets: only ever references ---------------------------------------
@@ -262,7 +288,15 @@ function checkLimits(
     };
     const request = r.requests[resource] ?? defaults?.requests[resource];
     const limit = r.limits[resource] ?? defaults?.limits[resource];
-    if (request && limit && parseQuantity(limit) < parseQuantity(request)) {
+    // A value that is not a quantity has its own issue already.
+    const requested =
+      request === undefined ? undefined : quantityValue(request);
+    const limited = limit === undefined ? undefined : quantityValue(limit);
+    if (
+      requested !== undefined &&
+      limited !== undefined &&
+      limited < requested
+    ) {
       ctx.addIssue({
         code: 'custom',
         path: ['limits', resource],

@@ -62,7 +62,7 @@ export const fullPool = {
     },
   },
   domains: { baseDomain: 'ai.example.com', separator: '-' },
-  siem: { endpoint: 'https://siem.example.com/ingest', format: 'cef' },
+  siem: { endpoint: 'https://siem.example.com/ingest', format: 'otlp' },
   delivery: {
     mode: 'gitops',
     repoUrl: 'https://git.example.com/aigw',
@@ -103,11 +103,10 @@ export const validAiBackend = {
     groups: [
       {
         providers: [
-          { ...openai, weight: 70 },
+          openai,
           {
             name: 'claude',
             type: 'anthropic',
-            weight: 30,
             credentialsSecretRef: { name: 'anthropic', key: 'api-key' },
           },
         ],

@@ -34,7 +34,6 @@ const llm = aiBackendSchema.parse({
             name: 'openai',
             type: 'openai',
             model: 'gpt-4o',
-            weight: 70,
             credentialsSecretRef: { name: 'o', key: 'k' },
           },
         ],
@@ -185,7 +184,7 @@ describe('buildPoolTopology', () => {
     });
     expect(nodes.find(n => n.id === 'provider:llm:openai')).toMatchObject({
       group: 0,
-      weight: 70,
+      weight: 1,
       detail: 'openai gpt-4o (primary)',
     });
     expect(

@@ -8,7 +8,7 @@ import Typography from '@material-ui/core/Typography';
 import { useObjectWithPoolStatus } from '../hooks/useObjectWithPoolStatus';
 
 /**
- * An AI backend: provider groups by priority with weights and per-provider health, served models.
+ * An AI backend: provider groups by priority with per-provider health, served models.
  *
  * @public
  */
@@ -65,7 +65,7 @@ export function AiBackendCard() {
                   data-testid={`provider-${p.name}`}
                 >
                   {p.name}: {p.type}
-                  {p.model ? ` ${p.model}` : ''}, weight {p.weight}
+                  {p.model ? ` ${p.model}` : ''}
                   {p.credentialsSecretRef
                     ? `, key in Secret ${p.credentialsSecretRef.name}`
                     : ''}

@@ -120,7 +120,7 @@ const llm = {
             name: 'openai',
             type: 'openai',
             model: 'gpt-4o',
-            weight: 70,
+            weight: 1,
             credentialsSecretRef: { name: 'openai', key: 'k' },
           },
         ],
@@ -251,7 +251,7 @@ describe('McpServerCard and AiBackendCard', () => {
     expect(screen.getByTestId('phase-Active')).toBeInTheDocument();
   });
 
-  it('shows provider groups in priority order with weights, and served models', async () => {
+  it('shows provider groups in priority order and served models', async () => {
     await render(
       <AiBackendCard />,
       fakeAiGatewayApi({
@@ -264,7 +264,11 @@ describe('McpServerCard and AiBackendCard', () => {
       'Primary group',
     );
     expect(screen.getByTestId('provider-group-0')).toHaveTextContent(
-      'openai: openai gpt-4o, weight 70, key in Secret openai',
+      'openai: openai gpt-4o, key in Secret openai',
+    );
+    // agentgateway shares a group by health, not weight: no weight is shown.
+    expect(screen.getByTestId('provider-group-0')).not.toHaveTextContent(
+      'weight',
     );
     expect(screen.getByTestId('provider-group-1')).toHaveTextContent(
       'Failover group 1',

@@ -13,14 +13,19 @@ const cpuMemory = (r: { cpu: string; memory: string }) =>
   `CPU ${r.cpu}, memory ${r.memory}`;
 
 function redisRows(redis: PoolRedis, namespace: string) {
+  // What the pool's Redis is for, whichever runs it.
+  const usedFor =
+    "The rate-limit counters of the pool's policies: a rate-limit service in the namespace keeps them here, so every gateway replica draws on the same budget";
   if (redis.mode === 'auto') {
     return {
-      Mode: `Auto-install: the operator runs a 3-node Redis with Sentinel in namespace ${namespace}`,
+      Mode: `Auto-install: a 3-node Redis with Sentinel runs in namespace ${namespace}`,
+      'Used for': usedFor,
       'Storage per node': redis.storageSize,
     };
   }
   return {
     Mode: 'Manual: an existing Redis the platform team operates',
+    'Used for': usedFor,
     Host: redis.host,
     Port: String(redis.port),
     Username: redis.username ?? 'Not set',

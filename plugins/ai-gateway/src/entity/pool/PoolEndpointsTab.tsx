@@ -152,8 +152,7 @@ export function PoolEndpointsTab() {
                     {pool.ingress.length
                       ? 'through the ingress providers of the Ingress tab'
                       : 'through its LoadBalancer Service, as no ingress provider is configured'}
-                    ). The console, grafana and auth subdomains are part of the
-                    domain plan shown under TLS &amp; Domains.
+                    ).
                   </Typography>
                 </Box>
               </InfoCard>

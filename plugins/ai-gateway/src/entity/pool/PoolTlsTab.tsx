@@ -23,16 +23,11 @@ export const DNS01_PROVIDER_LABELS: Record<Dns01Provider, string> = {
   rfc2136: 'RFC 2136 (TSIG)',
 };
 
-/** What each service host is for. */
+/** What each service host is for (the Gateway has a listener for each). */
 const SERVICE_PURPOSES: Record<PoolService, string> = {
   api: 'The OpenAI-compatible gateway endpoint',
-  console: 'The web console',
-  grafana: 'Observability dashboards',
-  auth: 'Identity (Keycloak)',
   mcp: 'The MCP gateway',
 };
-/** The hosts the agentgateway Gateway has listeners for. */
-const SERVED: ReadonlySet<PoolService> = new Set<PoolService>(['api', 'mcp']);
 
 type LetsEncrypt = Extract<PoolTls, { mode: 'letsencrypt' }>;
 
@@ -89,7 +84,6 @@ type HostRow = {
   purpose: string;
   label: string;
   host: string;
-  served: boolean;
 };
 
 const hostColumns: TableColumn<HostRow>[] = [
@@ -100,11 +94,6 @@ const hostColumns: TableColumn<HostRow>[] = [
     title: 'Host',
     field: 'host',
     render: r => <CopyableText text={r.host} testId={`tls-host-${r.id}`} />,
-  },
-  {
-    title: 'Served by this gateway',
-    field: 'served',
-    render: r => (r.served ? 'Yes' : 'No (reserved)'),
   },
 ];
 
@@ -124,7 +113,6 @@ export function PoolTlsTab() {
           purpose: SERVICE_PURPOSES[service],
           label: subdomains[service],
           host: hosts[service],
-          served: SERVED.has(service),
         }));
         return (
           <>

@@ -73,7 +73,7 @@ const validPool: PoolInput = {
 };
 /**
  * Every section set: separator "-", Let's Encrypt production with Cloudflare,
- * manual Redis, two ingress providers, a CEF SIEM exporter, gitops delivery.
+ * manual Redis, two ingress providers, an OTLP SIEM exporter, gitops delivery.
  */
 const fullPool: PoolInput = {
   ...validPool,
@@ -111,7 +111,7 @@ const fullPool: PoolInput = {
     },
   },
   domains: { baseDomain: 'ai.example.com', separator: '-' },
-  siem: { endpoint: 'https://siem.example.com/ingest', format: 'cef' },
+  siem: { endpoint: 'https://siem.example.com/ingest', format: 'otlp' },
   delivery: {
     mode: 'gitops',
     repoUrl: 'https://git.example.com/aigw',
@@ -528,7 +528,10 @@ describe('PoolConfigurationTab', () => {
     expect(await detail('pool-resources', 'Gateway replicas')).toBe('1');
     expect(await detail('pool-resources', 'Max replicas')).toMatch(/^5 /);
     expect(await detail('pool-redis', 'Mode')).toBe(
-      'Auto-install: the operator runs a 3-node Redis with Sentinel in namespace aigw',
+      'Auto-install: a 3-node Redis with Sentinel runs in namespace aigw',
+    );
+    expect(await detail('pool-redis', 'Used for')).toMatch(
+      /^The rate-limit counters of the pool's policies/,
     );
     expect(await detail('pool-redis', 'Storage per node')).toBe('1Gi');
     expect(
@@ -591,19 +594,12 @@ describe('PoolTlsTab', () => {
     );
     for (const [service, host] of [
       ['api', 'api-ai.example.com'],
-      ['console', 'console-ai.example.com'],
-      ['grafana', 'grafana-ai.example.com'],
-      ['auth', 'auth-ai.example.com'],
       ['mcp', 'mcp-ai.example.com'],
     ]) {
       expect(screen.getByTestId(`tls-host-${service}`)).toHaveTextContent(
         new RegExp(`^${host.replace(/\./g, '\\.')}$`),
       );
     }
-    const consoleRow = screen.getByTestId('tls-host-console').closest('tr')!;
-    expect(consoleRow).toHaveTextContent('No (reserved)');
-    const mcpRow = screen.getByTestId('tls-host-mcp').closest('tr')!;
-    expect(mcpRow).toHaveTextContent('Yes');
   });
 
   it('shows a self-signed certificate and custom subdomain labels with the "." separator', async () => {
@@ -611,7 +607,7 @@ describe('PoolTlsTab', () => {
       ...validPool,
       domains: {
         baseDomain: 'ai.example.com',
-        subdomains: { api: 'llm', mcp: 'tools' },
+        subdomains: { api: 'llm', mcp: 'tools', grafana: 'grafana' },
       },
     });
     await render(<PoolTlsTab />, poolApi(pool).api);
@@ -625,9 +621,8 @@ describe('PoolTlsTab', () => {
     expect(screen.getByTestId('tls-host-mcp')).toHaveTextContent(
       /^tools\.ai\.example\.com$/,
     );
-    expect(screen.getByTestId('tls-host-grafana')).toHaveTextContent(
-      /^grafana\.ai\.example\.com$/,
-    );
+    // Labels older pools carry for hosts nothing serves are not listed.
+    expect(screen.queryByTestId('tls-host-grafana')).toBeNull();
     expect(screen.getByTestId('tls-host-api').closest('tr')!).toHaveTextContent(
       'llm',
     );
@@ -677,14 +672,15 @@ describe('PoolTlsTab', () => {
 // --- SIEM ----------------------------------------------------------------------
 
 describe('PoolSiemTab', () => {
-  it('shows the exporter and says honestly that the agentgateway renderer does not deploy it yet', async () => {
+  it('shows the OTLP exporter and what the gateway does with it', async () => {
     await render(<PoolSiemTab />, poolApi(full()).api);
     expect(await detail('pool-siem', 'Endpoint')).toBe(
       'https://siem.example.com/ingest',
     );
     expect(await detail('pool-siem', 'Format')).toBe(
-      'CEF (Common Event Format)',
+      'OpenTelemetry (OTLP/HTTP)',
     );
+    expect(await detail('pool-siem', 'OTLP path')).toBe('/ingest');
     expect(await detail('pool-siem', 'Token')).toBe(
       'None (the endpoint takes no credentials)',
     );
@@ -693,24 +689,53 @@ describe('PoolSiemTab', () => {
         name: 'Copy https://siem.example.com/ingest',
       }),
     ).toBeInTheDocument();
-    expect(screen.getByTestId('siem-not-rendered')).toHaveTextContent(
-      /does not render the SIEM exporter yet/,
+    expect(screen.getByTestId('siem-export')).toHaveTextContent(
+      /exports every access log record to this endpoint over OTLP\/HTTP/,
     );
+    expect(
+      screen.queryByTestId('pool-refused-settings'),
+    ).not.toBeInTheDocument();
   });
 
-  it('shows the token by its Secret reference only', async () => {
+  it('shows the token by its Secret reference only, and the default OTLP path', async () => {
     const pool = storedPool({
       ...validPool,
       siem: {
-        endpoint: 'https://splunk.example.com:8088/services/collector',
-        format: 'otlp',
+        endpoint: 'https://collector.example.com:4318',
         secretRef: { name: 'siem', key: 'hec-token' },
       },
     });
     await render(<PoolSiemTab />, poolApi(pool).api);
-    expect(await detail('pool-siem', 'Format')).toBe('OpenTelemetry (OTLP)');
+    expect(await detail('pool-siem', 'Format')).toBe(
+      'OpenTelemetry (OTLP/HTTP)',
+    );
+    expect(await detail('pool-siem', 'OTLP path')).toBe(
+      '/v1/logs (the OTLP default)',
+    );
     expect(await detail('pool-siem', 'Token')).toBe(
-      'Secret siem, key hec-token',
+      'Secret siem, key hec-token (sent as Authorization: Bearer)',
+    );
+  });
+
+  it('shows a pool stored with a format the model now refuses, and says it is not exported', async () => {
+    // Stored by an earlier release, which accepted CEF (and direct delivery
+    // with an operator service account).
+    const spec = {
+      ...poolSchema.parse({ ...validPool, delivery: { mode: 'direct' } }),
+      serviceAccount: 'aigw-operator',
+      siem: { endpoint: 'https://siem.example.com/ingest', format: 'cef' },
+    };
+    await render(<PoolSiemTab />, poolApi(stored('pool', spec.name, spec)).api);
+    expect(await detail('pool-siem', 'Format')).toBe(
+      'CEF (no longer supported)',
+    );
+    expect(screen.getByTestId('siem-export')).toHaveTextContent(
+      /agentgateway exports access logs only over OTLP, so the cef format of this pool is not rendered/,
+    );
+    const refused = screen.getByTestId('pool-refused-settings');
+    expect(refused).toHaveTextContent(/siem\.format: cannot be cef/);
+    expect(refused).toHaveTextContent(
+      /serviceAccount: applies to the operator/,
     );
   });
 
@@ -721,7 +746,7 @@ describe('PoolSiemTab', () => {
     ).toBeInTheDocument();
     expect(
       screen.getByText(/add a siem section to pool prod-eu/),
-    ).toHaveTextContent('does not render SIEM export yet');
+    ).toHaveTextContent('the gateway exports access logs over OTLP/HTTP');
     expect(screen.queryByTestId('pool-siem')).not.toBeInTheDocument();
   });
 });

@@ -65,10 +65,12 @@ export const spec = {
       cursor: {
         name: 'cursor',
         in: 'query',
-        description: 'The `nextCursor` of the previous page',
+        description:
+          'The `nextCursor` of the previous page of the same list, unchanged: cursors are opaque, and any other value is refused (400)',
         schema: {
           type: 'string',
           minLength: 1,
+          maxLength: 512,
         },
       },
       cascade: {
@@ -1194,6 +1196,7 @@ export const spec = {
           version: {
             type: 'integer',
             minimum: 1,
+            maximum: 2147483647,
             description:
               'The version the change is based on (or send If-Match)',
           },
@@ -2610,6 +2613,7 @@ export const spec = {
           version: {
             type: 'integer',
             minimum: 1,
+            maximum: 2147483647,
             description:
               'The version the change is based on (or send If-Match)',
           },
@@ -2731,12 +2735,9 @@ export const spec = {
                   },
                   key: {
                     type: 'string',
-                    minLength: 1,
-                    maxLength: 253,
-                    pattern: '^[-._a-zA-Z0-9]+$',
                   },
                 },
-                required: ['name', 'key'],
+                required: ['name'],
                 additionalProperties: false,
               },
               secretSelector: {
@@ -3181,12 +3182,9 @@ export const spec = {
                   },
                   key: {
                     type: 'string',
-                    minLength: 1,
-                    maxLength: 253,
-                    pattern: '^[-._a-zA-Z0-9]+$',
                   },
                 },
-                required: ['name', 'key'],
+                required: ['name'],
                 additionalProperties: false,
               },
               secretSelector: {
@@ -3711,12 +3709,9 @@ export const spec = {
                   },
                   key: {
                     type: 'string',
-                    minLength: 1,
-                    maxLength: 253,
-                    pattern: '^[-._a-zA-Z0-9]+$',
                   },
                 },
-                required: ['name', 'key'],
+                required: ['name'],
                 additionalProperties: false,
               },
               secretSelector: {
@@ -4051,6 +4046,7 @@ export const spec = {
           version: {
             type: 'integer',
             minimum: 1,
+            maximum: 2147483647,
             description:
               'The version the change is based on (or send If-Match)',
           },
@@ -4608,27 +4604,6 @@ export const spec = {
                     maxLength: 63,
                     pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$',
                   },
-                  console: {
-                    default: 'console',
-                    type: 'string',
-                    minLength: 1,
-                    maxLength: 63,
-                    pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$',
-                  },
-                  grafana: {
-                    default: 'grafana',
-                    type: 'string',
-                    minLength: 1,
-                    maxLength: 63,
-                    pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$',
-                  },
-                  auth: {
-                    default: 'auth',
-                    type: 'string',
-                    minLength: 1,
-                    maxLength: 63,
-                    pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$',
-                  },
                   mcp: {
                     default: 'mcp',
                     type: 'string',
@@ -4636,8 +4611,20 @@ export const spec = {
                     maxLength: 63,
                     pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$',
                   },
+                  console: {
+                    type: 'string',
+                    const: 'console',
+                  },
+                  grafana: {
+                    type: 'string',
+                    const: 'grafana',
+                  },
+                  auth: {
+                    type: 'string',
+                    const: 'auth',
+                  },
                 },
-                required: ['api', 'console', 'grafana', 'auth', 'mcp'],
+                required: ['api', 'mcp'],
                 additionalProperties: false,
               },
               separator: {
@@ -4657,7 +4644,7 @@ export const spec = {
                 format: 'uri',
               },
               format: {
-                default: 'json',
+                default: 'otlp',
                 type: 'string',
                 enum: ['json', 'cef', 'leef', 'otlp'],
               },
@@ -5421,33 +5408,24 @@ export const spec = {
                     maxLength: 63,
                     pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$',
                   },
-                  console: {
-                    default: 'console',
-                    type: 'string',
-                    minLength: 1,
-                    maxLength: 63,
-                    pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$',
-                  },
-                  grafana: {
-                    default: 'grafana',
-                    type: 'string',
-                    minLength: 1,
-                    maxLength: 63,
-                    pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$',
-                  },
-                  auth: {
-                    default: 'auth',
-                    type: 'string',
-                    minLength: 1,
-                    maxLength: 63,
-                    pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$',
-                  },
                   mcp: {
                     default: 'mcp',
                     type: 'string',
                     minLength: 1,
                     maxLength: 63,
                     pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$',
+                  },
+                  console: {
+                    type: 'string',
+                    const: 'console',
+                  },
+                  grafana: {
+                    type: 'string',
+                    const: 'grafana',
+                  },
+                  auth: {
+                    type: 'string',
+                    const: 'auth',
                   },
                 },
                 additionalProperties: false,
@@ -5469,7 +5447,7 @@ export const spec = {
                 format: 'uri',
               },
               format: {
-                default: 'json',
+                default: 'otlp',
                 type: 'string',
                 enum: ['json', 'cef', 'leef', 'otlp'],
               },
@@ -6409,33 +6387,24 @@ export const spec = {
                     maxLength: 63,
                     pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$',
                   },
-                  console: {
-                    default: 'console',
-                    type: 'string',
-                    minLength: 1,
-                    maxLength: 63,
-                    pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$',
-                  },
-                  grafana: {
-                    default: 'grafana',
-                    type: 'string',
-                    minLength: 1,
-                    maxLength: 63,
-                    pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$',
-                  },
-                  auth: {
-                    default: 'auth',
-                    type: 'string',
-                    minLength: 1,
-                    maxLength: 63,
-                    pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$',
-                  },
                   mcp: {
                     default: 'mcp',
                     type: 'string',
                     minLength: 1,
                     maxLength: 63,
                     pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$',
+                  },
+                  console: {
+                    type: 'string',
+                    const: 'console',
+                  },
+                  grafana: {
+                    type: 'string',
+                    const: 'grafana',
+                  },
+                  auth: {
+                    type: 'string',
+                    const: 'auth',
                   },
                 },
                 additionalProperties: false,
@@ -6457,7 +6426,7 @@ export const spec = {
                 format: 'uri',
               },
               format: {
-                default: 'json',
+                default: 'otlp',
                 type: 'string',
                 enum: ['json', 'cef', 'leef', 'otlp'],
               },
@@ -6549,6 +6518,7 @@ export const spec = {
           version: {
             type: 'integer',
             minimum: 1,
+            maximum: 2147483647,
             description:
               'The version the change is based on (or send If-Match)',
           },
@@ -6707,6 +6677,7 @@ export const spec = {
           version: {
             type: 'integer',
             minimum: 1,
+            maximum: 2147483647,
             description:
               'The version the change is based on (or send If-Match)',
           },

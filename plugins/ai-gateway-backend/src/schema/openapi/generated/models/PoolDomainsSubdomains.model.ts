@@ -9,8 +9,21 @@
  */
 export interface PoolDomainsSubdomains {
   api: string;
-  console: string;
-  grafana: string;
-  auth: string;
   mcp: string;
+  console?: PoolDomainsSubdomainsConsoleEnum;
+  grafana?: PoolDomainsSubdomainsGrafanaEnum;
+  auth?: PoolDomainsSubdomainsAuthEnum;
 }
+
+/**
+ * @public
+ */
+export type PoolDomainsSubdomainsConsoleEnum = 'console';
+/**
+ * @public
+ */
+export type PoolDomainsSubdomainsGrafanaEnum = 'grafana';
+/**
+ * @public
+ */
+export type PoolDomainsSubdomainsAuthEnum = 'auth';

@@ -9,8 +9,21 @@
  */
 export interface PoolInputDomainsSubdomains {
   api?: string;
-  console?: string;
-  grafana?: string;
-  auth?: string;
   mcp?: string;
+  console?: PoolInputDomainsSubdomainsConsoleEnum;
+  grafana?: PoolInputDomainsSubdomainsGrafanaEnum;
+  auth?: PoolInputDomainsSubdomainsAuthEnum;
 }
+
+/**
+ * @public
+ */
+export type PoolInputDomainsSubdomainsConsoleEnum = 'console';
+/**
+ * @public
+ */
+export type PoolInputDomainsSubdomainsGrafanaEnum = 'grafana';
+/**
+ * @public
+ */
+export type PoolInputDomainsSubdomainsAuthEnum = 'auth';

@@ -1023,7 +1023,7 @@ export class DefaultApiClient {
    * The AI backend\'s event log, newest first (kept after the object is deleted)
    * @param name -
    * @param limit - Page size
-   * @param cursor - The &#x60;nextCursor&#x60; of the previous page
+   * @param cursor - The &#x60;nextCursor&#x60; of the previous page of the same list, unchanged: cursors are opaque, and any other value is refused (400)
    */
   public async listAiBackendEvents(
     // @ts-ignore
@@ -1051,7 +1051,7 @@ export class DefaultApiClient {
   /**
    * A page of the AI backends the caller may see
    * @param limit - Page size
-   * @param cursor - The &#x60;nextCursor&#x60; of the previous page
+   * @param cursor - The &#x60;nextCursor&#x60; of the previous page of the same list, unchanged: cursors are opaque, and any other value is refused (400)
    * @param project - Only AI backends with this project
    * @param pool - Only AI backends with this pool
    */
@@ -1081,7 +1081,7 @@ export class DefaultApiClient {
    * The MCP server\'s event log, newest first (kept after the object is deleted)
    * @param name -
    * @param limit - Page size
-   * @param cursor - The &#x60;nextCursor&#x60; of the previous page
+   * @param cursor - The &#x60;nextCursor&#x60; of the previous page of the same list, unchanged: cursors are opaque, and any other value is refused (400)
    */
   public async listMcpServerEvents(
     // @ts-ignore
@@ -1109,7 +1109,7 @@ export class DefaultApiClient {
   /**
    * A page of the MCP servers the caller may see
    * @param limit - Page size
-   * @param cursor - The &#x60;nextCursor&#x60; of the previous page
+   * @param cursor - The &#x60;nextCursor&#x60; of the previous page of the same list, unchanged: cursors are opaque, and any other value is refused (400)
    * @param project - Only MCP servers with this project
    * @param pool - Only MCP servers with this pool
    * @param prefix - Only MCP servers with this prefix
@@ -1139,7 +1139,7 @@ export class DefaultApiClient {
   /**
    * A page of the policys the caller may see
    * @param limit - Page size
-   * @param cursor - The &#x60;nextCursor&#x60; of the previous page
+   * @param cursor - The &#x60;nextCursor&#x60; of the previous page of the same list, unchanged: cursors are opaque, and any other value is refused (400)
    * @param project - Only policys with this project
    * @param pool - Only policys with this pool
    * @param targetKind - Only policys with this targetKind
@@ -1171,7 +1171,7 @@ export class DefaultApiClient {
    * The policy\'s event log, newest first (kept after the object is deleted)
    * @param name -
    * @param limit - Page size
-   * @param cursor - The &#x60;nextCursor&#x60; of the previous page
+   * @param cursor - The &#x60;nextCursor&#x60; of the previous page of the same list, unchanged: cursors are opaque, and any other value is refused (400)
    */
   public async listPolicyEvents(
     // @ts-ignore
@@ -1200,7 +1200,7 @@ export class DefaultApiClient {
    * The pool\'s event log, newest first (kept after the object is deleted)
    * @param name -
    * @param limit - Page size
-   * @param cursor - The &#x60;nextCursor&#x60; of the previous page
+   * @param cursor - The &#x60;nextCursor&#x60; of the previous page of the same list, unchanged: cursors are opaque, and any other value is refused (400)
    */
   public async listPoolEvents(
     // @ts-ignore
@@ -1228,7 +1228,7 @@ export class DefaultApiClient {
   /**
    * A page of the pools the caller may see
    * @param limit - Page size
-   * @param cursor - The &#x60;nextCursor&#x60; of the previous page
+   * @param cursor - The &#x60;nextCursor&#x60; of the previous page of the same list, unchanged: cursors are opaque, and any other value is refused (400)
    * @param project - Only pools with this project
    * @param cluster - Only pools with this cluster
    * @param namespace - Only pools with this namespace
@@ -1260,7 +1260,7 @@ export class DefaultApiClient {
    * The project\'s event log, newest first (kept after the object is deleted)
    * @param name -
    * @param limit - Page size
-   * @param cursor - The &#x60;nextCursor&#x60; of the previous page
+   * @param cursor - The &#x60;nextCursor&#x60; of the previous page of the same list, unchanged: cursors are opaque, and any other value is refused (400)
    */
   public async listProjectEvents(
     // @ts-ignore
@@ -1288,7 +1288,7 @@ export class DefaultApiClient {
   /**
    * A page of the projects the caller may see
    * @param limit - Page size
-   * @param cursor - The &#x60;nextCursor&#x60; of the previous page
+   * @param cursor - The &#x60;nextCursor&#x60; of the previous page of the same list, unchanged: cursors are opaque, and any other value is refused (400)
    * @param owner - Only projects with this owner
    */
   public async listProjects(

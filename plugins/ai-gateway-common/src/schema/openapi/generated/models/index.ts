@@ -68,6 +68,7 @@ export * from '../models/McpServerTools.model';
 export * from '../models/McpServerUpdate.model';
 export * from '../models/Policy.model';
 export * from '../models/PolicyApiKeyAuth.model';
+export * from '../models/PolicyApiKeyAuthSecretRef.model';
 export * from '../models/PolicyAuthorization.model';
 export * from '../models/PolicyHeaders.model';
 export * from '../models/PolicyHeadersRequest.model';

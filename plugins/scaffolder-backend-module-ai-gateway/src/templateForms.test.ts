@@ -1,0 +1,129 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { parse } from 'yaml';
+import { aiBackendSchema } from '@ai-gateway-backstage/plugin-ai-gateway-common';
+
+/**
+ * The templates' forms offer only what the control plane accepts and the
+ * gateway honours: a form field the API would refuse is a dead end for the
+ * person filling it in.
+ */
+const template = (file: string) =>
+  parse(
+    fs.readFileSync(
+      path.resolve(__dirname, '../../../templates', file),
+      'utf8',
+    ),
+  );
+
+const registerAiBackend = template('register-ai-backend.yaml');
+const formProperties = (t: any) =>
+  Object.assign(
+    {},
+    ...t.spec.parameters.map((page: any) => page.properties ?? {}),
+  );
+
+/** The provider fields of the AI backend model, from its JSON Schema. */
+function modelProviderFields(): string[] {
+  const schema: any = aiBackendSchema.toJSONSchema({
+    io: 'input',
+    unrepresentable: 'any',
+  });
+  const ai = schema.properties.spec.oneOf.find(
+    (b: any) => b.properties.kind.const === 'ai',
+  );
+  return Object.keys(
+    ai.properties.groups.items.properties.providers.items.properties,
+  );
+}
+
+describe('template forms offer what the gateway honours', () => {
+  const providerFields = Object.keys(
+    formProperties(registerAiBackend).groups.items.properties.providers.items
+      .properties,
+  );
+
+  it('Register an AI backend offers provider fields of the model, but no weight', () => {
+    expect(
+      providerFields.filter(f => !modelProviderFields().includes(f)),
+    ).toEqual([]);
+    // agentgateway shares a group by health and latency: the API refuses weights.
+    expect(providerFields).not.toContain('weight');
+  });
+
+  it('Register an AI backend checks served models as the API does', () => {
+    const { pattern } = formProperties(registerAiBackend).models.items;
+    const accepts = (model: string) =>
+      aiBackendSchema.safeParse({
+        name: 'llm',
+        project: 'payments',
+        pool: 'prod',
+        spec: {
+          kind: 'ai',
+          groups: [
+            {
+              providers: [
+                { name: 'local', type: 'custom', baseUrl: 'http://vllm:8000' },
+              ],
+            },
+          ],
+          models: [model],
+        },
+      }).success;
+    for (const model of [
+      'gpt-4o',
+      'anthropic/*',
+      '*-latest',
+      '*',
+      'a*b',
+      '**',
+      '*a*',
+      'two words',
+    ]) {
+      expect({ model, form: new RegExp(pattern).test(model) }).toEqual({
+        model,
+        form: accepts(model),
+      });
+    }
+  });
+
+  it('Create a gateway pool offers no subdomain, SIEM format or operator setting the API refuses', () => {
+    const createPool = template('create-pool.yaml');
+    const text = JSON.stringify(createPool);
+    // Nothing serves console, grafana or auth hosts; only OTLP is exported.
+    for (const refused of ['console', 'grafana', 'auth', 'cef', 'leef']) {
+      expect(text).not.toMatch(new RegExp(`\\b${refused}\\b`));
+    }
+    // The operator's settings show only for the modes that run it.
+    const pages = createPool.spec.parameters;
+    expect(Object.keys(formProperties(createPool))).not.toContain(
+      'serviceAccount',
+    );
+    const delivery = pages.find((p: any) => p.properties?.deliveryMode);
+    const branches = delivery.dependencies.deliveryMode.oneOf;
+    const direct = branches.find(
+      (b: any) => b.properties.deliveryMode.const === 'direct',
+    );
+    expect(Object.keys(direct.properties)).toEqual(['deliveryMode']);
+    const operated = branches.find((b: any) => b.properties.deliveryMode.enum);
+    expect(operated.properties.deliveryMode.enum).toEqual(['agent', 'gitops']);
+    expect(Object.keys(operated.properties)).toEqual(
+      expect.arrayContaining(['serviceAccount', 'operatorImage']),
+    );
+    const pool = JSON.stringify(createPool.spec.steps[0].input.pool);
+    expect(pool).toContain(
+      "parameters.serviceAccount if parameters.deliveryMode !== 'direct' else undefined",
+    );
+    expect(pool).toContain(
+      "parameters.operatorImage if parameters.deliveryMode !== 'direct' else undefined",
+    );
+  });
+
+  it('Attach a policy sends no section the API refuses', () => {
+    const attach = template('attach-policy.yaml');
+    const input = JSON.stringify(attach.spec.steps[0].input.policy);
+    for (const refused of ['responseCache', 'perModel', 'weight']) {
+      expect(input).not.toContain(refused);
+    }
+  });
+});
