@@ -105,13 +105,11 @@ export function topologyFixture(): TopologyFixture {
                 name: 'openai',
                 type: 'openai',
                 model: 'gpt-4o',
-                weight: 70,
                 credentialsSecretRef: { name: 'openai', key: 'api-key' },
               },
               {
                 name: 'anthropic',
                 type: 'anthropic',
-                weight: 30,
                 credentialsSecretRef: { name: 'anthropic', key: 'api-key' },
               },
             ],
