@@ -25,6 +25,15 @@ export function memoryOf(pid: number): { peakMb: number; rssMb: number } {
   return { peakMb: kb('VmHWM') / 1024, rssMb: kb('VmRSS') / 1024 };
 }
 
+/** CPU time (user + system) a process has used so far, in seconds (Linux). */
+export function cpuSecondsOf(pid: number): number {
+  // Fields 14 and 15 of /proc/<pid>/stat, after the parenthesised command.
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const CLOCK_TICKS_PER_SECOND = 100;
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
+}
+
 /** Starts bench/backend.ts with the given config file and waits until it is ready. */
 export async function startBackend(
   configFile: string,
@@ -56,6 +65,10 @@ export async function startBackend(
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
+  // A bench that crashes (process.exit) must not leave its backend running.
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+  child.once('exit', () => process.removeListener('exit', killOnExit));
   const keep = (d: Buffer) => {
     output.push(String(d));
     if (process.env.BENCH_DEBUG) process.stderr.write(d);
@@ -69,23 +82,57 @@ export async function startBackend(
         `backend exited (${child.exitCode}):\n${output.join('').slice(-3000)}`,
       );
     try {
-      const res = await fetch(`${baseUrl}/.backstage/health/v1/readiness`);
+      const res = await fetch(`${baseUrl}/.backstage/health/v1/readiness`, {
+        signal: AbortSignal.timeout(5_000),
+      });
+      await res.arrayBuffer();
       if (res.ok) break;
     } catch {
-      // not listening yet
+      // Not listening yet, or the connection was refused or reset: try again.
     }
-    if (Date.now() - started > 180_000)
+    if (Date.now() - started > 180_000) {
+      // Not ready (e.g. a plugin failed and the others keep it alive): stop it.
+      child.kill('SIGKILL');
       throw new Error(
         `backend not ready after 180 s:\n${output.join('').slice(-3000)}`,
       );
+    }
     await new Promise(r => setTimeout(r, 250));
   }
+  const exited = new Promise<void>(resolve => {
+    if (child.exitCode !== null || child.signalCode !== null) resolve();
+    else child.once('exit', () => resolve());
+  });
   return {
     child,
     startMs: Date.now() - started,
     output,
     stop: () => child.kill('SIGINT'),
+    /** Resolves when the process has exited. */
+    exited,
   };
+}
+
+/**
+ * `fetch`, retried on connection errors (refused, reset, timed out) for up
+ * to `attempts` tries; HTTP errors are answers and are returned as they are.
+ */
+export async function fetchRetrying(
+  url: string,
+  init: RequestInit = {},
+  attempts = 5,
+): Promise<Response> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fetch(url, {
+        ...init,
+        signal: init.signal ?? AbortSignal.timeout(30_000),
+      });
+    } catch (error) {
+      if (attempt >= attempts) throw error;
+      await new Promise(r => setTimeout(r, 250 * attempt));
+    }
+  }
 }
 
 /** Runs `fn` over `items` with at most `concurrency` in flight. */
@@ -129,7 +176,7 @@ export async function load(options: {
     requests: [
       {
         method: 'GET',
-        setupRequest: req => ({
+        setupRequest: (req: any) => ({
           ...req,
           path: options.paths[i++ % options.paths.length],
         }),
@@ -145,6 +192,64 @@ export async function load(options: {
     non2xx: result.non2xx,
     errors: result.errors,
   };
+}
+
+/**
+ * autocannon against several backends at once (one instance each, all in
+ * this process), e.g. replicas behind no load balancer. The latency
+ * histograms are merged (autocannon's own aggregation), so the overall
+ * percentiles are those of every request, not an average of percentiles;
+ * req/s add up.
+ */
+export async function loadAcross(
+  targets: Array<{ baseUrl: string; paths: string[]; connections: number }>,
+  options: { token: string; durationS: number },
+): Promise<{ overall: LoadResult; perTarget: LoadResult[] }> {
+  const raw = await Promise.all(
+    targets.map(target => {
+      let i = 0;
+      return autocannon({
+        url: target.baseUrl,
+        connections: target.connections,
+        duration: options.durationS,
+        headers: { authorization: `Bearer ${options.token}` },
+        // The raw result keeps the encoded histograms for the merge below.
+        skipAggregateResult: true,
+        requests: [
+          {
+            method: 'GET',
+            setupRequest: (req: any) => ({
+              ...req,
+              path: target.paths[i++ % target.paths.length],
+            }),
+          },
+        ],
+      }) as Promise<any>;
+    }),
+  );
+  const summarise = (results: any[]): LoadResult => {
+    const merged = autocannon.aggregateResult(results, {
+      url: targets[0].baseUrl,
+      connections: targets.reduce((n, t) => n + t.connections, 0),
+    });
+    // aggregateResult leaves the per-second request histogram empty; each
+    // instance's completed requests over its own duration are the rate.
+    const rps = results.reduce(
+      (sum, r) => sum + r.totalCompletedRequests / r.duration,
+      0,
+    );
+    return {
+      p50: merged.latency.p50,
+      p90: merged.latency.p90,
+      p99: merged.latency.p99,
+      rps,
+      requests: merged.latency.totalCount,
+      non2xx: merged.non2xx,
+      errors: merged.errors,
+    };
+  };
+  const perTarget = raw.map(r => summarise([r]));
+  return { overall: summarise(raw), perTarget };
 }
 
 export const fmt = (n: number, digits = 1) => n.toFixed(digits);

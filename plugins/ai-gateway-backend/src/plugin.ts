@@ -104,7 +104,6 @@ export const aiGatewayPlugin = createBackendPlugin({
           logger: deps.logger,
         });
         const monitor = new PoolHealthMonitor({
-          store,
           delivery,
           logger: deps.logger,
         });

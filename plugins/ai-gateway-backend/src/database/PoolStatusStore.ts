@@ -57,6 +57,9 @@ function toStatus(row: Row): StoredPoolStatus {
 
 /** Pool delivery state on knex: status rows and delivered bundles. */
 export class PoolStatusStore {
+  /** The newest revision this process saved per pool (never pruned: it is the newest). */
+  readonly #lastSaved = new Map<string, string>();
+
   constructor(private readonly db: Knex) {}
 
   async get(pool: string): Promise<StoredPoolStatus | undefined> {
@@ -150,14 +153,23 @@ export class PoolStatusStore {
       .update({ reseed_requested_at: null });
   }
 
+  /** After any change to the pool (it may have been deleted and created again). */
+  forgetSavedRevision(pool: string): void {
+    this.#lastSaved.delete(pool);
+  }
+
   async delete(pool: string): Promise<void> {
+    this.#lastSaved.delete(pool);
     await this.db('aigw_pool_status').where({ pool }).delete();
     await this.db('aigw_pool_revisions').where({ pool }).delete();
   }
 
   /** Keeps a delivered bundle (its objects) for later diffs. */
   async saveRevision(bundle: ManifestBundle, now: Date): Promise<void> {
-    await this.db('aigw_pool_revisions')
+    // Pulls and heartbeats serve the same revision again and again: skip the
+    // serialisation and the round trips when this process saved it last.
+    if (this.#lastSaved.get(bundle.pool) === bundle.revision) return;
+    const inserted = await this.db('aigw_pool_revisions')
       .insert({
         pool: bundle.pool,
         revision: bundle.revision,
@@ -165,7 +177,10 @@ export class PoolStatusStore {
         created_at: now.toISOString(),
       })
       .onConflict(['pool', 'revision'])
-      .ignore();
+      .ignore()
+      .returning('revision');
+    this.#lastSaved.set(bundle.pool, bundle.revision);
+    if (inserted.length === 0) return;
     const old = await this.db('aigw_pool_revisions')
       .where({ pool: bundle.pool })
       .orderBy('created_at', 'desc')

@@ -103,6 +103,11 @@ export class PoolDeliveryService {
    */
   readonly #generations = new Map<string, number>();
   readonly #waiters = new Map<string, Set<Waiter>>();
+  /**
+   * Wake-ups per pool: a long poll compares it before and after reading, so
+   * a change that lands while it reads is not missed for its whole wait.
+   */
+  readonly #wakes = new Map<string, number>();
   readonly #reconciles = new Map<string, Promise<unknown>>();
   readonly #statuses: PoolStatusStore;
   readonly #leases: LeaseStore;
@@ -183,6 +188,7 @@ export class PoolDeliveryService {
   #invalidate(pool: string) {
     this.#generations.set(pool, (this.#generations.get(pool) ?? 0) + 1);
     this.#bundles.delete(pool);
+    this.#statuses.forgetSavedRevision(pool);
   }
 
   /** Tells the other replicas, once per tick however many changes a request made. */
@@ -271,6 +277,7 @@ export class PoolDeliveryService {
   }
 
   #wake(pool: string) {
+    this.#wakes.set(pool, (this.#wakes.get(pool) ?? 0) + 1);
     const waiters = this.#waiters.get(pool);
     if (!waiters) return;
     this.#waiters.delete(pool);
@@ -503,6 +510,7 @@ export class PoolDeliveryService {
     const object = await this.#agentPool(token);
     const deadline = Date.now() + Math.min(options.waitMs ?? 0, 60_000);
     for (;;) {
+      const wakes = this.#wakes.get(object.name) ?? 0;
       const bundle = await this.#requireBundle(object.name);
       const stored = await this.#statuses.get(object.name);
       const reseed = !!stored?.reseedRequestedAt;
@@ -524,6 +532,7 @@ export class PoolDeliveryService {
       }
       const left = deadline - Date.now();
       if (left <= 0 || options.signal?.aborted) return undefined;
+      if ((this.#wakes.get(object.name) ?? 0) !== wakes) continue;
       await this.#waitForChange(object.name, left, options.signal);
     }
   }
@@ -849,6 +858,41 @@ export class PoolDeliveryService {
         },
       };
     });
+  }
+
+  /**
+   * Every pool with its stored status, a page at a time (the health
+   * monitor's pass: two queries per page, not two per pool).
+   */
+  async *poolPages(): AsyncGenerator<
+    Array<{ object: StoredPoolObject; status?: StoredPoolStatus }>
+  > {
+    let after: string | undefined;
+    for (;;) {
+      const page = await this.deps.store.list<Pool>('pool', {
+        after,
+        limit: PAGE,
+      });
+      const statuses = await this.#statuses.getMany(
+        page.items.map(i => i.name),
+      );
+      yield page.items.map(object => ({
+        object,
+        status: statuses.get(object.name),
+      }));
+      if (!page.hasMore) return;
+      after = page.items[page.items.length - 1].name;
+    }
+  }
+
+  /** Re-derives a pool's status from what the caller read (compare-and-set catches a newer one). */
+  async refreshFrom(
+    object: StoredPoolObject,
+    previous: StoredPoolStatus | undefined,
+  ): Promise<PoolStatus> {
+    return this.#serial(object.name, () =>
+      this.#derive(object, undefined, previous),
+    );
   }
 
   /** Pools whose status the monitor keeps: every pool in the store. */

@@ -1,6 +1,4 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
-import type { Pool } from '@ai-gateway-backstage/plugin-ai-gateway-common';
-import type { AiGatewayStore } from '../database/AiGatewayStore';
 import type { PoolDeliveryService } from './PoolDeliveryService';
 
 /**
@@ -11,32 +9,34 @@ import type { PoolDeliveryService } from './PoolDeliveryService';
 export class PoolHealthMonitor {
   constructor(
     private readonly deps: {
-      store: AiGatewayStore;
       delivery: PoolDeliveryService;
       logger: LoggerService;
     },
   ) {}
 
   async runOnce(): Promise<{ pools: number; failed: number }> {
-    const names = await this.deps.delivery.poolNames();
+    let pools = 0;
     let failed = 0;
-    for (const name of names) {
-      try {
-        const pool = await this.deps.store.get<Pool>('pool', name);
-        if (!pool) continue;
-        if (pool.spec.delivery.mode === 'direct') {
-          await this.deps.delivery.reconcileDirect(name, { reseed: false });
-        } else {
-          await this.deps.delivery.refresh(name);
+    for await (const page of this.deps.delivery.poolPages()) {
+      for (const { object, status } of page) {
+        pools++;
+        try {
+          if (object.spec.delivery.mode === 'direct') {
+            await this.deps.delivery.reconcileDirect(object.name, {
+              reseed: false,
+            });
+          } else {
+            await this.deps.delivery.refreshFrom(object, status);
+          }
+        } catch (error) {
+          failed++;
+          this.deps.logger.warn(
+            `Pool health check of ${object.name} failed`,
+            error as Error,
+          );
         }
-      } catch (error) {
-        failed++;
-        this.deps.logger.warn(
-          `Pool health check of ${name} failed`,
-          error as Error,
-        );
       }
     }
-    return { pools: names.length, failed };
+    return { pools, failed };
   }
 }

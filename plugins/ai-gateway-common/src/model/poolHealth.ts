@@ -63,17 +63,15 @@ export function derivePoolHealth(
             type: 'OperatorConnected',
             status: 'False',
             reason: 'HeartbeatStale',
-            message: `The last heartbeat is ${Math.round(
-              ageSeconds,
-            )} s old (stale after ${input.heartbeatStaleSeconds} s)`,
+            // Times, not ages: a message that changes on every pass would
+            // make the health monitor rewrite every status every pass.
+            message: `The last heartbeat was at ${heartbeat.receivedAt} (stale after ${input.heartbeatStaleSeconds} s)`,
           }
         : {
             type: 'OperatorConnected',
             status: 'True',
             reason: 'HeartbeatReceived',
-            message: `Operator ${
-              heartbeat.operatorVersion
-            } reported ${Math.round(ageSeconds)} s ago`,
+            message: `Operator ${heartbeat.operatorVersion} reported at ${heartbeat.receivedAt}`,
           },
     );
     const running = heartbeat.runningRevision ?? undefined;
