@@ -29,6 +29,7 @@ import {
 } from '@ai-gateway-backstage/plugin-ai-gateway-common';
 import type { Request } from 'express';
 import { compare } from 'fast-json-patch';
+import pLimit from 'p-limit';
 import type { AiGatewayStore, StoredObject } from '../database/AiGatewayStore';
 import { kindTables } from '../database/tables';
 import {
@@ -113,6 +114,12 @@ export class ResourceService {
   ) {}
 
   readonly #listeners: Array<(change: ResourceChangeEvent) => void> = [];
+  /**
+   * Publishing is an HTTP request to the events backend that no change waits
+   * for; without a bound, a burst of changes opens a request each at once
+   * and floods the backend's own listener.
+   */
+  readonly #publishing = pLimit(8);
 
   /** In-process listeners of committed changes (delivery reacts within the process). */
   onChange(listener: (change: ResourceChangeEvent) => void): void {
@@ -135,13 +142,16 @@ export class ResourceService {
     }
     if (!events) return;
     for (const change of changes) {
-      events
-        .publish({ topic: AI_GATEWAY_CHANGES_TOPIC, eventPayload: change })
-        .catch(error =>
-          logger?.warn(
-            `Could not announce ${change.action} of ${change.kind} '${change.name}': ${error}`,
-          ),
-        );
+      this.#publishing(() =>
+        events.publish({
+          topic: AI_GATEWAY_CHANGES_TOPIC,
+          eventPayload: change,
+        }),
+      ).catch(error =>
+        logger?.warn(
+          `Could not announce ${change.action} of ${change.kind} '${change.name}': ${error}`,
+        ),
+      );
     }
   }
 
