@@ -22,7 +22,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { parse, stringify } from 'yaml';
 import { toEntity } from '../plugins/catalog-backend-module-ai-gateway/src/entities';
-import { fmt, freePort, pool, repoRoot, startBackend } from './lib';
+import {
+  fmt,
+  freePort,
+  pool,
+  repoRoot,
+  startBackend,
+  writeBackendConfig,
+} from './lib';
 
 const POOLS = Number(process.env.BENCH_POOLS ?? 1000);
 const SERVERS = Number(process.env.BENCH_MCP_SERVERS ?? 10000);
@@ -64,35 +71,17 @@ async function main() {
   // only the YAML side lists the file location.
   const config = (name: string, locations: object[]) => {
     mkdirSync(dbDir(name), { recursive: true });
-    const file = path.join(dir, `app-config.${name}.yaml`);
-    writeFileSync(
-      file,
-      stringify({
-        app: { baseUrl: 'http://127.0.0.1:3000' },
-        backend: {
-          baseUrl,
-          listen: { port, host: '127.0.0.1' },
-          database: {
-            client: 'better-sqlite3',
-            connection: { directory: dbDir(name) },
-          },
-          auth: {
-            externalAccess: [
-              { type: 'static', options: { token, subject: 'bench' } },
-            ],
-          },
-        },
-        permission: { enabled: true },
-        catalog: {
-          rules: [
-            { allow: ['Group', 'System', 'Resource', 'API', 'Location'] },
-          ],
-          locations,
-        },
-        aiGateway: { demoData: { enabled: false } },
-      }),
-    );
-    return file;
+    return writeBackendConfig({
+      dir,
+      name,
+      port,
+      token,
+      database: {
+        client: 'better-sqlite3',
+        connection: { directory: dbDir(name) },
+      },
+      locations,
+    });
   };
   const start = async (
     name: string,

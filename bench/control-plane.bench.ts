@@ -26,6 +26,7 @@ import {
   pool,
   repoRoot,
   startBackend,
+  writeBackendConfig,
 } from './lib';
 
 const POOLS = Number(process.env.BENCH_POOLS ?? 1000);
@@ -120,35 +121,14 @@ async function main() {
     locations: object[],
   ) => {
     mkdirSync(dbDir, { recursive: true });
-    const file = path.join(dir, `app-config.${name}.yaml`);
-    writeFileSync(
-      file,
-      stringify({
-        app: { baseUrl: 'http://127.0.0.1:3000' },
-        backend: {
-          baseUrl: `http://127.0.0.1:${port}`,
-          listen: { port, host: '127.0.0.1' },
-          database: {
-            client: 'better-sqlite3',
-            connection: { directory: dbDir },
-          },
-          auth: {
-            externalAccess: [
-              { type: 'static', options: { token, subject: 'bench' } },
-            ],
-          },
-        },
-        permission: { enabled: true },
-        catalog: {
-          rules: [
-            { allow: ['Group', 'System', 'Resource', 'API', 'Location'] },
-          ],
-          locations,
-        },
-        aiGateway: { demoData: { enabled: false } },
-      }),
-    );
-    return file;
+    return writeBackendConfig({
+      dir,
+      name,
+      port,
+      token,
+      database: { client: 'better-sqlite3', connection: { directory: dbDir } },
+      locations,
+    });
   };
   const controlPlaneConfig = writeConfig(
     'control-plane',

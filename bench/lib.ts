@@ -1,8 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import autocannon from 'autocannon';
+import { stringify } from 'yaml';
 
 export const repoRoot = path.resolve(__dirname, '..');
 
@@ -253,3 +254,43 @@ export async function loadAcross(
 }
 
 export const fmt = (n: number, digits = 1) => n.toFixed(digits);
+
+/**
+ * Writes the config file of a bench backend: the catalog kinds the benches
+ * load, the permission framework on, a static token for the REST calls.
+ */
+export function writeBackendConfig(options: {
+  dir: string;
+  name: string;
+  port: number;
+  token: string;
+  database: object;
+  locations?: object[];
+  aiGateway?: object;
+}): string {
+  const { dir, name, port, token } = options;
+  const file = path.join(dir, `app-config.${name}.yaml`);
+  writeFileSync(
+    file,
+    stringify({
+      app: { baseUrl: 'http://127.0.0.1:3000' },
+      backend: {
+        baseUrl: `http://127.0.0.1:${port}`,
+        listen: { port, host: '127.0.0.1' },
+        database: options.database,
+        auth: {
+          externalAccess: [
+            { type: 'static', options: { token, subject: 'bench' } },
+          ],
+        },
+      },
+      permission: { enabled: true },
+      catalog: {
+        rules: [{ allow: ['Group', 'System', 'Resource', 'API', 'Location'] }],
+        locations: options.locations ?? [],
+      },
+      aiGateway: { demoData: { enabled: false }, ...options.aiGateway },
+    }),
+  );
+  return file;
+}

@@ -24,7 +24,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { stringify } from 'yaml';
 import {
   cpuSecondsOf,
   fmt,
@@ -34,6 +33,7 @@ import {
   pool,
   repoRoot,
   startBackend,
+  writeBackendConfig,
   type LoadResult,
 } from './lib';
 
@@ -421,39 +421,19 @@ async function main() {
   )}_`;
   const token = randomBytes(24).toString('base64url');
   const ports = [await freePort(), await freePort()];
-  const configFor = (name: string, port: number) => {
-    const file = path.join(dir, `app-config.${name}.yaml`);
-    writeFileSync(
-      file,
-      stringify({
-        app: { baseUrl: 'http://127.0.0.1:3000' },
-        backend: {
-          baseUrl: `http://127.0.0.1:${port}`,
-          listen: { port, host: '127.0.0.1' },
-          database: { client: 'pg', connection: pgUrl, prefix },
-          auth: {
-            externalAccess: [
-              { type: 'static', options: { token, subject: 'bench' } },
-            ],
-          },
-        },
-        permission: { enabled: true },
-        catalog: {
-          rules: [
-            { allow: ['Group', 'System', 'Resource', 'API', 'Location'] },
-          ],
-          locations: [],
-        },
-        aiGateway: {
-          demoData: { enabled: false },
-          // Replicas behind one Service render the same operator URL (it is
-          // in the bundle); without it each would render other revisions.
-          controlPlaneUrl: 'http://portal.bench.invalid/api/ai-gateway',
-        },
-      }),
-    );
-    return file;
-  };
+  const configFor = (name: string, port: number) =>
+    writeBackendConfig({
+      dir,
+      name,
+      port,
+      token,
+      database: { client: 'pg', connection: pgUrl, prefix },
+      // Replicas behind one Service render the same operator URL (it is in
+      // the bundle); without it each would render other revisions.
+      aiGateway: {
+        controlPlaneUrl: 'http://portal.bench.invalid/api/ai-gateway',
+      },
+    });
 
   const replicas: Replica[] = [];
   const memory: Record<string, { rssMb: number; peakMb: number }> = {};

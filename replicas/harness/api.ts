@@ -89,32 +89,7 @@ export class AiGatewayApi {
   }
 }
 
-/** Polls until `check` returns a value (not undefined/false) or throws after `ms`. */
-export async function eventually<T>(
-  what: string,
-  check: () => Promise<T | undefined | false>,
-  ms = 30_000,
-  intervalMs = 100,
-): Promise<T> {
-  const deadline = Date.now() + ms;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await check();
-      if (value !== undefined && value !== false) return value as T;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > deadline) {
-      throw new Error(
-        `timed out after ${ms} ms waiting for ${what}${
-          last ? `: ${last}` : ''
-        }`,
-      );
-    }
-    await new Promise(r => setTimeout(r, intervalMs));
-  }
-}
+export { eventually } from '@ai-gateway-backstage/plugin-ai-gateway-node-test-utils';
 
 export const sleep = (ms: number) =>
   new Promise<void>(resolve => setTimeout(resolve, ms));

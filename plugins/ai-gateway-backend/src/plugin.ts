@@ -17,7 +17,7 @@ import {
 } from '@ai-gateway-backstage/plugin-ai-gateway-node';
 import path from 'node:path';
 import { AiGatewayStore } from './database/AiGatewayStore';
-import { PostgresPoolChangeFeed } from './database/PoolChangeFeed';
+import { createPoolChangeFeed } from './database/PoolChangeFeed';
 import { ConfigClusterConnector } from '@ai-gateway-backstage/plugin-ai-gateway-node';
 import { PoolDeliveryService } from './delivery/PoolDeliveryService';
 import { PoolHealthMonitor } from './delivery/PoolHealthMonitor';
@@ -58,7 +58,7 @@ export const aiGatewayPlugin = createBackendPlugin({
       },
       async init(deps) {
         const store = await AiGatewayStore.create({ database: deps.database });
-        const feed = await PostgresPoolChangeFeed.create({
+        const feed = await createPoolChangeFeed({
           database: deps.database,
           logger: deps.logger,
         });

@@ -11,5 +11,6 @@
 export * from './KubernetesApiTestServer';
 export * from './ManifestSchemaValidator';
 export * from './desiredStateArbitraries';
+export * from './eventually';
 export * from './startAiGatewayTestBackend';
 export * from './fixtures';

@@ -1,7 +1,8 @@
 import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
+import { eventually } from '@ai-gateway-backstage/plugin-ai-gateway-node-test-utils';
 import {
+  createPoolChangeFeed,
   LocalPoolChangeFeed,
-  PostgresPoolChangeFeed,
   type PoolChangeFeed,
   type PoolChanges,
 } from './PoolChangeFeed';
@@ -16,23 +17,10 @@ const heard = (feed: PoolChangeFeed) => {
   return changes;
 };
 
-async function eventually(check: () => void, ms = 5_000) {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    try {
-      check();
-      return;
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise(r => setTimeout(r, 10));
-    }
-  }
-}
-
 describe('PoolChangeFeed', () => {
   it('is local (nobody else to tell) on SQLite', async () => {
     const knex = await databases.init('SQLITE_3');
-    const feed = await PostgresPoolChangeFeed.create({
+    const feed = await createPoolChangeFeed({
       database: mockServices.database({ knex }),
       logger: mockServices.logger.mock(),
     });
@@ -45,7 +33,7 @@ describe('PoolChangeFeed', () => {
   (postgres.length ? describe : describe.skip)('on PostgreSQL', () => {
     let feeds: PoolChangeFeed[] = [];
     const replica = async (knex: any) => {
-      const feed = await PostgresPoolChangeFeed.create({
+      const feed = await createPoolChangeFeed({
         database: mockServices.database({ knex }),
         logger: mockServices.logger.mock(),
       });
@@ -67,18 +55,20 @@ describe('PoolChangeFeed', () => {
       const [atA, atB, atC] = [heard(a), heard(b), heard(c)];
       const started = Date.now();
       await a.publish(['prod', 'prod', 'staging']);
-      await eventually(() => {
+      await eventually('both other replicas to hear', async () => {
         expect(atB).toEqual([['prod', 'staging']]);
         expect(atC).toEqual([['prod', 'staging']]);
+        return true;
       });
       expect(Date.now() - started).toBeLessThan(1_000);
       expect(atA).toEqual([]);
       // Many pools at once are split to fit PostgreSQL's payload limit.
       const many = Array.from({ length: 250 }, (_, i) => `pool-${i}`);
       await b.publish(many);
-      await eventually(() =>
-        expect((atA as string[][]).flat().sort()).toEqual([...many].sort()),
-      );
+      await eventually('250 pools to be heard', async () => {
+        expect((atA as string[][]).flat().sort()).toEqual([...many].sort());
+        return true;
+      });
     });
 
     it('reconnects after losing its connection and reports that anything may have changed', async () => {
@@ -90,9 +80,12 @@ describe('PoolChangeFeed', () => {
         `select pg_terminate_backend(pid) from pg_stat_activity
          where query like 'LISTEN aigw_pool_changes%' and pid <> pg_backend_pid()`,
       );
-      await eventually(() => expect(atB).toContain('all'));
+      await eventually('the reconnect', async () => atB.includes('all'));
       await a.publish(['prod']);
-      await eventually(() => expect(atB).toContainEqual(['prod']));
+      await eventually('a change after the reconnect', async () => {
+        expect(atB).toContainEqual(['prod']);
+        return true;
+      });
     });
   });
 });

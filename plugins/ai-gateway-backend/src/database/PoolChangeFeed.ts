@@ -61,14 +61,9 @@ export class PostgresPoolChangeFeed implements PoolChangeFeed {
     private readonly logger: LoggerService,
   ) {}
 
-  /** The PostgreSQL feed when the plugin's database is PostgreSQL, else the local one. */
-  static async create(options: {
-    database: DatabaseService;
-    logger: LoggerService;
-  }): Promise<PoolChangeFeed> {
-    const db = await options.database.getClient();
-    if (db.client.config.client !== 'pg') return new LocalPoolChangeFeed();
-    const feed = new PostgresPoolChangeFeed(db, options.logger);
+  /** Holds its listening connection from the start. */
+  static async connect(db: Knex, logger: LoggerService) {
+    const feed = new PostgresPoolChangeFeed(db, logger);
     await feed.#connect();
     return feed;
   }
@@ -195,4 +190,15 @@ export class PostgresPoolChangeFeed implements PoolChangeFeed {
         ),
       );
   }
+}
+
+/** The PostgreSQL feed when the plugin's database is PostgreSQL, else the local one. */
+export async function createPoolChangeFeed(options: {
+  database: DatabaseService;
+  logger: LoggerService;
+}): Promise<PoolChangeFeed> {
+  const db = await options.database.getClient();
+  return db.client.config.client === 'pg'
+    ? PostgresPoolChangeFeed.connect(db, options.logger)
+    : new LocalPoolChangeFeed();
 }

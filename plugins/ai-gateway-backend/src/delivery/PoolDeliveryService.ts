@@ -98,16 +98,12 @@ const AGENT_TOKEN_REQUIRED =
 export class PoolDeliveryService {
   readonly #bundles = new Map<string, { bundle: ManifestBundle; at: number }>();
   /**
-   * Bumped on every change to a pool: a render that started before a change
-   * must not cache what it read (it would serve the old state until the TTL).
+   * Bumped on every change to a pool. A render that started before a change
+   * must not cache what it read, and a long poll that reads while a change
+   * lands must not then wait for it: both compare it before and after.
    */
-  readonly #generations = new Map<string, number>();
+  readonly #changes = new Map<string, number>();
   readonly #waiters = new Map<string, Set<Waiter>>();
-  /**
-   * Wake-ups per pool: a long poll compares it before and after reading, so
-   * a change that lands while it reads is not missed for its whole wait.
-   */
-  readonly #wakes = new Map<string, number>();
   readonly #reconciles = new Map<string, Promise<unknown>>();
   readonly #statuses: PoolStatusStore;
   readonly #leases: LeaseStore;
@@ -173,22 +169,27 @@ export class PoolDeliveryService {
   async bundle(pool: string): Promise<ManifestBundle | undefined> {
     const cached = this.#bundles.get(pool);
     if (cached && Date.now() - cached.at < BUNDLE_TTL_MS) return cached.bundle;
-    const generation = this.#generations.get(pool) ?? 0;
+    const generation = this.#changes.get(pool) ?? 0;
     const state = await this.desiredState(pool);
     if (!state) return undefined;
     const bundle = this.deps.registry.renderBundle(
       state,
       this.deps.renderOptions,
     );
-    if ((this.#generations.get(pool) ?? 0) === generation)
+    if ((this.#changes.get(pool) ?? 0) === generation)
       this.#bundles.set(pool, { bundle, at: Date.now() });
     return bundle;
   }
 
-  #invalidate(pool: string) {
-    this.#generations.set(pool, (this.#generations.get(pool) ?? 0) + 1);
+  /** Something about the pool changed: drop what was rendered, wake its long polls. */
+  #changed(pool: string) {
+    this.#changes.set(pool, (this.#changes.get(pool) ?? 0) + 1);
     this.#bundles.delete(pool);
     this.#statuses.forgetSavedRevision(pool);
+    const waiters = this.#waiters.get(pool);
+    if (!waiters) return;
+    this.#waiters.delete(pool);
+    waiters.forEach(w => w());
   }
 
   /** Tells the other replicas, once per tick however many changes a request made. */
@@ -220,16 +221,13 @@ export class PoolDeliveryService {
       changes === 'all'
         ? new Set([...this.#bundles.keys(), ...this.#waiters.keys()])
         : changes;
-    for (const pool of pools) {
-      this.#invalidate(pool);
-      this.#wake(pool);
-    }
+    for (const pool of pools) this.#changed(pool);
   }
 
   #onChange(change: ResourceChangeEvent) {
     const pool = change.kind === 'pool' ? change.name : change.pool;
     if (!pool) return;
-    this.#invalidate(pool);
+    this.#changed(pool);
     this.#publish(pool);
     if (change.kind === 'pool' && change.action === 'deleted') {
       this.#statuses
@@ -240,10 +238,8 @@ export class PoolDeliveryService {
             error,
           ),
         );
-      this.#wake(pool);
       return;
     }
-    this.#wake(pool);
     // Desired revision changed: the pool's phase may have too (OutOfSync).
     this.#later(pool, async () => {
       const object = await this.deps.store.get<Pool>('pool', pool);
@@ -274,14 +270,6 @@ export class PoolDeliveryService {
       }
     });
     this.#reconciles.set(`later:${pool}`, run);
-  }
-
-  #wake(pool: string) {
-    this.#wakes.set(pool, (this.#wakes.get(pool) ?? 0) + 1);
-    const waiters = this.#waiters.get(pool);
-    if (!waiters) return;
-    this.#waiters.delete(pool);
-    waiters.forEach(w => w());
   }
 
   /** Resolves when something about the pool changes, or after `ms`. */
@@ -439,7 +427,7 @@ export class PoolDeliveryService {
         caller,
       );
       const now = this.#now();
-      this.#invalidate(pool);
+      this.#changed(pool);
       await this.deps.resources.appendPoolEvent(
         object,
         `${what}-requested`,
@@ -455,7 +443,7 @@ export class PoolDeliveryService {
         return { pool, requested: what, mode: 'direct', result };
       }
       await this.#statuses.request(pool, what, now);
-      this.#wake(pool);
+      this.#changed(pool);
       this.#publish(pool);
       return { pool, requested: what, mode: object.spec.delivery.mode };
     });
@@ -510,7 +498,7 @@ export class PoolDeliveryService {
     const object = await this.#agentPool(token);
     const deadline = Date.now() + Math.min(options.waitMs ?? 0, 60_000);
     for (;;) {
-      const wakes = this.#wakes.get(object.name) ?? 0;
+      const changes = this.#changes.get(object.name) ?? 0;
       const bundle = await this.#requireBundle(object.name);
       const stored = await this.#statuses.get(object.name);
       const reseed = !!stored?.reseedRequestedAt;
@@ -532,7 +520,7 @@ export class PoolDeliveryService {
       }
       const left = deadline - Date.now();
       if (left <= 0 || options.signal?.aborted) return undefined;
-      if ((this.#wakes.get(object.name) ?? 0) !== wakes) continue;
+      if ((this.#changes.get(object.name) ?? 0) !== changes) continue;
       await this.#waitForChange(object.name, left, options.signal);
     }
   }
@@ -893,18 +881,6 @@ export class PoolDeliveryService {
     return this.#serial(object.name, () =>
       this.#derive(object, undefined, previous),
     );
-  }
-
-  /** Pools whose status the monitor keeps: every pool in the store. */
-  async poolNames(): Promise<string[]> {
-    const names: string[] = [];
-    let after: string | undefined;
-    for (;;) {
-      const page = await this.deps.store.list('pool', { after, limit: PAGE });
-      names.push(...page.items.map(i => i.name));
-      if (!page.hasMore) return names;
-      after = page.items[page.items.length - 1].name;
-    }
   }
 }
 

@@ -3,6 +3,7 @@ import {
   aPool,
   aProject,
   anMcpServer,
+  eventually,
   KubernetesApiTestServer,
   startAiGatewayTestBackend,
 } from '@ai-gateway-backstage/plugin-ai-gateway-node-test-utils';
@@ -16,29 +17,6 @@ jest.setTimeout(120_000);
 
 const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'] });
 const quiet = { info: () => {}, warn: () => {}, error: () => {} };
-
-/** Polls until `check` returns a value (not undefined/false) or throws after `ms`. */
-async function eventually<T>(
-  what: string,
-  check: () => Promise<T | undefined | false>,
-  ms = 30_000,
-): Promise<T> {
-  const deadline = Date.now() + ms;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await check();
-      if (value !== undefined && value !== false) return value as T;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > deadline)
-      throw new Error(
-        `timed out waiting for ${what}${last ? `: ${last}` : ''}`,
-      );
-    await new Promise(r => setTimeout(r, 50));
-  }
-}
 
 describe.each(databases.eachSupportedId())(
   'delivery end to end on %s',

@@ -627,9 +627,9 @@ export class ResourceService {
     name: string,
     caller: Caller,
   ) {
-    const [decision] = await this.deps.permissions.authorizeConditional(
-      [{ permission: aiGatewayPermissions[kind].read as any }],
-      { credentials: caller.credentials },
+    const [decision] = await this.decide(
+      [aiGatewayPermissions[kind].read],
+      caller,
     );
     // Without the object there is no project to check a condition against.
     if (decision.result !== AuthorizeResult.ALLOW) {
