@@ -8,7 +8,11 @@
 #   3. the two-replica tests in replicas/: two packages/backend processes on one
 #      PostgreSQL behind a load balancer, the operator failing over when one is
 #      killed (a few minutes; AIGW_SKIP_REPLICAS=1 leaves them out),
-#   4. the install test (scripts/test-install.sh): the packed packages installed with
+#   4. the real-cluster tests in kube/: kube-apiserver and etcd built from the Go module
+#      proxy (scripts/kube.sh; the first build takes minutes, then it is cached), real
+#      RBAC, server-side apply and CRD validation, the Kubernetes tab in Chromium
+#      (AIGW_SKIP_KUBE=1 leaves them out),
+#   5. the install test (scripts/test-install.sh): the packed packages installed with
 #      their READMEs' steps into a new app from @backstage/create-app (about 10 minutes;
 #      AIGW_SKIP_INSTALL_TEST=1 leaves it out).
 # Extra arguments go to the first Jest run. Ends with "N passed, N failed, N skipped".
@@ -37,6 +41,12 @@ if [ "${AIGW_SKIP_REPLICAS:-}" != 1 ]; then
   [ -f test-output/jest-replicas.json ] ||
     echo '{"numPassedTests":0,"numFailedTests":1,"numPendingTests":0}' > test-output/jest-replicas.json
 fi
+if [ "${AIGW_SKIP_KUBE:-}" != 1 ]; then
+  jest -c kube/jest.config.js --ci --json --outputFile=test-output/jest-kube.json || status=1
+  # Counted as one failure should Jest stop before writing its results (e.g. no Go).
+  [ -f test-output/jest-kube.json ] ||
+    echo '{"numPassedTests":0,"numFailedTests":1,"numPendingTests":0}' > test-output/jest-kube.json
+fi
 if [ "${AIGW_SKIP_INSTALL_TEST:-}" != 1 ]; then
   AIGW_INSTALL_RESULTS=test-output/install-results.json bash scripts/test-install.sh || status=1
   # Counted as one failure should it stop before writing its results.
@@ -47,7 +57,7 @@ fi
 node -e '
   const fs = require("fs");
   let passed = 0, failed = 0, skipped = 0;
-  for (const f of ["test-output/static-checks.json", "test-output/jest-unit.json", "test-output/jest-e2e.json", "test-output/jest-replicas.json", "test-output/install-results.json"]) {
+  for (const f of ["test-output/static-checks.json", "test-output/jest-unit.json", "test-output/jest-e2e.json", "test-output/jest-replicas.json", "test-output/jest-kube.json", "test-output/install-results.json"]) {
     if (!fs.existsSync(f)) continue;
     const r = JSON.parse(fs.readFileSync(f, "utf8"));
     passed += r.numPassedTests;

@@ -10,6 +10,7 @@
  */
 export * from './KubernetesApiTestServer';
 export * from './ManifestSchemaValidator';
+export * from './crds';
 export * from './desiredStateArbitraries';
 export * from './eventually';
 export * from './startAiGatewayTestBackend';

@@ -295,6 +295,20 @@ describe('AgentgatewayRenderer', () => {
       }),
       { numRuns: 100 },
     );
+    // Pruning lists every kind of the bundle, including kinds no object has.
+    const bundle = render(state);
+    expect(
+      bundle.kinds
+        .filter(k => {
+          const group = k.apiVersion.includes('/')
+            ? k.apiVersion.split('/')[0]
+            : '';
+          return !rulesAllow(rules, group, plural(k.kind), 'list');
+        })
+        .map(k => k.kind),
+    ).toEqual([]);
+    // The bootstrap's kinds are the installer's: never listed at run time.
+    expect(bundle.kinds.map(k => k.kind)).not.toContain('RoleBinding');
   });
 
   it('runs the operator as non-root 65532 with a read-only root filesystem and /healthz readiness', () => {

@@ -62,12 +62,20 @@ function egressPorts(
 export class AgentgatewayRenderer implements ManifestRenderer {
   readonly gateway = 'agentgateway';
   readonly managedKinds = [
-    { apiVersion: 'v1', kind: 'ServiceAccount' },
+    { apiVersion: 'v1', kind: 'ServiceAccount', stage: 'bootstrap' as const },
     { apiVersion: 'v1', kind: 'Secret' },
     { apiVersion: 'v1', kind: 'ConfigMap' },
     { apiVersion: 'v1', kind: 'Service' },
-    { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role' },
-    { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding' },
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'Role',
+      stage: 'bootstrap' as const,
+    },
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'RoleBinding',
+      stage: 'bootstrap' as const,
+    },
     { apiVersion: 'apps/v1', kind: 'Deployment' },
     { apiVersion: 'apps/v1', kind: 'StatefulSet' },
     { apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler' },

@@ -93,12 +93,15 @@ export function renderMcpServer(
   if (server.source.type === 'image') {
     const source = server.source;
     const resources = source.resources ?? ctx.pool.resources;
+    const autoscaled = ctx.pool.maxReplicas > source.replicas;
     objects.push({
       apiVersion: 'apps/v1',
       kind: 'Deployment',
       metadata: meta(),
       spec: {
-        replicas: source.replicas,
+        // With an HPA the replica count is the HPA's: applying it here would
+        // take spec.replicas back from the HPA on every apply.
+        ...(autoscaled ? {} : { replicas: source.replicas }),
         selector: { matchLabels: ctx.selector(component, name) },
         template: {
           metadata: {
@@ -177,7 +180,7 @@ export function renderMcpServer(
         ],
       },
     });
-    if (ctx.pool.maxReplicas > source.replicas) {
+    if (autoscaled) {
       objects.push({
         apiVersion: 'autoscaling/v2',
         kind: 'HorizontalPodAutoscaler',

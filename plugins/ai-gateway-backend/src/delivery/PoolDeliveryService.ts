@@ -34,6 +34,7 @@ import {
   type ManifestObject,
   objectsOfStage,
   poolLabelSelector,
+  type PolicyRule,
   type PoolDesiredState,
   RendererRegistry,
   type RenderOptions,
@@ -400,6 +401,12 @@ export class PoolDeliveryService {
       },
       rules: deployerRules({
         poolProvidedServiceAccount: !!object.spec.serviceAccount,
+        grantedRules: objectsOfStage(
+          await this.#requireBundle(pool),
+          'bootstrap',
+        )
+          .filter(o => o.kind === 'Role')
+          .flatMap(o => (o as { rules?: PolicyRule[] }).rules ?? []),
       }),
     };
   }

@@ -115,6 +115,20 @@ const httpRoute: Controller = (object, generation, time) => {
   };
 };
 
+// Policies report per ancestor (Gateway API's PolicyAncestorStatus), not at the top.
+const policy: Controller = (object, generation, time) => {
+  const targetRefs = getPath(object, ['spec', 'targetRefs']);
+  return {
+    ancestors: (Array.isArray(targetRefs) ? targetRefs : []).map(
+      (ref: { group?: string; kind?: string; name?: string }) => ({
+        ancestorRef: { group: ref.group, kind: ref.kind, name: ref.name },
+        controllerName: 'agentgateway.dev/agentgateway',
+        conditions: [condition('Accepted', 'Accepted', generation, time)],
+      }),
+    ),
+  };
+};
+
 const accepted: Controller = (_object, generation, time) => ({
   conditions: [condition('Accepted', 'Accepted', generation, time)],
 });
@@ -129,7 +143,7 @@ const CONTROLLERS: Record<string, Controller> = {
   'gateway.networking.k8s.io/Gateway': gateway,
   'gateway.networking.k8s.io/HTTPRoute': httpRoute,
   'agentgateway.dev/AgentgatewayBackend': accepted,
-  'agentgateway.dev/AgentgatewayPolicy': accepted,
+  'agentgateway.dev/AgentgatewayPolicy': policy,
   'cert-manager.io/Certificate': ready,
   'cert-manager.io/Issuer': ready,
   'cert-manager.io/ClusterIssuer': ready,

@@ -1,11 +1,17 @@
 import {
   ApiException,
+  createConfiguration,
+  HttpMethod,
   KubeConfig,
   KubernetesObject,
   KubernetesObjectApi,
   PatchStrategy,
+  RequestContext,
+  SecurityAuthentication,
+  ServerConfiguration,
   V1APIResource,
 } from '@kubernetes/client-node';
+import https from 'node:https';
 import { APPLY_ORDER, compareForApply } from '../manifests/ManifestBundle';
 import { objectRef, type ManifestObject } from '../manifests/types';
 
@@ -16,14 +22,90 @@ import { objectRef, type ManifestObject } from '../manifests/types';
  */
 export const FIELD_MANAGER = 'ai-gateway';
 
-/** KubernetesObjectApi with its discovery (plural, scope) made reachable. */
-class DiscoveringObjectApi extends KubernetesObjectApi {
+/** KubernetesObjectApi with its discovery and a faithful server-side apply. */
+class ApplyingObjectApi extends KubernetesObjectApi {
   discover(
     apiVersion: string,
     kind: string,
   ): Promise<V1APIResource | undefined> {
     return this.resource(apiVersion, kind);
   }
+
+  /**
+   * Server-side apply of the object exactly as rendered, with
+   * `fieldValidation=Strict` (as `kubectl apply` asks): a field the schema
+   * does not know is an error, not a warning. client-node's `patch()` sends
+   * built-in kinds through its typed models, which drop fields they do not
+   * know (and `x-kubernetes-*` keys spelled as in YAML), so the server could
+   * never refuse them.
+   */
+  async serverSideApply(
+    object: KubernetesObject,
+    options: { fieldManager: string; dryRun?: boolean },
+  ): Promise<KubernetesObject> {
+    const path = await this.specUriPath(object, 'patch');
+    const request = this.configuration.baseServer.makeRequestContext(
+      path,
+      HttpMethod.PATCH,
+    );
+    request.setHeaderParam('Accept', 'application/json');
+    request.setHeaderParam('Content-Type', PatchStrategy.ServerSideApply);
+    request.setQueryParam('fieldManager', options.fieldManager);
+    request.setQueryParam('force', 'true');
+    request.setQueryParam('fieldValidation', 'Strict');
+    if (options.dryRun) request.setQueryParam('dryRun', 'All');
+    request.setBody(JSON.stringify(object));
+    return this.requestPromise(request);
+  }
+}
+
+/**
+ * The kubeconfig's authentication with one keep-alive agent for every
+ * request. client-node makes a new agent per request, so each request opened
+ * a TLS connection of its own: a 600-object apply to a real API server made
+ * 655 connections and ran about 3.5 times slower than over 8 kept-alive ones.
+ */
+function keepAliveAuthentication(
+  kubeConfig: KubeConfig,
+): SecurityAuthentication {
+  const cluster = kubeConfig.getCurrentCluster();
+  // Proxies and plain HTTP keep client-node's own agents.
+  if (!cluster?.server.startsWith('https:') || cluster.proxyUrl)
+    return kubeConfig;
+  let agent: Promise<https.Agent> | undefined;
+  const createAgent = async () => {
+    const tls: https.RequestOptions = {};
+    await kubeConfig.applyToHTTPSOptions(tls);
+    return new https.Agent({
+      keepAlive: true,
+      ca: tls.ca,
+      cert: tls.cert,
+      key: tls.key,
+      pfx: tls.pfx,
+      passphrase: tls.passphrase,
+      servername: cluster.tlsServerName,
+      ...(cluster.skipTLSVerify ? { rejectUnauthorized: false } : {}),
+    });
+  };
+  return {
+    getName: () => kubeConfig.getName(),
+    async applySecurityAuthentication(context: RequestContext) {
+      await kubeConfig.applySecurityAuthentication(context);
+      agent ??= createAgent();
+      context.setAgent(await agent);
+    },
+  };
+}
+
+function applyingObjectApi(kubeConfig: KubeConfig): ApplyingObjectApi {
+  const cluster = kubeConfig.getCurrentCluster();
+  if (!cluster) throw new Error('the kubeconfig has no current cluster');
+  return new ApplyingObjectApi(
+    createConfiguration({
+      baseServer: new ServerConfiguration(cluster.server, {}),
+      authMethods: { default: keepAliveAuthentication(kubeConfig) },
+    }),
+  );
 }
 
 /** @public */
@@ -76,6 +158,11 @@ export type ApplyOptions = {
   dryRun?: boolean;
   /** Field manager of the applies (default `ai-gateway`). */
   fieldManager?: string;
+  /**
+   * Apply later waves even after a failure (and skip pruning), to hear every
+   * object's verdict, e.g. in a dry run. Default false: stop at a broken wave.
+   */
+  continueOnFailure?: boolean;
   onProgress?: (event: ApplyProgress) => void;
 };
 
@@ -138,7 +225,11 @@ export function describeError(error: unknown): {
   };
 }
 
-function isRetryable(code: number): boolean {
+function isRetryable({ code, message }: { code: number; message: string }) {
+  // The API server answers an apply with a field its schema lacks with a 500
+  // ("failed to create typed patch object"): no retry will change that.
+  if (code === 500 && message.startsWith('failed to create typed patch object'))
+    return false;
   return code === 0 || code === 409 || code === 429 || code >= 500;
 }
 
@@ -188,11 +279,11 @@ async function mapBounded<T, R>(
  * @public
  */
 export class KubernetesApplier {
-  readonly #api: DiscoveringObjectApi;
+  readonly #api: ApplyingObjectApi;
   readonly #namespace: string;
 
   constructor(kubeConfig: KubeConfig, options: { namespace: string }) {
-    this.#api = kubeConfig.makeApiClient(DiscoveringObjectApi);
+    this.#api = applyingObjectApi(kubeConfig);
     this.#namespace = options.namespace;
   }
 
@@ -375,14 +466,10 @@ export class KubernetesApplier {
       await mapBounded(wave, concurrency, async object => {
         try {
           await this.#withRetries(objectRef(object), options, () =>
-            this.#api.patch(
-              object as KubernetesObject,
-              undefined,
-              options.dryRun ? 'All' : undefined,
-              options.fieldManager ?? FIELD_MANAGER,
-              true,
-              PatchStrategy.ServerSideApply,
-            ),
+            this.#api.serverSideApply(object as KubernetesObject, {
+              fieldManager: options.fieldManager ?? FIELD_MANAGER,
+              dryRun: options.dryRun,
+            }),
           );
           result.applied.push(outcome(object));
           options.onProgress?.({ type: 'applied', ref: objectRef(object) });
@@ -398,9 +485,9 @@ export class KubernetesApplier {
       });
       // Later waves depend on this one (a route on its backend, a Deployment
       // on its Secret): stop rather than half-apply a broken dependency chain.
-      if (result.failed.length) stop = true;
+      if (result.failed.length && !options.continueOnFailure) stop = true;
     }
-    if (options.prune && !stop && !options.dryRun) {
+    if (options.prune && !result.failed.length && !options.dryRun) {
       await this.#prune(objects, options.prune, options, result);
     }
     result.durationMs = Date.now() - started;
@@ -493,9 +580,14 @@ export class KubernetesApplier {
       try {
         return await request();
       } catch (error) {
-        const { code, message } = describeError(error);
-        if (attempt >= attempts || !isRetryable(code)) throw error;
-        options.onProgress?.({ type: 'retry', ref, attempt, message });
+        const described = describeError(error);
+        if (attempt >= attempts || !isRetryable(described)) throw error;
+        options.onProgress?.({
+          type: 'retry',
+          ref,
+          attempt,
+          message: described.message,
+        });
         const delay = Math.min(base * 2 ** (attempt - 1), 10_000);
         await sleep(delay / 2 + Math.random() * (delay / 2));
       }

@@ -1,4 +1,4 @@
-import { componentHealth } from './componentHealth';
+import { componentHealth, readBundleHealth } from './componentHealth';
 
 describe('componentHealth', () => {
   it('reads workloads by ready replicas of the current generation', () => {
@@ -53,6 +53,55 @@ describe('componentHealth', () => {
         status: { conditions: [{ type: 'Accepted', status: 'True' }] },
       } as any)?.healthy,
     ).toBe(true);
+    // A parent that has not set Accepted yet is not accepted.
+    expect(
+      componentHealth({
+        apiVersion: 'gateway.networking.k8s.io/v1',
+        kind: 'HTTPRoute',
+        metadata: { name: 'r' },
+        status: { parents: [{ conditions: [] }] },
+      } as any),
+    ).toMatchObject({ healthy: false, message: 'Accepted=Unknown:' });
+    // Policies report per ancestor, as the CRD's status schema has it.
+    const policy = (ancestors: object[]) =>
+      componentHealth({
+        apiVersion: 'agentgateway.dev/v1alpha1',
+        kind: 'AgentgatewayPolicy',
+        metadata: { name: 'p' },
+        status: { ancestors },
+      } as any);
+    expect(policy([])).toMatchObject({
+      healthy: false,
+      message: 'not accepted by any of its targets yet',
+    });
+    expect(
+      policy([{ conditions: [{ type: 'Accepted', status: 'True' }] }])?.healthy,
+    ).toBe(true);
+    expect(
+      policy([
+        { conditions: [{ type: 'Accepted', status: 'True' }] },
+        {
+          conditions: [
+            {
+              type: 'Accepted',
+              status: 'False',
+              reason: 'TargetNotFound',
+              message: 'no route mcp-x',
+            },
+          ],
+        },
+      ]),
+    ).toMatchObject({
+      healthy: false,
+      message: 'Accepted=False: TargetNotFound no route mcp-x',
+    });
+    expect(
+      componentHealth({
+        apiVersion: 'networking.istio.io/v1',
+        kind: 'Gateway',
+        metadata: { name: 'istio' },
+      }),
+    ).toBe(undefined);
     expect(
       componentHealth({
         apiVersion: 'v1',
@@ -60,5 +109,59 @@ describe('componentHealth', () => {
         metadata: { name: 'c' },
       }),
     ).toBe(undefined);
+  });
+});
+
+describe('readBundleHealth', () => {
+  it("reports one component per health object, missing ones unhealthy, never Istio's Gateway", async () => {
+    const objects = [
+      {
+        apiVersion: 'gateway.networking.k8s.io/v1',
+        kind: 'Gateway',
+        metadata: { name: 'prod' },
+      },
+      {
+        apiVersion: 'networking.istio.io/v1',
+        kind: 'Gateway',
+        metadata: { name: 'prod-istio' },
+      },
+      {
+        apiVersion: 'agentgateway.dev/v1alpha1',
+        kind: 'AgentgatewayBackend',
+        metadata: { name: 'gone' },
+      },
+    ];
+    const listed: string[] = [];
+    const health = await readBundleHealth(
+      {
+        list: async kinds => {
+          listed.push(...kinds.map(k => `${k.apiVersion} ${k.kind}`));
+          return objects.slice(0, 2).map(o => ({
+            ...o,
+            status: {
+              conditions: [{ type: 'Programmed', status: 'True' }],
+            },
+          }));
+        },
+      },
+      {
+        kinds: objects.map(({ apiVersion, kind }) => ({ apiVersion, kind })),
+        objects,
+      },
+      'pool=prod',
+    );
+    expect(listed).toEqual([
+      'gateway.networking.k8s.io/v1 Gateway',
+      'agentgateway.dev/v1alpha1 AgentgatewayBackend',
+    ]);
+    expect(health).toEqual([
+      { name: 'Gateway/prod', kind: 'Gateway', healthy: true },
+      {
+        name: 'AgentgatewayBackend/gone',
+        kind: 'AgentgatewayBackend',
+        healthy: false,
+        message: 'not found in the cluster',
+      },
+    ]);
   });
 });

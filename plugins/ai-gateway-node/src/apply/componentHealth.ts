@@ -28,6 +28,27 @@ function condition(
   return conditions?.find(c => c.type === type);
 }
 
+function acceptedByEach(
+  base: { name: string; kind: string },
+  entries: Array<{ conditions?: Condition[] }> | undefined,
+  by: string,
+): ComponentHealth {
+  if (!entries?.length)
+    return { ...base, healthy: false, message: `not accepted by ${by} yet` };
+  const accepted = entries.map(p => condition(p.conditions, 'Accepted'));
+  // An entry without the condition is not accepted yet either.
+  const notAccepted = accepted.findIndex(c => c?.status !== 'True');
+  if (notAccepted < 0) return { ...base, healthy: true };
+  const c = accepted[notAccepted];
+  return {
+    ...base,
+    healthy: false,
+    message: `Accepted=${c?.status ?? 'Unknown'}: ${c?.reason ?? ''} ${
+      c?.message ?? ''
+    }`.trim(),
+  };
+}
+
 /**
  * The kinds whose status says whether the pool works.
  *
@@ -43,9 +64,24 @@ export const HEALTH_KINDS: ReadonlySet<string> = new Set([
 ]);
 
 /**
+ * True for the kinds whose status says whether the pool works (HEALTH_KINDS),
+ * except Istio's Gateway, which shares a name with Gateway API's and reports
+ * no status a health check can read.
+ *
+ * @public
+ */
+export function isHealthKind(type: { apiVersion: string; kind: string }) {
+  if (!HEALTH_KINDS.has(type.kind)) return false;
+  return (
+    type.kind !== 'Gateway' ||
+    type.apiVersion.startsWith('gateway.networking.k8s.io/')
+  );
+}
+
+/**
  * Reads a live object's status the way its controller writes it: workloads
  * by ready replicas, the Gateway by `Programmed`, routes by their parents'
- * `Accepted`, agentgateway objects by `Accepted`. Undefined for kinds whose
+ * `Accepted`, policies by their ancestors' `Accepted`, backends by `Accepted`. Undefined for kinds whose
  * status means nothing for health.
  *
  * @public
@@ -54,7 +90,8 @@ export function componentHealth(
   live: KubernetesObject,
 ): ComponentHealth | undefined {
   const kind = live.kind ?? '';
-  if (!HEALTH_KINDS.has(kind)) return undefined;
+  if (!isHealthKind({ apiVersion: live.apiVersion ?? '', kind }))
+    return undefined;
   const ref = objectRef({
     kind,
     metadata: { name: live.metadata?.name ?? '' },
@@ -96,27 +133,12 @@ export function componentHealth(
               : 'not programmed yet',
           };
     }
-    case 'HTTPRoute': {
-      const parents: Array<{ conditions?: Condition[] }> = status.parents ?? [];
-      const rejected = parents
-        .map(p => condition(p.conditions, 'Accepted'))
-        .find(c => c?.status !== 'True');
-      if (!parents.length)
-        return {
-          ...base,
-          healthy: false,
-          message: 'not accepted by its Gateway yet',
-        };
-      return rejected
-        ? {
-            ...base,
-            healthy: false,
-            message: `Accepted=${rejected.status}: ${rejected.reason ?? ''} ${
-              rejected.message ?? ''
-            }`.trim(),
-          }
-        : { ...base, healthy: true };
-    }
+    case 'HTTPRoute':
+      // Routes report per parent Gateway.
+      return acceptedByEach(base, status.parents, 'its Gateway');
+    case 'AgentgatewayPolicy':
+      // Policies report per ancestor (Gateway API's PolicyAncestorStatus).
+      return acceptedByEach(base, status.ancestors, 'any of its targets');
     default: {
       const accepted = condition(status.conditions, 'Accepted');
       return accepted?.status === 'True'
@@ -156,23 +178,21 @@ export async function readBundleHealth(
   labelSelector: string,
 ): Promise<ComponentHealth[]> {
   const live = await cluster.list(
-    bundle.kinds.filter(k => HEALTH_KINDS.has(k.kind)),
+    bundle.kinds.filter(isHealthKind),
     labelSelector,
   );
   const byKey = new Map(
     live.map(o => [`${o.apiVersion}/${o.kind}/${o.metadata?.name}`, o]),
   );
-  return bundle.objects
-    .filter(o => HEALTH_KINDS.has(o.kind))
-    .map(o => {
-      const found = byKey.get(`${o.apiVersion}/${o.kind}/${o.metadata.name}`);
-      return found
-        ? componentHealth(found)!
-        : {
-            name: `${o.kind}/${o.metadata.name}`,
-            kind: o.kind,
-            healthy: false,
-            message: 'not found in the cluster',
-          };
-    });
+  return bundle.objects.filter(isHealthKind).map(o => {
+    const found = byKey.get(`${o.apiVersion}/${o.kind}/${o.metadata.name}`);
+    return found
+      ? componentHealth(found)!
+      : {
+          name: `${o.kind}/${o.metadata.name}`,
+          kind: o.kind,
+          healthy: false,
+          message: 'not found in the cluster',
+        };
+  });
 }

@@ -74,7 +74,7 @@ export type ManifestBundle = {
   objects: ManifestObject[];
   /** What the renderer could not express for this gateway (shown to users). */
   warnings: string[];
-  /** Every kind the renderer manages, for pruning (not part of the revision). */
+  /** Every kind the renderer can put in the runtime stage, for pruning (not part of the revision). */
   kinds: Array<{ apiVersion: string; kind: string }>;
 };
 

@@ -27,7 +27,17 @@ export type RenderOptions = {
 };
 
 /** @public */
-export type ManagedKind = { apiVersion: string; kind: string };
+export type ManagedKind = {
+  apiVersion: string;
+  kind: string;
+  /**
+   * `bootstrap`: objects of this kind only ever appear in the bootstrap stage
+   * (the operator's ServiceAccount and RBAC). The installer applies those and
+   * the operator neither applies nor prunes them, so its Roles need no rights
+   * on the kind, not even to list it.
+   */
+  stage?: 'bootstrap';
+};
 
 /** @public */
 export type RenderResult = {

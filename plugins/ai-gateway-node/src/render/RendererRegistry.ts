@@ -85,7 +85,10 @@ export class RendererRegistry {
       renderer: renderer.gateway,
       objects,
       warnings,
-      kinds: [...renderer.managedKinds],
+      // What runtime pruning lists: never the installer's bootstrap-only kinds.
+      kinds: renderer.managedKinds
+        .filter(k => k.stage !== 'bootstrap')
+        .map(({ apiVersion, kind }) => ({ apiVersion, kind })),
     });
   }
 }

@@ -68,6 +68,12 @@ export const OPERATOR_RUNTIME_RULES: readonly PolicyRule[] = [
  */
 export function deployerRules(options: {
   poolProvidedServiceAccount: boolean;
+  /**
+   * The rules of the Roles the bootstrap creates. Kubernetes lets a subject
+   * create a Role only with permissions it holds itself (privilege escalation
+   * prevention), so the installer must hold these too.
+   */
+  grantedRules?: readonly PolicyRule[];
 }): PolicyRule[] {
   const rules: PolicyRule[] = [
     { apiGroups: ['apps'], resources: ['deployments'], verbs: ALL },
@@ -112,7 +118,36 @@ export function deployerRules(options: {
       },
     );
   }
-  return rules;
+  return mergeRules([...rules, ...(options.grantedRules ?? [])]);
+}
+
+/**
+ * Rules with the same API group and resource merged into one (verbs in the
+ * order first seen), so a Role lists each resource once.
+ *
+ * @public
+ */
+export function mergeRules(rules: readonly PolicyRule[]): PolicyRule[] {
+  const merged = new Map<string, PolicyRule>();
+  for (const rule of rules) {
+    for (const apiGroup of rule.apiGroups) {
+      for (const resource of rule.resources) {
+        const key = `${apiGroup}\u0000${resource}`;
+        const existing = merged.get(key);
+        if (existing) {
+          for (const verb of rule.verbs)
+            if (!existing.verbs.includes(verb)) existing.verbs.push(verb);
+        } else {
+          merged.set(key, {
+            apiGroups: [apiGroup],
+            resources: [resource],
+            verbs: [...rule.verbs],
+          });
+        }
+      }
+    }
+  }
+  return [...merged.values()];
 }
 
 /**
