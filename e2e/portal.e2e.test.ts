@@ -1,39 +1,21 @@
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { BACKEND, FRONTEND, guestToken, startPortal } from './portal';
+import {
+  BACKEND,
+  FRONTEND,
+  guestToken,
+  launchChromium,
+  signIn as signInAsGuest,
+  startPortal,
+} from './portal';
 
 jest.setTimeout(420_000);
 
 const shots = path.resolve(__dirname, '..', 'test-output', 'e2e');
 
-/** Signs the guest in and waits until the app shows it, so a navigation keeps the session. */
-async function signIn(page: Page) {
-  // The dev server can be slow to answer the first sign-in on a loaded machine: one retry.
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await page.goto(FRONTEND);
-      await page
-        .getByRole('button', { name: /enter/i })
-        .click({ timeout: 120_000 });
-      await page
-        .getByRole('link', { name: 'Catalog' })
-        .first()
-        .waitFor({ timeout: 90_000 });
-      return;
-    } catch (e) {
-      if (attempt === 2) {
-        await page
-          .screenshot({
-            path: path.join(shots, 'sign-in-failed.png'),
-            fullPage: true,
-          })
-          .catch(() => undefined);
-        throw e;
-      }
-    }
-  }
-}
+const signIn = (page: Page) =>
+  signInAsGuest(page, path.join(shots, 'sign-in-failed.png'));
 
 describe('the portal started as the README says', () => {
   let portal: Awaited<ReturnType<typeof startPortal>>;
@@ -42,18 +24,7 @@ describe('the portal started as the README says', () => {
   beforeAll(async () => {
     mkdirSync(shots, { recursive: true });
     portal = await startPortal();
-    browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {

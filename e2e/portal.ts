@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
 
 const root = path.resolve(__dirname, '..');
 
@@ -26,10 +27,16 @@ async function waitFor(url: string, deadline: number, proc: ChildProcess) {
   throw new Error(`Timed out waiting for ${url}: ${String(lastError)}`);
 }
 
-/** Starts the portal with the README's start command and waits until both ends answer. */
-export async function startPortal(options: { timeoutMs?: number } = {}) {
+/**
+ * Starts the portal with the README's start command and waits until both ends
+ * answer; `config` replaces app-config.yaml by these files (`--config`).
+ */
+export async function startPortal(
+  options: { timeoutMs?: number; config?: string[] } = {},
+) {
   const output: string[] = [];
-  const proc = spawn('bash', ['scripts/start.sh'], {
+  const args = (options.config ?? []).flatMap(file => ['--config', file]);
+  const proc = spawn('bash', ['scripts/start.sh', ...args], {
     cwd: root,
     // Jest sets NODE_ENV=test; the portal must run as a person starts it.
     env: { ...process.env, NODE_ENV: 'development', BROWSER: 'none' },
@@ -72,4 +79,48 @@ export async function guestToken(): Promise<string> {
     throw new Error(`guest sign-in failed: ${res.status} ${await res.text()}`);
   const body = (await res.json()) as { backstageIdentity: { token: string } };
   return body.backstageIdentity.token;
+}
+
+/** Chromium (scripts/chromium.sh installs it) as the browser tests drive it. */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
+
+/**
+ * Signs the guest in and waits until the app shows it, so a navigation keeps
+ * the session; on failure, a screenshot goes to `failureShot`.
+ */
+export async function signIn(page: Page, failureShot: string) {
+  // The dev server can be slow to answer the first sign-in on a loaded machine: one retry.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await page.goto(FRONTEND);
+      await page
+        .getByRole('button', { name: /enter/i })
+        .click({ timeout: 120_000 });
+      await page
+        .getByRole('link', { name: 'Catalog' })
+        .first()
+        .waitFor({ timeout: 90_000 });
+      return;
+    } catch (e) {
+      if (attempt === 2) {
+        await page
+          .screenshot({ path: failureShot, fullPage: true })
+          .catch(() => undefined);
+        throw e;
+      }
+    }
+  }
 }

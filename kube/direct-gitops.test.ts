@@ -22,7 +22,8 @@ import { CLUSTER, Portal, startPortal } from './harness/portal';
 
 jest.setTimeout(300_000);
 
-const CONTROL_PLANE_NAMESPACE = 'ai-gateway-system';
+// Its own: other files of the run share the API server (kubernetesTab uses ai-gateway-system).
+const CONTROL_PLANE_NAMESPACE = 'aigw-d-system';
 const CONTROL_PLANE_ACCOUNT = 'ai-gateway-control-plane';
 
 async function exists(

@@ -204,7 +204,7 @@ describe('ai-gateway scaffolder actions', () => {
   });
 
   describe('ai-gateway:pool:install', () => {
-    it('direct: the control plane applies and the action waits until Active', async () => {
+    it('direct: the control plane applies and the action waits until the revision is applied (here Active: the test server reports every workload ready at once)', async () => {
       await t
         .api('payments')
         .post('/pools', poolInput({ delivery: { mode: 'direct' } }));

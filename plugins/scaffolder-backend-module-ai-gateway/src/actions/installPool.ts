@@ -19,7 +19,7 @@ export const INSTALL_FIELD_MANAGER = 'ai-gateway-install';
 
 /**
  * `ai-gateway:pool:install`: drives the operator for the pool's delivery
- * mode. direct: the control plane applies the bundle, wait until Active.
+ * mode. direct: the control plane applies the bundle, wait until applied.
  * agent: apply the bootstrap (ServiceAccount, Roles, token Secret, operator
  * Deployment) to the cluster, wait for the first heartbeat. gitops: write the
  * bundle into the workspace for the publish:* actions.
@@ -34,7 +34,7 @@ export function installPoolAction(options: {
   return createTemplateAction({
     id: 'ai-gateway:pool:install',
     description:
-      "Installs a pool by its delivery mode: direct (the control plane applies, waits until Active), agent (applies the operator's bootstrap, waits for its first heartbeat) or gitops (writes the bundle as a kustomize directory into the workspace).",
+      "Installs a pool by its delivery mode: direct (the control plane applies, waits until its revision is applied), agent (applies the operator's bootstrap, waits for its first heartbeat) or gitops (writes the bundle as a kustomize directory into the workspace).",
     supportsDryRun: true,
     schema: {
       input: {
@@ -53,7 +53,9 @@ export function installPoolAction(options: {
             .min(1)
             .max(3600)
             .default(600)
-            .describe('How long to wait for Active / the first heartbeat'),
+            .describe(
+              'How long to wait for the apply (direct) / the first heartbeat (agent)',
+            ),
         targetPath: z =>
           z
             .string()
@@ -159,7 +161,20 @@ export function installPoolAction(options: {
             sync.result?.phase ?? 'requested'
           }`,
         );
-        const status = await wait('become Active', s => s.phase === 'Active');
+        // Applied is what the install can promise: Active also needs the
+        // workloads ready and the Gateway programmed, which is the cluster's
+        // doing (and never happens on a cluster without nodes).
+        const status = await wait(
+          'be applied',
+          s =>
+            s.heartbeat?.runningRevision === s.desiredRevision &&
+            s.conditions.some(c => c.type === 'Applied' && c.status === 'True'),
+        );
+        ctx.logger.info(
+          `Revision ${status.desiredRevision} is applied; the pool is ${status.phase}`,
+        );
+        if (status.phase !== 'Active')
+          ctx.logger.warn(describeConditions(status));
         ctx.output('phase', status.phase);
         return;
       }
