@@ -9,6 +9,7 @@
  * @packageDocumentation
  */
 export * from './KubernetesApiTestServer';
+export * from './KubernetesFaultProxy';
 export * from './ManifestSchemaValidator';
 export * from './crds';
 export * from './desiredStateArbitraries';

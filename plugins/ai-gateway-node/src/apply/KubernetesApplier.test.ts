@@ -10,6 +10,9 @@ import { RendererRegistry } from '../render/RendererRegistry';
 // Real bundles: the applier is tested with what the agentgateway renderer produces.
 import { AgentgatewayRenderer } from '@ai-gateway-backstage/plugin-ai-gateway-backend-module-agentgateway';
 import { KubernetesApiTestServer } from '@ai-gateway-backstage/plugin-ai-gateway-node-test-utils';
+import { KubeConfig } from '@kubernetes/client-node';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { KubernetesApplier, type ApplyProgress } from './KubernetesApplier';
 
 jest.setTimeout(60_000);
@@ -328,5 +331,58 @@ describe('KubernetesApplier against the Kubernetes API test server', () => {
     const result = await applier.apply(objects, { dryRun: true });
     expect(result.failed).toEqual([]);
     expect(api.objects({ namespace: 'ai-gateway' })).toEqual([]);
+  });
+});
+
+describe('KubernetesApplier request deadline', () => {
+  it('gives up on an API server that accepts connections and never answers, as a network error (retried)', async () => {
+    const held: http.ServerResponse[] = [];
+    const silent = http.createServer((_req, res) => {
+      held.push(res);
+    });
+    await new Promise<void>(resolve =>
+      silent.listen(0, '127.0.0.1', () => resolve()),
+    );
+    const port = (silent.address() as AddressInfo).port;
+    const kubeConfig = new KubeConfig();
+    kubeConfig.loadFromOptions({
+      clusters: [
+        { name: 'c', server: `http://127.0.0.1:${port}`, skipTLSVerify: true },
+      ],
+      users: [{ name: 'u', token: 't' }],
+      contexts: [{ name: 'c', cluster: 'c', user: 'u' }],
+      currentContext: 'c',
+    });
+    const applier = new KubernetesApplier(kubeConfig, {
+      namespace: 'ai-gateway',
+      requestTimeoutMs: 200,
+    });
+    const retries: string[] = [];
+    const started = Date.now();
+    try {
+      const result = await applier.apply(
+        [
+          {
+            apiVersion: 'v1',
+            kind: 'ConfigMap',
+            metadata: { name: 'c' },
+            data: {},
+          },
+        ],
+        {
+          attempts: 2,
+          backoffMs: 5,
+          onProgress: e => e.type === 'retry' && retries.push(e.message),
+        },
+      );
+      expect(result.failed).toEqual([
+        expect.objectContaining({ code: 0, ref: 'ConfigMap/c' }),
+      ]);
+      expect(retries).toHaveLength(1);
+      expect(Date.now() - started).toBeLessThan(10_000);
+    } finally {
+      for (const res of held) res.destroy();
+      silent.close();
+    }
   });
 });

@@ -60,18 +60,20 @@ class ApplyingObjectApi extends KubernetesObjectApi {
 }
 
 /**
- * The kubeconfig's authentication with one keep-alive agent for every
- * request. client-node makes a new agent per request, so each request opened
- * a TLS connection of its own: a 600-object apply to a real API server made
- * 655 connections and ran about 3.5 times slower than over 8 kept-alive ones.
+ * The kubeconfig's authentication, plus a deadline for every request (an API
+ * server that accepts a connection and never answers would otherwise hold the
+ * operator's loop forever) and one keep-alive agent for every request:
+ * client-node makes a new agent per request, so each request opened a TLS
+ * connection of its own (a 600-object apply to a real API server made 655
+ * connections and ran about 3.5 times slower than over 8 kept-alive ones).
  */
-function keepAliveAuthentication(
+function authentication(
   kubeConfig: KubeConfig,
+  requestTimeoutMs: number,
 ): SecurityAuthentication {
   const cluster = kubeConfig.getCurrentCluster();
   // Proxies and plain HTTP keep client-node's own agents.
-  if (!cluster?.server.startsWith('https:') || cluster.proxyUrl)
-    return kubeConfig;
+  const keepAlive = cluster?.server.startsWith('https:') && !cluster.proxyUrl;
   let agent: Promise<https.Agent> | undefined;
   const createAgent = async () => {
     const tls: https.RequestOptions = {};
@@ -83,27 +85,33 @@ function keepAliveAuthentication(
       key: tls.key,
       pfx: tls.pfx,
       passphrase: tls.passphrase,
-      servername: cluster.tlsServerName,
-      ...(cluster.skipTLSVerify ? { rejectUnauthorized: false } : {}),
+      servername: cluster?.tlsServerName,
+      ...(cluster?.skipTLSVerify ? { rejectUnauthorized: false } : {}),
     });
   };
   return {
     getName: () => kubeConfig.getName(),
     async applySecurityAuthentication(context: RequestContext) {
       await kubeConfig.applySecurityAuthentication(context);
-      agent ??= createAgent();
-      context.setAgent(await agent);
+      if (keepAlive) {
+        agent ??= createAgent();
+        context.setAgent(await agent);
+      }
+      context.setSignal(AbortSignal.timeout(requestTimeoutMs));
     },
   };
 }
 
-function applyingObjectApi(kubeConfig: KubeConfig): ApplyingObjectApi {
+function applyingObjectApi(
+  kubeConfig: KubeConfig,
+  requestTimeoutMs: number,
+): ApplyingObjectApi {
   const cluster = kubeConfig.getCurrentCluster();
   if (!cluster) throw new Error('the kubeconfig has no current cluster');
   return new ApplyingObjectApi(
     createConfiguration({
       baseServer: new ServerConfiguration(cluster.server, {}),
-      authMethods: { default: keepAliveAuthentication(kubeConfig) },
+      authMethods: { default: authentication(kubeConfig, requestTimeoutMs) },
     }),
   );
 }
@@ -282,8 +290,18 @@ export class KubernetesApplier {
   readonly #api: ApplyingObjectApi;
   readonly #namespace: string;
 
-  constructor(kubeConfig: KubeConfig, options: { namespace: string }) {
-    this.#api = applyingObjectApi(kubeConfig);
+  constructor(
+    kubeConfig: KubeConfig,
+    options: {
+      namespace: string;
+      /** Deadline of each request to the API server; a timed-out request is retried like a network error. Default 30 s. */
+      requestTimeoutMs?: number;
+    },
+  ) {
+    this.#api = applyingObjectApi(
+      kubeConfig,
+      options.requestTimeoutMs ?? 30_000,
+    );
     this.#namespace = options.namespace;
   }
 
@@ -355,7 +373,7 @@ export class KubernetesApplier {
           code: 'NamespaceForbidden',
           message: `namespace ${
             this.#namespace
-          } is not allowed for this identity (${message}); bind the deployer Role there (GET /pools/:name/rbac/deployer-role)`,
+          } is not allowed for this identity (${message}); the operator needs the RoleBindings of its bootstrap there (re-apply the bootstrap), a person installing needs the deployer Role (GET /pools/:name/rbac/deployer-role)`,
         });
       }
     }
