@@ -6,6 +6,7 @@ import {
   eventually,
 } from '@ai-gateway-backstage/plugin-ai-gateway-node-test-utils';
 import {
+  describeError,
   KubernetesApplier,
   type ManifestObject,
 } from '@ai-gateway-backstage/plugin-ai-gateway-node';
@@ -21,8 +22,7 @@ import {
   kubeConfigOf,
   kubeConfigWithToken,
   serviceAccountToken,
-  statusOf,
-  waitUntilAllowed,
+  waitForAccess,
   writeControllerStatus,
 } from './harness/cluster';
 import { CLUSTER, Portal, startPortal } from './harness/portal';
@@ -141,7 +141,7 @@ describe('agent delivery on a real API server', () => {
       { name: deployerRole.metadata.name, rules: deployerRole.rules },
       { kind: 'User', name: 'pool-installer' },
     );
-    await waitUntilAllowed(kubeConfigOf('installer'), {
+    await waitForAccess(kubeConfigOf('installer'), {
       namespace,
       group: 'rbac.authorization.k8s.io',
       resource: 'roles',
@@ -189,7 +189,7 @@ describe('agent delivery on a real API server', () => {
         if (!managers.includes('ai-gateway/Apply'))
           missing.push(`${refOf(object)} not applied by ai-gateway`);
       } catch (error) {
-        missing.push(`${refOf(object)}: ${statusOf(error).message}`);
+        missing.push(`${refOf(object)}: ${describeError(error).message}`);
       }
     }
     expect(missing).toEqual([]);
@@ -326,7 +326,7 @@ describe('agent delivery on a real API server', () => {
         () => undefined,
         e => e,
       );
-      expect(statusOf(error)).toEqual({
+      expect(describeError(error)).toEqual({
         code: 403,
         message: expect.stringMatching(
           new RegExp(
@@ -350,7 +350,7 @@ describe('agent delivery on a real API server', () => {
         () => undefined,
         e => e,
       );
-    expect(statusOf(escalate)).toMatchObject({
+    expect(describeError(escalate)).toMatchObject({
       code: 403,
       message: expect.stringContaining(
         `cannot create resource "roles" in API group "rbac.authorization.k8s.io" in the namespace "${namespace}"`,

@@ -4,6 +4,7 @@ import {
   eventually,
 } from '@ai-gateway-backstage/plugin-ai-gateway-node-test-utils';
 import {
+  describeError,
   KubernetesApplier,
   OPERATOR_RUNTIME_RULES,
   type ManifestObject,
@@ -16,7 +17,6 @@ import {
   createNamespace,
   kubeConfigOf,
   serviceAccountToken,
-  statusOf,
 } from './harness/cluster';
 import { CLUSTER, Portal, startPortal } from './harness/portal';
 
@@ -40,7 +40,7 @@ async function exists(
       });
     return true;
   } catch (error) {
-    if (statusOf(error).code === 404) return false;
+    if (describeError(error).code === 404) return false;
     throw error;
   }
 }

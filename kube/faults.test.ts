@@ -1,13 +1,11 @@
-import { TestDatabases } from '@backstage/backend-test-utils';
 import {
   aPool,
-  aProject,
   anMcpServer,
   eventually,
   KubernetesFaultProxy,
-  startAiGatewayTestBackend,
 } from '@ai-gateway-backstage/plugin-ai-gateway-node-test-utils';
 import {
+  describeError,
   KubernetesApplier,
   objectsOfStage,
   OPERATOR_RUNTIME_RULES,
@@ -15,9 +13,7 @@ import {
 } from '@ai-gateway-backstage/plugin-ai-gateway-node';
 import { AGENTGATEWAY_RUNTIME_RULES } from '@ai-gateway-backstage/plugin-ai-gateway-backend-module-agentgateway';
 import {
-  AuthorizationV1Api,
   CoreV1Api,
-  KubeConfig,
   KubernetesObject,
   KubernetesObjectApi,
   RbacAuthorizationV1Api,
@@ -29,8 +25,8 @@ import {
   kubeConfigOf,
   kubeConfigWithToken,
   serviceAccountToken,
-  statusOf,
   tierState,
+  waitForAccess,
   writeControllerStatus,
 } from './harness/cluster';
 import { CLUSTER, Portal, startPortal } from './harness/portal';
@@ -45,10 +41,6 @@ jest.setTimeout(300_000);
  * from the test kit's fault proxy in front of it.
  */
 
-// The direct-delivery portal reaches the API server through the proxy, so it
-// is started here rather than with harness/portal.ts (which points it at the
-// API server itself). Created as the file loads: it registers clean-up hooks.
-const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
 /** The direct-delivery portal's own ServiceAccount (not the one direct-gitops.test.ts makes). */
 const CONTROL_PLANE_NAMESPACE = 'aigw-f-system';
 const CONTROL_PLANE_ACCOUNT = 'ai-gateway-control-plane';
@@ -70,32 +62,9 @@ async function live(
         metadata: { name: object.metadata.name, namespace },
       });
   } catch (error) {
-    if (statusOf(error).code === 404) return undefined;
+    if (describeError(error).code === 404) return undefined;
     throw error;
   }
-}
-
-/** Waits until the authorizer denies what a deleted RoleBinding granted (its cache lags a write). */
-async function waitUntilDenied(
-  kubeConfig: KubeConfig,
-  attributes: {
-    namespace: string;
-    group: string;
-    resource: string;
-    verb: string;
-  },
-): Promise<void> {
-  const api = kubeConfig.makeApiClient(AuthorizationV1Api);
-  await eventually(
-    `denied ${JSON.stringify(attributes)}`,
-    async () =>
-      !(
-        await api.createSelfSubjectAccessReview({
-          body: { spec: { resourceAttributes: attributes } },
-        })
-      ).status?.allowed,
-    10_000,
-  );
 }
 
 /** The pool's phase changes, oldest first (`Pending → OutOfSync`, …). */
@@ -254,12 +223,16 @@ describe('agent delivery through API server faults', () => {
           name: binding.metadata.name,
           namespace,
         });
-      await waitUntilDenied(kubeConfigWithToken(token, subject), {
-        namespace,
-        group: 'agentgateway.dev',
-        resource: 'agentgatewaybackends',
-        verb: 'patch',
-      });
+      await waitForAccess(
+        kubeConfigWithToken(token, subject),
+        {
+          namespace,
+          group: 'agentgateway.dev',
+          resource: 'agentgatewaybackends',
+          verb: 'patch',
+        },
+        false,
+      );
       await portal.api.post(
         '/mcp-servers',
         anMcpServer('jira', 'payments', pool),
@@ -334,8 +307,8 @@ describe('agent delivery through API server faults', () => {
 
 describe('direct delivery through API server faults', () => {
   let proxy: KubernetesFaultProxy;
-  let t: Awaited<ReturnType<typeof startAiGatewayTestBackend>>;
-  let api: ReturnType<typeof t.api>;
+  let portal: Portal;
+  let api: Portal['api'];
 
   beforeAll(async () => {
     const { server, caData } = tierState();
@@ -349,38 +322,18 @@ describe('direct delivery through API server faults', () => {
         namespace: CONTROL_PLANE_NAMESPACE,
         body: { metadata: { name: CONTROL_PLANE_ACCOUNT } },
       });
-    t = await startAiGatewayTestBackend({
-      databases,
-      databaseId: 'SQLITE_3',
-      config: {
-        kubernetes: {
-          clusterLocatorMethods: [
-            {
-              type: 'config',
-              clusters: [
-                {
-                  name: CLUSTER,
-                  url: proxy.url,
-                  // client-node takes http:// only without TLS verification
-                  skipTLSVerify: true,
-                  serviceAccountToken: await serviceAccountToken(
-                    CONTROL_PLANE_NAMESPACE,
-                    CONTROL_PLANE_ACCOUNT,
-                  ),
-                },
-              ],
-            },
-          ],
-        },
-      },
+    portal = await startPortal({
+      controlPlaneToken: await serviceAccountToken(
+        CONTROL_PLANE_NAMESPACE,
+        CONTROL_PLANE_ACCOUNT,
+      ),
+      // client-node takes http:// only without TLS verification
+      cluster: { url: proxy.url, skipTLSVerify: true },
     });
-    await t
-      .api('admin')
-      .create('/projects', aProject('payments', 'group:default/team-payments'));
-    api = t.api('payments');
+    api = portal.api;
   });
   afterAll(async () => {
-    await t?.backend.stop();
+    await portal?.stop();
     await proxy?.stop();
   });
 
@@ -643,7 +596,7 @@ async function admitImagesOnlyFrom(registry: string, namespace: string) {
         () => undefined,
         e => e,
       );
-      return statusOf(error).code === 422;
+      return describeError(error).code === 422;
     },
     30_000,
     200,

@@ -1,5 +1,4 @@
 import {
-  ApiException,
   ApiextensionsV1Api,
   AppsV1Api,
   AuthorizationV1Api,
@@ -61,22 +60,6 @@ export function kubeConfigWithToken(token: string, user: string): KubeConfig {
     currentContext: 'local',
   });
   return kc;
-}
-
-/** The API server's Status message of a failed request (what `kubectl` prints). */
-export function statusOf(error: unknown): { code: number; message: string } {
-  if (error instanceof ApiException) {
-    let body: any = error.body;
-    if (typeof body === 'string') {
-      try {
-        body = JSON.parse(body);
-      } catch {
-        // plain text
-      }
-    }
-    return { code: error.code, message: body?.message ?? String(body) };
-  }
-  return { code: 0, message: String(error) };
 }
 
 export async function createNamespace(name: string): Promise<void> {
@@ -298,11 +281,11 @@ export async function writeControllerStatus(
 }
 
 /**
- * Waits until the API server's authorizer allows what a new RoleBinding
- * grants: RBAC decisions come from an informer cache that lags a write by a
- * few milliseconds.
+ * Waits until the API server's authorizer allows (or, with `allowed` false,
+ * denies) what a RoleBinding just written or deleted grants: RBAC decisions
+ * come from an informer cache that lags a write by a few milliseconds.
  */
-export async function waitUntilAllowed(
+export async function waitForAccess(
   kubeConfig: KubeConfig,
   attributes: {
     namespace: string;
@@ -310,6 +293,7 @@ export async function waitUntilAllowed(
     resource: string;
     verb: string;
   },
+  allowed = true,
 ): Promise<void> {
   const api = kubeConfig.makeApiClient(AuthorizationV1Api);
   const deadline = Date.now() + 10_000;
@@ -317,10 +301,12 @@ export async function waitUntilAllowed(
     const review = await api.createSelfSubjectAccessReview({
       body: { spec: { resourceAttributes: attributes } },
     });
-    if (review.status?.allowed) return;
+    if (!!review.status?.allowed === allowed) return;
     if (Date.now() > deadline)
       throw new Error(
-        `still not allowed after 10 s: ${JSON.stringify(attributes)}`,
+        `still ${allowed ? 'not ' : ''}allowed after 10 s: ${JSON.stringify(
+          attributes,
+        )}`,
       );
     await new Promise(resolve => setTimeout(resolve, 50));
   }

@@ -45,7 +45,11 @@ const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
  * project `payments` the pools belong to.
  */
 export async function startPortal(
-  options: { controlPlaneToken?: string } = {},
+  options: {
+    controlPlaneToken?: string;
+    /** Where cluster `local` is reached, e.g. a fault proxy (default: the API server itself). */
+    cluster?: { url: string; caData?: string; skipTLSVerify?: boolean };
+  } = {},
 ) {
   const { server, caData } = tierState();
   const t = await startAiGatewayTestBackend({
@@ -59,8 +63,7 @@ export async function startPortal(
             clusters: [
               {
                 name: CLUSTER,
-                url: server,
-                caData,
+                ...(options.cluster ?? { url: server, caData }),
                 // direct delivery acts as this identity; without one, nothing is allowed
                 serviceAccountToken: options.controlPlaneToken ?? 'none',
               },
