@@ -10,13 +10,13 @@ import {
   type ManifestObject,
 } from '@ai-gateway-backstage/plugin-ai-gateway-node';
 import { AGENTGATEWAY_RUNTIME_RULES } from '@ai-gateway-backstage/plugin-ai-gateway-backend-module-agentgateway';
-import { CoreV1Api, KubernetesObjectApi } from '@kubernetes/client-node';
+import { KubernetesObjectApi } from '@kubernetes/client-node';
 import { parse, parseAllDocuments } from 'yaml';
 import {
   bindRole,
   createNamespace,
   kubeConfigOf,
-  serviceAccountToken,
+  newServiceAccount,
 } from './harness/cluster';
 import { CLUSTER, Portal, startPortal } from './harness/portal';
 
@@ -51,15 +51,8 @@ describe('direct and gitops delivery on a real API server', () => {
   beforeAll(async () => {
     // The portal acts on the cluster as a ServiceAccount of its own, as
     // docs/rbac.md tells a platform team to set it up.
-    await createNamespace(CONTROL_PLANE_NAMESPACE);
-    await kubeConfigOf()
-      .makeApiClient(CoreV1Api)
-      .createNamespacedServiceAccount({
-        namespace: CONTROL_PLANE_NAMESPACE,
-        body: { metadata: { name: CONTROL_PLANE_ACCOUNT } },
-      });
     portal = await startPortal({
-      controlPlaneToken: await serviceAccountToken(
+      controlPlaneToken: await newServiceAccount(
         CONTROL_PLANE_NAMESPACE,
         CONTROL_PLANE_ACCOUNT,
       ),

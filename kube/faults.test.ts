@@ -13,7 +13,6 @@ import {
 } from '@ai-gateway-backstage/plugin-ai-gateway-node';
 import { AGENTGATEWAY_RUNTIME_RULES } from '@ai-gateway-backstage/plugin-ai-gateway-backend-module-agentgateway';
 import {
-  CoreV1Api,
   KubernetesObject,
   KubernetesObjectApi,
   RbacAuthorizationV1Api,
@@ -23,6 +22,7 @@ import {
   bindRole,
   createNamespace,
   kubeConfigOf,
+  newServiceAccount,
   kubeConfigWithToken,
   serviceAccountToken,
   tierState,
@@ -315,15 +315,8 @@ describe('direct delivery through API server faults', () => {
     proxy = await KubernetesFaultProxy.start({
       target: { url: server, caData },
     });
-    await createNamespace(CONTROL_PLANE_NAMESPACE);
-    await kubeConfigOf()
-      .makeApiClient(CoreV1Api)
-      .createNamespacedServiceAccount({
-        namespace: CONTROL_PLANE_NAMESPACE,
-        body: { metadata: { name: CONTROL_PLANE_ACCOUNT } },
-      });
     portal = await startPortal({
-      controlPlaneToken: await serviceAccountToken(
+      controlPlaneToken: await newServiceAccount(
         CONTROL_PLANE_NAMESPACE,
         CONTROL_PLANE_ACCOUNT,
       ),

@@ -311,3 +311,18 @@ export async function waitForAccess(
     await new Promise(resolve => setTimeout(resolve, 50));
   }
 }
+
+/** A new namespace with one ServiceAccount in it; answers a TokenRequest token of the account. */
+export async function newServiceAccount(
+  namespace: string,
+  name: string,
+): Promise<string> {
+  await createNamespace(namespace);
+  await kubeConfigOf()
+    .makeApiClient(CoreV1Api)
+    .createNamespacedServiceAccount({
+      namespace,
+      body: { metadata: { name } },
+    });
+  return serviceAccountToken(namespace, name);
+}
