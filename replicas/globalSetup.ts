@@ -1,6 +1,8 @@
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { outputDir, stateFile } from './harness/paths';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { outputDir, repoRoot, stateFile } from './harness/paths';
 import { cleanUpRun, preparePostgres } from './harness/postgres';
 import { killLeftovers } from './harness/processes';
 
@@ -17,6 +19,14 @@ export default async function globalSetup() {
     );
   }
   await cleanUpRun();
+  // The API server and etcd an interrupted run left (their pid files are there).
+  const cluster = path.join(outputDir, 'cluster');
+  if (existsSync(cluster))
+    execFileSync('bash', [
+      path.join(repoRoot, 'scripts/kube.sh'),
+      'stop',
+      cluster,
+    ]);
   rmSync(outputDir, { recursive: true, force: true });
   mkdirSync(outputDir, { recursive: true });
   const state = await preparePostgres(

@@ -20,8 +20,13 @@ import {
   aProject,
   anAiBackend,
   anMcpServer,
-  KubernetesApiTestServer,
 } from '@ai-gateway-backstage/plugin-ai-gateway-node-test-utils';
+import {
+  CoreV1Api,
+  CustomObjectsApi,
+  KubeConfig,
+  KubernetesObjectApi,
+} from '@kubernetes/client-node';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
@@ -38,6 +43,11 @@ import { OperatorProcess } from './harness/OperatorProcess';
 import { outputDir, repoRoot } from './harness/paths';
 import { freePort } from './harness/ports';
 import { startTier, type Tier } from './harness/tier';
+import {
+  startRealApiServer,
+  type RealApiServer,
+} from '../kube/harness/realApiServer';
+import { ControllerStatusWriter } from './harness/ControllerStatusWriter';
 
 jest.setTimeout(300_000);
 
@@ -480,7 +490,11 @@ describe('4. deletes racing creates across replicas', () => {
 describe('6. a replica killed (SIGKILL) under a running operator', () => {
   const NAMESPACE = 'aigw-c6';
   const POOL = 'c6-pool';
-  let k8s: KubernetesApiTestServer;
+  // A real API server (scripts/kube.sh): the operator applies with strict
+  // field validation and the cluster's own server-side apply.
+  let cluster: RealApiServer;
+  let kubeConfig: KubeConfig;
+  let controllers: ControllerStatusWriter;
   let gate: KubernetesGate;
   let operator: OperatorProcess;
   const failover: Record<string, unknown> = {};
@@ -494,12 +508,16 @@ describe('6. a replica killed (SIGKILL) under a running operator', () => {
     eventually(
       `MCP server ${server} applied to the cluster`,
       async () =>
-        k8s.get(
-          'agentgateway.dev/v1alpha1',
-          'AgentgatewayBackend',
-          NAMESPACE,
-          `mcp-${server}`,
-        ),
+        kubeConfig
+          .makeApiClient(CustomObjectsApi)
+          .getNamespacedCustomObject({
+            group: 'agentgateway.dev',
+            version: 'v1alpha1',
+            namespace: NAMESPACE,
+            plural: 'agentgatewaybackends',
+            name: `mcp-${server}`,
+          })
+          .catch(() => undefined),
       30_000,
     );
   /**
@@ -542,14 +560,20 @@ describe('6. a replica killed (SIGKILL) under a running operator', () => {
     );
 
   beforeAll(async () => {
-    k8s = await KubernetesApiTestServer.start({ namespaces: [NAMESPACE] });
-    k8s.put({
-      apiVersion: 'gateway.networking.k8s.io/v1',
-      kind: 'GatewayClass',
-      metadata: { name: 'agentgateway' },
-      spec: { controllerName: 'agentgateway.dev/agentgateway' },
-    } as any);
-    gate = await KubernetesGate.start(k8s.url);
+    // Builds kube-apiserver and etcd once (cached), starts them with the
+    // CRDs and the GatewayClass every bundle needs.
+    cluster = await startRealApiServer(path.join(outputDir, 'cluster'));
+    kubeConfig = new KubeConfig();
+    kubeConfig.loadFromFile(cluster.kubeconfig);
+    kubeConfig.setCurrentContext('local');
+    await kubeConfig
+      .makeApiClient(CoreV1Api)
+      .createNamespace({ body: { metadata: { name: NAMESPACE } } });
+    // No controllers run here: write the status they would, so the pool can be Active.
+    controllers = ControllerStatusWriter.start(kubeConfig, NAMESPACE);
+    gate = await KubernetesGate.start(cluster.server, {
+      caData: cluster.caData,
+    });
     await created(
       tier.api,
       'projects',
@@ -568,20 +592,23 @@ describe('6. a replica killed (SIGKILL) under a running operator', () => {
       enrollmentToken: pool.enrollmentToken,
       namespace: NAMESPACE,
       kubernetesUrl: gate.url,
-      kubernetesToken: 'test-token',
+      // The cluster's admin: this check is about replicas, RBAC is the kube tier's.
+      kubernetesToken: kubeConfig.getCurrentUser()!.token!,
       pollSeconds: 20,
       healthPort: await freePort(),
     });
     const started = Date.now();
     await active();
     failover.firstActiveMs = Date.now() - started;
-  }, 120_000);
+    // A first run on a machine builds kube-apiserver and etcd (minutes); later runs take the cache.
+  }, 900_000);
 
   afterAll(async () => {
     figures.operatorFailover = failover;
     await operator?.stop();
     await gate?.stop();
-    await k8s?.stop();
+    await controllers?.stop();
+    cluster?.stop();
   });
 
   it('killed mid long poll: the operator reconnects to the other replica and applies a later change', async () => {
@@ -691,13 +718,24 @@ describe('6. a replica killed (SIGKILL) under a running operator', () => {
         o => o.metadata.labels?.['ai-gateway.backstage.io/stage'] === 'runtime',
       )
       .map(o => `${o.kind}/${o.metadata.name}`);
-    const live = k8s
-      .objects({ namespace: NAMESPACE })
-      .filter(
-        o =>
-          o.metadata?.labels?.['ai-gateway.backstage.io/stage'] === 'runtime',
-      )
-      .map(o => `${o.kind}/${o.metadata!.name}`);
+    const objects = kubeConfig.makeApiClient(KubernetesObjectApi);
+    const live: string[] = [];
+    for (const { apiVersion, kind } of bundle.kinds as Array<{
+      apiVersion: string;
+      kind: string;
+    }>) {
+      const list = await objects.list(
+        apiVersion,
+        kind,
+        NAMESPACE,
+        undefined,
+        undefined,
+        undefined,
+        undefined,
+        `ai-gateway.backstage.io/pool=${POOL},ai-gateway.backstage.io/stage=runtime`,
+      );
+      live.push(...list.items.map(o => `${kind}/${o.metadata!.name}`));
+    }
     expect(sorted(live)).toEqual(sorted(desired));
     expect(appliedRevisions[appliedRevisions.length - 1]).toBe(bundle.revision);
   });

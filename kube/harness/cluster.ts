@@ -188,8 +188,8 @@ export async function writeControllerStatus(
     kind: string;
     metadata: { name: string };
   }>,
+  kc: KubeConfig = kubeConfigOf(),
 ): Promise<void> {
-  const kc = kubeConfigOf();
   const apps = kc.makeApiClient(AppsV1Api);
   const custom = kc.makeApiClient(CustomObjectsApi);
   const now = new Date().toISOString();

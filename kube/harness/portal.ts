@@ -8,7 +8,10 @@ import {
   ControlPlaneClient,
   OperatorAgent,
 } from '@ai-gateway-backstage/ai-gateway-operator';
-import type { ManifestBundle } from '@ai-gateway-backstage/plugin-ai-gateway-common';
+import {
+  isDesiredRevisionApplied,
+  type ManifestBundle,
+} from '@ai-gateway-backstage/plugin-ai-gateway-common';
 import {
   objectsOfStage,
   type ManifestObject,
@@ -119,12 +122,7 @@ export async function startPortal(
      * the objects' status.
      */
     waitForApplied: (pool: string) =>
-      waitFor(pool, 'applied', s =>
-        s.conditions?.some(
-          (c: { type: string; status: string }) =>
-            c.type === 'Applied' && c.status === 'True',
-        ),
-      ),
+      waitFor(pool, 'applied', isDesiredRevisionApplied),
     /** Waits until the pool is Active on its newest revision. */
     waitForActive: (pool: string) =>
       waitFor(pool, 'Active', s => s.phase === 'Active'),

@@ -1,4 +1,5 @@
 import http from 'node:http';
+import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 
 /** A server-side apply request that reached the Kubernetes API. */
@@ -10,7 +11,8 @@ export type ApplyRequest = {
 };
 
 /**
- * A proxy in front of the Kubernetes API test server, between it and the
+ * A proxy in front of a Kubernetes API server (plain HTTP to the operator,
+ * HTTPS with the cluster's CA to a real API server), between it and the
  * operator: records every server-side apply (`PATCH` with
  * `application/apply-patch+yaml`) and can hold them, so a test can act
  * while an apply is under way (e.g. kill the replica that served the bundle).
@@ -22,12 +24,19 @@ export class KubernetesGate {
   #onHeld: Array<() => void> = [];
   readonly #server: http.Server;
 
-  private constructor(private readonly target: string) {
+  private constructor(
+    private readonly target: string,
+    private readonly caData?: string,
+  ) {
     this.#server = http.createServer((req, res) => this.#handle(req, res));
   }
 
-  static async start(target: string): Promise<KubernetesGate> {
-    const gate = new KubernetesGate(target);
+  /** `caData`: the API server's CA (base64 PEM, as in a kubeconfig) when `target` is https. */
+  static async start(
+    target: string,
+    options: { caData?: string } = {},
+  ): Promise<KubernetesGate> {
+    const gate = new KubernetesGate(target, options.caData);
     await new Promise<void>(resolve =>
       gate.#server.listen(0, '127.0.0.1', () => resolve()),
     );
@@ -88,9 +97,19 @@ export class KubernetesGate {
           : undefined;
         if (record) this.applies.push(record);
         const target = new URL(req.url ?? '/', this.target);
-        const upstream = http.request(
+        const headers = { ...req.headers, host: target.host };
+        const upstream = (
+          target.protocol === 'https:' ? https.request : http.request
+        )(
           target,
-          { method: req.method, headers: req.headers, agent: false },
+          {
+            method: req.method,
+            headers,
+            agent: false,
+            ...(this.caData
+              ? { ca: Buffer.from(this.caData, 'base64').toString('utf8') }
+              : {}),
+          },
           upstreamRes => {
             if (record) record.status = upstreamRes.statusCode;
             res.writeHead(upstreamRes.statusCode ?? 502, upstreamRes.headers);
