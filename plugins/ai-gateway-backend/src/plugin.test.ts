@@ -150,6 +150,62 @@ describe.each(databases.eachSupportedId())(
         ).toBe(404);
       });
 
+      it("records an install report in the pool's event log as the caller, audited; refuses bad input and other teams", async () => {
+        await t.api('payments').post('/pools', aPool('prod', 'payments'));
+        const message =
+          "The portal cannot reach cluster test-cluster; apply the bootstrap from the pool's Install tab.";
+        const res = await t.api('payments').post('/pools/prod/install-report', {
+          outcome: 'awaiting-install',
+          message,
+        });
+        expect(res.status).toBe(201);
+        expect(res.body).toEqual({
+          pool: 'prod',
+          action: 'awaiting-install',
+          at: expect.any(String),
+        });
+        const events = await t.api('payments').get('/pools/prod/events');
+        expect(events.body.items[0]).toMatchObject({
+          action: 'awaiting-install',
+          actor: testUsers.payments.ref,
+          version: 1,
+          message,
+        });
+        expect(t.auditEvents[t.auditEvents.length - 1]).toMatchObject({
+          eventId: 'resource-mutate',
+          meta: { actionType: 'install-report', kind: 'pool', name: 'prod' },
+          outcome: 'success',
+        });
+
+        const before = await tableCounts();
+        const bad = await t.api('payments').post('/pools/prod/install-report', {
+          outcome: 'done',
+          message: `token ${'ghp_'}${'a1B2'.repeat(9)}`,
+        });
+        expect(bad.status).toBe(400);
+        expect(
+          bad.body.error.issues.map((i: { field: string }) => i.field).sort(),
+        ).toEqual(['message', 'outcome']);
+        expect(JSON.stringify(bad.body)).not.toContain('a1B2a1B2');
+        const empty = await t
+          .api('payments')
+          .post('/pools/prod/install-report', { outcome: 'installed' });
+        expect(empty.status).toBe(400);
+        expect(empty.body.error.issues).toEqual([
+          { field: 'message', message: 'is required' },
+        ]);
+        // Another team does not see the pool.
+        expect(
+          (
+            await t.api('research').post('/pools/prod/install-report', {
+              outcome: 'installed',
+              message: 'installed',
+            })
+          ).status,
+        ).toBe(404);
+        expect(await tableCounts()).toEqual(before);
+      });
+
       it('answers bad input with 400 and field-level issues, writing nothing', async () => {
         const before = await tableCounts();
         const res = await t.api('payments').post(

@@ -153,5 +153,20 @@ describe('the REST API and its OpenAPI document', () => {
     expect(heartbeat.body.error.issues.map((i: any) => i.field).sort()).toEqual(
       ['components', 'operatorVersion'],
     );
+
+    const report = await request(server)
+      .post('/api/ai-gateway/pools/prod/install-report')
+      .send({ outcome: 'done', extra: true });
+    expect(report.status).toBe(400);
+    expect(report.body.error.issues).toEqual(
+      expect.arrayContaining([
+        {
+          field: 'outcome',
+          message:
+            'must be one of: installed, awaiting-install, install-failed',
+        },
+        { field: 'message', message: 'is required' },
+      ]),
+    );
   });
 });

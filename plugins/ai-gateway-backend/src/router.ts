@@ -5,6 +5,7 @@ import type {
 import { isError, NotFoundError, serializeError } from '@backstage/errors';
 import {
   heartbeatSchema,
+  installReportSchema,
   resourceKindOfPlural,
   resourceKinds,
   summarizeIssues,
@@ -73,6 +74,12 @@ function bodyOf(
 ): { schema: z.ZodType; body: unknown } | undefined {
   if (req.method === 'POST' && req.path === '/agent/v1/heartbeat') {
     return { schema: heartbeatSchema, body: req.body };
+  }
+  if (
+    req.method === 'POST' &&
+    /^\/pools\/[^/]+\/install-report$/.test(req.path)
+  ) {
+    return { schema: installReportSchema, body: req.body };
   }
   const [, plural, name, more] = req.path.split('/');
   const kind = plural ? resourceKindOfPlural(plural) : undefined;
@@ -296,6 +303,18 @@ export async function createRouter(options: {
       .json(
         await resources.rotateEnrollmentToken(
           req.params.name,
+          await caller(req),
+        ),
+      );
+  });
+
+  api.post('/pools/:name/install-report', async (req, res) => {
+    res
+      .status(201)
+      .json(
+        await resources.reportInstall(
+          req.params.name,
+          req.body,
           await caller(req),
         ),
       );

@@ -13,6 +13,8 @@ export * from './model/aiBackend';
 export * from './model/policy';
 export * from './model/status';
 export * from './model/poolHealth';
+export * from './model/poolGuidance';
+export * from './model/install';
 export * from './model/resourceKinds';
 export * from './model/validation';
 export * from './model/events';

@@ -75,9 +75,14 @@ describe('toEntity', () => {
       owner: 'group:default/team-payments',
       remotes: [{ type: 'sse', url: 'https://mcp.pay.example.com/jira/mcp' }],
     });
-    expect(JSON.parse(entity.spec!.definition as string).url).toBe(
-      'https://mcp.pay.example.com/jira/mcp',
-    );
+    expect(JSON.parse(entity.spec!.definition as string)).toEqual({
+      name: 'jira',
+      url: 'https://mcp.pay.example.com/jira/mcp',
+      clientTransport: 'streamable-http',
+      transport: 'sse',
+      pool: 'prod',
+      tools: { allow: [], deny: [] },
+    });
   });
 
   it('has no entity for policies and marks unknown owners', () => {

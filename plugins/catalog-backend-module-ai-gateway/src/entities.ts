@@ -126,9 +126,23 @@ export function toEntity(
           system: server.project,
           remotes: url ? [{ type: server.transport, url }] : [],
           // The catalog's classic API validator still requires a definition;
-          // it carries what a client needs to connect.
+          // it carries what a client needs to connect: the gateway speaks
+          // Streamable HTTP to clients whatever the server behind it speaks.
+          // No authentication: it comes from the pool's policies, which
+          // change without this entity (the portal's Definition tab reads
+          // them live).
           definition: JSON.stringify(
-            { url, transport: server.transport, tools: server.tools },
+            {
+              name: server.name,
+              url,
+              clientTransport: 'streamable-http',
+              transport: server.transport,
+              pool: server.pool,
+              tools: {
+                allow: server.tools?.allow ?? [],
+                deny: server.tools?.deny ?? [],
+              },
+            },
             null,
             2,
           ),

@@ -213,30 +213,34 @@ describe.each(databases.eachSupportedId())(
         );
       });
 
-      const pool = await entity('resource', 'prod');
-      expect(pool.body.spec).toMatchObject({
-        type: 'ai-gateway-pool',
-        system: 'payments',
-        owner: 'group:default/team-payments',
+      // Dependents are emitted before their pool and project: each of
+      // these is processed and stitched on its own schedule.
+      await eventually(async () => {
+        const pool = await entity('resource', 'prod');
+        expect(pool.body.spec).toMatchObject({
+          type: 'ai-gateway-pool',
+          system: 'payments',
+          owner: 'group:default/team-payments',
+        });
+        expect(pool.body.metadata.annotations).toMatchObject({
+          'backstage.io/kubernetes-id': 'prod',
+          'backstage.io/kubernetes-namespace': 'aigw-prod',
+          'backstage.io/kubernetes-label-selector':
+            'ai-gateway.backstage.io/pool=prod',
+        });
+        const system = await entity('system', 'payments');
+        expect(system.body.spec.owner).toBe('group:default/team-payments');
+        const llm = await entity('resource', 'llm');
+        expect(llm.body.spec).toMatchObject({
+          type: 'ai-backend',
+          dependsOn: ['resource:default/prod'],
+        });
+        expect(llm.body.relations).toEqual(
+          expect.arrayContaining([
+            { type: 'dependsOn', targetRef: 'resource:default/prod' },
+          ]),
+        );
       });
-      expect(pool.body.metadata.annotations).toMatchObject({
-        'backstage.io/kubernetes-id': 'prod',
-        'backstage.io/kubernetes-namespace': 'aigw-prod',
-        'backstage.io/kubernetes-label-selector':
-          'ai-gateway.backstage.io/pool=prod',
-      });
-      const system = await entity('system', 'payments');
-      expect(system.body.spec.owner).toBe('group:default/team-payments');
-      const llm = await entity('resource', 'llm');
-      expect(llm.body.spec).toMatchObject({
-        type: 'ai-backend',
-        dependsOn: ['resource:default/prod'],
-      });
-      expect(llm.body.relations).toEqual(
-        expect.arrayContaining([
-          { type: 'dependsOn', targetRef: 'resource:default/prod' },
-        ]),
-      );
 
       // An update of the pool's domains reaches the MCP server's URL.
       const current = (await api().get('/api/ai-gateway/pools/prod').set(auth))

@@ -6,10 +6,12 @@ import type {
 import { ResponseError } from '@backstage/errors';
 import {
   AiGatewayRestClient,
+  type FieldIssue,
   okResponse,
   type RequestOptions,
   type TypedResponse,
 } from '@ai-gateway-backstage/plugin-ai-gateway-common';
+import { formInputError } from './formErrors';
 
 /**
  * One call of the generated REST client, given the caller's token.
@@ -64,9 +66,18 @@ export class AiGatewayClient {
     try {
       return await okResponse(call(this.#api, { token }));
     } catch (error) {
-      // A task log shows the message only: give it the control plane's reason.
       if (error instanceof ResponseError) {
+        // Refused input names its fields: fail as the form's fault.
+        const issues = (error.body?.error as { issues?: unknown } | undefined)
+          ?.issues;
+        if (error.statusCode === 400 && Array.isArray(issues)) {
+          throw formInputError(undefined, issues as FieldIssue[]);
+        }
+        // A task log shows the message only: give it the control plane's
+        // reason. The scaffolder logs a failed step's stack, whose frames
+        // (this client's) tell the task's user nothing.
         error.message = `${error.message}: ${error.cause.message}`;
+        error.stack = `${error.name}: ${error.message}`;
       }
       throw error;
     }

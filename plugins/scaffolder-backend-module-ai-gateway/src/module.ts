@@ -43,8 +43,8 @@ export const scaffolderModuleAiGateway = createBackendModule({
             pollMs,
           }),
           deployMcpServerAction({ client, pollMs }),
-          registerAiBackendAction({ client }),
-          attachPolicyAction({ client }),
+          registerAiBackendAction({ client, pollMs }),
+          attachPolicyAction({ client, pollMs }),
           poolManifestsAction({ client }),
         );
       },

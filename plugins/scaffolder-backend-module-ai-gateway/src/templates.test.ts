@@ -157,6 +157,38 @@ describe('software templates through the real scaffolder', () => {
     return { task: { ...task, output }, log };
   };
 
+  /** What the form of Create a gateway pool sends, for pool `name` (direct delivery). */
+  const poolValues = (name: string, extra: object = {}) => ({
+    name,
+    project: 'system:default/payments',
+    clusterName: 'test-cluster',
+    clusterType: 'native',
+    namespace: `aigw-${name}`,
+    cpuRequest: '100m',
+    memoryRequest: '128Mi',
+    cpuLimit: '500m',
+    memoryLimit: '512Mi',
+    replicas: 1,
+    maxReplicas: 3,
+    redisMode: 'auto',
+    baseDomain: `${name}.example.com`,
+    separator: '.',
+    tlsMode: 'selfsigned',
+    deliveryMode: 'direct',
+    ...extra,
+  });
+  const textOf = (task: { output?: { text?: any[] } }) =>
+    (task.output?.text ?? [])
+      .map(item => `## ${item.title}\n${item.content}`)
+      .join('\n');
+  const latestEvent = async (pool: string) =>
+    (await t.api('payments').get(`/pools/${pool}/events`)).body.items[0];
+  /** A failed task's log, or nothing: shows why in the assertion's diff. */
+  const completed = (result: { task: { status: string }; log: string[] }) => ({
+    status: result.task.status,
+    log: result.task.status === 'completed' ? [] : result.log,
+  });
+
   it('Create a gateway pool: creates it, renders it, applies it (direct) and links the pool entity', async () => {
     const { task, log } = await run('payments', 'ai-gateway-create-pool', {
       name: 'prod',
@@ -191,9 +223,16 @@ describe('software templates through the real scaffolder', () => {
     }).toEqual({ status: 'completed', log: [] });
     expect(log.some(l => l.includes('Pool prod is Active'))).toBe(true);
     expect(log.join('\n')).not.toMatch(/aigw_prod_[A-Za-z0-9_-]{20,}/);
-    expect(task.output?.links?.[0]).toMatchObject({
-      entityRef: 'resource:default/prod',
-    });
+    expect(task.output?.links).toEqual([
+      expect.objectContaining({ entityRef: 'resource:default/prod' }),
+      expect.objectContaining({
+        url: '/catalog/default/resource/prod/install',
+      }),
+    ]);
+    expect(textOf(task)).toMatch(
+      /Pool prod is installed\. The control plane applied revision sha256:\S+ to cluster test-cluster, namespace aigw-prod\. Now Active: /,
+    );
+    expect(textOf(task)).not.toMatch(/## Command/);
     expect(
       api.get('gateway.networking.k8s.io/v1', 'Gateway', 'aigw-prod', 'prod'),
     ).toBeDefined();
@@ -253,12 +292,21 @@ describe('software templates through the real scaffolder', () => {
       status: task.status,
       log: task.status === 'completed' ? [] : log,
     }).toEqual({ status: 'completed', log: [] });
-    expect(task.output.text[0].content).toContain(
-      'https://mcp.ai.example.com/github/mcp',
-    );
-    expect(task.output.links[0]).toMatchObject({
-      entityRef: 'api:default/github',
-    });
+    expect(task.output.text).toEqual([
+      {
+        title: 'Served',
+        content: expect.stringContaining(
+          'Clients reach **github** at `https://mcp.ai.example.com/github/mcp`',
+        ),
+      },
+    ]);
+    expect(task.output.links).toEqual([
+      expect.objectContaining({ entityRef: 'api:default/github' }),
+      expect.objectContaining({ entityRef: 'resource:default/prod' }),
+    ]);
+    expect(
+      log.some(l => l.includes('MCP server github is served by pool prod.')),
+    ).toBe(true);
     expect(
       api.get(
         'agentgateway.dev/v1alpha1',
@@ -335,6 +383,20 @@ describe('software templates through the real scaffolder', () => {
       status: policy.task.status,
       log: policy.task.status === 'completed' ? [] : policy.log,
     }).toEqual({ status: 'completed', log: [] });
+    // Pool prod is direct and applied at once: both are served.
+    expect(backend.task.output.text).toEqual([
+      {
+        title: 'Served',
+        content: 'AI backend **llm** is served by pool **prod**.\n',
+      },
+    ]);
+    expect(backend.task.output.links).toEqual([
+      expect.objectContaining({ entityRef: 'resource:default/llm' }),
+      expect.objectContaining({ entityRef: 'resource:default/prod' }),
+    ]);
+    expect(
+      policy.task.output.text.map((x: { title: string }) => x.title),
+    ).toEqual(['Enforced']);
     const stored = (await t.api('payments').get('/policies/budget')).body.spec;
     expect(stored).toMatchObject({
       target: { kind: 'backend', name: 'llm' },
@@ -342,6 +404,116 @@ describe('software templates through the real scaffolder', () => {
       promptGuard: { request: { builtins: ['email'] } },
       timeouts: { requestSeconds: 60 },
     });
+  });
+
+  it('Create a gateway pool with agent delivery and no cluster configured: completes with the Install tab, the command and an event', async () => {
+    const result = await run(
+      'payments',
+      'ai-gateway-create-pool',
+      poolValues('edge', {
+        clusterName: 'edge-eks',
+        clusterType: 'eks',
+        deliveryMode: 'agent',
+      }),
+    );
+    expect(completed(result)).toEqual({ status: 'completed', log: [] });
+    const { task, log } = result;
+    expect(task.output.links).toEqual([
+      expect.objectContaining({ entityRef: 'resource:default/edge' }),
+      expect.objectContaining({
+        url: '/catalog/default/resource/edge/install',
+      }),
+    ]);
+    const text = textOf(task);
+    expect(text).toContain(
+      'Pool edge is created but not installed. The portal has no access to cluster edge-eks: it is not in kubernetes.clusterLocatorMethods (known: test-cluster). Now Pending: No operator has connected yet',
+    );
+    expect(text).toMatch(
+      /## Next step\nInstall the operator: apply the bootstrap manifests from the pool's Install tab to cluster edge-eks/,
+    );
+    expect(text).toContain(
+      '[Install tab](/catalog/default/resource/edge/install)',
+    );
+    expect(text).toContain('```sh\nkubectl apply -f edge-bootstrap.yaml\n```');
+    expect(await latestEvent('edge')).toMatchObject({
+      action: 'awaiting-install',
+      actor: 'user:default/bob',
+      message: expect.stringContaining(
+        'The portal has no access to cluster edge-eks',
+      ),
+    });
+    expect(JSON.stringify([log, task.output])).not.toMatch(
+      /aigw_edge_[A-Za-z0-9_-]{20,}/,
+    );
+  });
+
+  it('Create a gateway pool with direct delivery to an unconfigured cluster: completes, says why and what to do, records it', async () => {
+    const result = await run(
+      'payments',
+      'ai-gateway-create-pool',
+      poolValues('eu', { clusterName: 'prod-eu-eks', clusterType: 'eks' }),
+    );
+    expect(completed(result)).toEqual({ status: 'completed', log: [] });
+    const text = textOf(result.task);
+    expect(text).toContain(
+      "Pool eu is created but not installed. The portal has no access to cluster prod-eu-eks: it is not in kubernetes.clusterLocatorMethods (known: test-cluster). Now Degraded: The last apply failed: cluster 'prod-eu-eks' is not in kubernetes.clusterLocatorMethods",
+    );
+    expect(text).toMatch(
+      /## Next step\nAdd cluster prod-eu-eks to kubernetes\.clusterLocatorMethods/,
+    );
+    // Direct delivery has no command to run: the portal applies once it can.
+    expect(text).not.toMatch(/## Command/);
+    expect(await latestEvent('eu')).toMatchObject({
+      action: 'awaiting-install',
+      actor: 'user:default/bob',
+    });
+  });
+
+  it('Deploy an MCP server into a Degraded pool: completes, served=false, the honest state and next step, both entities linked', async () => {
+    const result = await run('payments', 'ai-gateway-deploy-mcp-server', {
+      project: 'system:default/payments',
+      pool: 'eu',
+      name: 'jira',
+      prefix: 'jira',
+      transport: 'streamable-http',
+      sourceType: 'remote',
+      url: 'https://mcp.atlassian.example.com/mcp',
+    });
+    expect(completed(result)).toEqual({ status: 'completed', log: [] });
+    const { task, log } = result;
+    expect(task.output.links).toEqual([
+      expect.objectContaining({ entityRef: 'api:default/jira' }),
+      expect.objectContaining({ entityRef: 'resource:default/eu' }),
+    ]);
+    expect(
+      task.output.text.map((item: { title: string }) => item.title),
+    ).toEqual(['Not served yet', 'Next step']);
+    const text = textOf(task);
+    expect(text).toContain(
+      "MCP server jira is registered; it is served once pool eu is applied. Now Degraded: The last apply failed: cluster 'prod-eu-eks' is not in kubernetes.clusterLocatorMethods",
+    );
+    expect(text).not.toContain('Clients reach **jira** at');
+    expect(text).toMatch(/## Next step\nAdd cluster prod-eu-eks/);
+    expect(
+      log.some(l =>
+        l.includes('MCP server jira is registered; it is served once'),
+      ),
+    ).toBe(true);
+  });
+
+  it('Create a gateway pool with a CPU that is no quantity: fails naming the field in words, without a stack trace, creating nothing', async () => {
+    const { task, log } = await run(
+      'payments',
+      'ai-gateway-create-pool',
+      poolValues('lots', { cpuRequest: 'lots' }),
+    );
+    expect(task.status).toBe('failed');
+    const text = log.join('\n');
+    expect(text).toContain(
+      'CPU request (resources.requests.cpu): must be a Kubernetes quantity such as 100m, 0.5, 128Mi or 1Gi',
+    );
+    expect(text).not.toMatch(/\n\s+at /);
+    expect((await t.api('admin').get('/pools/lots')).status).toBe(404);
   });
 
   it('fails the task of a user without permission on the project, and changes nothing', async () => {

@@ -9,52 +9,66 @@ export type WaitOptions = {
   client: AiGatewayClient;
   credentials: BackstageCredentials;
   pool: string;
-  logger: LoggerService | { info(m: string): void };
+  logger: Pick<LoggerService, 'info'>;
   timeoutSeconds: number;
   pollMs?: number;
   signal?: AbortSignal;
 };
 
-/** The pool's conditions as one line per condition, for task logs and errors. */
-export function describeConditions(status: PoolStatus): string {
-  return status.conditions
-    .map(
-      c =>
-        `${c.type}=${c.status} (${c.reason})${
-          c.message ? `: ${c.message}` : ''
-        }`,
-    )
-    .join('\n');
+/** The pool's status as the control plane reports it now. */
+export function readPoolStatus(
+  options: Pick<WaitOptions, 'client' | 'credentials' | 'pool'>,
+): Promise<PoolStatus> {
+  return options.client.call(options.credentials, (api, o) =>
+    api.getPoolStatus({ path: { name: options.pool } }, o),
+  );
 }
 
 /**
- * Polls the pool's status until `done` says so; logs every phase change and
- * fails with the pool's conditions on timeout.
+ * Polls the pool's status until `done` says so, the time is up or the task
+ * is cancelled; logs every phase change. Never fails for the pool's state:
+ * the caller reports the status it ends with (`reached` says whether `done`
+ * held).
  */
 export async function waitForPool(
   options: WaitOptions,
-  what: string,
   done: (status: PoolStatus) => boolean,
-): Promise<PoolStatus> {
+): Promise<{ status: PoolStatus; reached: boolean }> {
   const deadline = Date.now() + options.timeoutSeconds * 1000;
   let lastPhase: string | undefined;
   for (;;) {
-    const status: PoolStatus = await options.client.call(
-      options.credentials,
-      (api, o) => api.getPoolStatus({ path: { name: options.pool } }, o),
-    );
+    const status = await readPoolStatus(options);
     if (status.phase !== lastPhase) {
       options.logger.info(`Pool ${options.pool} is ${status.phase}`);
       lastPhase = status.phase;
     }
-    if (done(status)) return status;
+    if (done(status)) return { status, reached: true };
     if (Date.now() > deadline || options.signal?.aborted) {
-      throw new Error(
-        `Pool ${options.pool} did not ${what} within ${
-          options.timeoutSeconds
-        } s; it is ${status.phase}:\n${describeConditions(status)}`,
-      );
+      return { status, reached: false };
     }
     await new Promise(r => setTimeout(r, options.pollMs ?? 2000));
   }
+}
+
+/** The desired revision runs (it was applied; Active also needs healthy components). */
+export const runsDesiredRevision = (status: PoolStatus) =>
+  !!status.desiredRevision &&
+  status.heartbeat?.runningRevision === status.desiredRevision;
+
+/**
+ * Whether something delivers the pool's desired revision right now, so a
+ * short wait can see it applied: the control plane for direct pools, a
+ * connected operator otherwise; not when the last apply failed (the next one
+ * fails alike until someone acts).
+ */
+export function isBeingDelivered(
+  mode: string,
+  status: Pick<PoolStatus, 'phase' | 'conditions'>,
+): boolean {
+  const applyFailed = status.conditions.some(
+    c => c.type === 'Applied' && c.status === 'False',
+  );
+  if (status.phase === 'Degraded' && applyFailed) return false;
+  if (mode === 'direct') return status.phase !== 'Stale';
+  return status.phase !== 'Pending' && status.phase !== 'Stale';
 }

@@ -1,4 +1,5 @@
 import {
+  aiBackendPath,
   modelPatternsOverlap,
   parseModelPattern,
   type AiBackend,
@@ -238,13 +239,13 @@ function backendRoute(
     isMcp
       ? {
           matches: [
-            { path: { type: 'PathPrefix', value: `/${backend.name}/mcp` } },
+            { path: { type: 'PathPrefix', value: aiBackendPath(backend) } },
           ],
           backendRefs,
         }
       : {
           matches: [
-            { path: { type: 'PathPrefix', value: `/${backend.name}` } },
+            { path: { type: 'PathPrefix', value: aiBackendPath(backend) } },
           ],
           filters: [
             {

@@ -19,6 +19,7 @@ import {
   type ResourceChangeEvent,
   type ResourceKind,
   formatZodIssues,
+  CONTROL_PLANE_OPERATOR,
 } from '@ai-gateway-backstage/plugin-ai-gateway-common';
 import {
   bundleToGitopsFiles,
@@ -50,8 +51,6 @@ import { invalidInput } from '../service/errors';
 import type { Caller, ResourceService } from '../service/ResourceService';
 import type { ClusterConnector } from '@ai-gateway-backstage/plugin-ai-gateway-node';
 
-/** The control plane's own "operator version" in direct-mode heartbeats. */
-export const CONTROL_PLANE_OPERATOR = 'control-plane';
 const PAGE = 500;
 /**
  * A bundle is re-rendered at least this often even without a change event.
@@ -842,6 +841,7 @@ export class PoolDeliveryService {
         phase: s?.phase ?? 'Pending',
         phaseSince: s?.phaseSince,
         reason: ready && ready.status !== 'True' ? ready.message : undefined,
+        conditions: s?.conditions,
         heartbeatAt: s?.heartbeat?.receivedAt,
         operatorVersion: s?.heartbeat?.operatorVersion,
         desiredRevision: s?.desiredRevision,

@@ -123,6 +123,13 @@ describe.each(databases.eachSupportedId())(
         }),
       ]);
       expect(['Active', 'OutOfSync']).toContain(mine[0].phase);
+      // The conditions behind the phase, for the fleet page's cause and next step.
+      expect(mine[0].conditions).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ type: 'Ready' }),
+          expect.objectContaining({ type: 'OperatorConnected' }),
+        ]),
+      );
       expect(
         (await t.api('admin').get('/fleet')).body.items.map((p: any) => p.pool),
       ).toEqual(['lab', 'prod']);

@@ -1,6 +1,7 @@
 import {
   agentBundleSchema,
   aiGatewayKinds,
+  conditionSchema,
   deleteResultSchema,
   deployerRoleSchema,
   enrollmentTokenSchema,
@@ -9,6 +10,8 @@ import {
   gitopsFilesSchema,
   heartbeatResponseSchema,
   heartbeatSchema,
+  installReportResultSchema,
+  installReportSchema,
   liveDiffSchema,
   manifestBundleSchema,
   pageSchema,
@@ -52,7 +55,10 @@ const pluralName = (plural: string) =>
 
 /** Schemas of request bodies (what clients send: defaults may be left out). */
 function requestSchemas(): Record<string, z.ZodType> {
-  const out: Record<string, z.ZodType> = { HeartbeatInput: heartbeatSchema };
+  const out: Record<string, z.ZodType> = {
+    HeartbeatInput: heartbeatSchema,
+    InstallReportInput: installReportSchema,
+  };
   for (const { kind, schema } of aiGatewayKinds)
     out[`${typeName(kind)}Input`] = schema;
   return out;
@@ -85,8 +91,11 @@ function responseSchemas(): Record<string, z.ZodType> {
     LiveDiff: liveDiffSchema,
     GitopsFiles: gitopsFilesSchema,
     DeployerRole: deployerRoleSchema,
+    // Named, so that the pool status and the fleet share one Condition model.
+    Condition: conditionSchema,
     PoolStatus: poolStatusSchema,
     PoolRequestResult: poolRequestResultSchema,
+    InstallReport: installReportResultSchema,
     FleetEntry: fleetEntrySchema,
     Fleet: z.object({ items: z.array(fleetEntrySchema) }),
     HeartbeatResponse: heartbeatResponseSchema,
@@ -410,6 +419,24 @@ function poolPaths(): Json {
           { 201: ok('The new token, shown only this once', 'EnrollmentToken') },
           'Forbidden',
           'NotFound',
+        ),
+      },
+    },
+    '/pools/{name}/install-report': {
+      parameters: pool,
+      post: {
+        operationId: 'reportPoolInstall',
+        summary:
+          "Record how an install of the pool ended (installed, awaiting-install, install-failed) in the pool's event log; needs the right to change the pool",
+        requestBody: {
+          required: true,
+          content: json(ref('InstallReportInput')),
+        },
+        responses: responses(
+          { 201: ok('The event recorded', 'InstallReport') },
+          'Forbidden',
+          'NotFound',
+          'PayloadTooLarge',
         ),
       },
     },

@@ -23,8 +23,11 @@ import {
   aiGatewayPermissions,
   type ResourceChangeEvent,
   formatZodIssues,
+  installReportSchema,
+  type InstallReportResult,
   mcpServerUrl,
   resourceKinds,
+  summarizeIssues,
   type ResourceKind,
 } from '@ai-gateway-backstage/plugin-ai-gateway-common';
 import type { Request } from 'express';
@@ -528,6 +531,47 @@ export class ResourceService {
       );
     }
     return object;
+  }
+
+  /**
+   * Records how an install of the pool ended (`POST /pools/:name/install-report`),
+   * so the pool's Events tell why it is not running when the installer could
+   * not install it. Needs the right to change the pool.
+   */
+  async reportInstall(
+    pool: string,
+    body: unknown,
+    requester: Caller,
+  ): Promise<InstallReportResult> {
+    return this.audited('install-report', 'pool', pool, requester, async () => {
+      const result = installReportSchema.safeParse(body);
+      if (!result.success) {
+        const issues = formatZodIssues(result.error);
+        throw invalidInput(
+          `Invalid install report: ${summarizeIssues(issues)}`,
+          issues,
+        );
+      }
+      const caller = await this.withDecisions(requester, [
+        aiGatewayPermissions.pool.read,
+        aiGatewayPermissions.pool.update,
+      ]);
+      const object = await this.authorizedPool(pool, 'update', caller);
+      const at = this.now();
+      await this.deps.store.appendEvent(
+        {
+          kind: 'pool',
+          name: pool,
+          project: object.project,
+          action: result.data.outcome,
+          actor: caller.actor,
+          version: object.version,
+          message: result.data.message,
+        },
+        at,
+      );
+      return { pool, action: result.data.outcome, at: at.toISOString() };
+    });
   }
 
   /** Records something that happened to a pool in its event log. */

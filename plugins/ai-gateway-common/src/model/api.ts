@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { expecting, oneOf, text as boundedText } from './messages';
+import { secretLikeValue } from './plaintextSecrets';
 import { conditionSchema, heartbeatSchema, poolPhaseSchema } from './status';
 
 /**
@@ -325,6 +327,69 @@ export const poolRequestResultSchema = z.object({
 export type PoolRequestResult = z.infer<typeof poolRequestResultSchema>;
 
 /**
+ * How an install of a pool ended, as the installer (the scaffolder's
+ * `ai-gateway:pool:install`) reports it for the pool's event log:
+ * `installed` (applied, or the operator connected), `awaiting-install` (the
+ * portal cannot reach the cluster: a person installs from the pool's Install
+ * tab) or `install-failed` (the portal tried and the cluster refused, or the
+ * pool did not come up in time).
+ *
+ * @public
+ */
+export const installOutcomes = [
+  'installed',
+  'awaiting-install',
+  'install-failed',
+] as const;
+/** @public */
+export type InstallOutcome = (typeof installOutcomes)[number];
+
+/** An enrollment token (`aigw_<pool>_<43 characters>`), wherever it appears. */
+const ENROLLMENT_TOKEN = /\baigw_[a-z0-9-]+_[A-Za-z0-9_-]{43}/;
+
+/**
+ * The body of `POST /pools/:name/install-report`.
+ *
+ * @public
+ */
+export const installReportSchema = z
+  .object(
+    {
+      outcome: z.enum(installOutcomes, oneOf(installOutcomes)),
+      /** What happened and what to do next, in words (kept in the event log). */
+      message: boundedText(2000, { min: 1 }).superRefine((message, ctx) => {
+        const secret = ENROLLMENT_TOKEN.test(message)
+          ? 'an enrollment token'
+          : secretLikeValue(message);
+        if (secret) {
+          ctx.addIssue({
+            code: 'custom',
+            message: `looks like it contains ${secret}; the event log never keeps secret values`,
+          });
+        }
+      }),
+    },
+    expecting('an object { outcome, message }'),
+  )
+  .strict();
+/** @public */
+export type InstallReport = z.infer<typeof installReportSchema>;
+
+/**
+ * The event an install report added to the pool's event log.
+ *
+ * @public
+ */
+export const installReportResultSchema = z.object({
+  pool: text(),
+  /** The event log action: the outcome. */
+  action: z.enum(installOutcomes),
+  at: isoTime(),
+});
+/** @public */
+export type InstallReportResult = z.infer<typeof installReportResultSchema>;
+
+/**
  * One pool of the fleet overview.
  *
  * @public
@@ -340,6 +405,8 @@ export const fleetEntrySchema = z.object({
   phaseSince: isoTime().optional(),
   /** Why the pool is not Active. */
   reason: text().optional(),
+  /** The status conditions behind the phase (what explainPoolStatus reads for cause and next step). */
+  conditions: z.array(conditionSchema).optional(),
   heartbeatAt: isoTime().optional(),
   operatorVersion: text().optional(),
   desiredRevision: text().optional(),

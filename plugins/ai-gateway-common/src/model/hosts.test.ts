@@ -1,4 +1,9 @@
-import { mcpServerUrl, poolHosts, poolWildcardDomain } from './hosts';
+import {
+  aiBackendEndpoint,
+  mcpServerUrl,
+  poolHosts,
+  poolWildcardDomain,
+} from './hosts';
 import { poolSchema } from './pool';
 import { validPool } from './testFixtures';
 
@@ -55,5 +60,36 @@ describe('mcpServerUrl', () => {
         },
       ),
     ).toBe('https://tools-ai.example.com/crm-api/mcp');
+  });
+});
+
+describe('AI backend endpoints', () => {
+  const backendPool = {
+    domains: {
+      baseDomain: 'ai.example.com',
+      separator: '-' as const,
+      subdomains: { api: 'api', mcp: 'mcp' },
+    },
+  };
+
+  it("derives the endpoint from the pool's hosts as the renderer routes it", () => {
+    expect(
+      aiBackendEndpoint(backendPool, { name: 'llm', spec: { kind: 'ai' } }),
+    ).toEqual({
+      baseUrl: 'https://api-ai.example.com/llm/v1',
+      kind: 'openai',
+    });
+    expect(
+      aiBackendEndpoint(backendPool, { name: 'hub', spec: { kind: 'mcp' } }),
+    ).toEqual({
+      baseUrl: 'https://mcp-ai.example.com/hub/mcp',
+      kind: 'mcp',
+    });
+    expect(
+      aiBackendEndpoint(backendPool, {
+        name: 'rest',
+        spec: { kind: 'static' },
+      }),
+    ).toEqual({ baseUrl: 'https://api-ai.example.com/rest', kind: 'http' });
   });
 });

@@ -81,3 +81,39 @@ export function mcpServerUrl(
 ): string {
   return `https://${poolHosts(pool).mcp}/${mcpServer.prefix}/mcp`;
 }
+
+/**
+ * The path under which a pool's gateway routes an AI backend (the renderer's
+ * HTTPRoute match): `/{backend}/mcp` for an MCP backend, else `/{backend}`,
+ * with the prefix rewritten to `/` before the provider.
+ *
+ * @public
+ */
+export function aiBackendPath(backend: {
+  name: string;
+  spec: { kind: string };
+}): string {
+  return backend.spec.kind === 'mcp'
+    ? `/${backend.name}/mcp`
+    : `/${backend.name}`;
+}
+
+/**
+ * Where clients reach an AI backend: on the pool's mcp host for an MCP
+ * backend; on its api host otherwise, where an LLM (ai) backend's
+ * OpenAI-compatible API is under `{path}/v1`.
+ *
+ * @public
+ */
+export function aiBackendEndpoint(
+  pool: { domains: PoolHostDomains },
+  backend: { name: string; spec: { kind: string } },
+): { baseUrl: string; kind: 'openai' | 'mcp' | 'http' } {
+  const hosts = poolHosts(pool);
+  const path = aiBackendPath(backend);
+  if (backend.spec.kind === 'mcp')
+    return { baseUrl: `https://${hosts.mcp}${path}`, kind: 'mcp' };
+  if (backend.spec.kind === 'ai')
+    return { baseUrl: `https://${hosts.api}${path}/v1`, kind: 'openai' };
+  return { baseUrl: `https://${hosts.api}${path}`, kind: 'http' };
+}

@@ -1,3 +1,4 @@
+import { CONTROL_PLANE_OPERATOR } from './poolGuidance';
 import { derivePoolHealth } from './poolHealth';
 import type { Heartbeat } from './status';
 
@@ -87,6 +88,37 @@ describe('derivePoolHealth', () => {
     expect(condition(derive(sick), 'ComponentsHealthy')?.message).toBe(
       'Gateway/prod: not programmed yet',
     );
+  });
+
+  it('says the control plane delivers a direct pool, not that an operator is connected', () => {
+    const direct = derive(
+      heartbeat({ operatorVersion: CONTROL_PLANE_OPERATOR }),
+    );
+    expect(direct.phase).toBe('Active');
+    const connected = condition(direct, 'OperatorConnected');
+    expect(connected).toMatchObject({
+      status: 'True',
+      reason: 'ControlPlaneDelivers',
+    });
+    expect(connected?.message).toMatch(/^Direct delivery: no operator runs/);
+    expect(connected?.message).not.toMatch(/Operator control-plane/);
+    // An operator's heartbeat keeps its own reason.
+    expect(condition(derive(heartbeat()), 'OperatorConnected')).toMatchObject({
+      reason: 'HeartbeatReceived',
+      message: `Operator 0.1.0 reported at ${ago(10)}`,
+    });
+    // A stale direct pool is stale like any other.
+    expect(
+      condition(
+        derive(
+          heartbeat({
+            operatorVersion: CONTROL_PLANE_OPERATOR,
+            receivedAt: ago(1801),
+          }),
+        ),
+        'OperatorConnected',
+      )?.reason,
+    ).toBe('HeartbeatStale');
   });
 
   it('is Stale when the heartbeat is older than the window, whatever else holds', () => {

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { fleetEntrySchema, poolStatusSchema } from './api';
 import type { Condition, Heartbeat, PoolPhase } from './status';
+import { CONTROL_PLANE_OPERATOR } from './poolGuidance';
 
 /**
  * A pool's observed state, as the control plane keeps and serves it (`GET /pools/:name/status`).
@@ -57,23 +58,30 @@ export function derivePoolHealth(
     const ageSeconds =
       (now.getTime() - Date.parse(heartbeat.receivedAt)) / 1000;
     const stale = ageSeconds > input.heartbeatStaleSeconds;
-    conditions.push(
-      stale
-        ? {
-            type: 'OperatorConnected',
-            status: 'False',
-            reason: 'HeartbeatStale',
-            // Times, not ages: a message that changes on every pass would
-            // make the health monitor rewrite every status every pass.
-            message: `The last heartbeat was at ${heartbeat.receivedAt} (stale after ${input.heartbeatStaleSeconds} s)`,
-          }
-        : {
-            type: 'OperatorConnected',
-            status: 'True',
-            reason: 'HeartbeatReceived',
-            message: `Operator ${heartbeat.operatorVersion} reported at ${heartbeat.receivedAt}`,
-          },
-    );
+    if (stale) {
+      conditions.push({
+        type: 'OperatorConnected',
+        status: 'False',
+        reason: 'HeartbeatStale',
+        // Times, not ages: a message that changes on every pass would
+        // make the health monitor rewrite every status every pass.
+        message: `The last heartbeat was at ${heartbeat.receivedAt} (stale after ${input.heartbeatStaleSeconds} s)`,
+      });
+    } else if (heartbeat.operatorVersion === CONTROL_PLANE_OPERATOR) {
+      conditions.push({
+        type: 'OperatorConnected',
+        status: 'True',
+        reason: 'ControlPlaneDelivers',
+        message: `Direct delivery: no operator runs in the cluster; the control plane applied and read back this pool at ${heartbeat.receivedAt}`,
+      });
+    } else {
+      conditions.push({
+        type: 'OperatorConnected',
+        status: 'True',
+        reason: 'HeartbeatReceived',
+        message: `Operator ${heartbeat.operatorVersion} reported at ${heartbeat.receivedAt}`,
+      });
+    }
     const running = heartbeat.runningRevision ?? undefined;
     const inSync = !!input.desiredRevision && running === input.desiredRevision;
     conditions.push(
@@ -199,3 +207,21 @@ export function derivePoolHealth(
  * @public
  */
 export type FleetEntry = z.infer<typeof fleetEntrySchema>;
+
+/**
+ * Whether the pool's desired revision is applied in the cluster: it runs
+ * there and the last apply succeeded. What an install or a deploy can
+ * promise; Active also needs the workloads ready, which is the cluster's
+ * doing (and never happens on a cluster without nodes).
+ *
+ * @public
+ */
+export function isDesiredRevisionApplied(
+  status: Pick<PoolStatus, 'conditions' | 'desiredRevision' | 'heartbeat'>,
+): boolean {
+  return (
+    !!status.desiredRevision &&
+    status.heartbeat?.runningRevision === status.desiredRevision &&
+    status.conditions.some(c => c.type === 'Applied' && c.status === 'True')
+  );
+}

@@ -1,4 +1,7 @@
-import { POOL_OBJECT_LABEL } from '@ai-gateway-backstage/plugin-ai-gateway-common';
+import {
+  POOL_OBJECT_LABEL,
+  POOL_STAGE_LABEL,
+} from '@ai-gateway-backstage/plugin-ai-gateway-common';
 import { createHash } from 'node:crypto';
 import type { ManifestStage } from './types';
 
@@ -13,7 +16,7 @@ export const MANAGED_BY_VALUE = 'ai-gateway';
  */
 export const POOL_LABEL = POOL_OBJECT_LABEL;
 /** @public */
-export const STAGE_LABEL = 'ai-gateway.backstage.io/stage';
+export const STAGE_LABEL = POOL_STAGE_LABEL;
 /**
  * Set by gitops delivery (kustomize commonAnnotations), outside the hash.
  *

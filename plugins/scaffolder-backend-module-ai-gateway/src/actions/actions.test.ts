@@ -14,7 +14,10 @@ import {
   ControlPlaneClient,
   OperatorAgent,
 } from '@ai-gateway-backstage/ai-gateway-operator';
-import { createMockDirectory } from '@backstage/backend-test-utils';
+import {
+  createMockDirectory,
+  mockCredentials,
+} from '@backstage/backend-test-utils';
 import fs from 'node:fs';
 import path from 'node:path';
 import { actionContext, clientFor } from '../__testUtils__/actionTestUtils';
@@ -22,6 +25,7 @@ import { attachPolicyAction, registerAiBackendAction } from './createObjects';
 import { createPoolAction, DRY_RUN_TOKEN } from './createPool';
 import { deployMcpServerAction } from './deployMcpServer';
 import { installPoolAction } from './installPool';
+import { createOnce } from './objects';
 import { poolManifestsAction } from './poolManifests';
 
 jest.setTimeout(60_000);
@@ -98,6 +102,8 @@ describe('ai-gateway scaffolder actions', () => {
         },
       ],
     } as any);
+  const latestEvent = async (pool: string) =>
+    (await t.api('payments').get(`/pools/${pool}/events`)).body.items[0];
   const pools = async () =>
     (await t.knex('aigw_pools').select('name')).map(r => r.name);
   const poolInput = (extra: object = {}) =>
@@ -161,6 +167,51 @@ describe('ai-gateway scaffolder actions', () => {
       expect(await pools()).toEqual([]);
     });
 
+    it("names the form's fields in words, without a stack trace, and creates nothing", async () => {
+      const { ctx } = actionContext({
+        input: {
+          pool: poolInput({
+            resources: {
+              requests: { cpu: 'lots', memory: '128Mi' },
+              limits: { cpu: '500m', memory: '512Mi' },
+            },
+          }),
+        },
+        userRef: bob,
+      });
+      const error = await createPoolAction({ client })
+        .handler(ctx as any)
+        .catch(e => e);
+      expect(error.name).toBe('InputError');
+      expect(error.message).toBe(
+        'Check these fields of the form: CPU request (resources.requests.cpu): must be a Kubernetes quantity such as 100m, 0.5, 128Mi or 1Gi',
+      );
+      // The scaffolder logs a failed step's stack: here it is the message.
+      expect(error.stack).toBe(`InputError: ${error.message}`);
+      expect(await pools()).toEqual([]);
+    });
+
+    it("turns the control plane's 400 into the same InputError", async () => {
+      const error = await createOnce({
+        client,
+        credentials: mockCredentials.user(bob),
+        kind: 'pool',
+        // Sent as is, without the action's own validation.
+        body: poolInput({ replicas: 0, namespace: 'Not A Label' }),
+        logger: quiet,
+      }).catch(e => e);
+      expect(error.name).toBe('InputError');
+      expect(
+        error.issues.map((i: { field: string }) => i.field).sort(),
+      ).toEqual(['namespace', 'replicas']);
+      expect(error.message).toMatch(
+        /^Check these fields of the form: .*Namespace \(namespace\): must be/,
+      );
+      expect(error.message).toMatch(/Gateway replicas \(replicas\): must be/);
+      expect(error.stack).not.toMatch(/\n\s+at /);
+      expect(await pools()).toEqual([]);
+    });
+
     it('never creates twice when the task is retried, and hands out a fresh token', async () => {
       const checkpoints = new Map<string, unknown>();
       const first = actionContext({
@@ -217,11 +268,119 @@ describe('ai-gateway scaffolder actions', () => {
         clusters: clusters(),
         pollMs: 50,
       }).handler(ctx as any);
-      expect(outputs).toMatchObject({ mode: 'direct', phase: 'Active' });
+      expect(outputs).toMatchObject({
+        mode: 'direct',
+        phase: 'Active',
+        installed: true,
+        installUrl: '/catalog/default/resource/prod/install',
+        state: expect.stringMatching(
+          /^Pool prod is installed\. The control plane applied revision sha256:\S+ to cluster test-cluster, namespace aigw-prod\. Now Active: /,
+        ),
+      });
+      expect(outputs.nextStep).toBeUndefined();
+      expect(outputs.command).toBeUndefined();
       expect(
         api.get('gateway.networking.k8s.io/v1', 'Gateway', 'aigw-prod', 'prod'),
       ).toBeDefined();
       expect(logs.some(l => l.includes('Pool prod is Active'))).toBe(true);
+      expect(await latestEvent('prod')).toMatchObject({
+        action: 'installed',
+        actor: bob,
+      });
+    });
+
+    it('direct, cluster not configured: completes with installed=false, the next step and an event, instead of failing', async () => {
+      await t.api('payments').post(
+        '/pools',
+        poolInput({
+          cluster: { name: 'prod-eu-eks', type: 'eks' },
+          delivery: { mode: 'direct' },
+        }),
+      );
+      const { ctx, outputs, logs } = actionContext({
+        input: { pool: 'prod', timeoutSeconds: 30 },
+        userRef: bob,
+      });
+      const started = Date.now();
+      await installPoolAction({
+        client,
+        clusters: clusters(),
+        pollMs: 50,
+      }).handler(ctx as any);
+      // The failed apply is final: no waiting for the timeout.
+      expect(Date.now() - started).toBeLessThan(10_000);
+      expect(outputs).toMatchObject({
+        mode: 'direct',
+        installed: false,
+        phase: 'Degraded',
+        installUrl: '/catalog/default/resource/prod/install',
+        state: expect.stringContaining(
+          "Pool prod is created but not installed. The portal has no access to cluster prod-eu-eks: it is not in kubernetes.clusterLocatorMethods (known: test-cluster). Now Degraded: The last apply failed: cluster 'prod-eu-eks' is not in kubernetes.clusterLocatorMethods",
+        ),
+        nextStep: expect.stringMatching(
+          /^Add cluster prod-eu-eks to kubernetes\.clusterLocatorMethods/,
+        ),
+      });
+      expect(outputs.command).toBeUndefined();
+      expect(logs.some(l => l.startsWith('warn Pool prod is created'))).toBe(
+        true,
+      );
+      expect(await latestEvent('prod')).toMatchObject({
+        action: 'awaiting-install',
+        actor: bob,
+        message: expect.stringContaining(
+          'Next step: Add cluster prod-eu-eks to kubernetes.clusterLocatorMethods',
+        ),
+      });
+    });
+
+    it('agent, cluster not configured: completes with the Install tab, the command and an event, applying nothing', async () => {
+      const created = await t
+        .api('payments')
+        .post(
+          '/pools',
+          poolInput({ cluster: { name: 'edge', type: 'native' } }),
+        );
+      const { ctx, outputs, logs } = actionContext({
+        input: {
+          pool: 'prod',
+          enrollmentToken: created.body.enrollmentToken,
+          timeoutSeconds: 30,
+        },
+        userRef: bob,
+      });
+      await installPoolAction({
+        client,
+        clusters: clusters(),
+        pollMs: 50,
+      }).handler(ctx as any);
+      expect(outputs).toMatchObject({
+        mode: 'agent',
+        installed: false,
+        phase: 'Pending',
+        installUrl: '/catalog/default/resource/prod/install',
+        command: 'kubectl apply -f prod-bootstrap.yaml',
+        state:
+          'Pool prod is created but not installed. The portal has no access to cluster edge: it is not in kubernetes.clusterLocatorMethods (known: test-cluster). Now Pending: No operator has connected yet: nothing has been installed in the cluster.',
+        nextStep: expect.stringMatching(/Install tab to cluster edge/),
+      });
+      expect(
+        api.get('v1', 'Secret', 'aigw-prod', 'aigw-enrollment-token'),
+      ).toBeUndefined();
+      const events = await t.api('payments').get('/pools/prod/events');
+      expect(events.body.items[0]).toMatchObject({
+        action: 'awaiting-install',
+        actor: bob,
+      });
+      // Neither the logs nor the outputs nor the events carry the token.
+      const token = created.body.enrollmentToken as string;
+      expect(JSON.stringify([logs, outputs, events.body])).not.toContain(token);
+      // The creation's token was not replaced: the Install tab issues one when needed.
+      expect(
+        events.body.items.some(
+          (e: { action: string }) => e.action === 'enrollment-token-rotated',
+        ),
+      ).toBe(false);
     });
 
     it("agent: applies the bootstrap with the token and waits for the operator's first heartbeat", async () => {
@@ -277,8 +436,16 @@ describe('ai-gateway scaffolder actions', () => {
       }
       try {
         await install;
-        expect(outputs.mode).toBe('agent');
+        expect(outputs).toMatchObject({
+          mode: 'agent',
+          installed: true,
+          state: expect.stringMatching(
+            /^Pool prod is installed\. Operator \S+ runs in cluster test-cluster, namespace aigw-prod and has connected\./,
+          ),
+        });
+        expect(outputs.command).toBeUndefined();
         expect(['OutOfSync', 'Active']).toContain(outputs.phase);
+        expect((await latestEvent('prod')).action).toBe('installed');
         expect(
           api.get(
             'rbac.authorization.k8s.io/v1',
@@ -301,9 +468,9 @@ describe('ai-gateway scaffolder actions', () => {
       }
     });
 
-    it('agent: fails with the pool conditions when no operator ever connects', async () => {
+    it('agent: reports install-failed with what to check when no operator connects in time', async () => {
       const created = await t.api('payments').post('/pools', poolInput());
-      const { ctx } = actionContext({
+      const { ctx, outputs } = actionContext({
         input: {
           pool: 'prod',
           enrollmentToken: created.body.enrollmentToken,
@@ -311,13 +478,49 @@ describe('ai-gateway scaffolder actions', () => {
         },
         userRef: bob,
       });
-      await expect(
-        installPoolAction({ client, clusters: clusters(), pollMs: 50 }).handler(
-          ctx as any,
+      await installPoolAction({
+        client,
+        clusters: clusters(),
+        pollMs: 50,
+      }).handler(ctx as any);
+      expect(outputs).toMatchObject({
+        installed: false,
+        phase: 'Pending',
+        state: expect.stringContaining(
+          'The portal applied the bootstrap to cluster test-cluster, namespace aigw-prod, but the operator has not reported within 1 s.',
         ),
-      ).rejects.toThrow(
-        /Pool prod did not send its first heartbeat within 1 s; it is Pending:\nOperatorConnected=False \(HeartbeatMissing\)/,
-      );
+        nextStep: expect.stringMatching(
+          /^Check that the operator pod runs in namespace aigw-prod/,
+        ),
+        command: 'kubectl apply -f prod-bootstrap.yaml',
+      });
+      expect(
+        api.get('apps/v1', 'Deployment', 'aigw-prod', 'aigw-operator'),
+      ).toBeDefined();
+      expect((await latestEvent('prod')).action).toBe('install-failed');
+    });
+
+    it('agent: a cluster that refuses the bootstrap ends in instructions, not a failure', async () => {
+      await t
+        .api('payments')
+        .post('/pools', poolInput({ namespace: 'aigw-missing' }));
+      const { ctx, outputs } = actionContext({
+        input: { pool: 'prod', timeoutSeconds: 5 },
+        userRef: bob,
+      });
+      await installPoolAction({
+        client,
+        clusters: clusters(),
+        pollMs: 50,
+      }).handler(ctx as any);
+      expect(outputs).toMatchObject({
+        installed: false,
+        state: expect.stringContaining(
+          'The portal could not apply the bootstrap to cluster test-cluster, namespace aigw-missing: namespace aigw-missing does not exist',
+        ),
+        command: 'kubectl apply -f prod-bootstrap.yaml',
+      });
+      expect((await latestEvent('prod')).action).toBe('install-failed');
     });
 
     it('gitops: writes the bundle as a kustomize directory into the workspace', async () => {
@@ -335,7 +538,16 @@ describe('ai-gateway scaffolder actions', () => {
       await installPoolAction({ client, clusters: clusters() }).handler(
         ctx as any,
       );
-      expect(outputs).toMatchObject({ mode: 'gitops', path: 'clusters/prod' });
+      expect(outputs).toMatchObject({
+        mode: 'gitops',
+        path: 'clusters/prod',
+        installed: false,
+        phase: 'Pending',
+        command:
+          'unzip prod-gitops.zip && git add clusters/prod && git commit -m "AI gateway pool prod" && git push',
+        nextStep: expect.stringMatching(/Argo CD or Flux/),
+      });
+      expect((await latestEvent('prod')).action).toBe('awaiting-install');
       const files = fs.readdirSync(path.join(workspace.path, 'clusters/prod'));
       expect(files).toContain('kustomization.yaml');
       expect(
@@ -361,7 +573,13 @@ describe('ai-gateway scaffolder actions', () => {
       await deployMcpServerAction({ client, pollMs: 50 }).handler(
         dry.ctx as any,
       );
-      expect(dry.outputs.url).toBe('https://mcp.ai.example.com/github/mcp');
+      expect(dry.outputs).toMatchObject({
+        url: 'https://mcp.ai.example.com/github/mcp',
+        served: false,
+        state: expect.stringMatching(
+          /^Dry run: MCP server github would be registered in pool prod/,
+        ),
+      });
       expect((await t.api('payments').get('/mcp-servers')).body.items).toEqual(
         [],
       );
@@ -374,7 +592,14 @@ describe('ai-gateway scaffolder actions', () => {
         name: 'github',
         url: 'https://mcp.ai.example.com/github/mcp',
         entityRef: 'api:default/github',
+        poolEntityRef: 'resource:default/prod',
+        served: true,
+        poolPhase: 'Active',
+        state: 'MCP server github is served by pool prod.',
       });
+      expect(run.logs).toContain(
+        'info MCP server github is served by pool prod. ',
+      );
       expect(
         api.get(
           'agentgateway.dev/v1alpha1',
@@ -412,13 +637,89 @@ describe('ai-gateway scaffolder actions', () => {
         },
         userRef: bob,
       });
+      const started = Date.now();
       await deployMcpServerAction({ client, pollMs: 50 }).handler(ctx as any);
-      expect(outputs.url).toBe('https://mcp.ai.example.com/github/mcp');
+      expect(Date.now() - started).toBeLessThan(10_000);
+      expect(outputs).toMatchObject({
+        url: 'https://mcp.ai.example.com/github/mcp',
+        served: false,
+        poolPhase: 'Pending',
+        state:
+          'MCP server github is registered; it is served once pool prod is applied. Now Pending: No operator has connected yet: nothing has been installed in the cluster.',
+        nextStep: expect.stringMatching(/Install tab/),
+      });
       expect(
-        logs.some(l =>
-          l.includes('Pool prod is Pending (no operator is connected)'),
-        ),
+        logs.some(l => l.startsWith('warn MCP server github is registered')),
       ).toBe(true);
+      expect(logs.some(l => l.includes('Waiting'))).toBe(false);
+    });
+
+    it('reports a Degraded pool honestly, at once, without failing', async () => {
+      // A direct pool whose cluster the portal does not know: every apply fails.
+      await t.api('payments').post(
+        '/pools',
+        poolInput({
+          cluster: { name: 'prod-eu-eks', type: 'eks' },
+          delivery: { mode: 'direct' },
+        }),
+      );
+      await t.api('payments').post('/pools/prod/sync');
+      const { ctx, outputs, logs } = actionContext({
+        input: {
+          mcpServer: anMcpServer('github', 'payments', 'prod'),
+          wait: true,
+          timeoutSeconds: 300,
+        },
+        userRef: bob,
+      });
+      const started = Date.now();
+      await deployMcpServerAction({ client, pollMs: 50 }).handler(ctx as any);
+      expect(Date.now() - started).toBeLessThan(10_000);
+      expect(outputs).toMatchObject({
+        name: 'github',
+        entityRef: 'api:default/github',
+        poolEntityRef: 'resource:default/prod',
+        served: false,
+        poolPhase: 'Degraded',
+        state: expect.stringMatching(
+          /^MCP server github is registered; it is served once pool prod is applied\. Now Degraded: The last apply failed: cluster 'prod-eu-eks' is not in kubernetes\.clusterLocatorMethods/,
+        ),
+        nextStep: expect.stringMatching(
+          /^Add cluster prod-eu-eks to kubernetes\.clusterLocatorMethods/,
+        ),
+      });
+      expect(logs.some(l => l.startsWith('info Next step: Add cluster'))).toBe(
+        true,
+      );
+      expect((await t.api('payments').get('/mcp-servers/github')).status).toBe(
+        200,
+      );
+    });
+
+    it('waits only as long as it is told, then reports what it sees', async () => {
+      // An operator that connected once and applies nothing more: OutOfSync after the change.
+      const created = await t.api('payments').post('/pools', poolInput());
+      const operator = new ControlPlaneClient({
+        baseUrl: `http://localhost:${
+          (t.backend.server.address() as any).port
+        }/api/ai-gateway`,
+        token: created.body.enrollmentToken,
+      });
+      await operator.heartbeat({ operatorVersion: 'test' });
+      const { ctx, outputs, logs } = actionContext({
+        input: {
+          mcpServer: anMcpServer('github', 'payments', 'prod'),
+          wait: true,
+          timeoutSeconds: 1,
+        },
+        userRef: bob,
+      });
+      await deployMcpServerAction({ client, pollMs: 50 }).handler(ctx as any);
+      expect(logs.some(l => l.includes('Waiting up to 1 s'))).toBe(true);
+      expect(logs.some(l => l.includes('Stopped waiting after 1 s'))).toBe(
+        true,
+      );
+      expect(outputs).toMatchObject({ served: false, poolPhase: 'OutOfSync' });
     });
 
     it('fails for a user who cannot see the pool', async () => {
@@ -446,9 +747,16 @@ describe('ai-gateway scaffolder actions', () => {
         userRef: bob,
       });
       await registerAiBackendAction({ client }).handler(backend.ctx as any);
-      expect(backend.outputs).toEqual({
+      expect(backend.outputs).toMatchObject({
         name: 'llm',
         entityRef: 'resource:default/llm',
+        poolEntityRef: 'resource:default/prod',
+        served: false,
+        poolPhase: 'Pending',
+        state: expect.stringMatching(
+          /^AI backend llm is registered; it is served once pool prod is applied\. Now Pending: /,
+        ),
+        nextStep: expect.stringMatching(/Install tab/),
       });
       const policy = actionContext({
         input: {
@@ -460,7 +768,13 @@ describe('ai-gateway scaffolder actions', () => {
         userRef: bob,
       });
       await attachPolicyAction({ client }).handler(policy.ctx as any);
-      expect(policy.outputs).toEqual({ name: 'budget', target: 'backend/llm' });
+      expect(policy.outputs).toMatchObject({
+        name: 'budget',
+        target: 'backend/llm',
+        served: false,
+        poolPhase: 'Pending',
+        state: expect.stringMatching(/^Policy budget is registered; /),
+      });
       const manifests = actionContext({
         input: { pool: 'prod', targetFile: 'review/prod.yaml' },
         userRef: bob,
@@ -504,6 +818,7 @@ describe('ai-gateway scaffolder actions', () => {
       expect(error.message).toBe(
         "Request failed with 422 Unprocessable Entity: pool 'nope' does not exist",
       );
+      expect(error.stack).toBe(`ResponseError: ${error.message}`);
       expect(error.body.error.issues).toEqual([
         { field: 'pool', message: "pool 'nope' does not exist" },
       ]);

@@ -1,17 +1,26 @@
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { AiGatewayClient } from '../AiGatewayClient';
+import {
+  reportServedState,
+  servedStateInputs,
+  servedStateOutputs,
+} from '../servedState';
 import { createOnce, entityRefOf, validateObject } from './objects';
 
 /**
- * `ai-gateway:ai-backend:register`: registers an AI backend in a pool.
+ * `ai-gateway:ai-backend:register`: registers an AI backend in a pool and
+ * reports whether the pool serves it.
  *
  * @public
  */
-export function registerAiBackendAction(options: { client: AiGatewayClient }) {
+export function registerAiBackendAction(options: {
+  client: AiGatewayClient;
+  pollMs?: number;
+}) {
   return createTemplateAction({
     id: 'ai-gateway:ai-backend:register',
     description:
-      'Registers an AI backend (LLM provider groups in priority order, a static host, a forward proxy or MCP targets) in a pool, as the user who started the task.',
+      'Registers an AI backend (LLM provider groups in priority order, a static host, a forward proxy or MCP targets) in a pool, as the user who started the task; reports whether the pool serves it (served, poolPhase, state, nextStep), after a bounded wait while the pool is being delivered.',
     supportsDryRun: true,
     schema: {
       input: {
@@ -21,6 +30,7 @@ export function registerAiBackendAction(options: { client: AiGatewayClient }) {
             .describe(
               'The AI backend: name, project, pool, spec (the body of POST /ai-backends)',
             ),
+        ...servedStateInputs(120),
       },
       output: {
         name: z => z.string(),
@@ -28,15 +38,18 @@ export function registerAiBackendAction(options: { client: AiGatewayClient }) {
           z
             .string()
             .describe('The AI backend entity, e.g. resource:default/llm'),
+        ...servedStateOutputs,
       },
     },
     async handler(ctx) {
       const backend = validateObject('aiBackend', ctx.input.aiBackend);
+      // The scaffolder validates inputs without applying the schema's defaults.
+      const { wait = true, timeoutSeconds = 120 } = ctx.input;
       ctx.logger.info(
         `Validated AI backend ${backend.name} (${backend.spec.kind}) for pool ${backend.pool}`,
       );
+      const credentials = await ctx.getInitiatorCredentials();
       if (!ctx.isDryRun) {
-        const credentials = await ctx.getInitiatorCredentials();
         await ctx.checkpoint({
           key: `ai-gateway:ai-backend:register:${backend.name}`,
           fn: async () => {
@@ -50,11 +63,17 @@ export function registerAiBackendAction(options: { client: AiGatewayClient }) {
             });
           },
         });
-      } else {
-        ctx.logger.info(
-          `Dry run: AI backend ${backend.name} would be registered in pool ${backend.pool}`,
-        );
       }
+      await reportServedState({
+        ctx,
+        client: options.client,
+        credentials,
+        pool: backend.pool,
+        what: `AI backend ${backend.name}`,
+        wait,
+        timeoutSeconds,
+        pollMs: options.pollMs,
+      });
       ctx.output('name', backend.name);
       ctx.output('entityRef', entityRefOf('aiBackend', backend.name));
     },
@@ -62,15 +81,19 @@ export function registerAiBackendAction(options: { client: AiGatewayClient }) {
 }
 
 /**
- * `ai-gateway:policy:attach`: attaches a policy to a pool's gateway, a route or a backend.
+ * `ai-gateway:policy:attach`: attaches a policy to a pool's gateway, a route
+ * or a backend and reports whether the pool enforces it.
  *
  * @public
  */
-export function attachPolicyAction(options: { client: AiGatewayClient }) {
+export function attachPolicyAction(options: {
+  client: AiGatewayClient;
+  pollMs?: number;
+}) {
   return createTemplateAction({
     id: 'ai-gateway:policy:attach',
     description:
-      "Attaches a policy (authentication, authorization, rate limits, prompt guard, retries, timeouts, headers) to a pool's gateway, a route or a backend, as the user who started the task.",
+      "Attaches a policy (authentication, authorization, rate limits, prompt guard, retries, timeouts, headers) to a pool's gateway, a route or a backend, as the user who started the task; reports whether the pool enforces it (served, poolPhase, state, nextStep), after a bounded wait while the pool is being delivered.",
     supportsDryRun: true,
     schema: {
       input: {
@@ -80,6 +103,7 @@ export function attachPolicyAction(options: { client: AiGatewayClient }) {
             .describe(
               'The policy: name, project, pool, target and its sections (the body of POST /policies)',
             ),
+        ...servedStateInputs(120),
       },
       output: {
         name: z => z.string(),
@@ -87,15 +111,17 @@ export function attachPolicyAction(options: { client: AiGatewayClient }) {
           z
             .string()
             .describe('What the policy is attached to, e.g. backend/llm'),
+        ...servedStateOutputs,
       },
     },
     async handler(ctx) {
       const policy = validateObject('policy', ctx.input.policy);
+      const { wait = true, timeoutSeconds = 120 } = ctx.input;
       ctx.logger.info(
         `Validated policy ${policy.name} for ${policy.target.kind} ${policy.target.name} of pool ${policy.pool}`,
       );
+      const credentials = await ctx.getInitiatorCredentials();
       if (!ctx.isDryRun) {
-        const credentials = await ctx.getInitiatorCredentials();
         await ctx.checkpoint({
           key: `ai-gateway:policy:attach:${policy.name}`,
           fn: async () => {
@@ -109,11 +135,17 @@ export function attachPolicyAction(options: { client: AiGatewayClient }) {
             });
           },
         });
-      } else {
-        ctx.logger.info(
-          `Dry run: policy ${policy.name} would be attached to ${policy.target.kind} ${policy.target.name}`,
-        );
       }
+      await reportServedState({
+        ctx,
+        client: options.client,
+        credentials,
+        pool: policy.pool,
+        what: `Policy ${policy.name}`,
+        wait,
+        timeoutSeconds,
+        pollMs: options.pollMs,
+      });
       ctx.output('name', policy.name);
       ctx.output('target', `${policy.target.kind}/${policy.target.name}`);
     },

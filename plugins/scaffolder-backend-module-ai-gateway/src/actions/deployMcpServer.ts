@@ -2,13 +2,17 @@ import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { ConflictError } from '@backstage/errors';
 import { mcpServerUrl } from '@ai-gateway-backstage/plugin-ai-gateway-common';
 import { AiGatewayClient } from '../AiGatewayClient';
-import { waitForPool } from '../waitForPool';
+import {
+  reportServedState,
+  servedStateInputs,
+  servedStateOutputs,
+} from '../servedState';
 import { createOnce, entityRefOf, validateObject } from './objects';
 
 /**
  * `ai-gateway:mcp-server:deploy`: registers an MCP server in a pool, waits
- * until the pool serves it (runs the revision that contains it) and outputs
- * its URL.
+ * briefly while the pool is being delivered, and reports whether the pool
+ * serves it (and if not, why and what to do) with its URL.
  *
  * @public
  */
@@ -19,7 +23,7 @@ export function deployMcpServerAction(options: {
   return createTemplateAction({
     id: 'ai-gateway:mcp-server:deploy',
     description:
-      'Deploys an MCP server (a container image or a remote URL) to a pool, as the user who started the task; waits until the pool serves it and outputs its URL https://{pool mcp host}/{prefix}/mcp.',
+      'Deploys an MCP server (a container image or a remote URL) to a pool, as the user who started the task; outputs its URL https://{pool mcp host}/{prefix}/mcp and whether the pool serves it (served, poolPhase, state, nextStep), after a bounded wait while the pool is being delivered.',
     supportsDryRun: true,
     schema: {
       input: {
@@ -29,25 +33,19 @@ export function deployMcpServerAction(options: {
             .describe(
               'The MCP server: name, project, pool, prefix, source, transport, tools (the body of POST /mcp-servers)',
             ),
-        wait: z =>
-          z
-            .boolean()
-            .default(true)
-            .describe('Wait until the pool serves the server'),
-        timeoutSeconds: z =>
-          z
-            .number()
-            .int()
-            .min(1)
-            .max(3600)
-            .default(300)
-            .describe('How long to wait'),
+        ...servedStateInputs(300),
       },
       output: {
         name: z => z.string(),
-        url: z => z.string().describe('Where clients reach the MCP server'),
+        url: z =>
+          z
+            .string()
+            .describe(
+              'Where clients reach the MCP server once the pool serves it',
+            ),
         entityRef: z =>
           z.string().describe('The MCP server entity, e.g. api:default/github'),
+        ...servedStateOutputs,
       },
     },
     async handler(ctx) {
@@ -76,11 +74,7 @@ export function deployMcpServerAction(options: {
         );
       }
       ctx.logger.info(`MCP server ${server.name} will be served at ${url}`);
-      if (ctx.isDryRun) {
-        ctx.logger.info(
-          `Dry run: MCP server ${server.name} would be deployed to pool ${server.pool}`,
-        );
-      } else {
+      if (!ctx.isDryRun) {
         await ctx.checkpoint({
           key: `ai-gateway:mcp-server:deploy:${server.name}`,
           fn: async () => {
@@ -94,44 +88,17 @@ export function deployMcpServerAction(options: {
             });
           },
         });
-        const current = await client.call(credentials, (api, o) =>
-          api.getPoolStatus({ path: { name: server.pool } }, o),
-        );
-        const noOperator =
-          pool.spec.delivery?.mode !== 'direct' &&
-          (current.phase === 'Pending' || current.phase === 'Stale');
-        if (wait && noOperator) {
-          // Nobody applies the pool's bundle right now: waiting would only time out.
-          ctx.logger.warn(
-            `Pool ${server.pool} is ${current.phase} (no operator is connected); MCP server ${server.name} is registered and will be served once the pool's operator applies it`,
-          );
-        } else if (wait) {
-          // The desired revision now contains the server: served once it runs.
-          const manifests = await client.call(credentials, (api, o) =>
-            api.getPoolManifests({ path: { name: server.pool }, query: {} }, o),
-          );
-          ctx.logger.info(
-            `Waiting for pool ${server.pool} to run revision ${manifests.revision}`,
-          );
-          await waitForPool(
-            {
-              client,
-              credentials,
-              pool: server.pool,
-              logger: ctx.logger,
-              timeoutSeconds,
-              pollMs: options.pollMs,
-              signal: ctx.signal,
-            },
-            `serve MCP server ${server.name}`,
-            s =>
-              s.phase === 'Active' &&
-              s.heartbeat?.runningRevision !== undefined &&
-              s.heartbeat?.runningRevision === s.desiredRevision,
-          );
-          ctx.logger.info(`MCP server ${server.name} is served at ${url}`);
-        }
       }
+      await reportServedState({
+        ctx,
+        client,
+        credentials,
+        pool: server.pool,
+        what: `MCP server ${server.name}`,
+        wait,
+        timeoutSeconds,
+        pollMs: options.pollMs,
+      });
       ctx.output('name', server.name);
       ctx.output('url', url);
       ctx.output('entityRef', entityRefOf('mcpServer', server.name));

@@ -5,14 +5,15 @@ import type {
 import { InputError, ResponseError } from '@backstage/errors';
 import {
   catalogEntityRef,
+  type FieldIssue,
   formatZodIssues,
   kindOperations,
   resourceKinds,
-  summarizeIssues,
   type AiGatewayObject,
   type ResourceKind,
 } from '@ai-gateway-backstage/plugin-ai-gateway-common';
 import { AiGatewayClient } from '../AiGatewayClient';
+import { formInputError } from '../formErrors';
 
 type Logger = Pick<LoggerService, 'info' | 'warn'>;
 
@@ -23,14 +24,8 @@ export function validateObject(
 ): { name: string; project: string } & Record<string, any> {
   const result = resourceKinds[kind].schema.safeParse(body);
   if (!result.success) {
-    const issues = formatZodIssues(result.error);
     // The control plane would answer 400 with the same issues.
-    throw Object.assign(
-      new InputError(
-        `Invalid ${resourceKinds[kind].title}: ${summarizeIssues(issues)}`,
-      ),
-      { issues },
-    );
+    throw formInputError(kind, formatZodIssues(result.error));
   }
   return result.data as any;
 }
@@ -69,6 +64,11 @@ export async function createOnce(options: {
       enrollmentToken: created.enrollmentToken,
     };
   } catch (error) {
+    const issues = (error as { issues?: FieldIssue[] }).issues;
+    if (error instanceof InputError && issues) {
+      // The client names the fields by path only; the kind gives their words.
+      throw formInputError(kind, issues);
+    }
     if (!ResponseError.is(error) || error.statusCode !== 409) throw error;
     const existing = await client
       .call(credentials, (api, o) =>

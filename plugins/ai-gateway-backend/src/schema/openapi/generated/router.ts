@@ -1204,6 +1204,44 @@ export const spec = {
         required: ['project', 'pool', 'spec'],
         additionalProperties: false,
       },
+      Condition: {
+        type: 'object',
+        properties: {
+          type: {
+            type: 'string',
+            maxLength: 316,
+            pattern: '^[A-Z][A-Za-z0-9]*$',
+          },
+          status: {
+            type: 'string',
+            enum: ['True', 'False', 'Unknown'],
+          },
+          reason: {
+            type: 'string',
+            maxLength: 1024,
+            pattern: '^[A-Z][A-Za-z0-9]*$',
+          },
+          message: {
+            default: '',
+            type: 'string',
+            minLength: 0,
+            maxLength: 32768,
+          },
+          lastTransitionTime: {
+            type: 'string',
+            pattern:
+              '^(?:(?:\\d\\d[2468][048]|\\d\\d[13579][26]|\\d\\d0[48]|[02468][048]00|[13579][26]00)-02-29|\\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\\d|30)|(?:02)-(?:0[1-9]|1\\d|2[0-8])))T(?:(?:[01]\\d|2[0-3]):[0-5]\\d:[0-5]\\d(?:\\.\\d+)?(?:Z|([+-](?:[01]\\d|2[0-3]):[0-5]\\d)))$',
+            description: 'ISO-8601 time',
+          },
+          observedGeneration: {
+            type: 'integer',
+            minimum: 0,
+            maximum: 9007199254740991,
+          },
+        },
+        required: ['type', 'status', 'reason', 'message', 'lastTransitionTime'],
+        additionalProperties: false,
+      },
       DeleteResult: {
         type: 'object',
         properties: {
@@ -1420,6 +1458,12 @@ export const spec = {
           reason: {
             type: 'string',
           },
+          conditions: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/Condition',
+            },
+          },
           heartbeatAt: {
             type: 'string',
             description: 'ISO-8601 time',
@@ -1602,6 +1646,40 @@ export const spec = {
           },
         },
         required: ['pool', 'phase', 'syncRequested', 'reseedRequested'],
+        additionalProperties: false,
+      },
+      InstallReport: {
+        type: 'object',
+        properties: {
+          pool: {
+            type: 'string',
+          },
+          action: {
+            type: 'string',
+            enum: ['installed', 'awaiting-install', 'install-failed'],
+          },
+          at: {
+            type: 'string',
+            description: 'ISO-8601 time',
+          },
+        },
+        required: ['pool', 'action', 'at'],
+        additionalProperties: false,
+      },
+      InstallReportInput: {
+        type: 'object',
+        properties: {
+          outcome: {
+            type: 'string',
+            enum: ['installed', 'awaiting-install', 'install-failed'],
+          },
+          message: {
+            type: 'string',
+            minLength: 1,
+            maxLength: 2000,
+          },
+        },
+        required: ['outcome', 'message'],
         additionalProperties: false,
       },
       LiveDiff: {
@@ -5652,48 +5730,7 @@ export const spec = {
           conditions: {
             type: 'array',
             items: {
-              type: 'object',
-              properties: {
-                type: {
-                  type: 'string',
-                  maxLength: 316,
-                  pattern: '^[A-Z][A-Za-z0-9]*$',
-                },
-                status: {
-                  type: 'string',
-                  enum: ['True', 'False', 'Unknown'],
-                },
-                reason: {
-                  type: 'string',
-                  maxLength: 1024,
-                  pattern: '^[A-Z][A-Za-z0-9]*$',
-                },
-                message: {
-                  default: '',
-                  type: 'string',
-                  minLength: 0,
-                  maxLength: 32768,
-                },
-                lastTransitionTime: {
-                  type: 'string',
-                  pattern:
-                    '^(?:(?:\\d\\d[2468][048]|\\d\\d[13579][26]|\\d\\d0[48]|[02468][048]00|[13579][26]00)-02-29|\\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\\d|30)|(?:02)-(?:0[1-9]|1\\d|2[0-8])))T(?:(?:[01]\\d|2[0-3]):[0-5]\\d:[0-5]\\d(?:\\.\\d+)?(?:Z|([+-](?:[01]\\d|2[0-3]):[0-5]\\d)))$',
-                  description: 'ISO-8601 time',
-                },
-                observedGeneration: {
-                  type: 'integer',
-                  minimum: 0,
-                  maximum: 9007199254740991,
-                },
-              },
-              required: [
-                'type',
-                'status',
-                'reason',
-                'message',
-                'lastTransitionTime',
-              ],
-              additionalProperties: false,
+              $ref: '#/components/schemas/Condition',
             },
           },
           desiredRevision: {
@@ -8157,6 +8194,55 @@ export const spec = {
           },
           '404': {
             $ref: '#/components/responses/NotFound',
+          },
+        },
+      },
+    },
+    '/pools/{name}/install-report': {
+      parameters: [
+        {
+          $ref: '#/components/parameters/name',
+        },
+      ],
+      post: {
+        operationId: 'reportPoolInstall',
+        summary:
+          "Record how an install of the pool ended (installed, awaiting-install, install-failed) in the pool's event log; needs the right to change the pool",
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                $ref: '#/components/schemas/InstallReportInput',
+              },
+            },
+          },
+        },
+        responses: {
+          '201': {
+            description: 'The event recorded',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/InstallReport',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/BadRequest',
+          },
+          '401': {
+            $ref: '#/components/responses/Unauthorized',
+          },
+          '403': {
+            $ref: '#/components/responses/Forbidden',
+          },
+          '404': {
+            $ref: '#/components/responses/NotFound',
+          },
+          '413': {
+            $ref: '#/components/responses/PayloadTooLarge',
           },
         },
       },

@@ -18,6 +18,8 @@ import { GetPoolManifests200Response } from '../models/GetPoolManifests200Respon
 import { GitopsFiles } from '../models/GitopsFiles.model';
 import { HeartbeatInput } from '../models/HeartbeatInput.model';
 import { HeartbeatResponse } from '../models/HeartbeatResponse.model';
+import { InstallReport } from '../models/InstallReport.model';
+import { InstallReportInput } from '../models/InstallReportInput.model';
 import { McpServerInput } from '../models/McpServerInput.model';
 import { McpServerObject } from '../models/McpServerObject.model';
 import { McpServerPage } from '../models/McpServerPage.model';
@@ -464,6 +466,22 @@ export type PostAgentHeartbeat = {
 /**
  * @public
  */
+export type ReportPoolInstall = {
+  path: {
+    name: string;
+  };
+  body: InstallReportInput;
+  response:
+    | InstallReport
+    | ErrorResponse
+    | ErrorResponse
+    | ErrorResponse
+    | ErrorResponse
+    | ErrorResponse;
+};
+/**
+ * @public
+ */
 export type ReseedPool = {
   path: {
     name: string;
@@ -674,6 +692,8 @@ export type EndpointMap = {
   '#get|/projects': ListProjects;
 
   '#post|/agent/v1/heartbeat': PostAgentHeartbeat;
+
+  '#post|/pools/{name}/install-report': ReportPoolInstall;
 
   '#post|/pools/{name}/reseed': ReseedPool;
 

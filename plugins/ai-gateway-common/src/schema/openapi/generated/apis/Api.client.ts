@@ -22,6 +22,8 @@ import { GetPoolManifests200Response } from '../models/GetPoolManifests200Respon
 import { GitopsFiles } from '../models/GitopsFiles.model';
 import { HeartbeatInput } from '../models/HeartbeatInput.model';
 import { HeartbeatResponse } from '../models/HeartbeatResponse.model';
+import { InstallReport } from '../models/InstallReport.model';
+import { InstallReportInput } from '../models/InstallReportInput.model';
 import { McpServerInput } from '../models/McpServerInput.model';
 import { McpServerObject } from '../models/McpServerObject.model';
 import { McpServerPage } from '../models/McpServerPage.model';
@@ -363,6 +365,15 @@ export type ListProjects = {
  */
 export type PostAgentHeartbeat = {
   body: HeartbeatInput;
+};
+/**
+ * @public
+ */
+export type ReportPoolInstall = {
+  path: {
+    name: string;
+  };
+  body: InstallReportInput;
 };
 /**
  * @public
@@ -1327,6 +1338,34 @@ export class DefaultApiClient {
     const uriTemplate = `/agent/v1/heartbeat`;
 
     const uri = parser.parse(uriTemplate).expand({});
+
+    return await this.fetchApi.fetch(`${baseUrl}${uri}`, {
+      headers: {
+        'Content-Type': 'application/json',
+        ...(options?.token && { Authorization: `Bearer ${options?.token}` }),
+      },
+      method: 'POST',
+      body: JSON.stringify(request.body),
+    });
+  }
+
+  /**
+   * Record how an install of the pool ended (installed, awaiting-install, install-failed) in the pool\'s event log; needs the right to change the pool
+   * @param name -
+   * @param installReportInput -
+   */
+  public async reportPoolInstall(
+    // @ts-ignore
+    request: ReportPoolInstall,
+    options?: RequestOptions,
+  ): Promise<TypedResponse<InstallReport>> {
+    const baseUrl = await this.discoveryApi.getBaseUrl(pluginId);
+
+    const uriTemplate = `/pools/{name}/install-report`;
+
+    const uri = parser.parse(uriTemplate).expand({
+      name: request.path.name,
+    });
 
     return await this.fetchApi.fetch(`${baseUrl}${uri}`, {
       headers: {

@@ -7,19 +7,19 @@
 /**
  * @public
  */
-export interface PoolStatusConditionsInner {
-  type: string;
-  status: PoolStatusConditionsInnerStatusEnum;
-  reason: string;
-  message: string;
+export interface InstallReport {
+  pool: string;
+  action: InstallReportActionEnum;
   /**
    * ISO-8601 time
    */
-  lastTransitionTime: string;
-  observedGeneration?: number;
+  at: string;
 }
 
 /**
  * @public
  */
-export type PoolStatusConditionsInnerStatusEnum = 'True' | 'False' | 'Unknown';
+export type InstallReportActionEnum =
+  | 'installed'
+  | 'awaiting-install'
+  | 'install-failed';
