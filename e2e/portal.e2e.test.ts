@@ -140,6 +140,11 @@ describe('the portal started as the README says', () => {
     await page
       .getByTestId('topology-node-gateway:payments-prod-eu')
       .waitFor({ timeout: 60_000 });
+    // The graph opens at a readable zoom around the pool's gateway; Fit shows every node.
+    await page
+      .getByTestId('topology')
+      .getByRole('button', { name: /^fit/i })
+      .click();
     const routes = page.locator('[data-testid^="topology-node-route:"]');
     await routes.first().click();
     await page

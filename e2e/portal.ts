@@ -35,6 +35,10 @@ export async function startPortal(
   options: { timeoutMs?: number; config?: string[] } = {},
 ) {
   const output: string[] = [];
+  if (process.env.AIGW_E2E_REUSE_PORTAL === '1') {
+    // While writing browser tests: use the portal already started with `npm run dev`.
+    return { stop: () => undefined, output };
+  }
   const args = (options.config ?? []).flatMap(file => ['--config', file]);
   const proc = spawn('bash', ['scripts/start.sh', ...args], {
     cwd: root,
@@ -123,4 +127,95 @@ export async function signIn(page: Page, failureShot: string) {
       }
     }
   }
+}
+
+/** Console messages of a page that the suite's own code caused. */
+export type ConsoleWatch = { problems: () => string[]; all: () => string[] };
+
+// React and Backstage warnings that name a cause in the caller's code: when
+// their component stack's first frame is ours, they are the suite's to fix.
+const OUR_SOURCE =
+  /plugins\/(ai-gateway|catalog-backend-module-ai-gateway)|@ai-gateway-backstage/;
+const CALLER_WARNINGS = [
+  /requires all rows to have an unique id/,
+  /changing an uncontrolled input/i,
+  /changing a controlled input/i,
+  /unique "key" prop/,
+  /enumNames/,
+  /validateDOMNesting/,
+];
+
+/**
+ * Collects console errors and warnings; `problems` keeps those from the
+ * suite's own code: the message's first source frame is in our packages, or
+ * it is a warning about how a caller used a component on a page of ours.
+ */
+export function watchConsole(page: Page): ConsoleWatch {
+  const messages: string[] = [];
+  page.on('console', message => {
+    if (message.type() === 'error' || message.type() === 'warning') {
+      messages.push(`${message.type()}: ${message.text()}`);
+    }
+  });
+  page.on('pageerror', error => messages.push(`pageerror: ${error.stack}`));
+  const firstFrame = (text: string) =>
+    text.match(/\((webpack-internal:\/\/\/[^)]+|https?:\/\/[^)]+)\)/)?.[1] ??
+    '';
+  return {
+    all: () => [...messages],
+    problems: () =>
+      messages.filter(
+        m =>
+          m.startsWith('pageerror') ||
+          OUR_SOURCE.test(firstFrame(m)) ||
+          (CALLER_WARNINGS.some(w => w.test(m)) &&
+            (OUR_SOURCE.test(m) || !/node_modules/.test(firstFrame(m)))),
+      ),
+  };
+}
+
+/**
+ * Parts of Backstage's own page chrome that axe reports on every page,
+ * suite or not; they are reported upstream and left out of our audit so that
+ * the audit measures what the suite renders.
+ */
+export const UPSTREAM_AXE_EXCLUDES = [
+  // The new frontend system's page header tabs: react-aria ids with ':'.
+  '[id^="react-aria"][role="tab"]',
+];
+
+/**
+ * Backstage's own parts of the scaffolder's task page (its log viewer and
+ * progress bar), around the template's output that the suite writes.
+ */
+export const TASK_PAGE_UPSTREAM = [
+  '[class*="BackstageLogViewer-root"]',
+  '.MuiLinearProgress-root',
+];
+
+/**
+ * An axe-core audit (WCAG 2.1 A and AA) of the page; serious and critical
+ * violations. `exclude`: more upstream parts of this page to leave out.
+ */
+export async function auditAccessibility(page: Page, exclude: string[] = []) {
+  // Loaded lazily: only the browser tests need axe.
+  const { AxeBuilder } = await import('@axe-core/playwright');
+  let builder = new AxeBuilder({ page }).withTags([
+    'wcag2a',
+    'wcag2aa',
+    'wcag21a',
+    'wcag21aa',
+  ]);
+  for (const selector of [...UPSTREAM_AXE_EXCLUDES, ...exclude])
+    builder = builder.exclude(selector);
+  const result = await builder.analyze();
+  return result.violations
+    .filter(v => v.impact === 'serious' || v.impact === 'critical')
+    .map(
+      v =>
+        `${v.impact} ${v.id}: ${v.help} (${v.nodes.length}x: ${v.nodes
+          .slice(0, 3)
+          .map(n => n.target.join(' '))
+          .join(' | ')})`,
+    );
 }

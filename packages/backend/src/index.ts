@@ -31,6 +31,11 @@ backend.add(
 );
 backend.add(import('@backstage/plugin-kubernetes-backend'));
 
+// Search: the catalog (pools, MCP servers, AI backends, projects) indexed with
+// the default in-memory Lunr engine.
+backend.add(import('@backstage/plugin-search-backend'));
+backend.add(import('@backstage/plugin-search-backend-module-catalog'));
+
 // Permissions: the suite's policy (platform admins manage everything, teams
 // manage their own projects).
 backend.add(import('@backstage/plugin-permission-backend'));

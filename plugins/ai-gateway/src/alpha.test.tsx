@@ -56,4 +56,29 @@ describe('the new frontend system plugin', () => {
       }),
     ).toBe(false);
   });
+
+  it('shows the Connect card on MCP servers and AI backends only', () => {
+    const filter = createExtensionTester(
+      plugin.getExtension('entity-card:ai-gateway/connect'),
+    ).get(EntityCardBlueprint.dataRefs.filterFunction) as EntityFilter;
+    expect(filter(entity('mcpServer'))).toBe(true);
+    expect(filter(entity('aiBackend'))).toBe(true);
+    expect(filter(entity('pool'))).toBe(false);
+  });
+
+  it("offers the Definition tab on MCP servers' API entities only", () => {
+    const tester = createExtensionTester(
+      plugin.getExtension('entity-content:ai-gateway/mcp-definition'),
+    );
+    expect(tester.get(EntityContentBlueprint.dataRefs.title)).toBe(
+      'Definition',
+    );
+    expect(tester.get(coreExtensionData.routePath)).toBe('mcp-definition');
+    const filter = tester.get(
+      EntityContentBlueprint.dataRefs.filterFunction,
+    ) as EntityFilter;
+    expect(filter(entity('mcpServer'))).toBe(true);
+    expect(filter(entity('aiBackend'))).toBe(false);
+    expect(filter({ ...entity('mcpServer'), kind: 'Component' })).toBe(false);
+  });
 });

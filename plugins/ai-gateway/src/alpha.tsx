@@ -17,6 +17,7 @@ import DeviceHubIcon from '@material-ui/icons/DeviceHub';
 import {
   EntityCardBlueprint,
   EntityContentBlueprint,
+  EntityContentLayoutBlueprint,
 } from '@backstage/plugin-catalog-react/alpha';
 import {
   createFormField,
@@ -50,6 +51,30 @@ const mcpPrefixField = FormFieldBlueprint.make({
   params: {
     field: async () =>
       createFormField(aiGatewayFormFields.AiGatewayMcpPrefix as any),
+  },
+});
+
+const quantityField = FormFieldBlueprint.make({
+  name: 'quantity',
+  params: {
+    field: async () =>
+      createFormField(aiGatewayFormFields.AiGatewayQuantity as any),
+  },
+});
+
+const policyTargetField = FormFieldBlueprint.make({
+  name: 'policy-target',
+  params: {
+    field: async () =>
+      createFormField(aiGatewayFormFields.AiGatewayPolicyTarget as any),
+  },
+});
+
+const secretRefField = FormFieldBlueprint.make({
+  name: 'secret-ref',
+  params: {
+    field: async () =>
+      createFormField(aiGatewayFormFields.AiGatewaySecretRef as any),
   },
 });
 
@@ -101,11 +126,55 @@ const aiBackendCard = EntityCardBlueprint.make({
       import('./entity/AiBackendCard').then(m => <m.AiBackendCard />),
   },
 });
+/** How to call an MCP server or AI backend: URL, auth, rules in words, snippets. */
+const connectCard = EntityCardBlueprint.make({
+  name: 'connect',
+  params: {
+    filter: (entity: { metadata: { annotations?: Record<string, string> } }) =>
+      kindIs('mcpServer')(entity) || kindIs('aiBackend')(entity),
+    loader: () =>
+      import('./entity/connect/ConnectCard').then(m => <m.ConnectCard />),
+  },
+});
+/** The Definition tab of an MCP server's API entity (spec.definition in words). */
+const mcpDefinitionContent = EntityContentBlueprint.make({
+  name: 'mcp-definition',
+  params: {
+    // Not 'definition': the api-docs plugin's tab of API entities has that path.
+    path: 'mcp-definition',
+    title: 'Definition',
+    filter: (entity: {
+      kind: string;
+      metadata: { annotations?: Record<string, string> };
+    }) => entity.kind === 'API' && kindIs('mcpServer')(entity),
+    loader: () =>
+      import('./entity/connect/McpDefinitionContent').then(m => (
+        <m.McpDefinitionContent />
+      )),
+  },
+});
 const topologyCard = EntityCardBlueprint.make({
   name: 'topology',
   params: {
     filter: isSuiteEntity,
     loader: () => import('./entity/TopologyCard').then(m => <m.TopologyCard />),
+  },
+});
+
+/**
+ * The Overview of pool entities: the pool's status (with the install while
+ * nothing runs) and its topology full width, above the other cards (the
+ * catalog's relations graph, About). The catalog uses the first layout whose
+ * filter matches, so other entities keep the app's default layout.
+ */
+const poolOverviewLayout = EntityContentLayoutBlueprint.make({
+  name: 'pool-overview',
+  params: {
+    filter: kindIs('pool'),
+    loader: () =>
+      import('./entity/pool/PoolOverviewLayout').then(
+        m => m.PoolOverviewLayout,
+      ),
   },
 });
 
@@ -125,6 +194,9 @@ const poolTab = (
     params: { path, title, filter: kindIs('pool'), loader: load },
   });
 const poolTabs = [
+  poolTab('install', 'install', 'Install', () =>
+    import('./entity/pool/PoolInstallTab').then(m => <m.PoolInstallTab />),
+  ),
   poolTab('cluster', 'cluster', 'Cluster', () =>
     import('./entity/pool/PoolClusterTab').then(m => <m.PoolClusterTab />),
   ),
@@ -172,14 +244,21 @@ const aiGatewayPlugin: FrontendPlugin = createFrontendPlugin({
     poolOverviewCard,
     mcpServerCard,
     aiBackendCard,
+    connectCard,
     topologyCard,
+    poolOverviewLayout,
+    mcpDefinitionContent,
     ...poolTabs,
     poolPickerField,
     mcpPrefixField,
+    quantityField,
+    policyTargetField,
+    secretRefField,
   ],
 });
 export default aiGatewayPlugin;
 
+export { PoolOverviewLayout } from './entity/pool/PoolOverviewLayout';
 export {
   aiGatewayApiRef,
   type AiGatewayApi,

@@ -8,13 +8,20 @@ export {
   aiGatewayPlugin,
   AiGatewayPoolPickerFieldExtension,
   AiGatewayMcpPrefixFieldExtension,
+  AiGatewayQuantityFieldExtension,
+  AiGatewayPolicyTargetFieldExtension,
+  AiGatewaySecretRefFieldExtension,
   AiGatewayFleetPage,
 } from './plugin';
 export { FleetPage } from './fleet/FleetPage';
+export { AiGatewayHomeContent } from './home/AiGatewayHomeContent';
 export { PoolOverviewCard } from './entity/PoolOverviewCard';
 export { McpServerCard } from './entity/McpServerCard';
 export { AiBackendCard } from './entity/AiBackendCard';
 export { TopologyCard } from './entity/TopologyCard';
+export { ConnectCard } from './entity/connect/ConnectCard';
+export { McpDefinitionContent } from './entity/connect/McpDefinitionContent';
+export { ServedState } from './components/ServedState';
 export {
   PoolClusterTab,
   PoolEndpointsTab,
@@ -25,6 +32,7 @@ export {
   PoolEventsTab,
   PoolManifestsTab,
   PoolAccessTab,
+  PoolInstallTab,
 } from './entity/pool';
 export {
   aiGatewayApiRef,
@@ -44,3 +52,13 @@ export {
   McpPrefixField,
   type McpPrefixOptions,
 } from './scaffolder/McpPrefixField';
+export { QuantityField } from './scaffolder/QuantityField';
+export {
+  PolicyTargetField,
+  type PolicyTargetOptions,
+} from './scaffolder/PolicyTargetField';
+export {
+  SecretRefField,
+  type SecretRefOptions,
+  type SecretRefValue,
+} from './scaffolder/SecretRefField';

@@ -52,6 +52,35 @@ export const AiGatewayMcpPrefixFieldExtension = aiGatewayPlugin.provide(
 );
 
 /**
+ * `ui:field: AiGatewayQuantity` (legacy app).
+ *
+ * @public
+ */
+export const AiGatewayQuantityFieldExtension = aiGatewayPlugin.provide(
+  createScaffolderFieldExtension(aiGatewayFormFields.AiGatewayQuantity as any),
+);
+
+/**
+ * `ui:field: AiGatewayPolicyTarget` (legacy app).
+ *
+ * @public
+ */
+export const AiGatewayPolicyTargetFieldExtension = aiGatewayPlugin.provide(
+  createScaffolderFieldExtension(
+    aiGatewayFormFields.AiGatewayPolicyTarget as any,
+  ),
+);
+
+/**
+ * `ui:field: AiGatewaySecretRef` (legacy app).
+ *
+ * @public
+ */
+export const AiGatewaySecretRefFieldExtension = aiGatewayPlugin.provide(
+  createScaffolderFieldExtension(aiGatewayFormFields.AiGatewaySecretRef as any),
+);
+
+/**
  * The fleet page (legacy app: `<Route path="/ai-gateway" element={<AiGatewayFleetPage />} />`).
  *
  * @public

@@ -3,6 +3,7 @@ import type {
   AiGatewayObject as ControlPlaneObject,
   DeployerRole,
   FleetEntry,
+  GitopsFiles,
   LiveDiff,
   ManifestBundle,
   Page,
@@ -15,6 +16,7 @@ import type {
 export type {
   DeployerRole,
   FleetEntry,
+  GitopsFiles,
   JsonPatchOperation,
   LiveDiff,
   ManifestBundle,
@@ -73,6 +75,10 @@ export interface AiGatewayApi {
   /** Force sync or reseed a pool. */
   requestPool(pool: string, what: 'sync' | 'reseed'): Promise<void>;
   listPools(filters?: { project?: string }): Promise<AiGatewayObject[]>;
+  /** Every object of a kind the user may see (all pages). */
+  listObjects(
+    plural: Exclude<ObjectPlural, 'pools'> | 'projects',
+  ): Promise<AiGatewayObject[]>;
   getPoolStatus(pool: string): Promise<PoolStatus>;
   /** MCP servers of a pool using a prefix (at most one). */
   findMcpServerByPrefix(
@@ -92,6 +98,20 @@ export interface AiGatewayApi {
   getDeployerRole(pool: string): Promise<DeployerRole>;
   /** The deployer Role as YAML, ready for `kubectl apply -f`. */
   getDeployerRoleYaml(pool: string): Promise<string>;
+  /** The pool's GitOps folder (gitops delivery): file path to content. */
+  getGitopsFiles(pool: string): Promise<GitopsFiles>;
+  /**
+   * Issues a new enrollment token for the pool's operator and returns it; the
+   * previous token stops working. The control plane keeps only its hash, so
+   * this is the only time it can be shown.
+   */
+  issueEnrollmentToken(pool: string): Promise<string>;
+  /**
+   * The names of the clusters the portal's Kubernetes plugin reads
+   * (kubernetes-backend GET /clusters); undefined when the portal has no
+   * Kubernetes backend.
+   */
+  getKubernetesClusters(): Promise<string[] | undefined>;
 }
 
 /** @public */

@@ -121,6 +121,35 @@ describe('AiGatewayClient', () => {
     ]);
   });
 
+  it('lists every object of a kind the user may see, all pages', async () => {
+    const project = (name: string) => ({
+      kind: 'project',
+      name,
+      project: name,
+      version: 1,
+      createdAt: 't',
+      createdBy: 'u',
+      updatedAt: 't',
+      updatedBy: 'u',
+      spec: { title: name, owner: 'group:default/team' },
+    });
+    const { api, urls } = client(
+      json({ items: [project('a')], nextCursor: 'YQ' }),
+      json({ items: [project('b')] }),
+      json({ items: [] }),
+    );
+    expect((await api.listObjects('projects')).map(p => p.name)).toEqual([
+      'a',
+      'b',
+    ]);
+    expect(await api.listObjects('ai-backends')).toEqual([]);
+    expect(urls).toEqual([
+      `${BASE}/projects?limit=500`,
+      `${BASE}/projects?limit=500&cursor=YQ`,
+      `${BASE}/ai-backends?limit=500`,
+    ]);
+  });
+
   it('reads the fleet and a pool status, and asks for sync and reseed', async () => {
     const status = {
       pool: 'prod',
@@ -228,5 +257,41 @@ describe('AiGatewayClient', () => {
     expect(yamlError).toBeInstanceOf(ResponseError);
     expect(yamlError.statusCode).toBe(404);
     expect(yamlError.cause.message).toBe("Pool 'gone' not found");
+  });
+
+  it("reads a pool's GitOps folder and issues a new enrollment token", async () => {
+    const files = {
+      pool: 'prod',
+      revision: 'sha256:1',
+      files: { 'a.yaml': 'x' },
+    };
+    const { api, urls } = client(
+      json(files),
+      json({ pool: 'prod', enrollmentToken: 'aigw_new' }, { status: 201 }),
+    );
+    expect(await api.getGitopsFiles('prod')).toEqual(files);
+    expect(await api.issueEnrollmentToken('prod')).toBe('aigw_new');
+    expect(urls).toEqual([
+      `${BASE}/pools/prod/gitops`,
+      `POST ${BASE}/pools/prod/enrollment-token`,
+    ]);
+  });
+
+  it("lists the Kubernetes plugin's clusters, undefined without a Kubernetes backend", async () => {
+    const { api, urls } = client(
+      json({ items: [{ name: 'kind-local', authProvider: 'serviceAccount' }] }),
+      new Response('Not Found', { status: 404 }),
+      failure(403, 'Forbidden', 'NotAllowedError', 'kubernetes.clusters.read'),
+    );
+    expect(await api.getKubernetesClusters()).toEqual(['kind-local']);
+    expect(await api.getKubernetesClusters()).toBeUndefined();
+    await expect(api.getKubernetesClusters()).rejects.toBeInstanceOf(
+      ResponseError,
+    );
+    expect(urls).toEqual([
+      'http://backstage/api/kubernetes/clusters',
+      'http://backstage/api/kubernetes/clusters',
+      'http://backstage/api/kubernetes/clusters',
+    ]);
   });
 });

@@ -8,6 +8,7 @@ import {
   type AiGatewayObject,
   type DeployerRole,
   type FleetEntry,
+  type GitopsFiles,
   type LiveDiff,
   type ManifestBundle,
   type Page,
@@ -44,8 +45,10 @@ async function text(
  */
 export class AiGatewayClient implements AiGatewayApi {
   readonly #api: AiGatewayRestClient;
+  readonly #deps: { discoveryApi: DiscoveryApi; fetchApi: FetchApi };
 
   constructor(deps: { discoveryApi: DiscoveryApi; fetchApi: FetchApi }) {
+    this.#deps = deps;
     this.#api = new AiGatewayRestClient({
       discoveryApi: deps.discoveryApi,
       fetchApi: deps.fetchApi,
@@ -66,6 +69,15 @@ export class AiGatewayClient implements AiGatewayApi {
 
   listPools(filters: { project?: string } = {}): Promise<AiGatewayObject[]> {
     return this.#all('pools', { project: filters.project });
+  }
+
+  listObjects(
+    plural: Exclude<ObjectPlural, 'pools'> | 'projects',
+  ): Promise<AiGatewayObject[]> {
+    return listAllObjects(
+      kindOperations(this.#api, resourceKindOfPlural(plural)!),
+      {},
+    );
   }
 
   getObject(plural: ObjectPlural, name: string): Promise<AiGatewayObject> {
@@ -146,6 +158,27 @@ export class AiGatewayClient implements AiGatewayApi {
     return body(
       this.#api.getPoolDeployerRole({ path: { name: pool }, query: {} }),
     );
+  }
+
+  getGitopsFiles(pool: string): Promise<GitopsFiles> {
+    return body(this.#api.getPoolGitops({ path: { name: pool } }));
+  }
+
+  async issueEnrollmentToken(pool: string): Promise<string> {
+    return (
+      await body(this.#api.rotatePoolEnrollmentToken({ path: { name: pool } }))
+    ).enrollmentToken;
+  }
+
+  async getKubernetesClusters(): Promise<string[] | undefined> {
+    const baseUrl = await this.#deps.discoveryApi.getBaseUrl('kubernetes');
+    const res = await this.#deps.fetchApi.fetch(`${baseUrl}/clusters`);
+    // No Kubernetes backend in this portal: nothing reads any cluster.
+    if (res.status === 404) return undefined;
+    const { items } = (await (await okResponse(res)).json()) as {
+      items: Array<{ name: string }>;
+    };
+    return items.map(cluster => cluster.name);
   }
 
   async getDeployerRoleYaml(pool: string): Promise<string> {

@@ -1,4 +1,5 @@
 import Button from '@material-ui/core/Button';
+import { ErrorText } from './ErrorText';
 import Typography from '@material-ui/core/Typography';
 import { useState } from 'react';
 
@@ -42,14 +43,9 @@ export function CopyButton(props: {
         </Typography>
       )}
       {outcome === 'failed' && (
-        <Typography
-          variant="caption"
-          role="status"
-          color="error"
-          style={{ marginRight: 8 }}
-        >
+        <ErrorText variant="caption" role="status" style={{ marginRight: 8 }}>
           The browser did not allow copying: select the text and copy it by hand
-        </Typography>
+        </ErrorText>
       )}
     </>
   );

@@ -6,7 +6,12 @@ export function downloadText(
   fileName: string,
   type = 'application/yaml',
 ) {
-  const url = URL.createObjectURL(new Blob([text], { type }));
+  downloadBlob(new Blob([text], { type }), fileName);
+}
+
+/** Saves a Blob (text or bytes, e.g. a zip built in the browser) as a file. */
+export function downloadBlob(blob: Blob, fileName: string) {
+  const url = URL.createObjectURL(blob);
   const link = document.createElement('a');
   link.href = url;
   link.download = fileName;

@@ -12,6 +12,8 @@ describe('PhaseStatus', () => {
   ] as const)('shows %s with its status icon', async (phase, icon) => {
     await renderInTestApp(<PhaseStatus phase={phase} />);
     expect(screen.getByTestId(`phase-${phase}`)).toHaveTextContent(phase);
+    // Named for assistive technology (the Status text itself is aria-hidden).
+    expect(screen.getByRole('img', { name: phase })).toBeInTheDocument();
     expect(screen.getByTestId(icon)).toBeInTheDocument();
   });
 

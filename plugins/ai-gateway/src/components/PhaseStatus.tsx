@@ -35,8 +35,15 @@ export function PhaseStatus(props: {
 }) {
   const { phase, reason, label, testId = `phase-${phase}` } = props;
   const Status = PHASE_STATUS[phase];
+  // Backstage's Status components hide their text from assistive technology
+  // (aria-hidden); the label gives the phase its accessible name again.
   const status = (
-    <span data-testid={testId} style={{ display: 'inline-flex' }}>
+    <span
+      data-testid={testId}
+      role="img"
+      aria-label={label ?? phase}
+      style={{ display: 'inline-flex' }}
+    >
       <Status>{label ?? phase}</Status>
     </span>
   );

@@ -5,10 +5,11 @@ import {
 } from '@backstage/core-components';
 import Box from '@material-ui/core/Box';
 import Typography from '@material-ui/core/Typography';
+import { ServedState } from '../components/ServedState';
 import { useObjectWithPoolStatus } from '../hooks/useObjectWithPoolStatus';
 
 /**
- * An AI backend: provider groups by priority with per-provider health, served models.
+ * An AI backend: whether it is served (and if not, why and what to do), provider groups by priority with per-provider health, served models.
  *
  * @public
  */
@@ -24,30 +25,37 @@ export function AiBackendCard() {
       />
     );
   else {
-    const { object: backend, status } = data.value!;
+    const { object: backend, pool, status } = data.value!;
     const spec = backend.spec.spec;
     const component = status?.heartbeat?.components.find(
       c => c.name === `AgentgatewayBackend/ai-${backend.name}`,
     );
     // agentgateway's status has conditions per backend, not per provider: each
     // provider shows its backend's state until the gateway reports more.
-    let providerHealth = { label: 'health not reported', color: '#9e9e9e' };
+    let providerHealth = { label: 'health not reported', color: '#616161' };
     let gatewayStatus = 'not reported';
     if (component?.healthy) {
       providerHealth = {
         label: 'serving (backend accepted)',
-        color: '#43a047',
+        color: '#2e7d32',
       };
       gatewayStatus = 'accepted';
     } else if (component) {
       providerHealth = {
         label: 'not serving (backend not accepted)',
-        color: '#e53935',
+        color: '#c62828',
       };
       gatewayStatus = `not accepted (${component.message})`;
     }
     body = (
       <Box data-testid="ai-backend-card">
+        <ServedState
+          what={`AI backend ${backend.name}`}
+          poolName={backend.spec.pool}
+          pool={pool?.spec as any}
+          status={status}
+        />
+        <Box mt={1} />
         <Typography variant="body2">
           {spec.kind} backend in pool {backend.spec.pool}; gateway status:{' '}
           {gatewayStatus}

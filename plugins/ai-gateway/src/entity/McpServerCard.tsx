@@ -7,10 +7,11 @@ import Box from '@material-ui/core/Box';
 import Typography from '@material-ui/core/Typography';
 import { CopyableText } from '../components/CopyableText';
 import { PhaseStatus } from '../components/PhaseStatus';
+import { ServedState } from '../components/ServedState';
 import { useObjectWithPoolStatus } from '../hooks/useObjectWithPoolStatus';
 
 /**
- * An MCP server: URL with copy, transport, source, its pool and the pool's health, tool lists.
+ * An MCP server: whether it is served (and if not, why and what to do), URL with copy, transport, source, its pool and the pool's health, tool lists.
  *
  * @public
  */
@@ -26,11 +27,18 @@ export function McpServerCard() {
       />
     );
   else {
-    const { object: server, status } = data.value!;
+    const { object: server, pool, status } = data.value!;
     const url = server.derived?.url ?? '';
     const tools = server.spec.tools ?? { allow: [], deny: [] };
     body = (
       <Box data-testid="mcp-server-card">
+        <ServedState
+          what={`MCP server ${server.name}`}
+          poolName={server.spec.pool}
+          pool={pool?.spec as any}
+          status={status}
+        />
+        <Box mt={1} />
         <CopyableText text={url} testId="mcp-url" />
         <Typography variant="body2">
           Transport: {server.spec.transport}

@@ -27,7 +27,8 @@ function NodeDetails({ node }: { node: TopologyNode }) {
         {node.type}: {node.label}
       </Typography>
       {node.detail && <Typography variant="body2">{node.detail}</Typography>}
-      <Typography variant="body2" style={{ color: HEALTH_STROKE[node.health] }}>
+      <Typography variant="body2">
+        <Swatch color={HEALTH_STROKE[node.health]} outline />
         Health: {node.health}
         {node.healthMessage ? ` (${node.healthMessage})` : ''}
       </Typography>
@@ -79,6 +80,30 @@ function focusNodeOf(
   return `gateway:${pool}`;
 }
 
+/**
+ * A colour sample next to its name in the legend: the words carry the
+ * meaning and keep the text's own contrast, the colour only matches them
+ * to the drawing.
+ */
+function Swatch({ color, outline }: { color: string; outline?: boolean }) {
+  return (
+    <span
+      aria-hidden
+      style={{
+        display: 'inline-block',
+        width: 10,
+        height: 10,
+        marginRight: 4,
+        verticalAlign: 'middle',
+        borderRadius: 2,
+        background: outline ? 'transparent' : color,
+        border: `2px solid ${color}`,
+        boxSizing: 'border-box',
+      }}
+    />
+  );
+}
+
 function Legend() {
   return (
     <Box mt={2} data-testid="topology-legend">
@@ -87,9 +112,11 @@ function Legend() {
           <Typography
             key={type}
             variant="caption"
-            style={{ marginRight: 8, color: fill }}
+            component="span"
+            style={{ marginRight: 8, whiteSpace: 'nowrap' }}
           >
-            ■ {type}
+            <Swatch color={fill} />
+            {type}
           </Typography>
         ))}
       </Box>
@@ -98,9 +125,11 @@ function Legend() {
           <Typography
             key={health}
             variant="caption"
-            style={{ marginRight: 8, color: stroke }}
+            component="span"
+            style={{ marginRight: 8, whiteSpace: 'nowrap' }}
           >
-            □ {health}
+            <Swatch color={stroke} outline />
+            {health}
           </Typography>
         ))}
       </Box>
@@ -110,7 +139,7 @@ function Legend() {
             key={kind}
             variant="caption"
             component="span"
-            style={{ marginRight: 8 }}
+            style={{ marginRight: 8, whiteSpace: 'nowrap' }}
           >
             <svg width={24} height={8} aria-hidden style={{ marginRight: 4 }}>
               <line
@@ -177,7 +206,9 @@ export function TopologyCard() {
           {current ? (
             <NodeDetails node={current} />
           ) : (
-            <Typography>Click a node for its details.</Typography>
+            <Typography>
+              Click a node (or focus it and press Enter) for its details.
+            </Typography>
           )}
           <Legend />
         </Box>

@@ -177,9 +177,9 @@ describe('PoolOverviewCard', () => {
       entity('pool', 'prod'),
     );
     expect(await screen.findByTestId('phase-Degraded')).toBeInTheDocument();
-    expect(
-      screen.getByText('Revision: aaaaaaaa → bbbbbbbb'),
-    ).toBeInTheDocument();
+    expect(screen.getByTestId('pool-revision')).toHaveTextContent(
+      'Revision: desired bbbbbbbb, running aaaaaaaa (not in sync)',
+    );
     expect(screen.getByText('Components: 1 of 2 healthy')).toBeInTheDocument();
     expect(
       screen.getByText('Deployment/mcp-github: 0/1 replicas ready'),
@@ -235,16 +235,25 @@ describe('McpServerCard and AiBackendCard', () => {
     await render(
       <McpServerCard />,
       fakeAiGatewayApi({
-        getObject: async () =>
-          object('mcpServer', 'github', github, {
-            url: 'https://mcp.ai.example.com/gh/mcp',
-          }) as any,
+        getObject: async (plural: string) =>
+          (plural === 'pools'
+            ? object('pool', 'prod', pool)
+            : object('mcpServer', 'github', github, {
+                url: 'https://mcp.ai.example.com/gh/mcp',
+              })) as any,
         getPoolStatus: async () => status('Active') as any,
       }),
       entity('mcpServer', 'github', { 'ai-gateway.io/pool': 'prod' }),
     );
     expect(await screen.findByTestId('mcp-url')).toHaveTextContent(
       'https://mcp.ai.example.com/gh/mcp',
+    );
+    expect(screen.getByTestId('served-state')).toHaveAttribute(
+      'data-served',
+      'yes',
+    );
+    expect(screen.getByTestId('served-state')).toHaveTextContent(
+      'ServedMCP server github is served by pool prod.',
     );
     expect(screen.getByText('Allowed tools: get_issue')).toBeInTheDocument();
     expect(screen.getByText('Denied tools: delete_repo')).toBeInTheDocument();
@@ -255,7 +264,10 @@ describe('McpServerCard and AiBackendCard', () => {
     await render(
       <AiBackendCard />,
       fakeAiGatewayApi({
-        getObject: async () => object('aiBackend', 'llm', llm) as any,
+        getObject: async (plural: string) =>
+          (plural === 'pools'
+            ? object('pool', 'prod', pool)
+            : object('aiBackend', 'llm', llm)) as any,
         getPoolStatus: async () => status() as any,
       }),
       entity('aiBackend', 'llm', { 'ai-gateway.io/pool': 'prod' }),
@@ -263,6 +275,14 @@ describe('McpServerCard and AiBackendCard', () => {
     expect(await screen.findByTestId('provider-group-0')).toHaveTextContent(
       'Primary group',
     );
+    // The pool is Degraded by a failed apply: not served, why, and what to do.
+    const served = screen.getByTestId('served-state');
+    expect(served).toHaveAttribute('data-served', 'no');
+    expect(served).toHaveTextContent(
+      'Not served' +
+        'AI backend llm is registered; it is served once pool prod is applied. Now Degraded: The last apply failed: HTTPRoute/mcp-github: 422 Invalid',
+    );
+    expect(served).toHaveTextContent(/Next step: .*Force sync/);
     expect(screen.getByTestId('provider-group-0')).toHaveTextContent(
       'openai: openai gpt-4o, key in Secret openai',
     );
@@ -291,7 +311,10 @@ describe('McpServerCard and AiBackendCard', () => {
     await render(
       <AiBackendCard />,
       fakeAiGatewayApi({
-        getObject: async () => object('aiBackend', 'llm', llm) as any,
+        getObject: async (plural: string) => {
+          if (plural === 'pools') throw new Error('404 Not Found');
+          return object('aiBackend', 'llm', llm) as any;
+        },
         getPoolStatus: async () => reported as any,
       }),
       entity('aiBackend', 'llm', { 'ai-gateway.io/pool': 'prod' }),
@@ -302,6 +325,11 @@ describe('McpServerCard and AiBackendCard', () => {
     expect(
       screen.getByText(/not accepted \(Accepted=False\)/),
     ).toBeInTheDocument();
+    // The pool could not be read: the served state says it does not know.
+    expect(screen.getByTestId('served-state')).toHaveAttribute(
+      'data-served',
+      'unknown',
+    );
   });
 });
 

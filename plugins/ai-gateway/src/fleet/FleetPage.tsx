@@ -1,4 +1,6 @@
 import {
+  Content,
+  ContentHeader,
   EmptyState,
   Link,
   Progress,
@@ -7,56 +9,173 @@ import {
   Table,
   type TableColumn,
 } from '@backstage/core-components';
-import { poolPhases } from '@ai-gateway-backstage/plugin-ai-gateway-common';
+import {
+  poolPhases,
+  type PoolPhase,
+} from '@ai-gateway-backstage/plugin-ai-gateway-common';
 import Box from '@material-ui/core/Box';
-import MenuItem from '@material-ui/core/MenuItem';
+import Button from '@material-ui/core/Button';
 import TextField from '@material-ui/core/TextField';
-import { useMemo, useState } from 'react';
+import Typography from '@material-ui/core/Typography';
+import { makeStyles, type Theme } from '@material-ui/core/styles';
+import useMediaQuery from '@material-ui/core/useMediaQuery';
+import { useMemo } from 'react';
+import { useSearchParams } from 'react-router-dom';
 import type { FleetEntry } from '../api/AiGatewayApi';
 import { Age } from '../components/Age';
 import { PhaseStatus } from '../components/PhaseStatus';
 import { drift } from '../components/revision';
-import { useFleet } from '../hooks/useFleet';
+import { useFleetInventory } from '../hooks/useFleet';
+import {
+  catalogPathOf,
+  explainFleetEntry,
+  TEMPLATE_PATHS,
+} from './fleetGuidance';
+import { describeMatch, searchFleet, type FleetMatch } from './fleetSearch';
+import { ACCESSIBLE_TABLE_OPTIONS } from '../components/tableOptions';
 
-type Filters = { phase: string; project: string; cluster: string };
+/** The filters, as URL query parameters (`?phase=Degraded&project=payments&cluster=…&q=…`). */
+const FILTERS = ['phase', 'project', 'cluster', 'q'] as const;
+type Filter = (typeof FILTERS)[number];
+
+type FleetRow = FleetEntry & {
+  /** material-table keeps row state by `id`. */
+  id: string;
+  /** What the search matched in this pool (its MCP servers, AI backends). */
+  matches: FleetMatch[];
+};
+
+const useStyles = makeStyles((theme: Theme) => ({
+  // The outlined label's default grey (0.54 alpha) is 4.2:1 on the page's
+  // grey background, below WCAG AA.
+  label: { color: theme.palette.text.primary },
+  toolbar: {
+    display: 'flex',
+    flexWrap: 'wrap',
+    alignItems: 'flex-end',
+    gap: theme.spacing(2),
+    marginBottom: theme.spacing(2),
+  },
+  select: { minWidth: 160 },
+  search: { minWidth: 280, flexGrow: 1, maxWidth: 480 },
+  chips: {
+    display: 'flex',
+    flexWrap: 'wrap',
+    gap: theme.spacing(1),
+    marginLeft: 'auto',
+  },
+  chip: { textTransform: 'none' },
+  chipPressed: {
+    textTransform: 'none',
+    backgroundColor: theme.palette.action.selected,
+    borderWidth: 2,
+  },
+  // Names are words: wrap between them, never inside one.
+  name: { whiteSpace: 'nowrap' },
+  secondary: { color: theme.palette.text.secondary },
+  state: { minWidth: 260 },
+}));
+
+/** The filters kept in the URL, and a setter that keeps the other parameters. */
+function useUrlFilters() {
+  const [params, setParams] = useSearchParams();
+  const filters = Object.fromEntries(
+    FILTERS.map(f => [f, params.get(f) ?? '']),
+  ) as Record<Filter, string>;
+  const setFilter = (name: Filter, value: string) =>
+    setParams(
+      current => {
+        const next = new URLSearchParams(current);
+        if (value) next.set(name, value);
+        else next.delete(name);
+        return next;
+      },
+      // Typing in the search box should not add a history entry per key.
+      { replace: name === 'q' },
+    );
+  return { filters, setFilter };
+}
+
+/** The values of a filter's dropdown: those in the fleet, and the URL's even when absent. */
+function choices(values: string[], current: string): string[] {
+  return [...new Set([...values, ...(current ? [current] : [])])].sort();
+}
+
+/** Cause and next step of a pool that is not Active, in the common package's wording. */
+function PoolState(props: { entry: FleetEntry }) {
+  const { entry } = props;
+  const classes = useStyles();
+  const guidance = explainFleetEntry(entry);
+  return (
+    <Box className={classes.state} data-testid={`fleet-state-${entry.pool}`}>
+      <PhaseStatus phase={entry.phase} />
+      {!guidance.served && (
+        <>
+          <Typography variant="body2" className={classes.secondary}>
+            {guidance.cause}
+          </Typography>
+          {guidance.nextStep && (
+            <Typography variant="body2">
+              <b>Next step:</b> {guidance.nextStep}
+            </Typography>
+          )}
+        </>
+      )}
+    </Box>
+  );
+}
 
 /**
- * The fleet: every pool the user may see, with phase, heartbeat age,
- * revision drift and what it serves; filters by phase, project and cluster,
- * and a search box.
+ * The fleet: every pool the user may see, with its state (cause and next
+ * step when it is not Active), heartbeat, revision drift and what it serves.
+ * Filters by phase, project and cluster, and a search across pools, MCP
+ * servers and AI backends, all kept in the URL; the phase counts toggle the
+ * phase filter.
  *
  * @public
  */
 export function FleetPage() {
-  const fleet = useFleet();
-  const items = useMemo(() => fleet.value ?? [], [fleet.value]);
-  const [filters, setFilters] = useState<Filters>({
-    phase: '',
-    project: '',
-    cluster: '',
+  return (
+    <Content>
+      <ContentHeader
+        title="Fleet"
+        description="Every gateway pool you may see, with its state and what to do next"
+      />
+      <FleetContent />
+    </Content>
+  );
+}
+
+function FleetContent() {
+  const classes = useStyles();
+  const inventory = useFleetInventory();
+  const { filters, setFilter } = useUrlFilters();
+  // Below 1280 px the secondary columns give way to the state's explanation.
+  const wide = useMediaQuery((theme: Theme) => theme.breakpoints.up('lg'), {
+    noSsr: true,
+    defaultMatches: true,
   });
-
-  const options = useMemo(
-    () => ({
-      project: [...new Set(items.map(i => i.project))].sort(),
-      cluster: [...new Set(items.map(i => i.cluster.name))].sort(),
-    }),
-    [items],
+  const items = useMemo(() => inventory.value?.pools ?? [], [inventory.value]);
+  const matches = useMemo(
+    () =>
+      searchFleet(
+        items,
+        {
+          mcpServers: inventory.value?.mcpServers ?? [],
+          aiBackends: inventory.value?.aiBackends ?? [],
+        },
+        filters.q,
+      ),
+    [items, inventory.value, filters.q],
   );
-  const rows = items.filter(
-    i =>
-      (!filters.phase || i.phase === filters.phase) &&
-      (!filters.project || i.project === filters.project) &&
-      (!filters.cluster || i.cluster.name === filters.cluster),
-  );
 
-  if (fleet.loading && !fleet.value) return <Progress />;
-  if (fleet.error) {
+  if (inventory.loading && !inventory.value) return <Progress />;
+  if (inventory.error && !inventory.value) {
     return (
       <Box data-testid="fleet-error">
         <ResponseErrorPanel
           title="The AI Gateway control plane did not answer"
-          error={fleet.error}
+          error={inventory.error}
         />
       </Box>
     );
@@ -68,126 +187,244 @@ export function FleetPage() {
         title="No gateway pools you may see"
         description="Pools of your teams' projects show up here. Create one with the Create a gateway pool template."
         action={
-          <Link to="/create/templates/default/ai-gateway-create-pool">
-            Create a gateway pool
-          </Link>
+          <Link to={TEMPLATE_PATHS.createPool}>Create a gateway pool</Link>
         }
       />
     );
   }
 
-  const columns: TableColumn<FleetEntry>[] = [
+  // Every filter but the phase: the phase counts say what each phase would show.
+  const unphased = items.filter(
+    i =>
+      (!filters.project || i.project === filters.project) &&
+      (!filters.cluster || i.cluster.name === filters.cluster) &&
+      (!filters.q.trim() || matches.has(i.pool)),
+  );
+  const rows: FleetRow[] = unphased
+    .filter(i => !filters.phase || i.phase === filters.phase)
+    .map(i => ({
+      ...i,
+      id: i.pool,
+      matches: (matches.get(i.pool) ?? []).filter(
+        m => !(m.kind === 'pool' && m.field === 'name'),
+      ),
+    }));
+
+  const columns: TableColumn<FleetRow>[] = [
     {
       title: 'Pool',
       field: 'pool',
       highlight: true,
       render: e => (
-        <Link to={`/catalog/default/resource/${e.pool}`}>{e.pool}</Link>
+        <>
+          <Link className={classes.name} to={catalogPathOf('pool', e.pool)}>
+            {e.pool}
+          </Link>
+          {e.description && (
+            <Typography variant="body2" className={classes.secondary}>
+              {e.description}
+            </Typography>
+          )}
+          {e.matches.length > 0 && (
+            <Box data-testid={`fleet-matches-${e.pool}`}>
+              {e.matches.slice(0, 3).map(m => (
+                <Typography
+                  key={`${m.kind}/${m.name}`}
+                  variant="body2"
+                  className={classes.secondary}
+                >
+                  Matches {describeMatch(m)}
+                </Typography>
+              ))}
+              {e.matches.length > 3 && (
+                <Typography variant="body2" className={classes.secondary}>
+                  and {e.matches.length - 3} more
+                </Typography>
+              )}
+            </Box>
+          )}
+        </>
       ),
     },
     { title: 'Project', field: 'project' },
     {
       title: 'Cluster',
       field: 'cluster.name',
-      render: e => `${e.cluster.name} / ${e.namespace}`,
+      render: e => (
+        <>
+          <span>{`${e.cluster.name} / ${e.namespace}`}</span>
+          <Typography variant="body2" className={classes.secondary}>
+            {e.delivery} delivery
+          </Typography>
+        </>
+      ),
     },
-    { title: 'Delivery', field: 'delivery' },
     {
-      title: 'Phase',
+      title: 'State',
       field: 'phase',
-      render: e => <PhaseStatus phase={e.phase} reason={e.reason} />,
+      width: '40%',
+      render: e => <PoolState entry={e} />,
     },
     {
       title: 'Heartbeat',
       field: 'heartbeatAt',
-      render: e => <Age at={e.heartbeatAt} />,
-      searchable: false,
+      hidden: !wide,
+      render: e => (
+        <>
+          <Age at={e.heartbeatAt} />
+          <Typography variant="body2" component="div">
+            {(() => {
+              const d = drift(e);
+              return d.drifted ? (
+                <StatusWarning>{d.label}</StatusWarning>
+              ) : (
+                d.label
+              );
+            })()}
+          </Typography>
+        </>
+      ),
     },
     {
-      title: 'Revision',
-      field: 'runningRevision',
-      searchable: false,
-      render: e => {
-        const d = drift(e);
-        return d.drifted ? <StatusWarning>{d.label}</StatusWarning> : d.label;
-      },
-    },
-    {
-      title: 'MCP servers',
+      title: 'Serves',
       field: 'counts.mcpServers',
-      type: 'numeric',
-      searchable: false,
-    },
-    {
-      title: 'AI backends',
-      field: 'counts.aiBackends',
-      type: 'numeric',
-      searchable: false,
-    },
-    {
-      title: 'Policies',
-      field: 'counts.policies',
-      type: 'numeric',
-      searchable: false,
+      hidden: !wide,
+      render: e => (
+        <>
+          <div>{plural(e.counts.mcpServers, 'MCP server')}</div>
+          <div>{plural(e.counts.aiBackends, 'AI backend')}</div>
+          <div>{plural(e.counts.policies, 'policy', 'policies')}</div>
+        </>
+      ),
     },
   ];
 
-  const select = (
-    name: keyof Filters,
-    label: string,
-    values: readonly string[],
-  ) => (
+  const select = (name: Filter, label: string, values: readonly string[]) => (
     <TextField
       select
+      id={`fleet-filter-${name}`}
+      className={classes.select}
       size="small"
       variant="outlined"
       label={label}
       value={filters[name]}
-      onChange={e => setFilters(f => ({ ...f, [name]: e.target.value }))}
-      style={{ minWidth: 180, marginRight: 16 }}
+      onChange={e => setFilter(name, e.target.value)}
+      SelectProps={{ native: true }}
+      InputLabelProps={{ shrink: true, className: classes.label }}
       inputProps={{ 'data-testid': `fleet-filter-${name}` }}
     >
-      <MenuItem value="">All</MenuItem>
+      <option value="">All</option>
       {values.map(v => (
-        <MenuItem key={v} value={v}>
+        <option key={v} value={v}>
           {v}
-        </MenuItem>
+        </option>
       ))}
     </TextField>
   );
 
   const counts = poolPhases
-    .map(p => [p, items.filter(i => i.phase === p).length] as const)
-    .filter(([, n]) => n > 0);
+    .map(p => [p, unphased.filter(i => i.phase === p).length] as const)
+    .filter(([p, n]) => n > 0 || p === filters.phase);
   return (
     <Box data-testid="fleet-page">
-      <Box display="flex" alignItems="center" flexWrap="wrap" mb={2}>
-        {select('phase', 'Phase', poolPhases)}
-        {select('project', 'Project', options.project)}
-        {select('cluster', 'Cluster', options.cluster)}
-        <Box ml="auto">
+      <Box className={classes.toolbar}>
+        {select('phase', 'Phase', choices([...poolPhases], filters.phase))}
+        {select(
+          'project',
+          'Project',
+          choices(
+            items.map(i => i.project),
+            filters.project,
+          ),
+        )}
+        {select(
+          'cluster',
+          'Cluster',
+          choices(
+            items.map(i => i.cluster.name),
+            filters.cluster,
+          ),
+        )}
+        <TextField
+          id="fleet-search"
+          className={classes.search}
+          type="search"
+          size="small"
+          variant="outlined"
+          label="Search pools, MCP servers and AI backends"
+          value={filters.q}
+          onChange={e => setFilter('q', e.target.value)}
+          InputLabelProps={{ shrink: true, className: classes.label }}
+        />
+        <Box
+          className={classes.chips}
+          role="group"
+          aria-label="Show only pools in a phase"
+        >
           {counts.map(([phase, n]) => (
-            <Box key={phase} ml={2} display="inline-flex">
-              <PhaseStatus
-                phase={phase}
-                label={`${n} ${phase}`}
-                testId={`phase-count-${phase}`}
-              />
-            </Box>
+            <PhaseChip
+              key={phase}
+              phase={phase}
+              count={n}
+              pressed={filters.phase === phase}
+              onToggle={() =>
+                setFilter('phase', filters.phase === phase ? '' : phase)
+              }
+            />
           ))}
         </Box>
       </Box>
-      <Table<FleetEntry>
+      <Table<FleetRow>
         title={`Gateway pools (${rows.length} of ${items.length})`}
         options={{
-          search: true,
+          ...ACCESSIBLE_TABLE_OPTIONS,
+          search: false,
           paging: rows.length > 20,
           pageSize: 20,
           padding: 'dense',
         }}
         columns={columns}
         data={rows}
+        emptyContent={
+          <Box p={2}>
+            <Typography variant="body2">
+              No pool matches these filters.
+            </Typography>
+          </Box>
+        }
       />
     </Box>
   );
+}
+
+function PhaseChip(props: {
+  phase: PoolPhase;
+  count: number;
+  pressed: boolean;
+  onToggle: () => void;
+}) {
+  const { phase, count, pressed, onToggle } = props;
+  const classes = useStyles();
+  return (
+    <Button
+      variant="outlined"
+      size="small"
+      aria-pressed={pressed}
+      // The ripple's transition uses findDOMNode (a React warning in strict mode).
+      disableRipple
+      className={pressed ? classes.chipPressed : classes.chip}
+      onClick={onToggle}
+      data-testid={`phase-chip-${phase}`}
+    >
+      <PhaseStatus
+        phase={phase}
+        label={`${count} ${phase}`}
+        testId={`phase-count-${phase}`}
+      />
+    </Button>
+  );
+}
+
+function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
 }

@@ -1,17 +1,12 @@
-import { Content, Header, Page } from '@backstage/core-components';
+import { Header, Page } from '@backstage/core-components';
 import { FleetPage } from './FleetPage';
 
 /** The fleet page with its own header, for the legacy frontend system. */
 export function LegacyFleetPage() {
   return (
     <Page themeId="tool">
-      <Header
-        title="AI Gateway"
-        subtitle="Every gateway pool you may see, with its health"
-      />
-      <Content>
-        <FleetPage />
-      </Content>
+      <Header title="AI Gateway" subtitle="Gateway pools and their health" />
+      <FleetPage />
     </Page>
   );
 }

@@ -4,9 +4,9 @@ import useAsync from 'react-use/esm/useAsync';
 import { aiGatewayApiRef } from '../api/AiGatewayApi';
 
 /**
- * The current entity's MCP server or AI backend (by its metadata.name) and
- * the status of the pool it runs in; the status is undefined when it cannot
- * be read, so the object still shows.
+ * The current entity's MCP server or AI backend (by its metadata.name), the
+ * pool it runs in and that pool's status; the pool and its status are
+ * undefined when they cannot be read, so the object still shows.
  */
 export function useObjectWithPoolStatus(plural: 'mcp-servers' | 'ai-backends') {
   const { entity } = useEntity();
@@ -14,9 +14,10 @@ export function useObjectWithPoolStatus(plural: 'mcp-servers' | 'ai-backends') {
   const api = useApi(aiGatewayApiRef);
   return useAsync(async () => {
     const object = await api.getObject(plural, name);
-    const status = await api
-      .getPoolStatus(object.spec.pool)
-      .catch(() => undefined);
-    return { object, status };
+    const [pool, status] = await Promise.all([
+      api.getObject('pools', object.spec.pool).catch(() => undefined),
+      api.getPoolStatus(object.spec.pool).catch(() => undefined),
+    ]);
+    return { object, pool, status };
   }, [api, plural, name]);
 }

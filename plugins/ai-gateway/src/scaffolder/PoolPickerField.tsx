@@ -6,6 +6,7 @@ import InputLabel from '@material-ui/core/InputLabel';
 import MenuItem from '@material-ui/core/MenuItem';
 import Select from '@material-ui/core/Select';
 import Typography from '@material-ui/core/Typography';
+import Alert from '@material-ui/lab/Alert';
 import { PhaseStatus } from '../components/PhaseStatus';
 import { usePoolChoices } from '../hooks/usePoolChoices';
 
@@ -13,6 +14,11 @@ import { usePoolChoices } from '../hooks/usePoolChoices';
 export type PoolPickerOptions = {
   /** The form field holding the project (an entity ref such as system:default/payments, or a name). */
   projectField?: string;
+  /**
+   * What the form puts in the pool, for the warning about a pool that is not
+   * Active (default "MCP servers deployed here").
+   */
+  what?: string;
 };
 
 /** `system:default/payments` or `payments` → `payments`. */
@@ -44,11 +50,14 @@ export function PoolPickerField(
   const project = projectField
     ? projectName((formContext as any)?.formData?.[projectField])
     : undefined;
+  const what = uiSchema?.['ui:options']?.what ?? 'MCP servers deployed here';
   const choices = usePoolChoices(project);
   const pools = choices.value ?? [];
+  const chosen = pools.find(p => p.name === formData);
 
   const id = idSchema?.$id ?? 'ai-gateway-pool';
-  let helper = schema.description;
+  // The form shows the schema's description under the field itself.
+  let helper: string | undefined;
   if (choices.error) {
     helper = `Could not load the pools: ${choices.error.message}`;
   } else if (choices.loading) {
@@ -71,9 +80,14 @@ export function PoolPickerField(
         labelId={`${id}-label`}
         id={id}
         data-testid="ai-gateway-pool-picker"
-        value={formData ?? ''}
+        // A pool of another project is not offered: show it as missing.
+        value={chosen ? chosen.name : ''}
         onChange={e => onChange(e.target.value as string)}
         disabled={choices.loading || !!choices.error}
+        aria-describedby={helper ? `${id}-helper` : undefined}
+        renderValue={() =>
+          chosen ? `${chosen.name} (${chosen.phase ?? 'status unknown'})` : ''
+        }
       >
         {pools.map(p => (
           <MenuItem
@@ -81,32 +95,54 @@ export function PoolPickerField(
             value={p.name}
             data-testid={`ai-gateway-pool-option-${p.name}`}
           >
-            <Box display="flex" alignItems="baseline">
-              {p.name}&nbsp;
-              <Typography
-                component="span"
-                variant="inherit"
-                color="textSecondary"
-              >
-                ({p.cluster})
-              </Typography>
-              &nbsp;
-              {p.phase ? (
-                <PhaseStatus phase={p.phase} />
-              ) : (
+            <Box>
+              <Box display="flex" alignItems="baseline">
+                {p.name}&nbsp;
                 <Typography
                   component="span"
                   variant="inherit"
                   color="textSecondary"
                 >
-                  status unknown
+                  ({p.cluster})
+                </Typography>
+                &nbsp;
+                {p.phase ? (
+                  <PhaseStatus phase={p.phase} />
+                ) : (
+                  <Typography
+                    component="span"
+                    variant="inherit"
+                    color="textSecondary"
+                  >
+                    status unknown
+                  </Typography>
+                )}
+              </Box>
+              {!p.served && (
+                <Typography
+                  component="span"
+                  variant="body2"
+                  color="textSecondary"
+                  style={{ display: 'block', whiteSpace: 'normal' }}
+                >
+                  {p.cause}
                 </Typography>
               )}
             </Box>
           </MenuItem>
         ))}
       </Select>
-      {helper && <FormHelperText>{helper}</FormHelperText>}
+      {helper && <FormHelperText id={`${id}-helper`}>{helper}</FormHelperText>}
+      {chosen && !chosen.served && (
+        <Alert
+          severity="warning"
+          data-testid="ai-gateway-pool-warning"
+          style={{ marginTop: 8 }}
+        >
+          {what} are not served until the pool is applied: {chosen.cause}
+          {chosen.nextStep ? ` Next: ${chosen.nextStep}` : ''}
+        </Alert>
+      )}
     </FormControl>
   );
 }

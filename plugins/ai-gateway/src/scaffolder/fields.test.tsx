@@ -1,9 +1,12 @@
 import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
-import { fireEvent, screen, within } from '@testing-library/react';
+import { cleanup, fireEvent, screen, within } from '@testing-library/react';
 import { aiGatewayApiRef, type AiGatewayApi } from '../api/AiGatewayApi';
 import { fakeAiGatewayApi } from '../testUtils/fakeAiGatewayApi';
 import { McpPrefixField, validateMcpPrefix } from './McpPrefixField';
+import { PolicyTargetField, validatePolicyTarget } from './PolicyTargetField';
 import { PoolPickerField } from './PoolPickerField';
+import { QuantityField, validateQuantity } from './QuantityField';
+import { SecretRefField, validateSecretRef } from './SecretRefField';
 
 const pool = (name: string, project: string) => ({
   kind: 'pool',
@@ -14,7 +17,11 @@ const pool = (name: string, project: string) => ({
   createdBy: '',
   updatedAt: '',
   updatedBy: '',
-  spec: { cluster: { name: 'prod-eu-eks' }, namespace: `aigw-${name}` },
+  spec: {
+    cluster: { name: 'prod-eu-eks' },
+    namespace: `aigw-${name}`,
+    delivery: { mode: 'agent' },
+  },
 });
 
 const fakeApi = (overrides: Partial<AiGatewayApi> = {}): AiGatewayApi =>
@@ -170,6 +177,307 @@ describe('McpPrefixField', () => {
     );
     expect(errors).toEqual([
       "is already used by MCP server 'github-mcp' in pool payments-prod",
+    ]);
+  });
+});
+
+describe('PoolPickerField on a pool that is not Active', () => {
+  const renderPicker = (formData?: string, what?: string) => {
+    const props = fieldProps({
+      formData,
+      uiSchema: { 'ui:options': { ...(what ? { what } : {}) } },
+    });
+    return renderInTestApp(
+      <TestApiProvider apis={[[aiGatewayApiRef, fakeApi()]]}>
+        <PoolPickerField {...props} />
+      </TestApiProvider>,
+    );
+  };
+
+  it("shows each pool's phase and, for one not Active, why", async () => {
+    await renderPicker();
+    fireEvent.mouseDown(
+      within(await screen.findByTestId('ai-gateway-pool-picker')).getByRole(
+        'button',
+      ),
+    );
+    const pending = await screen.findByTestId(
+      'ai-gateway-pool-option-research-lab',
+    );
+    expect(pending).toHaveTextContent('Pending');
+    expect(pending).toHaveTextContent(
+      'No operator has connected yet: nothing has been installed in the cluster.',
+    );
+    const active = screen.getByTestId('ai-gateway-pool-option-payments-prod');
+    expect(active).toHaveTextContent('Active');
+    expect(active).not.toHaveTextContent('operator');
+  });
+
+  it('warns under the field when the chosen pool is not Active, with the cause and the next step', async () => {
+    await renderPicker('research-lab');
+    const warning = await screen.findByTestId('ai-gateway-pool-warning');
+    expect(warning).toHaveTextContent(
+      'MCP servers deployed here are not served until the pool is applied: No operator has connected yet: nothing has been installed in the cluster.',
+    );
+    expect(warning).toHaveTextContent(
+      "Next: Install the operator: apply the bootstrap manifests from the pool's Install tab",
+    );
+  });
+
+  it('names what the template puts in the pool, and says nothing for an Active pool', async () => {
+    await renderPicker('research-lab', 'AI backends registered here');
+    expect(
+      await screen.findByTestId('ai-gateway-pool-warning'),
+    ).toHaveTextContent(
+      /^AI backends registered here are not served until the pool is applied/,
+    );
+    cleanup();
+    await renderPicker('payments-prod');
+    expect(
+      await screen.findByRole('button', { name: /payments-prod \(Active\)/ }),
+    ).toBeInTheDocument();
+    expect(screen.queryByTestId('ai-gateway-pool-warning')).toBeNull();
+  });
+});
+
+describe('QuantityField', () => {
+  it('says what a Kubernetes quantity is as it is typed, and sends what is typed', async () => {
+    const props = fieldProps({
+      formData: 'lots',
+      schema: { title: 'CPU request' },
+      idSchema: { $id: 'root_cpuRequest' },
+    });
+    await renderInTestApp(<QuantityField {...props} />);
+    const input = screen.getByRole('textbox', { name: /CPU request/ });
+    expect(input).toHaveValue('lots');
+    expect(
+      screen.getByText(
+        'CPU request must be a Kubernetes quantity such as 100m, 0.5, 128Mi or 1Gi',
+      ),
+    ).toBeInTheDocument();
+    fireEvent.change(input, { target: { value: '500m' } });
+    expect(props.onChange).toHaveBeenCalledWith('500m');
+  });
+
+  it('blocks Next on what the control plane would refuse, in its words', () => {
+    const errors: string[] = [];
+    const validation = { addError: (m: string) => errors.push(m) };
+    for (const ok of ['500m', '2', '0.5', '512Mi', '1Gi', '1e3', undefined]) {
+      validateQuantity(ok, validation);
+    }
+    expect(errors).toEqual([]);
+    validateQuantity('lots', validation);
+    validateQuantity('1 Gi', validation);
+    validateQuantity('9Ei', validation);
+    expect(errors).toEqual([
+      'must be a Kubernetes quantity such as 100m, 0.5, 128Mi or 1Gi',
+      'must be a Kubernetes quantity such as 100m, 0.5, 128Mi or 1Gi',
+      'must be at most 8Ei',
+    ]);
+  });
+});
+
+/** Pool A serves an MCP server and an AI backend; pool B only an MCP server. */
+const poolContents = (overrides: Partial<AiGatewayApi> = {}) =>
+  fakeApi({
+    listInPool: async (plural, poolName) => {
+      const of = (name: string, kind: string, spec: object = {}) => ({
+        ...pool(name, 'payments'),
+        kind,
+        spec,
+      });
+      const contents: Record<string, Record<string, any[]>> = {
+        'payments-prod': {
+          'mcp-servers': [of('github', 'mcpServer')],
+          'ai-backends': [
+            of('llm', 'aiBackend', {
+              kind: 'ai',
+              groups: [
+                {
+                  providers: [
+                    {
+                      name: 'openai',
+                      type: 'openai',
+                      credentialsSecretRef: { name: 'openai', key: 'api-key' },
+                    },
+                  ],
+                },
+              ],
+            }),
+          ],
+        },
+        'research-lab': {
+          'mcp-servers': [of('jira', 'mcpServer')],
+          'ai-backends': [],
+        },
+      };
+      return contents[poolName]?.[plural] ?? [];
+    },
+    getObject: async (_plural, name) => ({
+      ...pool(name, 'payments'),
+      spec: {
+        redis: {
+          mode: 'manual',
+          passwordSecretRef: { name: 'redis', key: 'password' },
+        },
+        siem: { secretRef: { name: 'openai', key: 'api-key' } },
+      },
+    }),
+    ...overrides,
+  });
+
+describe('PolicyTargetField', () => {
+  const renderTarget = (form: Record<string, string>) => {
+    const props = fieldProps({
+      schema: { title: 'MCP server or AI backend' },
+      idSchema: { $id: 'root_targetName' },
+      formContext: { formData: form },
+    });
+    return renderInTestApp(
+      <TestApiProvider apis={[[aiGatewayApiRef, poolContents()]]}>
+        <PolicyTargetField {...props} />
+      </TestApiProvider>,
+    ).then(() => props);
+  };
+  const openOptions = async () => {
+    fireEvent.mouseDown(
+      within(await screen.findByTestId('ai-gateway-policy-target')).getByRole(
+        'button',
+      ),
+    );
+    return (await screen.findAllByRole('option')).map(o => o.textContent);
+  };
+
+  it("offers the chosen pool's MCP servers and AI backends, and sets the one picked", async () => {
+    const props = await renderTarget({
+      pool: 'payments-prod',
+      targetKind: 'route',
+    });
+    expect(await openOptions()).toEqual([
+      'github (MCP server)',
+      'llm (AI backend)',
+    ]);
+    fireEvent.click(screen.getByTestId('ai-gateway-policy-target-option-llm'));
+    expect(props.onChange).toHaveBeenCalledWith('llm');
+  });
+
+  it('offers what another pool serves when the pool changes', async () => {
+    await renderTarget({ pool: 'research-lab', targetKind: 'backend' });
+    expect(await openOptions()).toEqual(['jira (MCP server)']);
+  });
+
+  it('offers the pool itself for a gateway policy, and asks for a pool first', async () => {
+    await renderTarget({ pool: 'payments-prod', targetKind: 'gateway' });
+    expect(await openOptions()).toEqual([
+      'payments-prod (the gateway of the pool)',
+    ]);
+    await renderTarget({});
+    expect(
+      screen.getByText(
+        'Pick a pool first: its MCP servers and AI backends are offered',
+      ),
+    ).toBeInTheDocument();
+  });
+
+  it('blocks Next on a target the pool does not have', async () => {
+    const errors: string[] = [];
+    const context = {
+      apiHolder: { get: () => poolContents() } as any,
+      formData: { pool: 'research-lab', targetKind: 'route' },
+    };
+    await validatePolicyTarget(
+      'jira',
+      { addError: m => errors.push(m) },
+      context,
+    );
+    await validatePolicyTarget(
+      'llm',
+      { addError: m => errors.push(m) },
+      context,
+    );
+    expect(errors).toEqual([
+      "must be an MCP server or AI backend of pool research-lab; 'llm' is not one",
+    ]);
+  });
+});
+
+describe('SecretRefField', () => {
+  const renderSecret = (formData?: object) => {
+    const props = fieldProps({
+      formData,
+      required: false,
+      schema: { title: 'API key Secret', type: 'object' },
+      idSchema: { $id: 'root_credentialsSecretRef' },
+      formContext: { formData: { pool: 'payments-prod' } },
+    });
+    return renderInTestApp(
+      <TestApiProvider apis={[[aiGatewayApiRef, poolContents()]]}>
+        <SecretRefField {...props} />
+      </TestApiProvider>,
+    ).then(() => props);
+  };
+
+  it('lists the Secrets the pool and its objects use, with who uses them, and picks one', async () => {
+    const props = await renderSecret();
+    fireEvent.mouseDown(
+      within(await screen.findByTestId('ai-gateway-secret-used')).getByRole(
+        'button',
+      ),
+    );
+    const options = (await screen.findAllByRole('option')).map(
+      o => o.textContent,
+    );
+    expect(options).toEqual([
+      'openai / api-key (used by pool payments-prod, AI backend llm)',
+      'redis / password (used by pool payments-prod)',
+    ]);
+    fireEvent.click(
+      screen.getByTestId('ai-gateway-secret-option-redis-password'),
+    );
+    expect(props.onChange).toHaveBeenCalledWith({
+      name: 'redis',
+      key: 'password',
+    });
+  });
+
+  it('takes a typed name and key, says what is wrong with them, and sends nothing when both are cleared', async () => {
+    const props = await renderSecret({ name: 'My_Secret', key: 'api key' });
+    expect(
+      screen.getByText(
+        'Secret name must be a DNS name: lower-case labels of letters, digits and "-", separated by dots',
+      ),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText(
+        'Key must be a Secret key: letters, digits, "-", "_" and "."',
+      ),
+    ).toBeInTheDocument();
+    fireEvent.change(screen.getByRole('textbox', { name: 'Secret name' }), {
+      target: { value: 'anthropic' },
+    });
+    expect(props.onChange).toHaveBeenLastCalledWith({
+      name: 'anthropic',
+      key: 'api key',
+    });
+    cleanup();
+    const cleared = await renderSecret({ name: 'a' });
+    fireEvent.change(screen.getByRole('textbox', { name: 'Secret name' }), {
+      target: { value: '' },
+    });
+    expect(cleared.onChange).toHaveBeenCalledWith(undefined);
+  });
+
+  it('blocks Next on a name or key Kubernetes refuses, and on half a reference', () => {
+    const errors: string[] = [];
+    const validation = { addError: (m: string) => errors.push(m) };
+    validateSecretRef({ name: 'openai', key: 'api-key' }, validation);
+    validateSecretRef(undefined, validation);
+    expect(errors).toEqual([]);
+    validateSecretRef({ name: 'Open AI', key: 'api-key' }, validation);
+    validateSecretRef({ name: 'openai' }, validation);
+    expect(errors).toEqual([
+      'Secret name must be a DNS name: lower-case labels of letters, digits and "-", separated by dots',
+      'Key is required',
     ]);
   });
 });

@@ -1,5 +1,8 @@
 import { McpPrefixField, validateMcpPrefix } from './McpPrefixField';
+import { PolicyTargetField, validatePolicyTarget } from './PolicyTargetField';
 import { PoolPickerField } from './PoolPickerField';
+import { QuantityField, validateQuantity } from './QuantityField';
+import { SecretRefField, validateSecretRef } from './SecretRefField';
 
 /** The scaffolder fields of the suite, by the name templates use in `ui:field`. */
 export const aiGatewayFormFields = {
@@ -11,5 +14,20 @@ export const aiGatewayFormFields = {
     name: 'AiGatewayMcpPrefix',
     component: McpPrefixField,
     validation: validateMcpPrefix as any,
+  },
+  AiGatewayQuantity: {
+    name: 'AiGatewayQuantity',
+    component: QuantityField,
+    validation: validateQuantity as any,
+  },
+  AiGatewayPolicyTarget: {
+    name: 'AiGatewayPolicyTarget',
+    component: PolicyTargetField,
+    validation: validatePolicyTarget as any,
+  },
+  AiGatewaySecretRef: {
+    name: 'AiGatewaySecretRef',
+    component: SecretRefField,
+    validation: validateSecretRef as any,
   },
 } as const;

@@ -13,6 +13,7 @@ export function fakeAiGatewayApi(
     listInPool: unexpected('listInPool'),
     requestPool: unexpected('requestPool'),
     listPools: unexpected('listPools'),
+    listObjects: unexpected('listObjects'),
     getPoolStatus: unexpected('getPoolStatus'),
     findMcpServerByPrefix: unexpected('findMcpServerByPrefix'),
     listEvents: unexpected('listEvents'),
@@ -21,6 +22,9 @@ export function fakeAiGatewayApi(
     diffLive: unexpected('diffLive'),
     getDeployerRole: unexpected('getDeployerRole'),
     getDeployerRoleYaml: unexpected('getDeployerRoleYaml'),
+    getGitopsFiles: unexpected('getGitopsFiles'),
+    issueEnrollmentToken: unexpected('issueEnrollmentToken'),
+    getKubernetesClusters: unexpected('getKubernetesClusters'),
     ...overrides,
   } as AiGatewayApi;
 }

@@ -23,6 +23,7 @@ import { CopyableText } from '../../components/CopyableText';
 import { DetailsTable } from '../../components/DetailsTable';
 import { INGRESS_KIND_LABELS } from '../../components/poolLabels';
 import { PoolTabFrame } from '../../components/PoolTabFrame';
+import { ACCESSIBLE_TABLE_OPTIONS } from '../../components/tableOptions';
 
 type McpServerRow = {
   name: string;
@@ -100,6 +101,7 @@ function PoolMcpServers(props: { pool: Pool }) {
     <Table<McpServerRow>
       title={`MCP servers (${rows.length})`}
       options={{
+        ...ACCESSIBLE_TABLE_OPTIONS,
         search: false,
         paging: rows.length > 20,
         pageSize: 20,

@@ -20,6 +20,7 @@ import { aiGatewayApiRef, type AiGatewayEvent } from '../../api/AiGatewayApi';
 import { absoluteTime, age } from '../../components/Age';
 import { failureOf } from '../../components/failureOf';
 import { OperationList } from '../../components/OperationList';
+import { ACCESSIBLE_TABLE_OPTIONS } from '../../components/tableOptions';
 
 /** What people did to the pool's configuration (the audit trail). */
 const AUDIT_ACTIONS = new Set(['created', 'updated', 'deleted']);
@@ -217,6 +218,7 @@ export function PoolEventsTab() {
       <Table<AiGatewayEvent>
         title={`Events of pool ${pool} (${rows.length} shown)`}
         options={{
+          ...ACCESSIBLE_TABLE_OPTIONS,
           paging: false,
           search: false,
           sorting: false,

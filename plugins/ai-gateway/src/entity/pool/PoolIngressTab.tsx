@@ -17,6 +17,7 @@ import {
   INGRESS_KIND_LABELS,
 } from '../../components/poolLabels';
 import { PoolTabFrame } from '../../components/PoolTabFrame';
+import { ACCESSIBLE_TABLE_OPTIONS } from '../../components/tableOptions';
 
 /** What `className` selects for each kind. */
 const CLASS_MEANING: Record<IngressKind, string> = {
@@ -124,7 +125,12 @@ export function PoolIngressTab() {
           <Grid item xs={12}>
             <Table<IngressRow>
               title={`Ingress providers (${rows.length})`}
-              options={{ search: false, paging: false, padding: 'dense' }}
+              options={{
+                ...ACCESSIBLE_TABLE_OPTIONS,
+                search: false,
+                paging: false,
+                padding: 'dense',
+              }}
               columns={columns}
               data={rows}
             />

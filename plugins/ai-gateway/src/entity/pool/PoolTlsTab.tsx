@@ -13,6 +13,7 @@ import { CopyableText } from '../../components/CopyableText';
 import { DetailsTable } from '../../components/DetailsTable';
 import { secretRefLabel } from '../../components/poolLabels';
 import { PoolTabFrame } from '../../components/PoolTabFrame';
+import { ACCESSIBLE_TABLE_OPTIONS } from '../../components/tableOptions';
 
 export const DNS01_PROVIDER_LABELS: Record<Dns01Provider, string> = {
   route53: 'Amazon Route 53',
@@ -150,7 +151,12 @@ export function PoolTlsTab() {
             <Grid item xs={12}>
               <Table<HostRow>
                 title="Resulting hosts"
-                options={{ search: false, paging: false, padding: 'dense' }}
+                options={{
+                  ...ACCESSIBLE_TABLE_OPTIONS,
+                  search: false,
+                  paging: false,
+                  padding: 'dense',
+                }}
                 columns={hostColumns}
                 data={rows}
               />

@@ -7,3 +7,4 @@ export { PoolSiemTab } from './PoolSiemTab';
 export { PoolEventsTab } from './PoolEventsTab';
 export { PoolManifestsTab } from './PoolManifestsTab';
 export { PoolAccessTab } from './PoolAccessTab';
+export { PoolInstallTab } from './PoolInstallTab';

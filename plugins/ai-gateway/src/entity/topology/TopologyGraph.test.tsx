@@ -4,11 +4,16 @@ import type {
   TopologyNode,
 } from '@ai-gateway-backstage/plugin-ai-gateway-common';
 import { renderInTestApp } from '@backstage/test-utils';
-import { fireEvent, screen } from '@testing-library/react';
+import { act, fireEvent, screen } from '@testing-library/react';
 import { useState } from 'react';
 import { layoutTopology } from './layout';
 import { EDGE_STYLE, HEALTH_STROKE, TYPE_FILL } from './styles';
-import { fitView, TopologyGraph } from './TopologyGraph';
+import {
+  fitView,
+  initialView,
+  MIN_READABLE_SCALE,
+  TopologyGraph,
+} from './TopologyGraph';
 
 const node = (
   id: string,
@@ -102,7 +107,7 @@ describe('TopologyGraph', () => {
     const routes = edges.find(e => e.getAttribute('data-kind') === 'routes')!;
     expect(routes).not.toHaveAttribute('stroke-dasharray');
     expect(screen.getByTestId('topology-svg')).toHaveAccessibleName(
-      'Topology: 6 nodes, 5 edges. Drag to pan, scroll to zoom.',
+      'Topology: 6 nodes, 5 edges. Drag to pan, scroll to zoom; arrow keys move between nodes, Enter selects.',
     );
   });
 
@@ -181,6 +186,85 @@ describe('TopologyGraph', () => {
     expect(v.k).toBe(1);
     expect(v.x + (placed.x + placed.width / 2) * v.k).toBeCloseTo(centre.x, 5);
     expect(v.y + (placed.y + placed.height / 2) * v.k).toBeCloseTo(centre.y, 5);
+  });
+
+  it('moves the focus with the arrow keys, Home and End, one node in the tab order, and announces it', async () => {
+    const onSelect = jest.fn();
+    await renderInTestApp(<Harness onSelect={onSelect} />);
+    const nodeEl = (id: string) => screen.getByTestId(`topology-node-${id}`);
+    const tabbable = () =>
+      topology.nodes
+        .map(n => n.id)
+        .filter(id => nodeEl(id).getAttribute('tabindex') === '0');
+    // Only the entity's own node is in the tab order at first.
+    expect(tabbable()).toEqual(['gateway:prod']);
+    const live = screen.getByTestId('topology-announcement');
+    expect(live).toHaveAttribute('aria-live', 'polite');
+
+    act(() => nodeEl('gateway:prod').focus());
+    expect(live).toHaveTextContent('Focused gateway prod, health healthy');
+
+    // Right from the gateway: the route or the policy, whichever is nearer
+    // in that direction; both are one rank to the right.
+    const layout = layoutTopology(topology);
+    const placed = (id: string) => layout.nodes.find(p => p.node.id === id)!;
+    fireEvent.keyDown(nodeEl('gateway:prod'), { key: 'ArrowRight' });
+    const first = document.activeElement!.getAttribute('data-node-id')!;
+    expect(['route:ai:llm', 'policy:limit']).toContain(first);
+    expect(placed(first).x).toBeGreaterThan(placed('gateway:prod').x);
+    expect(tabbable()).toEqual([first]);
+
+    // Down or up reaches the other node of that rank.
+    const other = first === 'route:ai:llm' ? 'policy:limit' : 'route:ai:llm';
+    const vertical =
+      placed(other).y > placed(first).y ? 'ArrowDown' : 'ArrowUp';
+    fireEvent.keyDown(nodeEl(first), { key: vertical });
+    expect(document.activeElement).toBe(nodeEl(other));
+    expect(live).toHaveTextContent(
+      other === 'route:ai:llm'
+        ? 'Focused route llm, health unhealthy'
+        : 'Focused policy limit, health unknown',
+    );
+
+    // End and Home go to the last and first node; Left from the first goes nowhere.
+    fireEvent.keyDown(nodeEl(other), { key: 'End' });
+    const last = layout.nodes[layout.nodes.length - 1].node.id;
+    expect(document.activeElement).toBe(nodeEl(last));
+    fireEvent.keyDown(nodeEl(last), { key: 'Home' });
+    expect(document.activeElement).toBe(nodeEl(layout.nodes[0].node.id));
+    fireEvent.keyDown(nodeEl('gateway:prod'), { key: 'ArrowLeft' });
+    expect(document.activeElement).toBe(nodeEl('gateway:prod'));
+
+    // Space selects the focused node and the live region says so.
+    fireEvent.keyDown(nodeEl('gateway:prod'), { key: 'ArrowRight' });
+    const focused = document.activeElement!.getAttribute('data-node-id')!;
+    fireEvent.keyDown(nodeEl(focused), { key: ' ' });
+    expect(onSelect).toHaveBeenLastCalledWith(focused);
+    expect(live).toHaveTextContent(/^Selected /);
+    expect(tabbable()).toEqual([focused]);
+  });
+
+  it('opens a large graph at a readable zoom around the entity node, not shrunk to fit', () => {
+    const wide = { width: 4000, height: 3000 };
+    const viewport = { width: 800, height: 480 };
+    const focus = { x: 2000, y: 1500, width: 120, height: 44 };
+    const view = initialView(wide, viewport, focus);
+    expect(fitView(wide, viewport).k).toBeLessThan(MIN_READABLE_SCALE);
+    expect(view.k).toBe(MIN_READABLE_SCALE);
+    // 12 px type labels are at least 11 px on screen.
+    expect(12 * view.k).toBeGreaterThanOrEqual(11);
+    // The focus node sits in the middle of the viewport.
+    expect(view.x + (focus.x + focus.width / 2) * view.k).toBeCloseTo(400, 5);
+    expect(view.y + (focus.y + focus.height / 2) * view.k).toBeCloseTo(240, 5);
+    // Near the graph's corner no empty space shows past its edge.
+    const corner = initialView(wide, viewport, { ...focus, x: 0, y: 0 });
+    expect(corner.x).toBe(0);
+    expect(corner.y).toBe(0);
+    // A graph that fits at a readable zoom opens fitted.
+    const small = { width: 700, height: 400 };
+    expect(initialView(small, viewport, focus)).toEqual(
+      fitView(small, viewport),
+    );
   });
 
   it('zooms with the wheel around the pointer', async () => {

@@ -5,20 +5,29 @@ import Tooltip from '@material-ui/core/Tooltip';
 import Typography from '@material-ui/core/Typography';
 import { useTheme } from '@material-ui/core/styles';
 import {
+  memo,
   useCallback,
   useEffect,
   useLayoutEffect,
   useMemo,
   useRef,
   useState,
+  type FocusEvent,
   type KeyboardEvent,
   type MouseEvent,
   type PointerEvent,
 } from 'react';
-import { layoutTopology, type PlacedNode, type TopologyLayout } from './layout';
+import {
+  layoutTopology,
+  nearestInDirection,
+  type Direction,
+  type PlacedNode,
+  type TopologyLayout,
+} from './layout';
 import {
   EDGE_STYLE,
   HEALTH_STROKE,
+  LABEL_FILL,
   SELECTED_STROKE,
   TYPE_FILL,
 } from './styles';
@@ -38,6 +47,13 @@ export type TopologyGraphProps = {
 export type View = { x: number; y: number; k: number };
 
 const MAX_SCALE = 4;
+/** The type label's font size, in graph units (the name is 13). */
+const TYPE_FONT_SIZE = 12;
+/**
+ * The least zoom the graph opens at: labels stay at least 11 px on screen.
+ * A larger graph opens at this zoom around the entity's node, to pan from.
+ */
+export const MIN_READABLE_SCALE = 11 / TYPE_FONT_SIZE;
 const ZOOM_STEP = 1.5;
 /** A press that moves less than this is a click, not a pan. */
 const DRAG_THRESHOLD = 4;
@@ -65,10 +81,70 @@ export function fitView(
 }
 
 /**
+ * The view the graph opens at: the whole graph when it fits at a readable
+ * zoom (MIN_READABLE_SCALE or more), otherwise that zoom centred on `focus`
+ * (the entity's node; the graph's start when there is none) without
+ * showing empty space past the graph's edges.
+ */
+export function initialView(
+  layout: Pick<TopologyLayout, 'width' | 'height'>,
+  viewport: { width: number; height: number },
+  focus?: Pick<PlacedNode, 'x' | 'y' | 'width' | 'height'>,
+): View {
+  const fitted = fitView(layout, viewport);
+  if (fitted.k >= MIN_READABLE_SCALE) return fitted;
+  const k = MIN_READABLE_SCALE;
+  const along = (size: number, extent: number, centre: number) => {
+    if (extent * k <= size) return (size - extent * k) / 2;
+    return clamp(size / 2 - centre * k, size - extent * k, 0);
+  };
+  const cx = focus ? focus.x + focus.width / 2 : 0;
+  const cy = focus ? focus.y + focus.height / 2 : layout.height / 2;
+  return {
+    k,
+    x: along(viewport.width, layout.width, cx),
+    y: along(viewport.height, layout.height, cy),
+  };
+}
+
+const ARROWS: Record<string, Direction> = {
+  ArrowLeft: 'left',
+  ArrowRight: 'right',
+  ArrowUp: 'up',
+  ArrowDown: 'down',
+};
+
+/** What the live region says about a node. */
+const describeNode = (node: PlacedNode['node']) =>
+  `${node.type} ${node.label}, health ${node.health}${
+    node.healthMessage ? ` (${node.healthMessage})` : ''
+  }`;
+
+/** An attribute selector for a node id (ids hold ':' and may hold quotes). */
+const nodeSelector = (id: string) =>
+  `[data-node-id="${id.replace(/["\\]/g, '\\$&')}"]`;
+
+/** Hidden from sight, read by screen readers. */
+const VISUALLY_HIDDEN = {
+  position: 'absolute',
+  width: 1,
+  height: 1,
+  padding: 0,
+  margin: -1,
+  overflow: 'hidden',
+  clip: 'rect(0 0 0 0)',
+  whiteSpace: 'nowrap',
+  border: 0,
+} as const;
+
+/**
  * The pool's topology drawn as plain SVG from a layout computed once
  * (layoutTopology): no node is measured in the DOM and nothing is laid out
  * twice. Drag to pan, wheel or the buttons to zoom, click (or Enter on) a
- * node to select it.
+ * node to select it. One node is in the tab order (roving tabindex): the
+ * arrow keys move to the nearest node in their direction, Home and End to
+ * the first and last, Enter or Space selects; a polite live region says
+ * which node has focus or was selected.
  */
 export function TopologyGraph({
   topology,
@@ -96,16 +172,27 @@ export function TopologyGraph({
     () => fitView(layout, viewportSize()),
     [layout, viewportSize],
   );
+  const opening = useCallback(
+    () =>
+      initialView(
+        layout,
+        viewportSize(),
+        focusId ? placedById.get(focusId) : undefined,
+      ),
+    [layout, viewportSize, focusId, placedById],
+  );
   // The view belongs to one layout. The first commit has an empty SVG, sized
-  // cheaply; the drawing comes in the next one, already fitted (before the
-  // first paint), so the browser lays it out once.
+  // cheaply; the drawing comes in the next one, already in its opening view
+  // (before the first paint), so the browser lays it out once.
   const [viewOf, setViewOf] = useState<{
     layout: TopologyLayout;
     view: View;
   }>();
   useLayoutEffect(
-    () => setViewOf({ layout, view: fitted() }),
-    [layout, fitted],
+    () => setViewOf({ layout, view: opening() }),
+    // Opened once per layout: a new focus does not move what the user panned.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [layout],
   );
   const view = viewOf?.layout === layout ? viewOf.view : undefined;
   const setView = useCallback((update: View | ((v: View) => View)) => {
@@ -211,27 +298,89 @@ export function TopologyGraph({
     (target as Element)
       .closest?.('[data-node-id]')
       ?.getAttribute('data-node-id') ?? undefined;
+  // Roving tabindex: the node in the tab order is the last one focused, or
+  // the selected one, or the entity's own, or the first.
+  const [activeId, setActiveId] = useState<string>();
+  const tabbableId =
+    [activeId, selectedId, focusId].find(
+      id => id !== undefined && placedById.has(id),
+    ) ?? layout.nodes[0]?.node.id;
+  const [announcement, setAnnouncement] = useState('');
+
+  /** Pans (at the same zoom) so that a node is inside the drawing. */
+  const ensureVisible = useCallback(
+    (placed: PlacedNode) =>
+      setView(v => {
+        const size = viewportSize();
+        const left = v.x + placed.x * v.k;
+        const top = v.y + placed.y * v.k;
+        const inside =
+          left >= 0 &&
+          top >= 0 &&
+          left + placed.width * v.k <= size.width &&
+          top + placed.height * v.k <= size.height;
+        if (inside) return v;
+        return {
+          k: v.k,
+          x: size.width / 2 - (placed.x + placed.width / 2) * v.k,
+          y: size.height / 2 - (placed.y + placed.height / 2) * v.k,
+        };
+      }),
+    [setView, viewportSize],
+  );
+  const moveTo = (placed: PlacedNode) => {
+    setActiveId(placed.node.id);
+    ensureVisible(placed);
+    svgRef.current
+      ?.querySelector<SVGGElement>(nodeSelector(placed.node.id))
+      ?.focus();
+  };
+  const select = (id: string) => {
+    setActiveId(id);
+    const placed = placedById.get(id);
+    if (placed) setAnnouncement(`Selected ${describeNode(placed.node)}`);
+    onSelect(id);
+  };
+  const onFocus = (event: FocusEvent) => {
+    const id = nodeIdOf(event.target);
+    const placed = id ? placedById.get(id) : undefined;
+    if (!placed) return;
+    setActiveId(placed.node.id);
+    setAnnouncement(`Focused ${describeNode(placed.node)}`);
+  };
+  const onKeyDown = (event: KeyboardEvent) => {
+    const id = nodeIdOf(event.target);
+    const from = id ? placedById.get(id) : undefined;
+    if (!from) return;
+    if (event.key === 'Enter' || event.key === ' ') {
+      event.preventDefault();
+      select(from.node.id);
+      return;
+    }
+    let to: PlacedNode | undefined;
+    if (event.key === 'Home') to = layout.nodes[0];
+    else if (event.key === 'End') to = layout.nodes[layout.nodes.length - 1];
+    else if (ARROWS[event.key])
+      to = nearestInDirection(layout.nodes, from, ARROWS[event.key]);
+    else return;
+    // The keys the graph handles do not scroll the page, even at its edge.
+    event.preventDefault();
+    if (to) moveTo(to);
+  };
+
   const onClick = (event: MouseEvent) => {
     if (swallowClick.current) {
       swallowClick.current = false;
       return;
     }
     const id = nodeIdOf(event.target);
-    if (id) onSelect(id);
+    if (id) select(id);
   };
-  const onKeyDown = (event: KeyboardEvent) => {
-    if (event.key !== 'Enter' && event.key !== ' ') return;
-    const id = nodeIdOf(event.target);
-    if (!id) return;
-    event.preventDefault();
-    onSelect(id);
-  };
-
   // The drawing does not change with the view or the selection, so panning
   // and selecting re-render only the transform and the overlay.
   const drawing = useMemo(
-    () => <Drawing layout={layout} focusId={focusId} />,
-    [layout, focusId],
+    () => <Drawing layout={layout} focusId={focusId} tabbableId={tabbableId} />,
+    [layout, focusId, tabbableId],
   );
   const selection = useMemo(() => {
     const placed = selectedId ? placedById.get(selectedId) : undefined;
@@ -272,7 +421,9 @@ export function TopologyGraph({
           color="textSecondary"
           style={{ marginRight: 'auto' }}
         >
-          Drag to pan, scroll to zoom, click a node for its details.
+          Drag to pan, scroll to zoom, click a node for its details; with the
+          keyboard, Tab into the graph, move with the arrow keys (Home, End) and
+          select with Enter.
         </Typography>
         <Typography
           variant="caption"
@@ -314,7 +465,7 @@ export function TopologyGraph({
         ref={svgRef}
         data-testid="topology-svg"
         role="group"
-        aria-label={`Topology: ${layout.nodes.length} nodes, ${layout.edges.length} edges. Drag to pan, scroll to zoom.`}
+        aria-label={`Topology: ${layout.nodes.length} nodes, ${layout.edges.length} edges. Drag to pan, scroll to zoom; arrow keys move between nodes, Enter selects.`}
         width="100%"
         height={height}
         style={{
@@ -332,6 +483,7 @@ export function TopologyGraph({
         onPointerCancel={onPointerUp}
         onClick={onClick}
         onKeyDown={onKeyDown}
+        onFocus={onFocus}
       >
         {view && (
           <g
@@ -343,16 +495,94 @@ export function TopologyGraph({
           </g>
         )}
       </svg>
+      <div
+        aria-live="polite"
+        data-testid="topology-announcement"
+        style={VISUALLY_HIDDEN}
+      >
+        {announcement}
+      </div>
     </Box>
   );
 }
 
+/** The label cut to the box (about 7 px a character), the full one is in the title. */
+const fitLabel = (label: string, width: number) => {
+  const room = Math.floor((width - 20) / 7);
+  return label.length <= room ? label : `${label.slice(0, room - 1)}…`;
+};
+
+/** Memoised: moving the keyboard focus re-renders the two nodes it concerns. */
+const NodeBox = memo(function NodeBoxOf({
+  placed: { node, x, y, width, height },
+  focused,
+  tabbable,
+}: {
+  placed: PlacedNode;
+  focused: boolean;
+  tabbable: boolean;
+}) {
+  // What fits the box is drawn; the accessible name starts with it.
+  const shown = fitLabel(node.label, width);
+  return (
+    <g
+      data-testid={`topology-node-${node.id}`}
+      data-node-id={node.id}
+      transform={`translate(${x},${y})`}
+      role="button"
+      tabIndex={tabbable ? 0 : -1}
+      aria-label={`${node.type} ${shown}${
+        shown === node.label ? '' : ` (${node.label})`
+      }, health ${node.health}`}
+      style={{ cursor: 'pointer' }}
+    >
+      <title>{`${node.type}: ${node.label}${
+        node.detail ? ` (${node.detail})` : ''
+      }, health ${node.health}`}</title>
+      <rect
+        width={width}
+        height={height}
+        rx={8}
+        fill={TYPE_FILL[node.type]}
+        stroke={HEALTH_STROKE[node.health]}
+        strokeWidth={focused ? 5 : 3}
+      />
+      {/*
+        The node's aria-label starts with what is drawn ("type label"): the
+        space after the type keeps the two texts apart for assistive
+        technology, which joins SVG texts as they are (WCAG 2.5.3).
+      */}
+      <text
+        x={10}
+        y={17}
+        fill={LABEL_FILL}
+        fontSize={TYPE_FONT_SIZE}
+        aria-hidden="true"
+      >
+        {`${node.type} `}
+      </text>
+      <text
+        x={10}
+        y={35}
+        fill={LABEL_FILL}
+        fontSize={13}
+        fontWeight={600}
+        aria-hidden="true"
+      >
+        {shown}
+      </text>
+    </g>
+  );
+});
+
 function Drawing({
   layout,
   focusId,
+  tabbableId,
 }: {
   layout: TopologyLayout;
   focusId?: string;
+  tabbableId?: string;
 }) {
   return (
     <>
@@ -373,53 +603,14 @@ function Drawing({
       </g>
       <g>
         {layout.nodes.map(p => (
-          <NodeBox key={p.node.id} placed={p} focused={p.node.id === focusId} />
+          <NodeBox
+            key={p.node.id}
+            placed={p}
+            focused={p.node.id === focusId}
+            tabbable={p.node.id === tabbableId}
+          />
         ))}
       </g>
     </>
-  );
-}
-
-/** The label cut to the box (about 7 px a character), the full one is in the title. */
-const fitLabel = (label: string, width: number) => {
-  const room = Math.floor((width - 20) / 7);
-  return label.length <= room ? label : `${label.slice(0, room - 1)}…`;
-};
-
-function NodeBox({
-  placed: { node, x, y, width, height },
-  focused,
-}: {
-  placed: PlacedNode;
-  focused: boolean;
-}) {
-  return (
-    <g
-      data-testid={`topology-node-${node.id}`}
-      data-node-id={node.id}
-      transform={`translate(${x},${y})`}
-      role="button"
-      tabIndex={0}
-      aria-label={`${node.type} ${node.label}, health ${node.health}`}
-      style={{ cursor: 'pointer' }}
-    >
-      <title>{`${node.type}: ${node.label}${
-        node.detail ? ` (${node.detail})` : ''
-      }, health ${node.health}`}</title>
-      <rect
-        width={width}
-        height={height}
-        rx={8}
-        fill={TYPE_FILL[node.type]}
-        stroke={HEALTH_STROKE[node.health]}
-        strokeWidth={focused ? 5 : 3}
-      />
-      <text x={10} y={18} fill="#fff" fontSize={11} opacity={0.8}>
-        {node.type}
-      </text>
-      <text x={10} y={34} fill="#fff" fontSize={13} fontWeight={600}>
-        {fitLabel(node.label, width)}
-      </text>
-    </g>
   );
 }

@@ -3,7 +3,13 @@ import type {
   TopologyEdge,
   TopologyNode,
 } from '@ai-gateway-backstage/plugin-ai-gateway-common';
-import { layoutTopology, NODE_HEIGHT, nodeWidth } from './layout';
+import {
+  layoutTopology,
+  nearestInDirection,
+  NODE_HEIGHT,
+  nodeWidth,
+  type PlacedNode,
+} from './layout';
 
 const node = (
   id: string,
@@ -125,5 +131,35 @@ describe('layoutTopology', () => {
 
   it('is deterministic', () => {
     expect(layoutTopology(topology)).toEqual(layout);
+  });
+});
+
+describe('nearestInDirection', () => {
+  const at = (id: string, x: number, y: number): PlacedNode => ({
+    node: { id, type: 'route', label: id, health: 'unknown' },
+    x,
+    y,
+    width: 100,
+    height: 40,
+  });
+  // Two columns: a and b on the left, c level with a and d low on the right.
+  const a = at('a', 0, 0);
+  const b = at('b', 0, 100);
+  const c = at('c', 300, 0);
+  const d = at('d', 300, 110);
+  const nodes = [a, b, c, d];
+
+  it('moves to the nearest node in the direction, preferring the same row or column', () => {
+    expect(nearestInDirection(nodes, a, 'right')).toBe(c);
+    expect(nearestInDirection(nodes, b, 'right')).toBe(d);
+    expect(nearestInDirection(nodes, a, 'down')).toBe(b);
+    expect(nearestInDirection(nodes, d, 'up')).toBe(c);
+    expect(nearestInDirection(nodes, d, 'left')).toBe(b);
+  });
+
+  it('goes nowhere past the edge of the graph', () => {
+    expect(nearestInDirection(nodes, a, 'left')).toBeUndefined();
+    expect(nearestInDirection(nodes, a, 'up')).toBeUndefined();
+    expect(nearestInDirection(nodes, d, 'right')).toBeUndefined();
   });
 });

@@ -126,3 +126,42 @@ function curve(x1: number, y1: number, x2: number, y2: number) {
     y2,
   )} ${r(x2)},${r(y2)}`;
 }
+
+/** A direction of the arrow keys. */
+export type Direction = 'left' | 'right' | 'up' | 'down';
+
+/**
+ * The node an arrow key moves to: among the nodes whose centre lies in that
+ * direction, the nearest, with distance across the direction weighing twice
+ * (so Down goes to the node below in the same column before a node slightly
+ * lower in the next one). Undefined at the edge of the graph.
+ */
+export function nearestInDirection(
+  nodes: PlacedNode[],
+  from: PlacedNode,
+  direction: Direction,
+): PlacedNode | undefined {
+  const cx = from.x + from.width / 2;
+  const cy = from.y + from.height / 2;
+  let best: PlacedNode | undefined;
+  let bestScore = Infinity;
+  for (const p of nodes) {
+    if (p === from) continue;
+    const dx = p.x + p.width / 2 - cx;
+    const dy = p.y + p.height / 2 - cy;
+    const [along, across] = {
+      right: [dx, dy],
+      left: [-dx, dy],
+      down: [dy, dx],
+      up: [-dy, dx],
+    }[direction];
+    // Half a pixel: nodes of one rank share a centre line to rounding.
+    if (along <= 0.5) continue;
+    const score = along + 2 * Math.abs(across);
+    if (score < bestScore) {
+      best = p;
+      bestScore = score;
+    }
+  }
+  return best;
+}

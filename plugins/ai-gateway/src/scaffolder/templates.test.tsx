@@ -1,0 +1,404 @@
+import {
+  dnsLabelSchema,
+  providerSchema,
+  providerTypes,
+  secretNameSchema,
+  secretRefSchema,
+} from '@ai-gateway-backstage/plugin-ai-gateway-common';
+import {
+  extractSchemaFromStep,
+  ReviewState,
+  Stepper,
+} from '@backstage/plugin-scaffolder-react/alpha';
+import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
+import fs from 'node:fs';
+import path from 'node:path';
+import { parse } from 'yaml';
+import { aiGatewayApiRef } from '../api/AiGatewayApi';
+import { fakeAiGatewayApi } from '../testUtils/fakeAiGatewayApi';
+import { aiGatewayFormFields } from './fields';
+
+/**
+ * The software templates' forms, read as the scaffolder reads them: every
+ * rule a person can break says so in words, choices read as words (also in
+ * the review), and each AI provider shows only its own fields.
+ */
+const templatesDir = path.resolve(__dirname, '../../../../templates');
+const templates = fs
+  .readdirSync(templatesDir)
+  .filter(f => f.endsWith('.yaml'))
+  .map(file => ({
+    file,
+    doc: parse(fs.readFileSync(path.join(templatesDir, file), 'utf8')),
+  }))
+  .filter(t => t.doc.kind === 'Template');
+
+type Node = Record<string, any>;
+
+/** Every schema node under `node`, with where it is. */
+function* nodes(node: unknown, at: string): Generator<[string, Node]> {
+  if (Array.isArray(node)) {
+    for (const [i, item] of node.entries()) yield* nodes(item, `${at}[${i}]`);
+    return;
+  }
+  if (!node || typeof node !== 'object') return;
+  yield [at, node as Node];
+  for (const [key, value] of Object.entries(node)) {
+    // Options of fields and the review are not schema.
+    if (key.startsWith('ui:') || key === 'errorMessage') continue;
+    yield* nodes(value, `${at}.${key}`);
+  }
+}
+
+const pageOf = (file: string, title: string) => {
+  const t = templates.find(x => x.file === file)!;
+  return t.doc.spec.parameters.find((p: Node) => p.title === title);
+};
+
+/** Constraints a person filling the form can break, and so must read about. */
+const CONSTRAINTS = [
+  'pattern',
+  'format',
+  'minLength',
+  'maxLength',
+  'minimum',
+  'maximum',
+  'minItems',
+  'maxItems',
+];
+
+describe('template forms', () => {
+  it('finds the four templates', () => {
+    expect(templates.map(t => t.file).sort()).toEqual([
+      'attach-policy.yaml',
+      'create-pool.yaml',
+      'deploy-mcp-server.yaml',
+      'register-ai-backend.yaml',
+    ]);
+  });
+
+  it.each(templates.map(t => [t.file, t.doc]))(
+    '%s: no deprecated enumNames, and every rule has a message in words',
+    (_file, doc) => {
+      const problems: string[] = [];
+      for (const [at, node] of nodes(doc.spec.parameters, 'parameters')) {
+        if ('enumNames' in node) problems.push(`${at}: enumNames`);
+        for (const rule of CONSTRAINTS.filter(c => c in node)) {
+          const message = node.errorMessage?.[rule];
+          if (typeof message !== 'string') {
+            problems.push(`${at}: ${rule} without errorMessage.${rule}`);
+          } else if (!/^(must|needs|a group|can) /.test(message)) {
+            problems.push(`${at}: errorMessage.${rule} does not read "must …"`);
+          } else if (/[\^$\\]|\(\?|\[[^\]]*\]/.test(message)) {
+            problems.push(`${at}: errorMessage.${rule} shows a regex`);
+          }
+        }
+      }
+      expect(problems).toEqual([]);
+    },
+  );
+
+  it.each(templates.map(t => [t.file, t.doc]))(
+    '%s: choices read as words in the form and in the review',
+    (_file, doc) => {
+      const problems: string[] = [];
+      for (const page of doc.spec.parameters) {
+        const branches: Node[] = Object.values(page.dependencies ?? {}).flatMap(
+          (d: any) => d.oneOf ?? [],
+        );
+        const properties: Array<[string, Node]> = [
+          ...Object.entries<Node>(page.properties ?? {}),
+          ...branches.flatMap(b => Object.entries<Node>(b.properties ?? {})),
+        ];
+        for (const [name, property] of properties) {
+          if (property.enum && property.enum.length > 1 && property.title) {
+            problems.push(`${name}: enum without titles (use oneOf)`);
+          }
+          if (!property.oneOf) continue;
+          if (property.default === undefined) {
+            // The scaffolder cannot place a oneOf value it does not have.
+            problems.push(`${name}: a choice without a default`);
+          }
+          for (const option of property.oneOf) {
+            const review = option['ui:backstage']?.review;
+            if (
+              !option.title ||
+              review?.name !== property.title ||
+              review?.mask !== option.title
+            ) {
+              problems.push(
+                `${name}=${option.const}: review does not show '${property.title}: ${option.title}'`,
+              );
+            }
+          }
+        }
+      }
+      expect(problems).toEqual([]);
+    },
+  );
+
+  it('rules written as patterns agree with the control plane on names and Secrets', () => {
+    const rules: Array<
+      [RegExp, { safeParse(v: string): { success: boolean } }]
+    > = [
+      [/^must be lower-case letters, digits and '-'/, dnsLabelSchema],
+      [/^must be a Kubernetes Secret name/, secretNameSchema],
+      [/^must be a key of the Secret/, secretRefSchema.shape.key],
+    ];
+    const samples = [
+      'a',
+      'team-a',
+      'a.b',
+      'ab.cd-ef',
+      'api-key',
+      'api_key',
+      'API.Key',
+      'A',
+      '-a',
+      'a-',
+      'a_b',
+      'a b',
+      'a..b',
+      '.x',
+      '1',
+    ];
+    let checked = 0;
+    for (const { doc } of templates) {
+      for (const [at, node] of nodes(doc.spec.parameters, doc.metadata.name)) {
+        const rule = rules.find(([m]) => m.test(node.errorMessage?.pattern));
+        if (!rule) continue;
+        checked++;
+        for (const sample of samples) {
+          expect({
+            at,
+            sample,
+            form: new RegExp(node.pattern).test(sample),
+          }).toEqual({
+            at,
+            sample,
+            form: rule[1].safeParse(sample).success,
+          });
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(10);
+  });
+
+  describe('Register an AI backend: each provider type shows only its own fields', () => {
+    const provider = pageOf('register-ai-backend.yaml', 'Providers').properties
+      .groups.items.properties.providers.items;
+    const branches: Node[] = provider.dependencies.type.oneOf;
+    const sample: Record<string, unknown> = {
+      model: 'gpt-4o',
+      baseUrl: 'https://llm.example.com/v1',
+      region: 'eu-central-1',
+      deployment: 'gpt-4o-prod',
+      apiVersion: '2024-10-21',
+      gcpProject: 'research',
+      location: 'europe-west4',
+      credentialsSecretRef: { name: 'llm', key: 'api-key' },
+    };
+    const branchOf = (type: string) =>
+      branches.find(b => b.properties.type.const === type)!;
+
+    it('shows only name and type to every provider, and no weight', () => {
+      expect(Object.keys(provider.properties)).toEqual(['name', 'type']);
+      expect(
+        JSON.stringify(pageOf('register-ai-backend.yaml', 'Providers')),
+      ).not.toContain('weight');
+      expect(provider.properties.type.oneOf.map((o: Node) => o.const)).toEqual(
+        providerTypes,
+      );
+      expect(branches.map(b => b.properties.type.const)).toEqual(providerTypes);
+    });
+
+    it.each(providerTypes.map(t => [t]))(
+      '%s: its fields are those the API accepts for it, and those it needs are required',
+      type => {
+        const branch = branchOf(type);
+        const fields = Object.keys(branch.properties).filter(f => f !== 'type');
+        expect(fields.filter(f => !(f in sample))).toEqual([]);
+        const filled = providerSchema.safeParse({
+          name: 'p',
+          type,
+          ...Object.fromEntries(fields.map(f => [f, sample[f]])),
+        });
+        expect(filled.success ? [] : filled.error.issues).toEqual([]);
+        const bare = providerSchema.safeParse({ name: 'p', type });
+        const needed = bare.success
+          ? []
+          : bare.error.issues.map(i => String(i.path[0]));
+        expect([...(branch.required ?? [])].sort()).toEqual(needed.sort());
+      },
+    );
+  });
+});
+
+/** The scaffolder's own form (ajv with ajv-errors, our fields, the review) on one page. */
+async function renderPage(file: string, title: string) {
+  const page = pageOf(file, title);
+  const api = fakeAiGatewayApi({
+    findMcpServerByPrefix: async () => undefined,
+  });
+  await renderInTestApp(
+    <TestApiProvider apis={[[aiGatewayApiRef, api]]}>
+      <Stepper
+        manifest={{ title, steps: [{ title, schema: page }] }}
+        extensions={Object.values(aiGatewayFormFields) as any}
+        onCreate={jest.fn()}
+      />
+    </TestApiProvider>,
+  );
+}
+
+const review = () =>
+  fireEvent.click(screen.getByRole('button', { name: 'Review' }));
+
+/** The review's row of a field, once the review shows. */
+async function reviewRow(title: string) {
+  const table = await screen.findByRole('table');
+  return within(table).getByText(title).closest('tr')!;
+}
+
+describe('template forms in the scaffolder', () => {
+  // The whole scaffolder form renders in each test.
+  jest.setTimeout(60_000);
+
+  it('Create a gateway pool: a CPU of "lots" is refused on the page, in words; the review shows a good one', async () => {
+    await renderPage('create-pool.yaml', 'Resources');
+    const cpu = screen.getByRole('textbox', { name: 'CPU request' });
+    fireEvent.change(cpu, { target: { value: 'lots' } });
+    expect(
+      screen.getByText(
+        'CPU request must be a Kubernetes quantity such as 100m, 0.5, 128Mi or 1Gi',
+      ),
+    ).toBeInTheDocument();
+    review();
+    expect(
+      await screen.findAllByText(
+        /must be a Kubernetes quantity such as 100m, 0.5, 128Mi or 1Gi/,
+      ),
+    ).not.toHaveLength(0);
+    expect(
+      screen.getByRole('textbox', { name: 'CPU request' }),
+    ).toBeInTheDocument();
+    fireEvent.change(screen.getByRole('textbox', { name: 'CPU request' }), {
+      target: { value: '2' },
+    });
+    review();
+    const row = await reviewRow('CPU request');
+    expect(row).toHaveTextContent('2');
+  });
+
+  it('Create a gateway pool: the review reads the chosen delivery in words', async () => {
+    await renderPage('create-pool.yaml', 'Delivery');
+    review();
+    const row = await reviewRow('How the pool is driven');
+    expect(row).toHaveTextContent(
+      'An operator in the cluster pulls from the portal (private clusters)',
+    );
+  });
+
+  it('Deploy an MCP server: a bad name is refused on Next with the rule in words', async () => {
+    await renderPage('deploy-mcp-server.yaml', 'MCP server');
+    fireEvent.change(screen.getByRole('textbox', { name: /^Name/ }), {
+      target: { value: 'Bad_Name' },
+    });
+    fireEvent.change(screen.getByRole('textbox', { name: /^Path prefix/ }), {
+      target: { value: 'github' },
+    });
+    fireEvent.change(screen.getByRole('textbox', { name: /^Image/ }), {
+      target: { value: 'ghcr.io/github/github-mcp-server:0.9.0' },
+    });
+    review();
+    expect(
+      await screen.findAllByText(
+        /must be lower-case letters, digits and '-', starting and ending with a letter or digit/,
+      ),
+    ).not.toHaveLength(0);
+    expect(screen.queryByText(/must match pattern/)).toBeNull();
+  });
+
+  it('Register an AI backend: items read as words, and a provider shows only its own fields', async () => {
+    await renderPage('register-ai-backend.yaml', 'Providers');
+    // One group with one provider to start with (minItems), titled in words.
+    await screen.findByText('Provider group');
+    const headings = screen.getAllByRole('heading').map(h => h.textContent);
+    expect(headings).toEqual(
+      expect.arrayContaining(['Provider group', 'Provider']),
+    );
+    expect(headings.filter(h => /-\d+$/.test(h ?? ''))).toEqual([]);
+    // OpenAI (the default): its model and key, nothing of the others.
+    await waitFor(() =>
+      expect(screen.getByText(/^API key Secret/)).toBeInTheDocument(),
+    );
+    const labels = () =>
+      screen.getAllByRole('textbox').map(i => i.getAttribute('id'));
+    expect(labels().some(id => /model$/.test(id!))).toBe(true);
+    expect(
+      labels().some(id => /(region|deployment|gcpProject|baseUrl)$/.test(id!)),
+    ).toBe(false);
+    // Amazon Bedrock: its region appears.
+    fireEvent.mouseDown(
+      within(
+        screen.getByText('Provider', { selector: 'label' }).parentElement!,
+      ).getByRole('button'),
+    );
+    fireEvent.click(
+      await screen.findByRole('option', { name: 'Amazon Bedrock' }),
+    );
+    await waitFor(() =>
+      expect(labels().some(id => /region$/.test(id!))).toBe(true),
+    );
+    expect(
+      labels().some(id => /(deployment|gcpProject|baseUrl)$/.test(id!)),
+    ).toBe(false);
+  });
+
+  it('Create a gateway pool: every choice of every page reads as words in the review', async () => {
+    const doc = templates.find(t => t.file === 'create-pool.yaml')!.doc;
+    const steps = doc.spec.parameters.map((page: Node) => ({
+      title: page.title,
+      mergedSchema: page,
+      ...extractSchemaFromStep(structuredClone(page)),
+    }));
+    await renderInTestApp(
+      <ReviewState
+        schemas={steps}
+        formState={{
+          name: 'prod',
+          clusterType: 'native',
+          namespace: 'aigw-prod',
+          cpuRequest: '100m',
+          redisMode: 'auto',
+          ingressKind: 'kubernetes-ingress',
+          baseDomain: 'ai.example.com',
+          separator: '-',
+          tlsMode: 'letsencrypt',
+          issuer: 'production',
+          dnsProvider: 'route53',
+          deliveryMode: 'gitops',
+        }}
+      />,
+    );
+    const rows = screen
+      .getAllByRole('row')
+      .map(r =>
+        Array.from((r as HTMLTableRowElement).cells).map(c => c.textContent),
+      );
+    expect(rows).toEqual(
+      expect.arrayContaining([
+        ['Cluster type', 'Other Kubernetes'],
+        ['Redis', 'Run a 3-node Redis with Sentinel in the namespace'],
+        ['How traffic reaches the gateway', 'Kubernetes Ingress'],
+        ['Separator', 'api-ai.example.com (fits under *.example.com)'],
+        ['Certificate', "Let's Encrypt (DNS-01)"],
+        ['Issuer', "Let's Encrypt production"],
+        ['DNS provider', 'Amazon Route 53'],
+        ['How the pool is driven', 'Write the manifests for Argo CD / Flux'],
+        ['CPU request', '100m'],
+      ]),
+    );
+  });
+});
