@@ -131,15 +131,31 @@ describe('a newcomer in the portal', () => {
     await check(page, 'home');
 
     await nav.getByRole('link', { name: 'Search' }).first().click();
-    const box = page.getByRole('textbox', { name: /search/i }).first();
-    await box.fill('payments-prod-eu');
-    await box.press('Enter');
-    await see(page, 'search', () =>
-      page
-        .getByRole('link', { name: /payments-prod-eu/ })
-        .first()
-        .waitFor({ timeout: 120_000 }),
-    );
+    await page
+      .getByRole('textbox', { name: /search/i })
+      .first()
+      .waitFor();
+    // The search index is built on a schedule after start-up (Lunr answers
+    // with an error until its first run, then has what the catalog had):
+    // search again, as a person would, until the pool is found.
+    await see(page, 'search', async () => {
+      const deadline = Date.now() + 240_000;
+      for (;;) {
+        await page.goto(`${FRONTEND}/search?query=payments-prod-eu`);
+        const found = await page
+          .getByRole('link', { name: /payments-prod-eu/ })
+          .first()
+          .waitFor({ timeout: 10_000 })
+          .then(() => true)
+          .catch(() => false);
+        if (found) return;
+        if (Date.now() > deadline)
+          throw new Error(
+            'payments-prod-eu was not found by search in 4 minutes',
+          );
+        await page.waitForTimeout(5_000);
+      }
+    });
     // The search page is Backstage's own (search plugin): a screenshot only.
     await page.screenshot({
       path: path.join(shots, 'search.png'),
@@ -415,6 +431,42 @@ describe('a newcomer in the portal', () => {
     // The failure to install from the portal is in the pool's Events.
     const events = await api(`/pools/${AGENT_POOL}/events`);
     expect(JSON.stringify(events.body)).toMatch(/install/i);
+    expectNoConsoleProblems(watch);
+    await page.context().close();
+  });
+
+  it("10. the pool's tabs pass the accessibility audit", async () => {
+    const { page, console: watch } = await open();
+    for (const tab of [
+      'install',
+      'cluster',
+      'endpoints',
+      'ingress',
+      'configuration',
+      'tls',
+      'siem',
+      'events',
+      // Not yet: Manifests and Access show YAML in core-components'
+      // CodeSnippet, whose highlighting theme (docco) and line numbers fall
+      // below 4.5:1; they need a code block with an accessible theme.
+    ]) {
+      await page.goto(
+        `${FRONTEND}/catalog/default/resource/payments-prod-eu/${tab}`,
+      );
+      // The tab's data is in once no progress bar is left.
+      await see(page, `pool-tab-${tab}`, async () => {
+        await page
+          .getByRole('heading', { name: 'payments-prod-eu' })
+          .first()
+          .waitFor({ timeout: 120_000 });
+        await page.waitForTimeout(2_000);
+        await page
+          .locator('[role="progressbar"]')
+          .first()
+          .waitFor({ state: 'detached', timeout: 60_000 });
+      });
+      await check(page, `pool-tab-${tab}`);
+    }
     expectNoConsoleProblems(watch);
     await page.context().close();
   });

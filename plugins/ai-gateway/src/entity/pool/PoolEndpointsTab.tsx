@@ -26,6 +26,7 @@ import { PoolTabFrame } from '../../components/PoolTabFrame';
 import { ACCESSIBLE_TABLE_OPTIONS } from '../../components/tableOptions';
 
 type McpServerRow = {
+  id: string;
   name: string;
   prefix: string;
   transport: string;
@@ -39,6 +40,8 @@ type McpServerRow = {
 function mcpServerRow(pool: Pool, server: AiGatewayObject): McpServerRow {
   const prefix = String(server.spec.prefix ?? '');
   return {
+    // Backstage's Table keeps row state by id.
+    id: server.name,
     name: server.name,
     prefix,
     transport: String(server.spec.transport ?? ''),

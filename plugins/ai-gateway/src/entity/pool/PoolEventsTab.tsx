@@ -246,7 +246,8 @@ export function PoolEventsTab() {
             {older?.loading ? 'Loading…' : 'Load more'}
           </Button>
         ) : (
-          <Typography variant="caption" color="textSecondary">
+          // Outside the table's card, on the page's grey: full-contrast text.
+          <Typography variant="caption">
             That is the whole history ({events.length} event
             {events.length === 1 ? '' : 's'}).
           </Typography>

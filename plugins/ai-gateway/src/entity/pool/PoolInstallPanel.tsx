@@ -7,6 +7,7 @@ import {
   bootstrapObjects,
   gitopsArchiveName,
   gitopsFolder,
+  installOutcomes,
   type Pool,
   tokenCommands,
 } from '@ai-gateway-backstage/plugin-ai-gateway-common';
@@ -33,8 +34,10 @@ import { SecretText } from '../../components/SecretText';
 import { bootstrapYaml, zipFolder } from './install';
 
 /** The event log entries that tell how an install goes (see PoolEventsTab for all). */
-export const INSTALL_EVENT_ACTIONS = new Set([
+export const INSTALL_EVENT_ACTIONS = new Set<string>([
   'created',
+  // What the install task reported: installed, awaiting-install, install-failed.
+  ...installOutcomes,
   'enrollment-token-rotated',
   'phase-changed',
   'applied',
