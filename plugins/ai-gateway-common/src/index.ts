@@ -23,3 +23,4 @@ export * from './client';
 export * from './permissions';
 export * from './topology/effectivePolicy';
 export * from './topology/graph';
+export * from './topology/clientAccess';

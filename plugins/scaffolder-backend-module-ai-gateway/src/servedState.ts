@@ -5,17 +5,14 @@ import type {
 import {
   describeServedState,
   explainPoolStatus,
+  isBeingDelivered,
   type Pool,
+  runsDesiredRevision,
 } from '@ai-gateway-backstage/plugin-ai-gateway-common';
 import type { TemplateActionOptions } from '@backstage/plugin-scaffolder-node';
 import type { AiGatewayClient } from './AiGatewayClient';
 import { entityRefOf } from './actions/objects';
-import {
-  isBeingDelivered,
-  readPoolStatus,
-  runsDesiredRevision,
-  waitForPool,
-} from './waitForPool';
+import { readPoolStatus, waitForPool } from './waitForPool';
 
 /** The zod the scaffolder hands to an action's output schema. */
 type Zod = Parameters<

@@ -49,26 +49,3 @@ export async function waitForPool(
     await new Promise(r => setTimeout(r, options.pollMs ?? 2000));
   }
 }
-
-/** The desired revision runs (it was applied; Active also needs healthy components). */
-export const runsDesiredRevision = (status: PoolStatus) =>
-  !!status.desiredRevision &&
-  status.heartbeat?.runningRevision === status.desiredRevision;
-
-/**
- * Whether something delivers the pool's desired revision right now, so a
- * short wait can see it applied: the control plane for direct pools, a
- * connected operator otherwise; not when the last apply failed (the next one
- * fails alike until someone acts).
- */
-export function isBeingDelivered(
-  mode: string,
-  status: Pick<PoolStatus, 'phase' | 'conditions'>,
-): boolean {
-  const applyFailed = status.conditions.some(
-    c => c.type === 'Applied' && c.status === 'False',
-  );
-  if (status.phase === 'Degraded' && applyFailed) return false;
-  if (mode === 'direct') return status.phase !== 'Stale';
-  return status.phase !== 'Pending' && status.phase !== 'Stale';
-}

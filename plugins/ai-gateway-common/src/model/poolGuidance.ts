@@ -205,3 +205,23 @@ export function describeServedState(
     nextStep: guidance.nextStep,
   };
 }
+
+/**
+ * Whether something delivers the pool's desired revision right now, so a
+ * short wait can see it applied: the control plane for direct pools, a
+ * connected operator otherwise; not when the last apply failed (the next one
+ * fails alike until someone acts).
+ *
+ * @public
+ */
+export function isBeingDelivered(
+  mode: DeliveryMode,
+  status: Pick<PoolStatus, 'phase' | 'conditions'>,
+): boolean {
+  const applyFailed = status.conditions.some(
+    c => c.type === 'Applied' && c.status === 'False',
+  );
+  if (status.phase === 'Degraded' && applyFailed) return false;
+  if (mode === 'direct') return status.phase !== 'Stale';
+  return status.phase !== 'Pending' && status.phase !== 'Stale';
+}

@@ -220,8 +220,22 @@ export function isDesiredRevisionApplied(
   status: Pick<PoolStatus, 'conditions' | 'desiredRevision' | 'heartbeat'>,
 ): boolean {
   return (
-    !!status.desiredRevision &&
-    status.heartbeat?.runningRevision === status.desiredRevision &&
+    runsDesiredRevision(status) &&
     status.conditions.some(c => c.type === 'Applied' && c.status === 'True')
+  );
+}
+
+/**
+ * Whether the cluster runs the pool's desired revision (it was applied;
+ * Active also needs healthy components).
+ *
+ * @public
+ */
+export function runsDesiredRevision(
+  status: Pick<PoolStatus, 'desiredRevision' | 'heartbeat'>,
+): boolean {
+  return (
+    !!status.desiredRevision &&
+    status.heartbeat?.runningRevision === status.desiredRevision
   );
 }

@@ -106,6 +106,23 @@ export function catalogEntityRef(
 }
 
 /**
+ * The path of a control-plane object's entity page in the portal
+ * (`/catalog/default/resource/prod-eu`), optionally of one of its tabs;
+ * undefined for policies, which have no entity.
+ *
+ * @public
+ */
+export function catalogEntityPath(
+  kind: ResourceKind,
+  name: string,
+  tab?: string,
+): string | undefined {
+  const entityKind = ENTITY_KINDS[kind];
+  if (!entityKind) return undefined;
+  return `/catalog/default/${entityKind}/${name}${tab ? `/${tab}` : ''}`;
+}
+
+/**
  * The label every Kubernetes object of a pool carries (the renderers set it,
  * pruning and the Kubernetes tab select on it).
  *

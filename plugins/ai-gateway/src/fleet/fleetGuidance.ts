@@ -1,5 +1,5 @@
 import {
-  catalogEntityRef,
+  catalogEntityPath,
   explainPoolStatus,
   type PoolGuidance,
   type ResourceKind,
@@ -40,9 +40,7 @@ export function explainFleetEntry(entry: FleetEntry): PoolGuidance {
 
 /** The catalog page of an object of the suite, e.g. `/catalog/default/api/github`. */
 export function catalogPathOf(kind: ResourceKind, name: string): string {
-  const ref = catalogEntityRef(kind, name) ?? `resource:default/${name}`;
-  const [entityKind, rest] = ref.split(':');
-  return `/catalog/${rest.split('/')[0]}/${entityKind}/${rest.split('/')[1]}`;
+  return catalogEntityPath(kind, name) ?? `/catalog/default/resource/${name}`;
 }
 
 /** The scaffolder templates of the suite, by what they do. */

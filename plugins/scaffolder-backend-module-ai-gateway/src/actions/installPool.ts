@@ -5,8 +5,10 @@ import {
 import type { BackstageCredentials } from '@backstage/backend-plugin-api';
 import {
   bootstrapFileName,
+  catalogEntityPath,
   CONTROL_PLANE_OPERATOR,
   explainPoolStatus,
+  isBeingDelivered,
   isDesiredRevisionApplied,
   gitopsCommitCommand,
   gitopsFolder,
@@ -24,8 +26,7 @@ import {
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { AiGatewayClient } from '../AiGatewayClient';
-import { isBeingDelivered, readPoolStatus, waitForPool } from '../waitForPool';
-import { entityRefOf } from './objects';
+import { readPoolStatus, waitForPool } from '../waitForPool';
 
 /** The installer's field manager: it alone sets the token's value. */
 export const INSTALL_FIELD_MANAGER = 'ai-gateway-install';
@@ -35,11 +36,7 @@ const EVENT_MESSAGE_LIMIT = 2000;
 
 /** The pool page's Install tab, where a person installs what the portal could not. */
 export function installUrlOf(pool: string): string {
-  // kind:namespace/name, as entityRefOf writes it.
-  const [, kind, namespace, name] = /^([^:]+):([^/]+)\/(.+)$/.exec(
-    entityRefOf('pool', pool),
-  )!;
-  return `/catalog/${namespace}/${kind.toLowerCase()}/${name}/install`;
+  return catalogEntityPath('pool', pool, 'install')!;
 }
 
 /**

@@ -23,8 +23,6 @@ import { CopyButton } from '../../components/CopyButton';
 import {
   AI_GATEWAY_KIND_ANNOTATION,
   aiBackendEndpoint,
-} from '@ai-gateway-backstage/plugin-ai-gateway-common';
-import {
   aiBackendSnippets,
   authRequirement,
   exampleModel,
@@ -32,7 +30,7 @@ import {
   policyInWords,
   type AuthRequirement,
   type Snippet,
-} from './connectInfo';
+} from '@ai-gateway-backstage/plugin-ai-gateway-common';
 
 /** The entity's object, its pool (and status) and the policies of that pool. */
 function useConnectData(plural: 'mcp-servers' | 'ai-backends', name: string) {

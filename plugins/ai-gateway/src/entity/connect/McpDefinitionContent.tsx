@@ -1,6 +1,8 @@
 import {
   AI_GATEWAY_POOL_ANNOTATION,
+  authRequirement,
   effectivePolicy,
+  policyInWords,
   type Policy,
 } from '@ai-gateway-backstage/plugin-ai-gateway-common';
 import { InfoCard, Progress } from '@backstage/core-components';
@@ -14,7 +16,6 @@ import { aiGatewayApiRef } from '../../api/AiGatewayApi';
 import { CopyableText } from '../../components/CopyableText';
 import { CopyButton } from '../../components/CopyButton';
 import { DetailsTable } from '../../components/DetailsTable';
-import { authRequirement, policyInWords } from './connectInfo';
 
 /** The fields of an mcp-server API definition (as the catalog module writes it). */
 type McpDefinition = {

@@ -9,6 +9,7 @@ import {
 } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import {
+  catalogEntityPath,
   mcpServerUrl,
   poolHosts,
   type Pool,
@@ -90,7 +91,9 @@ function PoolMcpServers(props: { pool: Pool }) {
       title: 'MCP server',
       field: 'name',
       highlight: true,
-      render: r => <Link to={`/catalog/default/api/${r.name}`}>{r.name}</Link>,
+      render: r => (
+        <Link to={catalogEntityPath('mcpServer', r.name)!}>{r.name}</Link>
+      ),
     },
     { title: 'Prefix', field: 'prefix' },
     { title: 'Transport', field: 'transport' },

@@ -1,11 +1,11 @@
-import {
-  type EffectiveSection,
-  type Policy,
-} from '@ai-gateway-backstage/plugin-ai-gateway-common';
+import type { Policy } from '../model/policy';
+import type { EffectiveSection } from './effectivePolicy';
 
 /**
  * What a client must send to pass the effective policy's authentication. The
  * gateway reads JWTs and API keys alike from `Authorization: Bearer …`.
+ *
+ * @public
  */
 export type AuthRequirement =
   /** unknown: the pool's policies could not be read. */
@@ -22,7 +22,11 @@ export type AuthRequirement =
       from: string;
     };
 
-/** The header every snippet sends, with a placeholder instead of the value. */
+/**
+ * The header every snippet sends, with a placeholder instead of the value.
+ *
+ * @public
+ */
 export const AUTH_HEADER = 'Authorization';
 
 const sourceOf = (section: EffectiveSection) =>
@@ -33,7 +37,11 @@ const listInWords = (items: string[]) =>
     ? items.join('')
     : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
 
-/** The authentication the effective policy asks of a client, in words. */
+/**
+ * The authentication the effective policy asks of a client, in words.
+ *
+ * @public
+ */
 export function authRequirement(sections: EffectiveSection[]): AuthRequirement {
   const jwt = sections.find(s => s.section === 'jwtAuth');
   const apiKey = sections.find(s => s.section === 'apiKeyAuth');
@@ -98,7 +106,11 @@ const UNIT_NAMES: Record<string, string> = {
   day: 'day',
 };
 
-/** One readable line per section of the effective policy. */
+/**
+ * One readable line per section of the effective policy.
+ *
+ * @public
+ */
 export function policyInWords(
   sections: EffectiveSection[],
 ): Array<{ section: string; text: string; from: string }> {
@@ -202,6 +214,7 @@ const headerLine = (auth: AuthRequirement, envRef: (name: string) => string) =>
     ? `Bearer ${envRef(auth.envVar)}`
     : undefined;
 
+/** @public */
 export type Snippet = {
   id: string;
   title: string;
@@ -213,6 +226,8 @@ export type Snippet = {
  * How to call an MCP server through the gateway: the gateway speaks
  * Streamable HTTP to clients (whatever the server behind it speaks), so
  * every client config is of type http.
+ *
+ * @public
  */
 export function mcpSnippets(
   name: string,
@@ -291,7 +306,11 @@ export function mcpSnippets(
   ];
 }
 
-/** How to call an LLM (ai) backend with OpenAI-compatible clients. */
+/**
+ * How to call an LLM (ai) backend with OpenAI-compatible clients.
+ *
+ * @public
+ */
 export function aiBackendSnippets(
   baseUrl: string,
   model: string,
@@ -334,7 +353,11 @@ export function aiBackendSnippets(
   ];
 }
 
-/** The model a snippet asks for: the first exact served model, else the first provider's. */
+/**
+ * The model a snippet asks for: the first exact served model, else the first provider's.
+ *
+ * @public
+ */
 export function exampleModel(spec: {
   models?: string[];
   groups?: Array<{ providers: Array<{ model?: string }> }>;

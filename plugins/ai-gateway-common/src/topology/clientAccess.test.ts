@@ -1,15 +1,12 @@
-import {
-  effectivePolicy,
-  policySchema,
-  type PolicyInput,
-} from '@ai-gateway-backstage/plugin-ai-gateway-common';
+import { policySchema, type PolicyInput } from '../model/policy';
+import { effectivePolicy } from './effectivePolicy';
 import {
   aiBackendSnippets,
   authRequirement,
   exampleModel,
   mcpSnippets,
   policyInWords,
-} from './connectInfo';
+} from './clientAccess';
 
 const policy = (name: string, rest: Partial<PolicyInput>) =>
   policySchema.parse({
