@@ -8,7 +8,6 @@ import {
   Progress,
   ResponseErrorPanel,
 } from '@backstage/core-components';
-import { useApi } from '@backstage/core-plugin-api';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import Box from '@material-ui/core/Box';
 import Tab from '@material-ui/core/Tab';
@@ -16,8 +15,7 @@ import Tabs from '@material-ui/core/Tabs';
 import { ErrorText } from '../../components/ErrorText';
 import Typography from '@material-ui/core/Typography';
 import { useState } from 'react';
-import useAsync from 'react-use/esm/useAsync';
-import { aiGatewayApiRef } from '../../api/AiGatewayApi';
+import { useObjectWithPoolStatus } from '../../hooks/useObjectWithPoolStatus';
 import { CopyableText } from '../../components/CopyableText';
 import { CopyButton } from '../../components/CopyButton';
 import {
@@ -31,22 +29,6 @@ import {
   type AuthRequirement,
   type Snippet,
 } from '@ai-gateway-backstage/plugin-ai-gateway-common';
-
-/** The entity's object, its pool (and status) and the policies of that pool. */
-function useConnectData(plural: 'mcp-servers' | 'ai-backends', name: string) {
-  const api = useApi(aiGatewayApiRef);
-  return useAsync(async () => {
-    const object = await api.getObject(plural, name);
-    const poolName: string = object.spec.pool;
-    const [pool, status, policies] = await Promise.all([
-      api.getObject('pools', poolName).catch(() => undefined),
-      api.getPoolStatus(poolName).catch(() => undefined),
-      // Without the policies the card still gives the URL and snippets.
-      api.listInPool('policies', poolName).catch(() => undefined),
-    ]);
-    return { object, pool, status, policies };
-  }, [api, plural, name]);
-}
 
 /** Ready-to-paste snippets, one tab each, with a copy button. */
 export function SnippetTabs(props: { idPrefix: string; snippets: Snippet[] }) {
@@ -181,7 +163,10 @@ export function ConnectCard() {
   const kind = entity.metadata.annotations?.[AI_GATEWAY_KIND_ANNOTATION];
   const isMcp = kind === 'mcpServer';
   const name = entity.metadata.name;
-  const data = useConnectData(isMcp ? 'mcp-servers' : 'ai-backends', name);
+  // Without the policies the card still gives the URL and snippets.
+  const data = useObjectWithPoolStatus(isMcp ? 'mcp-servers' : 'ai-backends', {
+    withPolicies: true,
+  });
 
   let body;
   if (data.loading && !data.value) body = <Progress />;
