@@ -30,6 +30,8 @@ const VIEWPORT = { width: 1440, height: 900 };
 const RUN = Date.now().toString(36).slice(-5);
 const MCP_SERVER = `e2e-honest-${RUN}`;
 const AGENT_POOL = `e2e-agent-${RUN}`;
+const POLICY = `e2e-limit-${RUN}`;
+const AI_BACKEND = `e2e-llm-${RUN}`;
 
 /** Every audit of the run, so one failing page does not hide the others. */
 const audits: Array<{ name: string; violations: string[] }> = [];
@@ -307,6 +309,16 @@ describe('a newcomer in the portal', () => {
       .waitFor();
     await check(page, 'mcp-server-page');
 
+    // The API entity's Definition tab: the MCP server's tools and transport.
+    await page.goto(`${FRONTEND}/catalog/default/api/github/mcp-definition`);
+    await see(page, 'mcp-definition', () =>
+      page
+        .getByText(/streamable-http|Streamable HTTP/i)
+        .first()
+        .waitFor({ timeout: 120_000 }),
+    );
+    await check(page, 'mcp-definition');
+
     const backends = await api('/ai-backends');
     // An LLM backend: its Connect card has OpenAI-compatible SDK calls.
     const backend = backends.body.items.find(
@@ -446,9 +458,8 @@ describe('a newcomer in the portal', () => {
       'tls',
       'siem',
       'events',
-      // Not yet: Manifests and Access show YAML in core-components'
-      // CodeSnippet, whose highlighting theme (docco) and line numbers fall
-      // below 4.5:1; they need a code block with an accessible theme.
+      'manifests',
+      'access',
     ]) {
       await page.goto(
         `${FRONTEND}/catalog/default/resource/payments-prod-eu/${tab}`,
@@ -471,7 +482,7 @@ describe('a newcomer in the portal', () => {
     await page.context().close();
   });
 
-  it('9. Register an AI backend: provider fields per type, readable headings and review, no weights', async () => {
+  it('9. Register an AI backend: provider fields per type, readable headings and review, no weights; the task says whether it is served', async () => {
     const { page, console: watch } = await open();
     await page.goto(
       `${FRONTEND}/create/templates/default/ai-gateway-register-ai-backend`,
@@ -481,14 +492,177 @@ describe('a newcomer in the portal', () => {
         .getByRole('textbox', { name: 'Project' })
         .waitFor({ timeout: 120_000 }),
     );
+    await pickProjectAndPool(page, 'research', 'research-lab');
+    await page
+      .getByRole('textbox', { name: 'Name', exact: true })
+      .fill(AI_BACKEND);
     await check(page, 'register-ai-backend-step-1');
-    const text = await page.locator('form').first().innerText();
-    expect(text).not.toMatch(/-1\b/);
+    await page.getByRole('button', { name: 'Next' }).click();
+
+    // Providers: one group, first an Azure OpenAI provider switched to
+    // Bedrock, so only Bedrock's fields remain and nothing of Azure's is sent.
+    const form = page.locator('form').first();
+    const pickType = async (type: string) => {
+      await page
+        .getByRole('button', { name: /^Provider\b/ })
+        .first()
+        .click();
+      await page.getByRole('option', { name: type, exact: true }).click();
+      await page.getByRole('listbox').waitFor({ state: 'detached' });
+    };
+    // The form starts with one group of one provider.
+    await page
+      .locator('#root_groups_0_providers_0_name')
+      .fill('primary', { timeout: 30_000 });
+    await pickType('Azure OpenAI');
+    await page
+      .getByRole('textbox', { name: /Base URL/ })
+      .fill('https://example.openai.azure.com');
+    await page.getByRole('textbox', { name: /Deployment/ }).fill('gpt-4o');
+    await pickType('Amazon Bedrock');
+    await page
+      .getByRole('textbox', { name: /AWS region/ })
+      .fill('eu-central-1');
+    // Bedrock has no Base URL or Azure deployment; headings say what they are.
+    await expect(
+      form.getByRole('textbox', { name: /Base URL|Deployment/ }).count(),
+    ).resolves.toBe(0);
+    const text = await form.innerText();
+    // Headings are titles, not "…priority order-1" (a region like eu-central-1 is fine).
+    expect(text).not.toMatch(/(order|group|providers?|item)-\d+\b/i);
     expect(text).not.toMatch(/weight/i);
+    await check(page, 'register-ai-backend-step-2');
+    await page.getByRole('button', { name: 'Review' }).click();
+
+    // The review reads as words: no raw `name: … type: …` lists.
+    await see(page, 'register-ai-backend-review', () =>
+      page.getByRole('button', { name: 'Create' }).waitFor({ timeout: 30_000 }),
+    );
+    const review = await page.locator('body').innerText();
+    expect(review).toMatch(/Amazon Bedrock/);
+    expect(review).not.toMatch(/\btype:\s/);
+    expect(review).not.toMatch(/\bname:\s/);
+    await check(page, 'register-ai-backend-review');
+    await page.getByRole('button', { name: 'Create' }).click();
+
+    await see(page, 'register-ai-backend-done', () =>
+      page
+        .getByText(/Served|Not served yet/)
+        .first()
+        .waitFor({ timeout: 180_000 }),
+    );
+    await check(page, 'register-ai-backend-done', TASK_PAGE_UPSTREAM);
+    // What was registered is Bedrock's provider only, without the model of
+    // the OpenAI provider it was switched from... except the model, which
+    // both types have.
+    const created = await api(`/ai-backends/${AI_BACKEND}`);
+    expect(created.status).toBe(200);
+    const provider = created.body.spec.spec.groups[0].providers[0];
+    expect(provider).toMatchObject({
+      name: 'primary',
+      type: 'bedrock',
+      region: 'eu-central-1',
+    });
+    expect(provider).not.toHaveProperty('baseUrl');
+    expectNoConsoleProblems(watch);
+    await page.context().close();
+  });
+
+  it('6, 1. Attach a policy: targets picked from the pool, rules checked in words, a readable review, the honest end state', async () => {
+    const { page, console: watch } = await open();
+    await page.goto(
+      `${FRONTEND}/create/templates/default/ai-gateway-attach-policy`,
+    );
+    await see(page, 'attach-policy-step-1', () =>
+      page
+        .getByRole('textbox', { name: 'Project' })
+        .waitFor({ timeout: 120_000 }),
+    );
+    await pickProjectAndPool(page, 'payments', 'payments-prod-eu');
+    await page.getByRole('textbox', { name: 'Policy name' }).fill(POLICY);
+    await choose(page, /Attach to/, 'The route of an MCP server or AI backend');
+    // The target is one of the pool's MCP servers or AI backends, not free text.
+    await page
+      .getByTestId('ai-gateway-policy-target')
+      .getByRole('button')
+      .click({ timeout: 30_000 });
+    await page.getByTestId('ai-gateway-policy-target-option-github').click();
+    await page.getByRole('listbox').waitFor({ state: 'detached' });
+    await check(page, 'attach-policy-step-1');
+    await page.getByRole('button', { name: 'Next' }).click();
+
+    await choose(page, /Rate limit/, 'Per minute');
+    const limit = page.getByRole('spinbutton', { name: 'Limit' });
+    await limit.fill('0');
+    await page.getByRole('button', { name: 'Review' }).click();
+    // The browser refuses it in words before anything is sent.
+    await expect(
+      limit.evaluate(el => (el as HTMLInputElement).validationMessage),
+    ).resolves.toMatch(/greater than or equal to 1/);
+    await expect(
+      page.getByRole('button', { name: 'Create' }).count(),
+    ).resolves.toBe(0);
+    await check(page, 'attach-policy-step-2-invalid');
+    await limit.fill('120');
+    await page.getByRole('checkbox', { name: 'Email addresses' }).check();
+    await check(page, 'attach-policy-step-2');
+    await page.getByRole('button', { name: 'Review' }).click();
+    await see(page, 'attach-policy-review', () =>
+      page.getByRole('button', { name: 'Create' }).waitFor({ timeout: 30_000 }),
+    );
+    const review = await page.locator('body').innerText();
+    expect(review).toMatch(/Per minute/);
+    expect(review).toMatch(/Email addresses/);
+    await check(page, 'attach-policy-review');
+    await page.getByRole('button', { name: 'Create' }).click();
+
+    // payments-prod-eu serves nothing: the task says so instead of success.
+    await see(page, 'attach-policy-done', () =>
+      page
+        .getByText(/Not enforced yet/)
+        .first()
+        .waitFor({ timeout: 180_000 }),
+    );
+    await page
+      .getByText(/Degraded/)
+      .first()
+      .waitFor();
+    await check(page, 'attach-policy-done', TASK_PAGE_UPSTREAM);
+    const policy = await api(`/policies/${POLICY}`);
+    expect(policy.status).toBe(200);
+    expect(policy.body.spec).toMatchObject({
+      target: { kind: 'route', name: 'github' },
+      rateLimit: { unit: 'minute', requests: 120 },
+    });
     expectNoConsoleProblems(watch);
     await page.context().close();
   });
 });
+
+/** Picks `option` in the MUI select labelled `label` (rjsf's enum widget). */
+async function choose(page: Page, label: string | RegExp, option: string) {
+  await page.getByRole('button', { name: label }).click();
+  await page.getByRole('option', { name: option, exact: true }).click();
+  await page.getByRole('listbox').waitFor({ state: 'detached' });
+}
+
+/** Picks project and pool on a template's first step, as a developer does. */
+async function pickProjectAndPool(page: Page, project: string, pool: string) {
+  const field = page.getByRole('textbox', { name: 'Project' });
+  await field.click({ timeout: 120_000 });
+  await field.fill(project);
+  await page
+    .getByRole('option', { name: new RegExp(project, 'i') })
+    .first()
+    .click();
+  await page
+    .getByTestId('ai-gateway-pool-picker')
+    .getByRole('button')
+    .click({ timeout: 60_000 });
+  await page
+    .getByTestId(`ai-gateway-pool-option-${pool}`)
+    .click({ timeout: 60_000 });
+}
 
 /**
  * Fills the create-pool template as a platform engineer does (agent delivery,

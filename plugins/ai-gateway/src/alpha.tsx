@@ -78,6 +78,30 @@ const secretRefField = FormFieldBlueprint.make({
   },
 });
 
+const providersField = FormFieldBlueprint.make({
+  name: 'providers',
+  params: {
+    field: async () =>
+      createFormField(aiGatewayFormFields.AiGatewayProviders as any),
+  },
+});
+
+const providerSummaryField = FormFieldBlueprint.make({
+  name: 'provider-summary',
+  params: {
+    field: async () =>
+      createFormField(aiGatewayFormFields.AiGatewayProviderSummary as any),
+  },
+});
+
+const listInWordsField = FormFieldBlueprint.make({
+  name: 'list-in-words',
+  params: {
+    field: async () =>
+      createFormField(aiGatewayFormFields.AiGatewayListInWords as any),
+  },
+});
+
 /** The fleet page: the plugin's root, so the app's sidebar links to it. */
 const rootRouteRef = createRouteRef();
 
@@ -254,6 +278,9 @@ const aiGatewayPlugin: FrontendPlugin = createFrontendPlugin({
     quantityField,
     policyTargetField,
     secretRefField,
+    providersField,
+    providerSummaryField,
+    listInWordsField,
   ],
 });
 export default aiGatewayPlugin;

@@ -11,6 +11,9 @@ export {
   AiGatewayQuantityFieldExtension,
   AiGatewayPolicyTargetFieldExtension,
   AiGatewaySecretRefFieldExtension,
+  AiGatewayProvidersFieldExtension,
+  AiGatewayProviderSummaryFieldExtension,
+  AiGatewayListInWordsFieldExtension,
   AiGatewayFleetPage,
 } from './plugin';
 export { FleetPage } from './fleet/FleetPage';
@@ -62,3 +65,12 @@ export {
   type SecretRefOptions,
   type SecretRefValue,
 } from './scaffolder/SecretRefField';
+export { ProvidersField } from './scaffolder/ProvidersField';
+export {
+  ProviderSummaryField,
+  type ProviderSummaryOptions,
+} from './scaffolder/ProviderSummaryField';
+export {
+  ListInWordsField,
+  type ListInWordsOptions,
+} from './scaffolder/ListInWordsField';

@@ -81,6 +81,37 @@ export const AiGatewaySecretRefFieldExtension = aiGatewayPlugin.provide(
 );
 
 /**
+ * `ui:field: AiGatewayProviders` (legacy app).
+ *
+ * @public
+ */
+export const AiGatewayProvidersFieldExtension = aiGatewayPlugin.provide(
+  createScaffolderFieldExtension(aiGatewayFormFields.AiGatewayProviders as any),
+);
+
+/**
+ * `ui:field: AiGatewayProviderSummary` (legacy app).
+ *
+ * @public
+ */
+export const AiGatewayProviderSummaryFieldExtension = aiGatewayPlugin.provide(
+  createScaffolderFieldExtension(
+    aiGatewayFormFields.AiGatewayProviderSummary as any,
+  ),
+);
+
+/**
+ * `ui:field: AiGatewayListInWords` (legacy app).
+ *
+ * @public
+ */
+export const AiGatewayListInWordsFieldExtension = aiGatewayPlugin.provide(
+  createScaffolderFieldExtension(
+    aiGatewayFormFields.AiGatewayListInWords as any,
+  ),
+);
+
+/**
  * The fleet page (legacy app: `<Route path="/ai-gateway" element={<AiGatewayFleetPage />} />`).
  *
  * @public

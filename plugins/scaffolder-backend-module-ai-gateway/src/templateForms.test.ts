@@ -119,6 +119,26 @@ describe('template forms offer what the gateway honours', () => {
     );
   });
 
+  it.each(['register-ai-backend.yaml', 'attach-policy.yaml'])(
+    '%s: the read-only "in words" parameters (for the review) are not sent to the action',
+    file => {
+      const t = template(file);
+      const inWords = Object.entries<any>(formProperties(t)).filter(([name]) =>
+        name.endsWith('InWords'),
+      );
+      expect(inWords.length).toBeGreaterThan(0);
+      for (const [name, property] of inWords) {
+        expect({ name, field: property['ui:field'] }).toEqual({
+          name,
+          field: expect.stringMatching(
+            /^AiGateway(ProviderSummary|ListInWords)$/,
+          ),
+        });
+        expect(JSON.stringify(t.spec.steps)).not.toContain(name);
+      }
+    },
+  );
+
   it('Attach a policy sends no section the API refuses', () => {
     const attach = template('attach-policy.yaml');
     const input = JSON.stringify(attach.spec.steps[0].input.policy);

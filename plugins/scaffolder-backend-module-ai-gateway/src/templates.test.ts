@@ -362,6 +362,11 @@ describe('software templates through the real scaffolder', () => {
         },
       ],
       models: ['gpt-4o', 'anthropic/*'],
+      // What the form's read-only fields add for the review; not sent on.
+      providersInWords: [
+        'Group 1 takes the traffic: openai (OpenAI, model gpt-4o, API key from Secret openai/api-key)',
+      ],
+      modelsInWords: ['gpt-4o', 'anthropic/*'],
     });
     expect({
       status: backend.task.status,
@@ -377,6 +382,7 @@ describe('software templates through the real scaffolder', () => {
       rateLimitOf: 'tokens',
       rateLimitAmount: 100000,
       promptGuard: ['email'],
+      promptGuardInWords: ['Email addresses'],
       requestTimeoutSeconds: 60,
     });
     expect({
@@ -397,6 +403,35 @@ describe('software templates through the real scaffolder', () => {
     expect(
       policy.task.output.text.map((x: { title: string }) => x.title),
     ).toEqual(['Enforced']);
+    expect(
+      (await t.api('payments').get('/ai-backends/llm')).body.spec.spec,
+    ).toEqual({
+      kind: 'ai',
+      groups: [
+        {
+          providers: [
+            {
+              name: 'openai',
+              type: 'openai',
+              model: 'gpt-4o',
+              credentialsSecretRef: { name: 'openai', key: 'api-key' },
+              weight: 1,
+            },
+          ],
+        },
+        {
+          providers: [
+            {
+              name: 'bedrock',
+              type: 'bedrock',
+              region: 'eu-central-1',
+              weight: 1,
+            },
+          ],
+        },
+      ],
+      models: ['gpt-4o', 'anthropic/*'],
+    });
     const stored = (await t.api('payments').get('/policies/budget')).body.spec;
     expect(stored).toMatchObject({
       target: { kind: 'backend', name: 'llm' },

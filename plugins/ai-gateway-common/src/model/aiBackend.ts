@@ -23,6 +23,22 @@ export const providerTypes = [
 /** @public */
 export type ProviderType = (typeof providerTypes)[number];
 
+/**
+ * The provider types as people read them: the choices of the _Register an
+ * AI backend_ template and an AI backend's routing in words.
+ *
+ * @public
+ */
+export const providerTypeLabels: Readonly<Record<ProviderType, string>> = {
+  openai: 'OpenAI',
+  anthropic: 'Anthropic',
+  bedrock: 'Amazon Bedrock',
+  'azure-openai': 'Azure OpenAI',
+  gemini: 'Google Gemini',
+  'vertex-ai': 'Google Vertex AI',
+  custom: 'Custom (OpenAI-compatible)',
+};
+
 /** @public */
 export const aiBackendKinds = [
   'ai',

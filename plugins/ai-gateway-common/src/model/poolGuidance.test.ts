@@ -118,7 +118,7 @@ describe('explainPoolStatus', () => {
       expect({ message, ...guidance }).toEqual({
         message,
         served: false,
-        cause: `The last apply failed: ${message}`,
+        cause: `The last apply failed: ${message.replace(/\.?$/, '.')}`,
         nextStep: expect.stringMatching(nextStep),
       });
     }
@@ -141,7 +141,7 @@ describe('explainPoolStatus', () => {
     expect(sick.phase).toBe('Degraded');
     expect(explainPoolStatus(poolOf('agent'), sick)).toMatchObject({
       served: false,
-      cause: 'Components are unhealthy: Gateway/prod: not programmed',
+      cause: 'Components are unhealthy: Gateway/prod: not programmed.',
       nextStep: expect.stringMatching(/Kubernetes tab/),
     });
   });
@@ -214,7 +214,7 @@ describe('describeServedState', () => {
     );
     expect(state).toEqual({
       served: false,
-      message: `MCP server github is registered; it is served once pool prod-eu is applied. Now Degraded: The last apply failed: ${failure}`,
+      message: `MCP server github is registered; it is served once pool prod-eu is applied. Now Degraded: The last apply failed: ${failure}.`,
       nextStep: expect.stringMatching(
         /^Add cluster prod-eu-eks to kubernetes\.clusterLocatorMethods/,
       ),

@@ -44,6 +44,10 @@ export type PoolGuidanceFacts = {
 export type PoolGuidanceStatus = Pick<PoolStatus, 'phase' | 'conditions'> &
   Partial<Pick<PoolStatus, 'desiredRevision' | 'heartbeat'>>;
 
+/** A message from a condition as the end of a sentence (it may lack the stop). */
+const asSentenceEnd = (message: string) =>
+  /[.!?]$/.test(message.trim()) ? message.trim() : `${message.trim()}.`;
+
 const conditionOf = (status: PoolGuidanceStatus, type: string) =>
   status.conditions.find(c => c.type === type);
 
@@ -136,22 +140,22 @@ export function explainPoolStatus(
       if (applied?.status === 'False') {
         return {
           served: false,
-          cause: `The last apply failed: ${applied.message}`,
+          cause: `The last apply failed: ${asSentenceEnd(applied.message)}`,
           nextStep: nextStepForFailedApply(pool, applied.message),
         };
       }
       return {
         served: false,
-        cause: `Components are unhealthy: ${
-          components?.message || 'see the Kubernetes tab'
-        }`,
+        cause: `Components are unhealthy: ${asSentenceEnd(
+          components?.message || 'see the Kubernetes tab',
+        )}`,
         nextStep: `Check the pool's workloads on the Kubernetes tab (pods need nodes that can pull the images); the pool becomes Active when they are ready.`,
       };
     case 'Stale':
       return {
         served: false,
         cause: connected?.message
-          ? `No recent heartbeat: ${connected.message}`
+          ? `No recent heartbeat: ${asSentenceEnd(connected.message)}`
           : 'No recent heartbeat.',
         nextStep:
           mode === 'direct'
@@ -163,7 +167,9 @@ export function explainPoolStatus(
       const running = status.heartbeat?.runningRevision;
       let cause = 'Nothing has been applied yet.';
       if (components?.reason === 'RolloutInProgress') {
-        cause = `The desired revision is applied and rolling out: ${components.message}`;
+        cause = `The desired revision is applied and rolling out: ${asSentenceEnd(
+          components.message,
+        )}`;
       } else if (running) {
         cause = `The cluster runs an older revision (${running.slice(
           0,

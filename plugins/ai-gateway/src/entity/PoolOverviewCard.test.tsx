@@ -163,7 +163,7 @@ describe('PoolOverviewCard guidance and install', () => {
     );
     const guidance = await screen.findByTestId('pool-guidance');
     expect(guidance).toHaveTextContent(
-      'Why: The last apply failed: cluster eks-prod is not configured',
+      'Why: The last apply failed: cluster eks-prod is not configured in kubernetes.clusterLocatorMethods.',
     );
     expect(guidance).toHaveTextContent(
       'Next step: Add cluster eks-prod to kubernetes.clusterLocatorMethods',

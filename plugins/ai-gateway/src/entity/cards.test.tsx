@@ -280,7 +280,7 @@ describe('McpServerCard and AiBackendCard', () => {
     expect(served).toHaveAttribute('data-served', 'no');
     expect(served).toHaveTextContent(
       'Not served' +
-        'AI backend llm is registered; it is served once pool prod is applied. Now Degraded: The last apply failed: HTTPRoute/mcp-github: 422 Invalid',
+        'AI backend llm is registered; it is served once pool prod is applied. Now Degraded: The last apply failed: HTTPRoute/mcp-github: 422 Invalid.',
     );
     expect(served).toHaveTextContent(/Next step: .*Force sync/);
     expect(screen.getByTestId('provider-group-0')).toHaveTextContent(

@@ -140,7 +140,7 @@ describe('FleetPage', () => {
     ]);
     const degraded = await screen.findByTestId('fleet-state-direct');
     expect(degraded).toHaveTextContent(
-      'The last apply failed: Cluster prod-eu-eks is not configured',
+      'The last apply failed: Cluster prod-eu-eks is not configured in kubernetes.clusterLocatorMethods.',
     );
     expect(degraded).toHaveTextContent(
       'Next step: Add cluster prod-eu-eks to kubernetes.clusterLocatorMethods',

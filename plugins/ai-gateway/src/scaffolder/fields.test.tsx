@@ -1,10 +1,20 @@
 import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
-import { cleanup, fireEvent, screen, within } from '@testing-library/react';
+import {
+  act,
+  cleanup,
+  fireEvent,
+  screen,
+  within,
+} from '@testing-library/react';
+import { useState } from 'react';
 import { aiGatewayApiRef, type AiGatewayApi } from '../api/AiGatewayApi';
 import { fakeAiGatewayApi } from '../testUtils/fakeAiGatewayApi';
+import { ListInWordsField, listInWords } from './ListInWordsField';
 import { McpPrefixField, validateMcpPrefix } from './McpPrefixField';
 import { PolicyTargetField, validatePolicyTarget } from './PolicyTargetField';
 import { PoolPickerField } from './PoolPickerField';
+import { shownFieldsOnly } from './ProvidersField';
+import { ProviderSummaryField } from './ProviderSummaryField';
 import { QuantityField, validateQuantity } from './QuantityField';
 import { SecretRefField, validateSecretRef } from './SecretRefField';
 
@@ -479,5 +489,233 @@ describe('SecretRefField', () => {
       'Secret name must be a DNS name: lower-case labels of letters, digits and "-", separated by dots',
       'Key is required',
     ]);
+  });
+});
+
+/**
+ * A read-only field in a form that keeps what it is given, as the
+ * scaffolder does: a field that set its value on every render would never
+ * settle. `setForm` changes the rest of the form.
+ */
+function ReadOnlyHarness(props: {
+  field: (props: any) => JSX.Element | null;
+  form: Record<string, unknown>;
+  extra?: Record<string, unknown>;
+  onChange: jest.Mock;
+  expose: (setForm: (form: Record<string, unknown>) => void) => void;
+}) {
+  const Field = props.field;
+  const [value, setValue] = useState<string[] | undefined>(undefined);
+  const [form, setForm] = useState(props.form);
+  props.expose(setForm);
+  return (
+    <Field
+      {...fieldProps({
+        schema: { title: 'How the gateway routes', type: 'array' },
+        idSchema: { $id: 'root_summary' },
+        formContext: { formData: form },
+        formData: value,
+        onChange: (lines: string[]) => {
+          props.onChange(lines);
+          setValue(lines);
+        },
+        ...props.extra,
+      })}
+    />
+  );
+}
+
+describe('ProviderSummaryField', () => {
+  const groups = [
+    {
+      providers: [
+        {
+          name: 'openai-main',
+          type: 'openai',
+          model: 'gpt-4o',
+          credentialsSecretRef: { name: 'openai-key', key: 'api-key' },
+        },
+      ],
+    },
+    { providers: [{ name: 'bedrock', type: 'bedrock', region: 'eu-west-1' }] },
+  ];
+  const lines = [
+    'Group 1 takes the traffic: openai-main (OpenAI, model gpt-4o, API key from Secret openai-key/api-key)',
+    "Group 2 takes over when group 1 fails: bedrock (Amazon Bedrock, region eu-west-1, the client's model, the cloud's workload identity, no API key)",
+  ];
+
+  it('shows the groups of the form in words and keeps its value equal to those lines, once', async () => {
+    const onChange = jest.fn();
+    let setForm: (form: Record<string, unknown>) => void = () => {};
+    await renderInTestApp(
+      <ReadOnlyHarness
+        field={ProviderSummaryField}
+        form={{ groups }}
+        onChange={onChange}
+        expose={f => {
+          setForm = f;
+        }}
+      />,
+    );
+    const list = screen.getByRole('list', { name: 'How the gateway routes' });
+    expect(
+      within(list)
+        .getAllByRole('listitem')
+        .map(li => li.textContent),
+    ).toEqual(lines);
+    expect(onChange.mock.calls).toEqual([[lines]]);
+    // Another change of the groups: one more call, with the new lines.
+    act(() => setForm({ groups: groups.slice(0, 1) }));
+    expect(onChange.mock.calls).toEqual([[lines], [lines.slice(0, 1)]]);
+    // A change elsewhere in the form changes nothing.
+    act(() => setForm({ groups: groups.slice(0, 1), name: 'llm' }));
+    expect(onChange).toHaveBeenCalledTimes(2);
+  });
+
+  it('does not set a value it already has', async () => {
+    const onChange = jest.fn();
+    await renderInTestApp(
+      <ProviderSummaryField
+        {...fieldProps({
+          schema: { title: 'How the gateway routes' },
+          formContext: { formData: { groups } },
+          formData: lines,
+          onChange,
+        })}
+      />,
+    );
+    expect(screen.getAllByRole('listitem')).toHaveLength(2);
+    expect(onChange).not.toHaveBeenCalled();
+  });
+
+  it('says so while there is no group', async () => {
+    const onChange = jest.fn();
+    await renderInTestApp(
+      <ProviderSummaryField
+        {...fieldProps({
+          schema: { title: 'How the gateway routes' },
+          formContext: { formData: {} },
+          onChange,
+        })}
+      />,
+    );
+    expect(screen.getByText('No provider group yet.')).toBeInTheDocument();
+    expect(onChange).not.toHaveBeenCalled();
+  });
+});
+
+describe('ListInWordsField', () => {
+  const promptGuard = {
+    type: 'array',
+    items: {
+      type: 'string',
+      oneOf: [
+        { const: 'email', title: 'Email addresses' },
+        { const: 'credit-card', title: 'Credit card numbers' },
+      ],
+    },
+  };
+  // RJSF's schema utilities, as far as this page needs them (no dependencies).
+  const registry = {
+    rootSchema: { type: 'object', properties: { promptGuard } },
+    schemaUtils: { retrieveSchema: (schema: unknown) => schema },
+  };
+  const extra = {
+    uiSchema: {
+      'ui:options': { listField: 'promptGuard', empty: 'Nothing' },
+    },
+    registry,
+  };
+
+  it('reads choices by their titles, other values as they are', () => {
+    expect(listInWords(promptGuard, ['credit-card', 'email'])).toEqual([
+      'Credit card numbers',
+      'Email addresses',
+    ]);
+    expect(listInWords({ items: { type: 'string' } }, ['gpt-4o'])).toEqual([
+      'gpt-4o',
+    ]);
+    expect(listInWords(promptGuard, [], 'Nothing')).toEqual(['Nothing']);
+    expect(listInWords(promptGuard, undefined)).toEqual([]);
+  });
+
+  it('keeps its value equal to the titles of the chosen list, once per change, and shows nothing', async () => {
+    const onChange = jest.fn();
+    let setForm: (form: Record<string, unknown>) => void = () => {};
+    const { container } = await renderInTestApp(
+      <ReadOnlyHarness
+        field={ListInWordsField}
+        form={{ promptGuard: ['email', 'credit-card'] }}
+        extra={extra}
+        onChange={onChange}
+        expose={f => {
+          setForm = f;
+        }}
+      />,
+    );
+    expect(container.textContent).toBe('');
+    expect(onChange.mock.calls).toEqual([
+      [['Email addresses', 'Credit card numbers']],
+    ]);
+    act(() => setForm({ promptGuard: [] }));
+    expect(onChange.mock.calls).toEqual([
+      [['Email addresses', 'Credit card numbers']],
+      [['Nothing']],
+    ]);
+    act(() => setForm({ promptGuard: [], retries: 2 }));
+    expect(onChange).toHaveBeenCalledTimes(2);
+  });
+});
+
+describe('ProvidersField', () => {
+  // What RJSF resolves a provider's schema to: the fields of its type.
+  const shownFor: Record<string, string[]> = {
+    openai: ['name', 'type', 'model', 'credentialsSecretRef'],
+    bedrock: ['name', 'type', 'region', 'model', 'credentialsSecretRef'],
+  };
+  const schemaUtils = {
+    retrieveSchema: (_schema: unknown, item: { type: string }) => ({
+      type: 'object',
+      properties: Object.fromEntries(
+        (shownFor[item.type] ?? ['name', 'type']).map(f => [f, {}]),
+      ),
+    }),
+  };
+
+  it('keeps only the values of the fields a provider shows', () => {
+    const bedrock = { name: 'b', type: 'bedrock', region: 'eu-west-1' };
+    expect(shownFieldsOnly(schemaUtils, {}, bedrock)).toBe(bedrock);
+    expect(
+      shownFieldsOnly(
+        schemaUtils,
+        {},
+        { ...bedrock, type: 'openai', model: 'gpt-4o' },
+      ),
+    ).toEqual({ name: 'b', type: 'openai', model: 'gpt-4o' });
+    expect(shownFieldsOnly(schemaUtils, {}, null)).toBeNull();
+  });
+
+  it('drops an object field nobody filled in (an optional Secret left empty)', () => {
+    // RJSF starts the Secret reference of an Azure provider as {}; switched
+    // to Bedrock, where it is optional, it must not be sent without its parts.
+    expect(
+      shownFieldsOnly(
+        schemaUtils,
+        {},
+        {
+          name: 'b',
+          type: 'bedrock',
+          region: 'eu-west-1',
+          credentialsSecretRef: {},
+        },
+      ),
+    ).toEqual({ name: 'b', type: 'bedrock', region: 'eu-west-1' });
+    const filled = {
+      name: 'b',
+      type: 'bedrock',
+      credentialsSecretRef: { name: 'aws', key: undefined },
+    };
+    // Half filled stays, for the form to say which part is missing.
+    expect(shownFieldsOnly(schemaUtils, {}, filled)).toBe(filled);
   });
 });

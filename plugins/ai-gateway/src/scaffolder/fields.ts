@@ -1,6 +1,9 @@
+import { ListInWordsField } from './ListInWordsField';
 import { McpPrefixField, validateMcpPrefix } from './McpPrefixField';
 import { PolicyTargetField, validatePolicyTarget } from './PolicyTargetField';
 import { PoolPickerField } from './PoolPickerField';
+import { ProvidersField } from './ProvidersField';
+import { ProviderSummaryField } from './ProviderSummaryField';
 import { QuantityField, validateQuantity } from './QuantityField';
 import { SecretRefField, validateSecretRef } from './SecretRefField';
 
@@ -29,5 +32,17 @@ export const aiGatewayFormFields = {
     name: 'AiGatewaySecretRef',
     component: SecretRefField,
     validation: validateSecretRef as any,
+  },
+  AiGatewayProviders: {
+    name: 'AiGatewayProviders',
+    component: ProvidersField,
+  },
+  AiGatewayProviderSummary: {
+    name: 'AiGatewayProviderSummary',
+    component: ProviderSummaryField,
+  },
+  AiGatewayListInWords: {
+    name: 'AiGatewayListInWords',
+    component: ListInWordsField,
   },
 } as const;

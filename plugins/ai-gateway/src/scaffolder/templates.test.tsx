@@ -1,6 +1,8 @@
 import {
   dnsLabelSchema,
+  providerGroupsInWords,
   providerSchema,
+  providerTypeLabels,
   providerTypes,
   secretNameSchema,
   secretRefSchema,
@@ -18,6 +20,7 @@ import { parse } from 'yaml';
 import { aiGatewayApiRef } from '../api/AiGatewayApi';
 import { fakeAiGatewayApi } from '../testUtils/fakeAiGatewayApi';
 import { aiGatewayFormFields } from './fields';
+import { listInWords } from './ListInWordsField';
 
 /**
  * The software templates' forms, read as the scaffolder reads them: every
@@ -210,6 +213,10 @@ describe('template forms', () => {
       expect(provider.properties.type.oneOf.map((o: Node) => o.const)).toEqual(
         providerTypes,
       );
+      // The choices read as the routing in words does.
+      expect(
+        provider.properties.type.oneOf.map((o: Node) => [o.const, o.title]),
+      ).toEqual(Object.entries(providerTypeLabels));
       expect(branches.map(b => b.properties.type.const)).toEqual(providerTypes);
     });
 
@@ -235,8 +242,11 @@ describe('template forms', () => {
   });
 });
 
-/** The scaffolder's own form (ajv with ajv-errors, our fields, the review) on one page. */
-async function renderPage(file: string, title: string) {
+/**
+ * The scaffolder's own form (ajv with ajv-errors, our fields, the review) on
+ * one page; `onCreate` gets what Create would send.
+ */
+async function renderPage(file: string, title: string, onCreate = jest.fn()) {
   const page = pageOf(file, title);
   const api = fakeAiGatewayApi({
     findMcpServerByPrefix: async () => undefined,
@@ -246,11 +256,34 @@ async function renderPage(file: string, title: string) {
       <Stepper
         manifest={{ title, steps: [{ title, schema: page }] }}
         extensions={Object.values(aiGatewayFormFields) as any}
-        onCreate={jest.fn()}
+        onCreate={onCreate}
       />
     </TestApiProvider>,
   );
 }
+
+/** The review's rows as [title, value]; a list value as its items. */
+function reviewRows(): Array<[string, string | string[]]> {
+  return screen.getAllByRole('row').map(r => {
+    const [title, value] = Array.from((r as HTMLTableRowElement).cells);
+    const items = within(value).queryAllByRole('listitem');
+    return [
+      title.textContent ?? '',
+      items.length
+        ? items.map(i => i.textContent ?? '')
+        : value.textContent ?? '',
+    ];
+  });
+}
+
+/**
+ * Rows that show an object as the review does when it has no words for it:
+ * list items of its fields, `name: …`.
+ */
+const rawObjectRows = (rows: Array<[string, string | string[]]>) =>
+  rows.filter(
+    ([, value]) => Array.isArray(value) && value.some(v => /^\w+: /.test(v)),
+  );
 
 const review = () =>
   fireEvent.click(screen.getByRole('button', { name: 'Review' }));
@@ -354,6 +387,157 @@ describe('template forms in the scaffolder', () => {
     expect(
       labels().some(id => /(deployment|gcpProject|baseUrl)$/.test(id!)),
     ).toBe(false);
+  });
+
+  it('Register an AI backend: a provider switched to another type keeps and sends nothing of the type before', async () => {
+    const onCreate = jest.fn();
+    await renderPage('register-ai-backend.yaml', 'Providers', onCreate);
+    await screen.findByText('Provider group');
+    const choose = async (type: string) => {
+      fireEvent.mouseDown(
+        within(
+          screen.getByText('Provider', { selector: 'label' }).parentElement!,
+        ).getByRole('button'),
+      );
+      fireEvent.click(await screen.findByRole('option', { name: type }));
+    };
+    const box = (name: RegExp) => screen.getByRole('textbox', { name });
+    await choose('Azure OpenAI');
+    fireEvent.change(
+      await screen.findByRole('textbox', { name: /^Base URL/ }),
+      {
+        target: { value: 'https://my.openai.azure.com' },
+      },
+    );
+    fireEvent.change(box(/^Deployment/), { target: { value: 'gpt-4o-prod' } });
+    await choose('Amazon Bedrock');
+    fireEvent.change(
+      await screen.findByRole('textbox', { name: /^AWS region/ }),
+      {
+        target: { value: 'eu-central-1' },
+      },
+    );
+    await choose('OpenAI');
+    fireEvent.change(box(/^Name/), { target: { value: 'openai-main' } });
+    fireEvent.change(box(/^Model/), { target: { value: 'gpt-4o' } });
+    fireEvent.change(box(/^Secret name/), { target: { value: 'openai-key' } });
+    fireEvent.change(box(/^Key in the Secret/), {
+      target: { value: 'api-key' },
+    });
+    const line =
+      'Group 1 takes the traffic: openai-main (OpenAI, model gpt-4o, API key from Secret openai-key/api-key)';
+    // Under the groups, the routing in words.
+    expect(
+      within(screen.getByTestId('ai-gateway-provider-summary')).getByText(line),
+    ).toBeInTheDocument();
+    review();
+    await screen.findByRole('table');
+    expect(reviewRows()).toEqual([
+      ['Provider groups', [line]],
+      [
+        'Model names it serves',
+        ['None: clients reach it at its own path only (no model-name routing)'],
+      ],
+    ]);
+    fireEvent.click(screen.getByRole('button', { name: 'Create' }));
+    await waitFor(() => expect(onCreate).toHaveBeenCalled());
+    expect(onCreate.mock.calls[0][0].groups).toEqual([
+      {
+        providers: [
+          {
+            name: 'openai-main',
+            type: 'openai',
+            model: 'gpt-4o',
+            credentialsSecretRef: { name: 'openai-key', key: 'api-key' },
+          },
+        ],
+      },
+    ]);
+  });
+
+  it('Register an AI backend: the review reads every row in words, no object shown raw', async () => {
+    const doc = templates.find(t => t.file === 'register-ai-backend.yaml')!.doc;
+    const steps = doc.spec.parameters.map((page: Node) => ({
+      title: page.title,
+      mergedSchema: page,
+      ...extractSchemaFromStep(structuredClone(page)),
+    }));
+    const groups = [
+      {
+        providers: [
+          {
+            name: 'openai-main',
+            type: 'openai',
+            model: 'gpt-4o',
+            credentialsSecretRef: { name: 'openai-key', key: 'api-key' },
+          },
+          {
+            name: 'azure',
+            type: 'azure-openai',
+            baseUrl: 'https://my.openai.azure.com',
+            deployment: 'gpt-4o-prod',
+            credentialsSecretRef: { name: 'azure-key', key: 'api-key' },
+          },
+        ],
+      },
+      {
+        providers: [{ name: 'bedrock', type: 'bedrock', region: 'eu-west-1' }],
+      },
+    ];
+    const models = ['gpt-4o', 'anthropic/*'];
+    const providers = steps.find((s: Node) => s.title === 'Providers');
+    // The form state as the read-only fields leave it.
+    await renderInTestApp(
+      <ReviewState
+        schemas={steps}
+        formState={{
+          project: 'system:default/payments',
+          pool: 'prod',
+          name: 'llm',
+          description: 'The LLMs of the payments team',
+          groups,
+          providersInWords: providerGroupsInWords(groups),
+          models,
+          modelsInWords: listInWords(
+            providers.schema.properties.models,
+            models,
+          ),
+        }}
+      />,
+    );
+    const rows = reviewRows();
+    expect(rawObjectRows(rows)).toEqual([]);
+    expect(rows).toEqual([
+      ['Project', 'system:default/payments'],
+      ['Pool', 'prod'],
+      ['Name', 'llm'],
+      ['Description', 'The LLMs of the payments team'],
+      [
+        'Provider groups',
+        [
+          'Group 1 takes the traffic, shared by health and latency: openai-main (OpenAI, model gpt-4o, API key from Secret openai-key/api-key); azure (Azure OpenAI at https://my.openai.azure.com, deployment gpt-4o-prod, API key from Secret azure-key/api-key)',
+          "Group 2 takes over when group 1 fails: bedrock (Amazon Bedrock, region eu-west-1, the client's model, the cloud's workload identity, no API key)",
+        ],
+      ],
+      ['Model names it serves', ['gpt-4o', 'anthropic/*']],
+    ]);
+  });
+
+  it('Attach a policy: the review reads the chosen prompt guards by their titles', async () => {
+    await renderPage('attach-policy.yaml', 'Rules');
+    fireEvent.click(screen.getByRole('checkbox', { name: 'Email addresses' }));
+    fireEvent.click(
+      screen.getByRole('checkbox', { name: 'Credit card numbers' }),
+    );
+    review();
+    await screen.findByRole('table');
+    const rows = reviewRows();
+    expect(rows).toContainEqual([
+      'Reject prompts containing',
+      ['Email addresses', 'Credit card numbers'],
+    ]);
+    expect(JSON.stringify(rows)).not.toMatch(/credit-card|"email"/);
+    expect(rawObjectRows(rows)).toEqual([]);
   });
 
   it('Create a gateway pool: every choice of every page reads as words in the review', async () => {

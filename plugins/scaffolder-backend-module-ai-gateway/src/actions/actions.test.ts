@@ -781,10 +781,11 @@ describe('ai-gateway scaffolder actions', () => {
         workspacePath: workspace.path,
       });
       await poolManifestsAction({ client }).handler(manifests.ctx as any);
-      // The policy, and the gateway's model-routing policy (the backend serves named models).
+      // The policy, the gateway's model-routing policy (the backend serves
+      // named models) and its usage attribution (metric labels).
       expect(manifests.outputs.kinds).toMatchObject({
         AgentgatewayBackend: 1,
-        AgentgatewayPolicy: 2,
+        AgentgatewayPolicy: 3,
         Gateway: 1,
       });
       expect(

@@ -17,7 +17,7 @@ import Typography from '@material-ui/core/Typography';
 import { useState } from 'react';
 import { useObjectWithPoolStatus } from '../../hooks/useObjectWithPoolStatus';
 import { CopyableText } from '../../components/CopyableText';
-import { CopyButton } from '../../components/CopyButton';
+import { CodeBlock, codeLanguage } from '../../components/CodeBlock';
 import {
   AI_GATEWAY_KIND_ANNOTATION,
   aiBackendEndpoint,
@@ -64,31 +64,14 @@ export function SnippetTabs(props: { idPrefix: string; snippets: Snippet[] }) {
         data-testid={`snippet-${current.id}`}
         mt={1}
       >
-        <Box
-          component="pre"
-          tabIndex={0}
-          aria-label={`${current.title} snippet`}
-          data-testid="snippet-code"
-          style={{
-            fontFamily: 'monospace',
-            fontSize: 13,
-            whiteSpace: 'pre',
-            overflowX: 'auto',
-            padding: 12,
-            margin: 0,
-            borderRadius: 4,
-            background: 'rgba(127,127,127,0.12)',
-          }}
-        >
-          {current.code}
-        </Box>
-        <Box mt={1}>
-          <CopyButton
-            text={current.code}
-            label={`Copy ${current.title}`}
-            testId={`copy-${current.id}`}
-          />
-        </Box>
+        <CodeBlock
+          text={current.code}
+          language={codeLanguage(current.language)}
+          label={`${current.title} snippet`}
+          copyLabel={`Copy ${current.title}`}
+          copyTestId={`copy-${current.id}`}
+          testId="snippet-code"
+        />
       </Box>
     </Box>
   );

@@ -14,7 +14,7 @@ import Typography from '@material-ui/core/Typography';
 import useAsync from 'react-use/esm/useAsync';
 import { aiGatewayApiRef } from '../../api/AiGatewayApi';
 import { CopyableText } from '../../components/CopyableText';
-import { CopyButton } from '../../components/CopyButton';
+import { CodeBlock } from '../../components/CodeBlock';
 import { DetailsTable } from '../../components/DetailsTable';
 
 /** The fields of an mcp-server API definition (as the catalog module writes it). */
@@ -139,23 +139,14 @@ export function McpDefinitionContent() {
       </Grid>
       <Grid item xs={12} md={6}>
         <InfoCard title="Raw definition">
-          <Box
-            component="pre"
-            tabIndex={0}
-            aria-label="Raw definition"
-            data-testid="definition-raw"
-            style={{
-              fontFamily: 'monospace',
-              fontSize: 13,
-              whiteSpace: 'pre-wrap',
-              margin: 0,
-            }}
-          >
-            {raw}
-          </Box>
-          <Box mt={1}>
-            <CopyButton text={raw} label="Copy the definition" />
-          </Box>
+          <CodeBlock
+            text={raw}
+            language={definition ? 'json' : 'text'}
+            label="Raw definition"
+            copyLabel="Copy the definition"
+            testId="definition-raw"
+            wrapLongLines
+          />
         </InfoCard>
       </Grid>
     </Grid>

@@ -1,5 +1,4 @@
 import {
-  CodeSnippet,
   InfoCard,
   Progress,
   ResponseErrorPanel,
@@ -15,7 +14,7 @@ import Alert from '@material-ui/lab/Alert';
 import { useState } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import { aiGatewayApiRef, type DeployerRole } from '../../api/AiGatewayApi';
-import { CopyButton } from '../../components/CopyButton';
+import { CodeBlock } from '../../components/CodeBlock';
 import { DownloadButton } from '../../components/DownloadButton';
 
 type SubjectKind = 'user' | 'group' | 'serviceaccount';
@@ -202,27 +201,27 @@ export function PoolAccessTab() {
               inputProps={{ 'data-testid': 'deployer-subject' }}
             />
           </Box>
-          <Box mb={1}>
-            <CopyButton
-              text={commands}
-              label="Copy commands"
-              testId="copy-commands"
-            />
-          </Box>
-          <Box data-testid="deployer-commands">
-            <CodeSnippet text={commands} language="bash" />
-          </Box>
+          <CodeBlock
+            text={commands}
+            language="bash"
+            label="Commands granting the installer the Role"
+            copyLabel="Copy commands"
+            copyTestId="copy-commands"
+            testId="deployer-commands"
+          />
         </InfoCard>
       </Grid>
       <Grid item xs={12}>
         <InfoCard title={`Role ${name} (${role.rules.length} rules)`}>
-          <Box mb={1}>
-            <CopyButton text={yaml} testId="copy-role" />
-            <DownloadButton text={yaml} fileName={fileName} />
-          </Box>
-          <Box data-testid="deployer-role-yaml">
-            <CodeSnippet text={yaml} language="yaml" showLineNumbers />
-          </Box>
+          <CodeBlock
+            text={yaml}
+            language="yaml"
+            label={`YAML of Role ${name}`}
+            showLineNumbers
+            copyTestId="copy-role"
+            actions={<DownloadButton text={yaml} fileName={fileName} />}
+            testId="deployer-role-yaml"
+          />
         </InfoCard>
       </Grid>
     </Grid>

@@ -23,7 +23,7 @@ import { useState, type ReactNode } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import { aiGatewayApiRef } from '../../api/AiGatewayApi';
 import { absoluteTime, age } from '../../components/Age';
-import { CopyButton } from '../../components/CopyButton';
+import { CodeBlock } from '../../components/CodeBlock';
 import { downloadBlob, downloadText } from '../../components/DownloadButton';
 import { ErrorText } from '../../components/ErrorText';
 import {
@@ -58,30 +58,15 @@ function Step(props: { title: string; children: ReactNode }) {
 }
 
 function Commands(props: { commands: string[]; label: string }) {
-  const text = props.commands.join('\n');
   return (
-    <Box>
-      <Box
-        component="pre"
-        role="group"
-        aria-label={props.label}
-        tabIndex={0}
-        data-testid="install-commands"
-        style={{
-          fontFamily: 'monospace',
-          fontSize: '0.8125rem',
-          whiteSpace: 'pre-wrap',
-          wordBreak: 'break-all',
-          padding: 8,
-          margin: '4px 0',
-          border: '1px solid rgba(0, 0, 0, 0.23)',
-          borderRadius: 4,
-        }}
-      >
-        {text}
-      </Box>
-      <CopyButton text={text} label="Copy commands" />
-    </Box>
+    <CodeBlock
+      text={props.commands.join('\n')}
+      language="bash"
+      label={props.label}
+      copyLabel="Copy commands"
+      testId="install-commands"
+      wrapLongLines
+    />
   );
 }
 

@@ -1,5 +1,4 @@
 import {
-  CodeSnippet,
   EmptyState,
   InfoCard,
   Progress,
@@ -22,17 +21,11 @@ import {
   type ManifestBundle,
   type ObjectDiff,
 } from '../../api/AiGatewayApi';
-import { CopyButton } from '../../components/CopyButton';
+import { CodeBlock } from '../../components/CodeBlock';
 import { DownloadButton } from '../../components/DownloadButton';
 import { failureOf } from '../../components/failureOf';
 import { OperationList } from '../../components/OperationList';
 import { shortRevision } from '../../components/revision';
-
-/**
- * Above this many lines the YAML is shown without syntax highlighting:
- * highlighting a bundle of thousands of objects would freeze the page.
- */
-const HIGHLIGHT_MAX_LINES = 4000;
 
 /** How many objects of each kind, in the bundle's (apply) order. */
 export function countByKind(
@@ -291,27 +284,20 @@ export function PoolManifestsTab() {
       </Grid>
       <Grid item xs={12}>
         <InfoCard title={`YAML (${lines} lines)`}>
-          <Box mb={1} display="flex" alignItems="center" flexWrap="wrap">
-            <CopyButton text={yamlFile.yaml} testId="copy-manifests" />
-            <DownloadButton text={yamlFile.yaml} fileName={fileName} />
-          </Box>
-          <Box data-testid="manifests-yaml">
-            {lines <= HIGHLIGHT_MAX_LINES ? (
-              <CodeSnippet
-                text={yamlFile.yaml}
-                language="yaml"
-                showLineNumbers
-              />
-            ) : (
-              <Box
-                component="pre"
-                m={0}
-                style={{ overflow: 'auto', maxHeight: 800, fontSize: '0.8rem' }}
-              >
-                {yamlFile.yaml}
-              </Box>
-            )}
-          </Box>
+          <CodeBlock
+            text={yamlFile.yaml}
+            language="yaml"
+            label={`YAML of pool ${pool}, revision ${shortRevision(
+              yamlFile.revision || bundle.revision,
+            )}`}
+            showLineNumbers
+            copyTestId="copy-manifests"
+            actions={
+              <DownloadButton text={yamlFile.yaml} fileName={fileName} />
+            }
+            testId="manifests-yaml"
+            maxHeight={800}
+          />
         </InfoCard>
       </Grid>
     </Grid>

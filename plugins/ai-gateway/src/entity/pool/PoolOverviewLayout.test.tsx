@@ -4,7 +4,12 @@ import {
   EntityContentBlueprint,
   EntityContentLayoutBlueprint,
 } from '@backstage/plugin-catalog-react/alpha';
-import { render, screen } from '@testing-library/react';
+import { catalogPlugin } from '@backstage/plugin-catalog';
+import { EntityProvider } from '@backstage/plugin-catalog-react';
+import { catalogApiMock } from '@backstage/plugin-catalog-react/testUtils';
+import { catalogApiRef } from '@backstage/plugin-catalog-react';
+import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
+import { screen } from '@testing-library/react';
 import aiGatewayPlugin from '../../alpha';
 import {
   arrangePoolCards,
@@ -80,8 +85,25 @@ describe('the pool overview layout', () => {
     expect(arranged.info).toEqual([about]);
   });
 
-  it('renders them in that order, each once', () => {
-    render(<PoolOverviewLayout cards={[relations, about, topology, status]} />);
+  /** The layout on a pool's page, the catalog holding `entities`. */
+  async function renderLayout(
+    cards: Parameters<typeof PoolOverviewLayout>[0]['cards'],
+    pool: any = entity('pool'),
+    entities: any[] = [pool],
+  ) {
+    await renderInTestApp(
+      <TestApiProvider apis={[[catalogApiRef, catalogApiMock({ entities })]]}>
+        <EntityProvider entity={pool}>
+          <PoolOverviewLayout cards={cards} />
+        </EntityProvider>
+      </TestApiProvider>,
+      // The orphan warning links to the catalog (after deleting the entity).
+      { mountedRoutes: { '/catalog': catalogPlugin.routes.catalogIndex } },
+    );
+  }
+
+  it('renders them in that order, each once', async () => {
+    await renderLayout([relations, about, topology, status]);
     expect(
       screen.getAllByRole('region').map(r => r.getAttribute('aria-label')),
     ).toEqual([
@@ -90,6 +112,46 @@ describe('the pool overview layout', () => {
       'entity-card:catalog-graph/relations',
       'entity-card:catalog/about',
     ]);
+  });
+
+  it("keeps the catalog's warnings about the entity above the cards", async () => {
+    const orphan = {
+      ...entity('pool'),
+      metadata: {
+        name: 'x',
+        namespace: 'default',
+        annotations: {
+          'ai-gateway.io/kind': 'pool',
+          'backstage.io/orphan': 'true',
+        },
+      },
+      relations: [{ type: 'ownedBy', targetRef: 'group:default/gone' }],
+    };
+    await renderLayout([status], orphan);
+    // Orphaned, and owned by a group the catalog does not have.
+    expect(
+      await screen.findByText(/not referenced by any location/i),
+    ).toBeInTheDocument();
+    expect(await screen.findByText(/group:default\/gone/)).toBeInTheDocument();
+    const layout = screen.getByTestId('pool-overview-layout');
+    const warning = screen.getByText(/not referenced by any location/i);
+    const statusCard = screen.getByRole('region', {
+      name: 'entity-card:ai-gateway/pool-overview',
+    });
+    // The warning comes first in the page.
+    expect(
+      warning.compareDocumentPosition(statusCard) &
+        Node.DOCUMENT_POSITION_FOLLOWING,
+    ).toBeTruthy();
+    expect(layout).toContainElement(warning);
+  });
+
+  it('shows no warning for a sound entity', async () => {
+    await renderLayout([status]);
+    expect(
+      screen.queryByText(/not referenced by any location/i),
+    ).not.toBeInTheDocument();
+    expect(screen.queryByRole('alert')).not.toBeInTheDocument();
   });
 
   it('keeps cards it cannot identify, in the app order', () => {

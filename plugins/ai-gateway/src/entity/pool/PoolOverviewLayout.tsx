@@ -1,3 +1,12 @@
+import {
+  EntityOrphanWarning,
+  EntityProcessingErrorsPanel,
+  EntityRelationWarning,
+  EntitySwitch,
+  hasCatalogProcessingErrors,
+  hasRelationWarnings,
+  isOrphan,
+} from '@backstage/plugin-catalog';
 import type { EntityContentLayoutProps } from '@backstage/plugin-catalog-react/alpha';
 import Grid from '@material-ui/core/Grid';
 import { makeStyles } from '@material-ui/core/styles';
@@ -49,12 +58,47 @@ const useStyles = makeStyles(theme => ({
     gap: theme.spacing(3),
     minWidth: 0,
   },
+  warnings: {
+    display: 'flex',
+    flexDirection: 'column',
+    gap: theme.spacing(2),
+    '&:empty': { display: 'none' },
+  },
 }));
 
 /**
+ * What the catalog's default layout shows above every overview (orphaned
+ * entity, relations to missing entities, processing errors): replacing the
+ * layout must not hide why a pool's entity is wrong.
+ */
+function CatalogEntityWarnings() {
+  const classes = useStyles();
+  return (
+    <div className={classes.warnings}>
+      <EntitySwitch>
+        <EntitySwitch.Case if={isOrphan}>
+          <EntityOrphanWarning />
+        </EntitySwitch.Case>
+      </EntitySwitch>
+      <EntitySwitch>
+        <EntitySwitch.Case if={hasRelationWarnings}>
+          <EntityRelationWarning />
+        </EntitySwitch.Case>
+      </EntitySwitch>
+      <EntitySwitch>
+        <EntitySwitch.Case if={hasCatalogProcessingErrors}>
+          <EntityProcessingErrorsPanel />
+        </EntitySwitch.Case>
+      </EntitySwitch>
+    </div>
+  );
+}
+
+/**
  * The Overview of pool entities (an entity content layout, filtered to
- * pools): what a platform engineer needs first (status, next step, install,
- * topology) above what the catalog knows about the entity.
+ * pools): the catalog's warnings about the entity, then what a platform
+ * engineer needs first (status, next step, install, topology), then what the
+ * catalog knows about the entity.
  *
  * @alpha
  */
@@ -65,6 +109,7 @@ export function PoolOverviewLayout(props: EntityContentLayoutProps) {
     cardExtensionId(card) ?? `card-${index}`;
   return (
     <div className={classes.column} data-testid="pool-overview-layout">
+      <CatalogEntityWarnings />
       {top.map((card, i) => (
         <Fragment key={keyOf(card, i)}>{card.element}</Fragment>
       ))}
