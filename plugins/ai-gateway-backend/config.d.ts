@@ -15,5 +15,76 @@ export interface Config {
       /** Directory with projects.yaml, pools.yaml, mcp-servers.yaml, ai-backends.yaml, policies.yaml (relative to the backend's working directory). */
       directory?: string;
     };
+    /**
+     * Where usage (tokens, cost, requests, latency) is read from: a Prometheus
+     * that scrapes the gateways. A pool's usage is read from the Prometheus of
+     * its cluster (`clusters.<cluster name>`), else from the global one;
+     * usage across pools adds up every configured Prometheus. Without any,
+     * usage views say what to configure.
+     */
+    metrics?: {
+      prometheus?: AiGatewayPrometheusConfig;
+      /** Per cluster (the pool's `cluster.name`), for a Prometheus inside each cluster. */
+      clusters?: {
+        [cluster: string]: { prometheus: AiGatewayPrometheusConfig };
+      };
+      /** Points of a usage time series unless the caller asks for fewer or more (default 200). */
+      maxPoints?: number;
+      /** The finest step of a usage time series, e.g. the scrape interval (default 15). */
+      minStepSeconds?: number;
+    };
+    /** Budgets (see docs/budgets.md). */
+    usage?: {
+      /**
+       * Prices of models per million tokens, in US dollars, to cost the
+       * usage of models agentgateway reports no cost for. Keys are model
+       * names as clients ask for them (`gpt-4o`), or patterns with one `*`
+       * first or last (`anthropic/*`, `*-mini`, `*`); an exact name wins over
+       * a pattern, a longer pattern over a shorter one.
+       */
+      prices?: {
+        [model: string]: {
+          inputPerMillionTokens: number;
+          outputPerMillionTokens: number;
+        };
+      };
+      /**
+       * How often budgets are evaluated against usage: a duration such as
+       * `30s`, `{ seconds: 30 }` or `PT30S`. Default 30 seconds.
+       */
+      budgetEvaluationInterval?:
+        | string
+        | {
+            days?: number;
+            hours?: number;
+            minutes?: number;
+            seconds?: number;
+          };
+    };
   };
+}
+
+/** How the backend reaches one Prometheus. */
+interface AiGatewayPrometheusConfig {
+  /** Base URL of Prometheus's HTTP API (or of Thanos or Mimir in front of it), e.g. http://prometheus.monitoring:9090. */
+  url: string;
+  /**
+   * Sent as `Authorization: Bearer`.
+   * @visibility secret
+   */
+  bearerToken?: string;
+  /** Basic auth user name (with `password`). */
+  username?: string;
+  /**
+   * Basic auth password.
+   * @visibility secret
+   */
+  password?: string;
+  /** Extra headers on every query, e.g. `X-Scope-OrgID` of a multi-tenant Mimir; values are secret. */
+  headers?: {
+    /** @visibility secret */
+    [name: string]: string;
+  };
+  /** Per query attempt (default 15); transient failures are retried twice. */
+  timeoutSeconds?: number;
 }

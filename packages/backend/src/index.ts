@@ -45,6 +45,11 @@ backend.add(
   ),
 );
 
+// Notifications (budget thresholds reached) and signals, which push them to
+// the browser.
+backend.add(import('@backstage/plugin-notifications-backend'));
+backend.add(import('@backstage/plugin-signals-backend'));
+
 // The AI Gateway control plane, and its renderer for agentgateway pools.
 backend.add(import('@ai-gateway-backstage/plugin-ai-gateway-backend'));
 backend.add(

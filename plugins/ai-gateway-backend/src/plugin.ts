@@ -2,7 +2,9 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
+import { readDurationFromConfig } from '@backstage/config';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
+import { notificationService } from '@backstage/plugin-notifications-node';
 import {
   aiGatewayPermissionList,
   gatewayFlavours,
@@ -16,6 +18,9 @@ import {
   RendererRegistry,
 } from '@ai-gateway-backstage/plugin-ai-gateway-node';
 import path from 'node:path';
+import { BudgetEvaluator } from './budgets/BudgetEvaluator';
+import { BudgetService } from './budgets/BudgetService';
+import { ModelPrices } from './budgets/modelPrices';
 import { AiGatewayStore } from './database/AiGatewayStore';
 import { createPoolChangeFeed } from './database/PoolChangeFeed';
 import { ConfigClusterConnector } from '@ai-gateway-backstage/plugin-ai-gateway-node';
@@ -24,6 +29,8 @@ import { PoolHealthMonitor } from './delivery/PoolHealthMonitor';
 import { loadDemoData } from './demo/DemoDataLoader';
 import { createRouter } from './router';
 import { ResourceService } from './service/ResourceService';
+import { createUsageService, usageNotConfiguredMessage } from './usage';
+import { UsageReportService } from './usageApi/UsageReportService';
 
 /**
  * The AI Gateway control plane: REST API under /api/ai-gateway.
@@ -55,6 +62,7 @@ export const aiGatewayPlugin = createBackendPlugin({
         scheduler: coreServices.scheduler,
         discovery: coreServices.discovery,
         events: eventsServiceRef,
+        notifications: notificationService,
       },
       async init(deps) {
         const store = await AiGatewayStore.create({ database: deps.database });
@@ -90,9 +98,15 @@ export const aiGatewayPlugin = createBackendPlugin({
           }
         }
 
+        const budgets = new BudgetService({
+          store,
+          permissions: deps.permissions,
+          auditor: deps.auditor,
+        });
         const delivery = new PoolDeliveryService({
           store,
           resources,
+          budgets,
           registry,
           renderOptions: {
             controlPlaneUrl:
@@ -122,15 +136,55 @@ export const aiGatewayPlugin = createBackendPlugin({
           },
         });
 
+        // Usage from the gateways' metrics (Prometheus); undefined when not configured.
+        const usageSource = createUsageService({
+          config: deps.config,
+          logger: deps.logger,
+        });
+        // Budgets: one replica at a time evaluates them; their state is in the database.
+        const budgetEvaluator = new BudgetEvaluator({
+          store,
+          usage: usageSource,
+          prices: ModelPrices.fromConfig(deps.config),
+          notifications: deps.notifications,
+          onPoolsChanged: pools => delivery.renderAgain(pools),
+          logger: deps.logger,
+        });
+        const budgetInterval = deps.config.has(
+          'aiGateway.usage.budgetEvaluationInterval',
+        )
+          ? readDurationFromConfig(deps.config, {
+              key: 'aiGateway.usage.budgetEvaluationInterval',
+            })
+          : { seconds: 30 };
+        await deps.scheduler.scheduleTask({
+          id: 'ai-gateway-budget-evaluation',
+          frequency: budgetInterval,
+          timeout: { minutes: 5 },
+          initialDelay: { seconds: 10 },
+          scope: 'global',
+          fn: async () => {
+            await budgetEvaluator.evaluateAll();
+          },
+        });
+
         // The operator authenticates with its pool's enrollment token.
         deps.httpRouter.addAuthPolicy({
           path: '/agent',
           allow: 'unauthenticated',
         });
+        const usage = new UsageReportService({
+          usage: usageSource,
+          resources,
+          permissions: deps.permissions,
+          notConfiguredMessage: usageNotConfiguredMessage,
+        });
         deps.httpRouter.use(
           await createRouter({
             resources,
             delivery,
+            usage,
+            budgets,
             httpAuth: deps.httpAuth,
             auth: deps.auth,
           }),

@@ -2,10 +2,12 @@ import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import { aPool } from '@ai-gateway-backstage/plugin-ai-gateway-node-test-utils';
 import express from 'express';
 import request from 'supertest';
+import type { BudgetService } from './budgets/BudgetService';
 import type { PoolDeliveryService } from './delivery/PoolDeliveryService';
 import { createRouter } from './router';
 import { OpenApiContract } from './schema/__testUtils__/OpenApiContract';
 import type { ResourceService } from './service/ResourceService';
+import type { UsageReportService } from './usageApi/UsageReportService';
 
 /**
  * The router and the OpenAPI document describe the same API: every route is
@@ -59,6 +61,8 @@ async function app() {
   const router = await createRouter({
     resources: unreachable as ResourceService,
     delivery: unreachable as PoolDeliveryService,
+    usage: unreachable as UsageReportService,
+    budgets: unreachable as BudgetService,
     httpAuth: mockServices.httpAuth({
       defaultCredentials: mockCredentials.user(),
     }),
@@ -105,6 +109,27 @@ describe('the REST API and its OpenAPI document', () => {
     const format = await get('/pools/prod/manifests?format=toml');
     expect(format.status).toBe(400);
     expect(format.body.error.issues[0].field).toBe('format');
+
+    const range = await get('/usage/totals?range=1y');
+    expect(range.status).toBe(400);
+    expect(range.body.error.issues[0].field).toBe('range');
+
+    const maxPoints = await get('/usage/timeseries?maxPoints=5000');
+    expect(maxPoints.status).toBe(400);
+    expect(maxPoints.body.error.issues[0].field).toBe('maxPoints');
+
+    const budget = await request(server)
+      .post('/api/ai-gateway/budgets')
+      .send({
+        name: 'b',
+        scope: { kind: 'team', name: 'team-a' },
+        window: 'yearly',
+        limit: { usd: 1 },
+      });
+    expect(budget.status).toBe(400);
+    expect(budget.body.error.issues).toEqual([
+      { field: 'window', message: 'must be one of: daily, weekly, monthly' },
+    ]);
 
     const wait = await get('/agent/v1/bundle?wait=61');
     expect(wait.status).toBe(400);

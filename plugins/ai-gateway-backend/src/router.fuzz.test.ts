@@ -9,6 +9,7 @@ import {
   startAiGatewayTestBackend,
 } from '@ai-gateway-backstage/plugin-ai-gateway-node-test-utils';
 import type { Response } from 'supertest';
+import { budgetSchema } from '@ai-gateway-backstage/plugin-ai-gateway-common';
 import { encodeCursor } from './service/cursors';
 
 /**
@@ -102,6 +103,17 @@ const kinds: Array<{ plural: string; existing: string; valid: Json }> = [
   },
   { plural: 'policies', existing: 'limits', valid: richPolicy('fuzz') as Json },
 ];
+
+/** A budget of the seeded project (its numbers are amounts, not 32-bit counts: see the budget test). */
+const validBudget: Json = {
+  name: 'fuzz',
+  description: 'Fuzz',
+  scope: { kind: 'project', name: 'payments' },
+  window: 'monthly',
+  limit: { usd: 100 },
+  softThresholds: [0.5, 0.8],
+  onExceeded: { kind: 'downRoute', model: 'gpt-4o-mini' },
+};
 
 const validHeartbeat: Json = {
   operatorVersion: '0.1.0',
@@ -488,6 +500,67 @@ const FILTERS: Record<string, string[]> = {
   policies: ['project', 'pool', 'targetKind', 'targetName'],
 };
 
+/**
+ * What is wrong with a usage endpoint's answer, if anything: without a metrics
+ * source a valid query is a 503 naming the key to configure, bad input a 4xx
+ * naming a parameter, and only the status endpoint answers 200.
+ */
+function usageFailure(endpoint: string, res: Response): string | undefined {
+  if (res.status === 503) {
+    return String(res.body?.error?.message).includes(
+      'aiGateway.metrics.prometheus.url',
+    )
+      ? undefined
+      : '503 without what to configure';
+  }
+  if (res.status === 200) {
+    return endpoint === 'status' ? undefined : '200 without a metrics source';
+  }
+  if (![400, 404].includes(res.status)) return `${res.status}`;
+  const issues = res.body?.error?.issues;
+  const named =
+    Array.isArray(issues) &&
+    issues.length > 0 &&
+    issues.every((i: any) => typeof i.field === 'string' && i.field.length > 0);
+  return named ? undefined : `${res.status} without a field`;
+}
+
+/** The query parameters of the usage endpoints, and values that mean something to them. */
+const USAGE_PARAMETERS = [
+  'from',
+  'to',
+  'range',
+  'measures',
+  'groupBy',
+  'pool',
+  'project',
+  'team',
+  'consumer',
+  'model',
+  'aiBackend',
+  'mcpServer',
+  'tool',
+  'format',
+  'maxPoints',
+];
+const USAGE_VALUES = [
+  '1h',
+  '90d',
+  '91d',
+  '2026-05-01T00:00:00Z',
+  '2025-01-01T00:00:00Z',
+  'costUsd,requests',
+  'project,team',
+  'payments',
+  'prod',
+  'llm',
+  'tools',
+  'group:default/team-payments',
+  'csv',
+  '2',
+  '5000',
+];
+
 // --- the tests -------------------------------------------------------------------------
 
 describe.each(databases.eachSupportedId())(
@@ -515,6 +588,7 @@ describe.each(databases.eachSupportedId())(
         anAiBackend('llm', 'payments', 'prod'),
       );
       await admin.create('/policies', richPolicy('limits'));
+      await admin.create('/budgets', withKey(validBudget, 'name', 'spend'));
       // The generated bodies derive from valid ones: check they are.
       for (const { plural, valid } of kinds) {
         const named = withKey(valid, 'name', 'fuzz-check') as any;
@@ -551,8 +625,9 @@ describe.each(databases.eachSupportedId())(
       const out: Record<string, string[]> = {};
       for (const table of tables
         .filter(name => name.startsWith('aigw_'))
-        // Bookkeeping of migrations and of which replica runs what, not data.
-        .filter(name => !/knex_migrations|leases/.test(name))
+        // Bookkeeping of migrations and of which replica runs what, and the
+        // budget state the scheduled evaluation writes: not what requests change.
+        .filter(name => !/knex_migrations|leases|budget_state/.test(name))
         .sort()) {
         const rows = await t.knex(table).select();
         out[table] = rows.map(r => JSON.stringify(r)).sort();
@@ -647,6 +722,70 @@ describe.each(databases.eachSupportedId())(
       },
     );
 
+    it('POST and PUT /budgets refuse every generated body with a 4xx naming a field and change nothing', async () => {
+      const before = await dump();
+      const seen = observe();
+      const categories = new Set<string>();
+      let sent = 0;
+      await fc.assert(
+        fc.asyncProperty(
+          malformed(validBudget, { named: true }),
+          async generated => {
+            // Amounts are not 32-bit counts: a "huge number" such as 0.5
+            // (USD) or a threshold of 0.5 is a valid budget, not a malformed one.
+            const put = putBodyOf(generated, 'spend') as any;
+            const { version, ...putSpec } =
+              put && typeof put === 'object' && !Array.isArray(put) ? put : {};
+            if (
+              generated.category === 'huge number' &&
+              (budgetSchema.safeParse(generated.body).success ||
+                budgetSchema.safeParse(putSpec).success)
+            ) {
+              return;
+            }
+            categories.add(generated.category);
+            sent++;
+            const [post, putRes] = await Promise.all([
+              t
+                .api('admin')
+                .post('/budgets', JSON.stringify(generated.body))
+                .set('Content-Type', 'application/json'),
+              t
+                .api('admin')
+                .put('/budgets/spend', JSON.stringify(put))
+                .set('Content-Type', 'application/json'),
+            ]);
+            seen.check(post, [400]);
+            seen.check(putRes, [400]);
+          },
+        ),
+        { numRuns: RUNS },
+      );
+      expect(sent).toBeGreaterThanOrEqual(RUNS / 2);
+      expect(Object.keys(seen.statuses)).toEqual(['400']);
+      expect([...categories].sort()).toEqual(
+        categoriesOf(validBudget, { named: true }).sort(),
+      );
+      // Odd names and bodies on the other budget routes: 400 or 404, never 5xx.
+      await fc.assert(
+        fc.asyncProperty(foreignName, fc.jsonValue(), async (name, body) => {
+          for (const res of await Promise.all([
+            t.api('admin').get(`/budgets/${name}`),
+            t.api('admin').get(`/budgets/${name}/state`),
+            t
+              .api('admin')
+              .delete(`/budgets/${name}`)
+              .send(JSON.stringify(body))
+              .set('Content-Type', 'application/json'),
+          ])) {
+            seen.check(res, [400, 404]);
+          }
+        }),
+        { numRuns: RUNS },
+      );
+      expect(await dump()).toEqual(before);
+    });
+
     it('the operator heartbeat refuses every generated body with a 400 naming a field and changes nothing', async () => {
       const before = await dump();
       const seen = observe();
@@ -732,6 +871,54 @@ describe.each(databases.eachSupportedId())(
       );
       expect(seen.statuses[200]).toBeGreaterThan(0);
       expect(seen.statuses[400]).toBeGreaterThan(0);
+      expect(await dump()).toEqual(before);
+    });
+
+    it('usage endpoints answer odd queries with a 4xx naming a parameter, or 503 saying what to configure', async () => {
+      // No metrics source is configured here: a valid query is a 503.
+      const before = await dump();
+      const statuses: Record<number, number> = {};
+      const names = [
+        ...USAGE_PARAMETERS,
+        'unknown',
+        'measures',
+        'groupBy',
+        'range',
+      ];
+      const value = fc.oneof(
+        queryValue,
+        fc.constantFrom(...USAGE_VALUES),
+        fc
+          .array(fc.constantFrom(...USAGE_VALUES, 'inputTokens', 'tool', ''), {
+            maxLength: 4,
+          })
+          .map(v => v.join(',')),
+      );
+      await fc.assert(
+        fc.asyncProperty(
+          fc.constantFrom('totals', 'timeseries', 'status'),
+          fc.array(fc.tuple(fc.constantFrom(...names), value), {
+            maxLength: 5,
+          }),
+          fc.boolean(),
+          async (endpoint, pairs, csv) => {
+            const params = new URLSearchParams();
+            for (const [name, v] of pairs) params.append(name, v);
+            const req = t.api('admin').get(`/usage/${endpoint}?${params}`);
+            const res = await (csv ? req.set('Accept', 'text/csv') : req);
+            statuses[res.status] = (statuses[res.status] ?? 0) + 1;
+            const failure = usageFailure(endpoint, res);
+            if (failure) {
+              throw new Error(
+                `${failure} for ${requestOf(res)}: ${res.text.slice(0, 500)}`,
+              );
+            }
+          },
+        ),
+        { numRuns: RUNS },
+      );
+      expect(statuses[400]).toBeGreaterThan(0);
+      expect(statuses[503]).toBeGreaterThan(0);
       expect(await dump()).toEqual(before);
     });
   },

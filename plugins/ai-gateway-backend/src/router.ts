@@ -4,6 +4,7 @@ import type {
 } from '@backstage/backend-plugin-api';
 import { isError, NotFoundError, serializeError } from '@backstage/errors';
 import {
+  budgetSchema,
   heartbeatSchema,
   installReportSchema,
   resourceKindOfPlural,
@@ -18,10 +19,14 @@ import express, {
 } from 'express';
 import Router from 'express-promise-router';
 import type { z } from 'zod';
+import { addBudgetRoutes } from './budgets/budgetRoutes';
+import type { BudgetService } from './budgets/BudgetService';
 import { addDeliveryRoutes } from './delivery/deliveryRoutes';
 import type { PoolDeliveryService } from './delivery/PoolDeliveryService';
 import { createOpenApiRouter } from './schema/openapi';
 import { requestInputIssues } from './schema/requestInput';
+import type { UsageReportService } from './usageApi/UsageReportService';
+import { addUsageRoutes } from './usageApi/usageRoutes';
 import { domainIssues, validatorIssues } from './schema/validationIssues';
 import { invalidInput, issuesOf } from './service/errors';
 import type {
@@ -82,6 +87,18 @@ function bodyOf(
     return { schema: installReportSchema, body: req.body };
   }
   const [, plural, name, more] = req.path.split('/');
+  if (plural === 'budgets' && more === undefined) {
+    if (req.method === 'POST' && name === undefined) {
+      return { schema: budgetSchema, body: req.body };
+    }
+    if (req.method !== 'PUT' || !name) return undefined;
+    const body = req.body;
+    if (!body || typeof body !== 'object' || Array.isArray(body)) {
+      return { schema: budgetSchema, body };
+    }
+    const { version, ...spec } = body;
+    return { schema: budgetSchema, body: { ...spec, name: decoded(name) } };
+  }
   const kind = plural ? resourceKindOfPlural(plural) : undefined;
   if (!kind || more !== undefined) return undefined;
   const { schema } = resourceKinds[kind];
@@ -168,7 +185,7 @@ const errorHandler: ErrorRequestHandler = (error, req, res, next) => {
 function notFoundIssues(error: unknown, req: Request) {
   if (!(error instanceof NotFoundError)) return undefined;
   const [, plural, name] = req.path.split('/');
-  if (!name || !resourceKindOfPlural(plural)) {
+  if (!name || !(resourceKindOfPlural(plural) || plural === 'budgets')) {
     return undefined;
   }
   return [
@@ -184,6 +201,8 @@ function notFoundIssues(error: unknown, req: Request) {
 export async function createRouter(options: {
   resources: ResourceService;
   delivery?: PoolDeliveryService;
+  budgets?: BudgetService;
+  usage?: UsageReportService;
   httpAuth: HttpAuthService;
   auth: AuthService;
 }): Promise<express.Router> {
@@ -322,6 +341,12 @@ export async function createRouter(options: {
 
   if (options.delivery) {
     addDeliveryRoutes(api, { delivery: options.delivery, caller });
+  }
+  if (options.budgets) {
+    addBudgetRoutes(api, { budgets: options.budgets, caller });
+  }
+  if (options.usage) {
+    addUsageRoutes(api, { usage: options.usage, caller });
   }
 
   router.use(errorHandler);

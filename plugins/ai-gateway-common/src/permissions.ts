@@ -106,13 +106,61 @@ export const aiGatewayPermissions = {
 } as const;
 
 /**
+ * Budgets. Read, create, update and delete are resource permissions whose
+ * resource is the budget's scope: for a project or AI backend budget the
+ * project (so its owner group may manage it), for a team budget the team
+ * itself as the owner (so its members may read it). Setting a team's budget
+ * additionally needs {@link aiGatewayTeamBudgetPermission}.
+ *
+ * @public
+ */
+export const aiGatewayBudgetPermissions = {
+  read: createPermission({
+    name: 'ai-gateway.budget.read',
+    attributes: { action: 'read' },
+    resourceType: AI_GATEWAY_RESOURCE_TYPE,
+  }),
+  create: createPermission({
+    name: 'ai-gateway.budget.create',
+    attributes: { action: 'create' },
+    resourceType: AI_GATEWAY_RESOURCE_TYPE,
+  }),
+  update: createPermission({
+    name: 'ai-gateway.budget.update',
+    attributes: { action: 'update' },
+    resourceType: AI_GATEWAY_RESOURCE_TYPE,
+  }),
+  delete: createPermission({
+    name: 'ai-gateway.budget.delete',
+    attributes: { action: 'delete' },
+    resourceType: AI_GATEWAY_RESOURCE_TYPE,
+  }),
+} as const;
+
+/**
+ * Creating, changing or deleting a team's budget: a team's budget caps every
+ * project it owns, so by default only platform admins hold it (a basic
+ * permission, like creating projects).
+ *
+ * @public
+ */
+export const aiGatewayTeamBudgetPermission: BasicPermission = createPermission({
+  name: 'ai-gateway.budget.team.manage',
+  attributes: { action: 'update' },
+});
+
+/**
  * Every permission of the suite, for `permissionsRegistry.addPermissions`.
  *
  * @public
  */
-export const aiGatewayPermissionList = Object.values(
-  aiGatewayPermissions,
-).flatMap(byAction => Object.values(byAction));
+export const aiGatewayPermissionList = [
+  ...Object.values(aiGatewayPermissions).flatMap(byAction =>
+    Object.values(byAction),
+  ),
+  ...Object.values(aiGatewayBudgetPermissions),
+  aiGatewayTeamBudgetPermission,
+];
 
 /**
  * The name of the conditional rule "caller belongs to the project's owner group".

@@ -158,10 +158,22 @@ const toolName = fc.constantFrom(
   'admin_*',
 );
 
+/**
+ * Projects and their owners: the pool's own and two others, so MCP servers
+ * and AI backends of one pool belong to different projects and teams.
+ */
+const PROJECT_OWNERS: Record<string, string> = {
+  payments: 'group:default/team-payments',
+  search: 'group:default/team-search',
+  'ml-platform': 'group:platform/ml',
+};
+const projectName = fc.constantFrom(...Object.keys(PROJECT_OWNERS));
+
 const mcpServerInput = (pool: string) =>
   fc
     .record({
       name: label,
+      project: projectName,
       prefix: label,
       image: fc.boolean(),
       port: fc.integer({ min: 1, max: 65535 }),
@@ -183,7 +195,7 @@ const mcpServerInput = (pool: string) =>
     })
     .map(g => ({
       name: g.name,
-      project: 'payments',
+      project: g.project,
       pool,
       prefix: g.prefix,
       source: g.image
@@ -250,6 +262,7 @@ const aiBackendInput = (pool: string, mcpServerNames: string[]) =>
   fc
     .record({
       name: label,
+      project: projectName,
       kind: fc.constantFrom(
         'ai',
         'ai',
@@ -333,7 +346,7 @@ const aiBackendInput = (pool: string, mcpServerNames: string[]) =>
       } else {
         spec = { kind: 'dynamic-forward-proxy' };
       }
-      return { name: g.name, project: 'payments', pool, spec };
+      return { name: g.name, project: g.project, pool, spec };
     });
 
 const policyInput = (pool: string, targets: string[]) =>
@@ -451,7 +464,9 @@ const uniqueBy = <T extends { name: string }>(items: T[]) => {
 };
 
 /**
- * A pool with up to `max` MCP servers, AI backends and policies each.
+ * A pool with up to `max` MCP servers, AI backends and policies each (MCP
+ * servers and AI backends in one of three projects), and those projects'
+ * owners.
  *
  * @public
  */
@@ -495,6 +510,9 @@ export function desiredStateArbitrary(
                 mcpServers,
                 aiBackends,
                 policies: uniqueBy(rawPolicies.map(p => policySchema.parse(p))),
+                projects: Object.entries(PROJECT_OWNERS).map(
+                  ([name, owner]) => ({ name, owner }),
+                ),
               }));
           });
       });

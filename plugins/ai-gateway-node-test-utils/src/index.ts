@@ -8,6 +8,7 @@
  *
  * @packageDocumentation
  */
+export * from './AgentgatewayMetricsExporter';
 export * from './KubernetesApiTestServer';
 export * from './KubernetesFaultProxy';
 export * from './ManifestSchemaValidator';

@@ -115,6 +115,19 @@ const fleetPage = PageBlueprint.make({
   },
 });
 
+/**
+ * Usage and cost per team (`?team=group:default/team-a`), linked from the
+ * fleet and home pages. No route ref and title of its own: the sidebar keeps
+ * one AI Gateway item, and the header is the plugin's, linking to the fleet.
+ */
+const usagePage = PageBlueprint.make({
+  name: 'usage',
+  params: {
+    path: '/ai-gateway/usage',
+    loader: () => import('./usage/UsagePage').then(m => <m.UsagePage />),
+  },
+});
+
 const kindIs =
   (kind: string) =>
   (entity: { metadata: { annotations?: Record<string, string> } }) =>
@@ -175,6 +188,19 @@ const mcpDefinitionContent = EntityContentBlueprint.make({
       import('./entity/connect/McpDefinitionContent').then(m => (
         <m.McpDefinitionContent />
       )),
+  },
+});
+/** Usage (tokens, cost, MCP calls, errors, latency) of a project, pool, AI backend or MCP server. */
+const usageCard = EntityCardBlueprint.make({
+  name: 'usage',
+  params: {
+    // Charts need the main column's width.
+    type: 'content',
+    filter: (entity: { metadata: { annotations?: Record<string, string> } }) =>
+      ['project', 'pool', 'mcpServer', 'aiBackend'].includes(
+        entity.metadata.annotations?.[AI_GATEWAY_KIND_ANNOTATION] ?? '',
+      ),
+    loader: () => import('./entity/UsageCard').then(m => <m.UsageCard />),
   },
 });
 const topologyCard = EntityCardBlueprint.make({
@@ -265,11 +291,13 @@ const aiGatewayPlugin: FrontendPlugin = createFrontendPlugin({
   extensions: [
     aiGatewayApi,
     fleetPage,
+    usagePage,
     poolOverviewCard,
     mcpServerCard,
     aiBackendCard,
     connectCard,
     topologyCard,
+    usageCard,
     poolOverviewLayout,
     mcpDefinitionContent,
     ...poolTabs,
@@ -293,4 +321,5 @@ export {
   type AiGatewayObject,
   type ManifestsYaml,
   type ObjectPlural,
+  type UsageRequest,
 } from './api/AiGatewayApi';

@@ -15,6 +15,7 @@ export {
   AiGatewayProviderSummaryFieldExtension,
   AiGatewayListInWordsFieldExtension,
   AiGatewayFleetPage,
+  AiGatewayUsagePage,
 } from './plugin';
 export { FleetPage } from './fleet/FleetPage';
 export { AiGatewayHomeContent } from './home/AiGatewayHomeContent';
@@ -23,6 +24,8 @@ export { McpServerCard } from './entity/McpServerCard';
 export { AiBackendCard } from './entity/AiBackendCard';
 export { TopologyCard } from './entity/TopologyCard';
 export { ConnectCard } from './entity/connect/ConnectCard';
+export { UsageCard } from './entity/UsageCard';
+export { UsagePage } from './usage/UsagePage';
 export { McpDefinitionContent } from './entity/connect/McpDefinitionContent';
 export { ServedState } from './components/ServedState';
 export {
@@ -45,6 +48,7 @@ export {
   type FleetEntry,
   type ManifestsYaml,
   type ObjectPlural,
+  type UsageRequest,
 } from './api/AiGatewayApi';
 export { AiGatewayClient } from './api/AiGatewayClient';
 export {

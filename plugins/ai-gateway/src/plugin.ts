@@ -12,6 +12,7 @@ import { AiGatewayClient } from './api/AiGatewayClient';
 import { aiGatewayFormFields } from './scaffolder/fields';
 
 export const fleetRouteRef = createRouteRef({ id: 'ai-gateway:fleet' });
+export const usageRouteRef = createRouteRef({ id: 'ai-gateway:usage' });
 
 /**
  * AI Gateway for Backstage in the legacy frontend system.
@@ -20,7 +21,7 @@ export const fleetRouteRef = createRouteRef({ id: 'ai-gateway:fleet' });
  */
 export const aiGatewayPlugin = createPlugin({
   id: 'ai-gateway',
-  routes: { fleet: fleetRouteRef },
+  routes: { fleet: fleetRouteRef, usage: usageRouteRef },
   apis: [
     createApiFactory({
       api: aiGatewayApiRef,
@@ -122,5 +123,21 @@ export const AiGatewayFleetPage: () => JSX.Element = aiGatewayPlugin.provide(
     component: () =>
       import('./fleet/LegacyFleetPage').then(m => m.LegacyFleetPage),
     mountPoint: fleetRouteRef,
+  }),
+);
+
+/**
+ * The usage page per team (legacy app:
+ * `<Route path="/ai-gateway/usage" element={<AiGatewayUsagePage />} />`,
+ * before the fleet page's route).
+ *
+ * @public
+ */
+export const AiGatewayUsagePage: () => JSX.Element = aiGatewayPlugin.provide(
+  createRoutableExtension({
+    name: 'AiGatewayUsagePage',
+    component: () =>
+      import('./usage/LegacyUsagePage').then(m => m.LegacyUsagePage),
+    mountPoint: usageRouteRef,
   }),
 );

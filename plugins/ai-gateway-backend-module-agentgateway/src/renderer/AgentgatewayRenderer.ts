@@ -6,6 +6,8 @@ import type {
 } from '@ai-gateway-backstage/plugin-ai-gateway-node';
 import { PoolRenderContext } from './context';
 import { renderAiBackend, renderModelRouting } from './aiBackends';
+import { renderAttribution } from './attribution';
+import { renderBudgetRefusals } from './budgets';
 import { renderDataPlane } from './dataPlane';
 import { renderExposure } from './exposure';
 import { renderMcpServer, urlTarget } from './mcpServers';
@@ -55,7 +57,9 @@ function egressPorts(
 /**
  * agentgateway (Gateway API + agentgateway.dev/v1alpha1): the operator, the
  * data plane, Redis and the rate-limit service counting in it, exposure,
- * TLS, the SIEM exporter, MCP servers, AI backends and policies of one pool.
+ * TLS, the SIEM exporter, the usage attribution of its metrics, MCP servers,
+ * AI backends, policies and the refusals of budgets over their limit of one
+ * pool.
  *
  * @public
  */
@@ -109,6 +113,7 @@ export class AgentgatewayRenderer implements ManifestRenderer {
       policies: state.policies
         .filter(p => p.pool === state.pool.name)
         .sort(byName),
+      ...(state.projects ? { projects: [...state.projects].sort(byName) } : {}),
     };
     const ctx = new PoolRenderContext(sorted, options);
     const objects = [
@@ -119,11 +124,19 @@ export class AgentgatewayRenderer implements ManifestRenderer {
       ...renderTls(ctx),
       ...renderExposure(ctx),
       ...renderSiem(ctx),
+      ...renderAttribution(ctx, sorted.mcpServers, sorted.aiBackends),
       ...sorted.mcpServers.flatMap(s => renderMcpServer(ctx, s)),
       ...sorted.aiBackends.flatMap(b => renderAiBackend(ctx, b)),
       ...renderModelRouting(ctx, sorted.aiBackends, sorted.policies),
       ...sorted.policies.flatMap(p => renderPolicy(ctx, p)),
     ];
+    // Refusals target the routes rendered above, and only those.
+    const routes = new Set(
+      objects.filter(o => o.kind === 'HTTPRoute').map(o => o.metadata.name),
+    );
+    objects.push(
+      ...renderBudgetRefusals(ctx, state.budgetRefusals ?? [], routes),
+    );
     return { objects, warnings: ctx.warnings };
   }
 }

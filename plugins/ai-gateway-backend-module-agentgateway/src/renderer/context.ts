@@ -39,6 +39,10 @@ export class PoolRenderContext {
   readonly warnings: string[] = [];
   readonly #mcpServers: Map<string, McpServer>;
   readonly #aiBackends: Map<string, AiBackend>;
+  /** Project name → owner (a catalog group ref), as far as the render input says. */
+  readonly #owners: Map<string, string>;
+  /** Whether the render input lists projects at all (tools may render without). */
+  readonly projectsGiven: boolean;
 
   constructor(state: PoolDesiredState, readonly options: RenderOptions) {
     this.pool = state.pool;
@@ -47,6 +51,8 @@ export class PoolRenderContext {
     this.images = poolImages(state.pool, options.defaultImages);
     this.#mcpServers = new Map(state.mcpServers.map(s => [s.name, s]));
     this.#aiBackends = new Map(state.aiBackends.map(b => [b.name, b]));
+    this.#owners = new Map((state.projects ?? []).map(p => [p.name, p.owner]));
+    this.projectsGiven = state.projects !== undefined;
   }
 
   /** The Gateway, its generated Deployment and Service share the pool's name. */
@@ -108,6 +114,11 @@ export class PoolRenderContext {
 
   aiBackend(name: string): AiBackend | undefined {
     return this.#aiBackends.get(name);
+  }
+
+  /** The owner group of a project, when the render input names it. */
+  projectOwner(project: string): string | undefined {
+    return this.#owners.get(project);
   }
 
   /** In-cluster DNS name of a Service of the pool. */

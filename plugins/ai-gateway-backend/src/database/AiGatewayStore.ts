@@ -11,6 +11,7 @@ import type { PermissionCriteria } from '@backstage/plugin-permission-common';
 import type { ResourceKind } from '@ai-gateway-backstage/plugin-ai-gateway-common';
 import type { Knex } from 'knex';
 import type { AiGatewayAccessQuery } from '@ai-gateway-backstage/plugin-ai-gateway-node';
+import { BudgetStore } from './BudgetStore';
 import { LeaseStore } from './LeaseStore';
 import { PoolStatusStore } from './PoolStatusStore';
 import { isRetryable, storeError, type WriteContext } from './storeErrors';
@@ -137,6 +138,11 @@ export class AiGatewayStore {
   /** Leases for work that must run once across backend replicas. */
   leases(): LeaseStore {
     return new LeaseStore(this.db as Knex);
+  }
+
+  /** Budgets and their state per window, in the same database. */
+  budgets(): BudgetStore {
+    return new BudgetStore(this.db as Knex);
   }
 
   private get inTransaction(): boolean {

@@ -16,6 +16,7 @@ import {
   type Policy,
   type Pool,
   type PoolStatus,
+  type Project,
   type ResourceChangeEvent,
   type ResourceKind,
   formatZodIssues,
@@ -30,6 +31,7 @@ import {
   readBundleHealth,
   KubernetesApplier,
   type ApplyResult,
+  type BudgetRefusal,
   type BundleDiff,
   type ManifestBundle,
   type ManifestObject,
@@ -125,12 +127,23 @@ export class PoolDeliveryService {
       clock?: () => Date;
       /** Waits before a direct pool is reconciled after a change, to batch bursts. */
       reconcileDelayMs?: number;
+      /** The budgets exceeded now, as refusals of what a pool holds. */
+      budgets?: {
+        refusalsFor(contents: {
+          mcpServers: McpServer[];
+          aiBackends: AiBackend[];
+          projects: Array<{ name: string; owner: string }>;
+        }): Promise<BudgetRefusal[]>;
+        /** Pools whose refusals changed without a change to their objects. */
+        onPoolsChanged?(listener: (pools: string[]) => void): void;
+      };
     },
   ) {
     this.#statuses = deps.store.poolStatus();
     this.#leases = deps.store.leases();
     deps.resources.onChange(change => this.#onChange(change));
     deps.feed?.subscribe(changes => this.#onRemoteChange(changes));
+    deps.budgets?.onPoolsChanged?.(pools => this.renderAgain(pools));
   }
 
   #now(): Date {
@@ -162,7 +175,64 @@ export class PoolDeliveryService {
       this.#all<AiBackend>('aiBackend', pool),
       this.#all<Policy>('policy', pool),
     ]);
-    return { pool: object.spec, mcpServers, aiBackends, policies };
+    // Their owners are the teams the pool's traffic is counted for.
+    const projectNames = new Set([
+      object.spec.project,
+      ...mcpServers.map(s => s.project),
+      ...aiBackends.map(b => b.project),
+    ]);
+    const projects = (
+      await this.deps.store.getMany<Project>('project', [...projectNames])
+    ).map(p => ({ name: p.name, owner: p.spec.owner }));
+    const budgetRefusals = await this.deps.budgets?.refusalsFor({
+      mcpServers,
+      aiBackends,
+      projects,
+    });
+    return {
+      pool: object.spec,
+      mcpServers,
+      aiBackends,
+      policies,
+      projects,
+      ...(budgetRefusals?.length ? { budgetRefusals } : {}),
+    };
+  }
+
+  /**
+   * What these pools enforce changed outside their objects (a budget was
+   * exceeded or lifted): render them again and wake their operators, here
+   * and on the other replicas, as after a change to one of their objects.
+   */
+  renderAgain(pools: string[]) {
+    for (const pool of pools) {
+      this.#poolChanged(pool, {
+        action: 'upserted',
+        kind: 'pool',
+        name: pool,
+        project: '',
+        version: 0,
+      });
+    }
+  }
+
+  /** The pools whose bundles name a project: its own pools and those holding its MCP servers or AI backends. */
+  async #poolsOfProject(project: string): Promise<string[]> {
+    const pools = new Set<string>();
+    for (const kind of ['pool', 'mcpServer', 'aiBackend'] as const) {
+      let after: string | undefined;
+      for (;;) {
+        const page = await this.deps.store.list(kind, {
+          filters: { project },
+          after,
+          limit: PAGE,
+        });
+        page.items.forEach(i => pools.add(kind === 'pool' ? i.name : i.pool!));
+        if (!page.hasMore) break;
+        after = page.items[page.items.length - 1].name;
+      }
+    }
+    return [...pools].sort();
   }
 
   /** The pool's bundle; re-rendered after any change to the pool or what it holds. */
@@ -225,8 +295,24 @@ export class PoolDeliveryService {
   }
 
   #onChange(change: ResourceChangeEvent) {
+    if (change.kind === 'project' && change.action !== 'deleted') {
+      // Its owner may have changed: the team its pools' traffic is counted for.
+      this.#poolsOfProject(change.name)
+        .then(pools => pools.forEach(pool => this.#poolChanged(pool, change)))
+        .catch(error =>
+          this.deps.logger.warn(
+            `Could not find the pools of project ${change.name} to render again`,
+            error,
+          ),
+        );
+      return;
+    }
     const pool = change.kind === 'pool' ? change.name : change.pool;
     if (!pool) return;
+    this.#poolChanged(pool, change);
+  }
+
+  #poolChanged(pool: string, change: ResourceChangeEvent) {
     this.#changed(pool);
     this.#publish(pool);
     if (change.kind === 'pool' && change.action === 'deleted') {

@@ -301,6 +301,48 @@ describe.each(databases.eachSupportedId())(
       expect(Date.now() - started).toBeLessThan(15_000);
     });
 
+    it("counts the pool's traffic for its project's owner, and re-renders when the owner changes", async () => {
+      await t
+        .api('payments')
+        .post('/mcp-servers', anMcpServer('github', 'payments', 'prod'));
+      const attribution = (bundle: any): Record<string, string> =>
+        Object.fromEntries(
+          bundle.objects
+            .find(
+              (o: any) =>
+                o.kind === 'AgentgatewayPolicy' &&
+                o.metadata.name === 'prod-usage-attribution',
+            )
+            .spec.frontend.metrics.attributes.add.map((a: any) => [
+              a.name,
+              a.expression,
+            ]),
+        );
+      const first = await agent().bundle();
+      expect(attribution(first.body)).toMatchObject({
+        project: '"payments"',
+        team: '"group:default/team-payments"',
+      });
+
+      // The operator waits for a new revision; the project changes hands.
+      const waiting = agent().bundle(first.body.revision, 20);
+      await new Promise(r => setTimeout(r, 200));
+      const payments = (await t.api('admin').get('/projects/payments')).body;
+      const moved = await t.api('admin').put('/projects/payments', {
+        ...payments.spec,
+        owner: 'group:default/team-lab',
+        version: payments.version,
+      });
+      expect(moved.status).toBe(200);
+      const res = await waiting;
+      expect(res.status).toBe(200);
+      expect(res.body.revision).not.toBe(first.body.revision);
+      expect(attribution(res.body)).toMatchObject({
+        project: '"payments"',
+        team: '"group:default/team-lab"',
+      });
+    });
+
     it('passes force sync and reseed to the operator, for those who may change the pool, audited', async () => {
       const first = await agent().bundle();
       expect((await t.api('research').post('/pools/prod/reseed')).status).toBe(

@@ -1,6 +1,11 @@
 import {
   agentBundleSchema,
   aiGatewayKinds,
+  budgetDeleteResultSchema,
+  budgetListSchema,
+  budgetObjectSchema,
+  budgetSchema,
+  budgetStateSchema,
   conditionSchema,
   deleteResultSchema,
   deployerRoleSchema,
@@ -20,6 +25,12 @@ import {
   resourceEventSchema,
   resourceObjectSchema,
   type ResourceKind,
+  usageDimensions,
+  usageMeasures,
+  usageRanges,
+  usageStatusSchema,
+  usageTimeSeriesSchema,
+  usageTotalsSchema,
 } from '@ai-gateway-backstage/plugin-ai-gateway-common';
 import { stringify } from 'yaml';
 import { z } from 'zod';
@@ -58,6 +69,7 @@ function requestSchemas(): Record<string, z.ZodType> {
   const out: Record<string, z.ZodType> = {
     HeartbeatInput: heartbeatSchema,
     InstallReportInput: installReportSchema,
+    BudgetInput: budgetSchema,
   };
   for (const { kind, schema } of aiGatewayKinds)
     out[`${typeName(kind)}Input`] = schema;
@@ -101,6 +113,14 @@ function responseSchemas(): Record<string, z.ZodType> {
     HeartbeatResponse: heartbeatResponseSchema,
     AgentBundle: agentBundleSchema,
     ErrorResponse: errorResponseSchema,
+    UsageStatus: usageStatusSchema,
+    UsageTotals: usageTotalsSchema,
+    UsageTimeSeries: usageTimeSeriesSchema,
+    Budget: budgetSchema,
+    BudgetObject: budgetObjectSchema,
+    BudgetList: budgetListSchema,
+    BudgetState: budgetStateSchema,
+    BudgetDeleteResult: budgetDeleteResultSchema,
   });
   return out;
 }
@@ -175,6 +195,7 @@ function componentSchemas(): Record<string, Json> {
       requests[`${typeName(kind)}Input`],
     );
   }
+  out.BudgetUpdate = updateSchema(requests.BudgetInput);
   return Object.fromEntries(
     Object.keys(out)
       .sort()
@@ -258,7 +279,7 @@ const errorResponses = {
   Conflict:
     "A duplicate, a stale version, or dependents in the way; for what renders the bundle, no renderer module for the pool's gateway is installed (the message names it)",
   ServiceUnavailable:
-    'The Kubernetes API server of a direct pool cannot be reached',
+    'The Kubernetes API server of a direct pool cannot be reached; for usage, no Prometheus is configured or it cannot be queried (the message says which)',
   PayloadTooLarge: 'The body is larger than 1 MB',
   UnprocessableEntity:
     'A reference to a missing object (or one of another project): `error.issues` names the field',
@@ -550,6 +571,211 @@ function poolPaths(): Json {
   };
 }
 
+/** The usage endpoints' query parameters (validated further by the usage service). */
+function usageParameters(): Json[] {
+  const query = (name: string, description: string, schema: Json = {}) => ({
+    name,
+    in: 'query',
+    description,
+    // Comma lists, group refs and ISO times may be sent unencoded.
+    allowReserved: true,
+    schema: { type: 'string', minLength: 1, ...schema },
+  });
+  return [
+    query(
+      'from',
+      'Start of the window (ISO-8601); with `to`, instead of `range`',
+    ),
+    query('to', 'End of the window (ISO-8601, default now)'),
+    query('range', 'The window up to now (default 24h)', {
+      enum: Object.keys(usageRanges),
+    }),
+    query(
+      'measures',
+      `Comma list of: ${usageMeasures.join(
+        ', ',
+      )} (default inputTokens, outputTokens, costUsd, mcpCalls, requests, errors)`,
+    ),
+    query(
+      'groupBy',
+      `Comma list of dimensions to group rows by: ${usageDimensions.join(
+        ', ',
+      )}`,
+    ),
+    query('pool', 'Only the traffic of this pool'),
+    query('project', 'Only the traffic of this project'),
+    query(
+      'team',
+      'Only the traffic of the projects this group owns (group:default/team-a)',
+    ),
+    query('consumer', 'Only the traffic of this consumer'),
+    query('model', 'Only LLM traffic asking for this model'),
+    query('aiBackend', 'Only the traffic of this AI backend'),
+    query('mcpServer', 'Only the traffic of this MCP server'),
+    query('tool', 'Only calls of this MCP tool'),
+    query(
+      'format',
+      '`csv`: CSV with a header row (or send `Accept: text/csv`)',
+      {
+        enum: ['json', 'csv'],
+      },
+    ),
+  ];
+}
+
+function usagePaths(): Json {
+  const csv = { 'text/csv': { schema: { type: 'string' } } };
+  return {
+    '/usage/status': {
+      get: {
+        operationId: 'getUsageStatus',
+        summary:
+          'Whether usage can be read (a Prometheus is configured), and if not, what to configure',
+        parameters: [
+          {
+            name: 'pool',
+            in: 'query',
+            description: "The pool whose cluster's Prometheus is asked about",
+            schema: { type: 'string', minLength: 1 },
+          },
+        ],
+        responses: responses(
+          { 200: ok('The status', 'UsageStatus') },
+          'NotFound',
+        ),
+      },
+    },
+    '/usage/totals': {
+      get: {
+        operationId: 'getUsageTotals',
+        summary:
+          'Usage totals over a window (at most 90 days), one row per group; callers who are not platform admins see their projects only',
+        parameters: usageParameters(),
+        responses: responses(
+          {
+            200: {
+              description: 'The totals, as JSON or CSV (one line per group)',
+              content: { ...json(ref('UsageTotals')), ...csv },
+            },
+          },
+          'NotFound',
+          'ServiceUnavailable',
+        ),
+      },
+    },
+    '/usage/timeseries': {
+      get: {
+        operationId: 'getUsageTimeSeries',
+        summary:
+          'Usage per step over a window (at most 90 days), one row per group; callers who are not platform admins see their projects only',
+        parameters: [
+          ...usageParameters(),
+          {
+            name: 'maxPoints',
+            in: 'query',
+            description: 'The most points per series (default 200)',
+            schema: { type: 'integer', minimum: 2, maximum: 2000 },
+          },
+        ],
+        responses: responses(
+          {
+            200: {
+              description:
+                'The series, as JSON or CSV (one line per group and timestamp)',
+              content: { ...json(ref('UsageTimeSeries')), ...csv },
+            },
+          },
+          'NotFound',
+          'ServiceUnavailable',
+        ),
+      },
+    },
+  };
+}
+
+function budgetPaths(): Json {
+  return {
+    '/budgets': {
+      get: {
+        operationId: 'listBudgets',
+        summary:
+          "The budgets the caller may see (a team's members see its budgets, a project's owners the project's)",
+        responses: responses({ 200: ok('The budgets', 'BudgetList') }),
+      },
+      post: {
+        operationId: 'createBudget',
+        summary:
+          "Create a budget: a team's needs a platform admin, a project's or AI backend's the project's owners",
+        requestBody: { required: true, content: json(ref('BudgetInput')) },
+        responses: responses(
+          {
+            201: ok('Created', 'BudgetObject', {
+              headers: {
+                Location: {
+                  description: 'The new budget',
+                  schema: { type: 'string' },
+                },
+              },
+            }),
+          },
+          'Forbidden',
+          'Conflict',
+          'PayloadTooLarge',
+          'UnprocessableEntity',
+        ),
+      },
+    },
+    '/budgets/{name}': {
+      parameters: [param('name')],
+      get: {
+        operationId: 'getBudget',
+        summary: 'Read a budget',
+        responses: responses(
+          { 200: ok('The budget', 'BudgetObject') },
+          'NotFound',
+        ),
+      },
+      put: {
+        operationId: 'updateBudget',
+        summary:
+          'Replace a budget (optimistic concurrency: send the version you read)',
+        parameters: [param('ifMatch')],
+        requestBody: { required: true, content: json(ref('BudgetUpdate')) },
+        responses: responses(
+          { 200: ok('The budget, version + 1', 'BudgetObject') },
+          'Forbidden',
+          'NotFound',
+          'Conflict',
+          'PayloadTooLarge',
+          'UnprocessableEntity',
+        ),
+      },
+      delete: {
+        operationId: 'deleteBudget',
+        summary:
+          'Delete a budget (an exceeded one stops being enforced at once)',
+        responses: responses(
+          { 200: ok('What was deleted', 'BudgetDeleteResult') },
+          'Forbidden',
+          'NotFound',
+        ),
+      },
+    },
+    '/budgets/{name}/state': {
+      parameters: [param('name')],
+      get: {
+        operationId: 'getBudgetState',
+        summary:
+          "The budget's current window: spend, thresholds notified, whether it is exceeded",
+        responses: responses(
+          { 200: ok('The state', 'BudgetState') },
+          'NotFound',
+        ),
+      },
+    },
+  };
+}
+
 function agentPaths(): Json {
   const security = [{ EnrollmentToken: [] }];
   return {
@@ -638,7 +864,13 @@ export function buildOpenApiDocument(): Json {
       ),
       schemas: componentSchemas(),
     },
-    paths: { ...kindPaths(), ...poolPaths(), ...agentPaths() },
+    paths: {
+      ...kindPaths(),
+      ...poolPaths(),
+      ...usagePaths(),
+      ...budgetPaths(),
+      ...agentPaths(),
+    },
   };
 }
 

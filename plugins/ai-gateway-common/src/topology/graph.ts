@@ -1,5 +1,5 @@
 import { poolHosts } from '../model/hosts';
-import type { AiBackend } from '../model/aiBackend';
+import { providerTypeLabels, type AiBackend } from '../model/aiBackend';
 import type { McpServer } from '../model/mcpServer';
 import type { Policy } from '../model/policy';
 import type { Pool } from '../model/pool';
@@ -198,7 +198,7 @@ export function buildPoolTopology(input: TopologyInput): Topology {
             id,
             type: 'provider',
             label: provider.name,
-            detail: `${provider.type}${
+            detail: `${providerTypeLabels[provider.type]}${
               provider.model ? ` ${provider.model}` : ''
             }${g ? ` (failover ${g})` : ' (primary)'}`,
             health: 'unknown',

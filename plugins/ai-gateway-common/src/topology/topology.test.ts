@@ -185,7 +185,7 @@ describe('buildPoolTopology', () => {
     expect(nodes.find(n => n.id === 'provider:llm:openai')).toMatchObject({
       group: 0,
       weight: 1,
-      detail: 'openai gpt-4o (primary)',
+      detail: 'OpenAI gpt-4o (primary)',
     });
     expect(
       nodes

@@ -3,6 +3,7 @@ import type {
   McpServer,
   Policy,
   Pool,
+  Project,
 } from '@ai-gateway-backstage/plugin-ai-gateway-common';
 import type { ManifestObject } from '../manifests/types';
 
@@ -16,6 +17,44 @@ export type PoolDesiredState = {
   mcpServers: McpServer[];
   aiBackends: AiBackend[];
   policies: Policy[];
+  /**
+   * The projects of the pool and of its MCP servers and AI backends, for
+   * the usage attribution a renderer configures (a project's owner is the
+   * team its traffic is counted for). Optional: without them the team is
+   * unknown.
+   */
+  projects?: Array<Pick<Project, 'name' | 'owner'>>;
+  /**
+   * Budgets whose hard limit is reached, with the pool's objects whose
+   * traffic they cover: the gateway refuses (or down-routes) that traffic
+   * until the budget's window ends. Optional: none when absent.
+   */
+  budgetRefusals?: BudgetRefusal[];
+};
+
+/**
+ * A budget over its hard limit, as one pool enforces it.
+ *
+ * @public
+ */
+export type BudgetRefusal = {
+  /** The budget's name (unique across the control plane). */
+  budget: string;
+  /** Whose spend it limits, for the refusal's message and the policy's labels. */
+  scope: { kind: 'team' | 'project' | 'aiBackend'; name: string };
+  /** The pool's AI backends whose routes are refused or down-routed. */
+  aiBackends: string[];
+  /** The pool's MCP servers whose routes are refused (MCP calls spend no tokens, but a team budget covers them). */
+  mcpServers: string[];
+  /**
+   * `refuse`: answer 429 with `message`; `downRoute`: send the AI backends'
+   * requests to `model` instead (MCP routes are refused either way).
+   */
+  action: { kind: 'refuse' } | { kind: 'downRoute'; model: string };
+  /** Said to the client, e.g. "Budget team-a-monthly of group:default/team-a is spent until 2027-01-01T00:00:00Z". */
+  message: string;
+  /** When the window ends and the refusal is lifted (ISO 8601). */
+  until: string;
 };
 
 /** @public */

@@ -9,6 +9,9 @@ import type {
   Page,
   PoolStatus,
   ResourceEvent,
+  UsageStatus,
+  UsageTimeSeriesResponse,
+  UsageTotalsResponse,
 } from '@ai-gateway-backstage/plugin-ai-gateway-common';
 
 // The wire types are those of plugin-ai-gateway-common (the OpenAPI document
@@ -24,6 +27,9 @@ export type {
   ObjectDiff,
   Page,
   PolicyRule,
+  UsageStatus,
+  UsageTimeSeriesResponse,
+  UsageTotalsResponse,
 } from '@ai-gateway-backstage/plugin-ai-gateway-common';
 
 /**
@@ -58,6 +64,28 @@ export type ManifestsYaml = { revision: string; yaml: string };
  * @public
  */
 export type ObjectPlural = 'pools' | 'mcp-servers' | 'ai-backends' | 'policies';
+
+/**
+ * A usage query (GET /usage/totals and /usage/timeseries): a `range` or
+ * `from`/`to`, measures and dimensions as comma lists, and filters.
+ *
+ * @public
+ */
+export type UsageRequest = {
+  range?: '1h' | '6h' | '24h' | '7d' | '30d' | '90d';
+  from?: string;
+  to?: string;
+  measures?: string;
+  groupBy?: string;
+  pool?: string;
+  project?: string;
+  team?: string;
+  consumer?: string;
+  model?: string;
+  aiBackend?: string;
+  mcpServer?: string;
+  tool?: string;
+};
 
 /**
  * The control plane, as the portal's pages and fields use it (as the signed-in user).
@@ -112,6 +140,17 @@ export interface AiGatewayApi {
    * Kubernetes backend.
    */
   getKubernetesClusters(): Promise<string[] | undefined>;
+  /** Whether usage can be read (a metrics source is configured), and if not, what to configure. */
+  getUsageStatus(pool?: string): Promise<UsageStatus>;
+  getUsageTotals(request: UsageRequest): Promise<UsageTotalsResponse>;
+  getUsageTimeSeries(
+    request: UsageRequest & { maxPoints?: number },
+  ): Promise<UsageTimeSeriesResponse>;
+  /** The totals or series as CSV, with a header row. */
+  getUsageCsv(
+    what: 'totals' | 'timeseries',
+    request: UsageRequest,
+  ): Promise<string>;
 }
 
 /** @public */

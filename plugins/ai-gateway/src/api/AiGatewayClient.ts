@@ -15,8 +15,16 @@ import {
   type PoolStatus,
   type ResourceEvent,
   type TypedResponse,
+  type UsageStatus,
+  type UsageTimeSeriesResponse,
+  type UsageTotalsResponse,
 } from '@ai-gateway-backstage/plugin-ai-gateway-common';
-import type { AiGatewayApi, ManifestsYaml, ObjectPlural } from './AiGatewayApi';
+import type {
+  AiGatewayApi,
+  ManifestsYaml,
+  ObjectPlural,
+  UsageRequest,
+} from './AiGatewayApi';
 
 /** Events per page: the backend's default, small enough for a quick first paint. */
 const EVENTS_PAGE_SIZE = 50;
@@ -179,6 +187,34 @@ export class AiGatewayClient implements AiGatewayApi {
       items: Array<{ name: string }>;
     };
     return items.map(cluster => cluster.name);
+  }
+
+  getUsageStatus(pool?: string): Promise<UsageStatus> {
+    return body(this.#api.getUsageStatus({ query: { pool } }));
+  }
+
+  getUsageTotals(request: UsageRequest): Promise<UsageTotalsResponse> {
+    return body(this.#api.getUsageTotals({ query: request }));
+  }
+
+  getUsageTimeSeries(
+    request: UsageRequest & { maxPoints?: number },
+  ): Promise<UsageTimeSeriesResponse> {
+    return body(this.#api.getUsageTimeSeries({ query: request }));
+  }
+
+  async getUsageCsv(
+    what: 'totals' | 'timeseries',
+    request: UsageRequest,
+  ): Promise<string> {
+    const query = { ...request, format: 'csv' as const };
+    return (
+      await text(
+        what === 'totals'
+          ? this.#api.getUsageTotals({ query })
+          : this.#api.getUsageTimeSeries({ query }),
+      )
+    ).text;
   }
 
   async getDeployerRoleYaml(pool: string): Promise<string> {

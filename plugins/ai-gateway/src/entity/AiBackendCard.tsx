@@ -5,6 +5,7 @@ import {
 } from '@backstage/core-components';
 import Box from '@material-ui/core/Box';
 import Typography from '@material-ui/core/Typography';
+import { providerInWords } from '@ai-gateway-backstage/plugin-ai-gateway-common';
 import { ServedState } from '../components/ServedState';
 import { useObjectWithPoolStatus } from '../hooks/useObjectWithPoolStatus';
 
@@ -72,11 +73,7 @@ export function AiBackendCard() {
                   variant="body2"
                   data-testid={`provider-${p.name}`}
                 >
-                  {p.name}: {p.type}
-                  {p.model ? ` ${p.model}` : ''}
-                  {p.credentialsSecretRef
-                    ? `, key in Secret ${p.credentialsSecretRef.name}`
-                    : ''}
+                  {providerInWords(p)}
                   {' · '}
                   <span style={{ color: providerHealth.color }}>
                     {providerHealth.label}

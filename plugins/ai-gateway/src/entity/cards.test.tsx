@@ -284,7 +284,7 @@ describe('McpServerCard and AiBackendCard', () => {
     );
     expect(served).toHaveTextContent(/Next step: .*Force sync/);
     expect(screen.getByTestId('provider-group-0')).toHaveTextContent(
-      'openai: openai gpt-4o, key in Secret openai',
+      'openai (OpenAI, model gpt-4o, API key from Secret openai/k)',
     );
     // agentgateway shares a group by health, not weight: no weight is shown.
     expect(screen.getByTestId('provider-group-0')).not.toHaveTextContent(

@@ -140,7 +140,9 @@ export function FleetPage() {
       <ContentHeader
         title="Fleet"
         description="Every gateway pool you may see, with its state and what to do next"
-      />
+      >
+        <Link to="/ai-gateway/usage">Usage and cost per team</Link>
+      </ContentHeader>
       <FleetContent />
     </Content>
   );

@@ -171,6 +171,7 @@ describe('AiGatewayHomeContent', () => {
         '/create/templates/default/ai-gateway-register-ai-backend',
       ],
       ['Open fleet', '/ai-gateway'],
+      ['Usage and cost', '/ai-gateway/usage'],
     ];
     for (const [name, href] of links) {
       expect(screen.getByRole('link', { name })).toHaveAttribute('href', href);

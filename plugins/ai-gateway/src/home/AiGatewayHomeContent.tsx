@@ -70,6 +70,7 @@ const QUICK_ACTIONS = [
   { title: 'Deploy an MCP server', to: TEMPLATE_PATHS.deployMcpServer },
   { title: 'Register an AI backend', to: TEMPLATE_PATHS.registerAiBackend },
   { title: 'Open fleet', to: '/ai-gateway' },
+  { title: 'Usage and cost', to: '/ai-gateway/usage' },
 ];
 
 function QuickActions() {

@@ -25,6 +25,10 @@ export function fakeAiGatewayApi(
     getGitopsFiles: unexpected('getGitopsFiles'),
     issueEnrollmentToken: unexpected('issueEnrollmentToken'),
     getKubernetesClusters: unexpected('getKubernetesClusters'),
+    getUsageStatus: unexpected('getUsageStatus'),
+    getUsageTotals: unexpected('getUsageTotals'),
+    getUsageTimeSeries: unexpected('getUsageTimeSeries'),
+    getUsageCsv: unexpected('getUsageCsv'),
     ...overrides,
   } as AiGatewayApi;
 }

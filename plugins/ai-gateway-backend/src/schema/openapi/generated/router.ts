@@ -189,7 +189,7 @@ export const spec = {
       },
       ServiceUnavailable: {
         description:
-          'The Kubernetes API server of a direct pool cannot be reached',
+          'The Kubernetes API server of a direct pool cannot be reached; for usage, no Prometheus is configured or it cannot be queried (the message says which)',
         content: {
           'application/json': {
             schema: {
@@ -1202,6 +1202,550 @@ export const spec = {
           },
         },
         required: ['project', 'pool', 'spec'],
+        additionalProperties: false,
+      },
+      Budget: {
+        type: 'object',
+        properties: {
+          name: {
+            type: 'string',
+            minLength: 1,
+            maxLength: 63,
+            pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$',
+          },
+          description: {
+            type: 'string',
+            minLength: 0,
+            maxLength: 1000,
+          },
+          scope: {
+            oneOf: [
+              {
+                type: 'object',
+                properties: {
+                  kind: {
+                    type: 'string',
+                    const: 'team',
+                  },
+                  name: {
+                    type: 'string',
+                  },
+                },
+                required: ['kind', 'name'],
+                additionalProperties: false,
+              },
+              {
+                type: 'object',
+                properties: {
+                  kind: {
+                    type: 'string',
+                    const: 'project',
+                  },
+                  name: {
+                    type: 'string',
+                    minLength: 1,
+                    maxLength: 63,
+                    pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$',
+                  },
+                },
+                required: ['kind', 'name'],
+                additionalProperties: false,
+              },
+              {
+                type: 'object',
+                properties: {
+                  kind: {
+                    type: 'string',
+                    const: 'aiBackend',
+                  },
+                  name: {
+                    type: 'string',
+                    minLength: 1,
+                    maxLength: 63,
+                    pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$',
+                  },
+                },
+                required: ['kind', 'name'],
+                additionalProperties: false,
+              },
+            ],
+          },
+          window: {
+            type: 'string',
+            enum: ['daily', 'weekly', 'monthly'],
+          },
+          limit: {
+            type: 'object',
+            properties: {
+              usd: {
+                type: 'number',
+                exclusiveMinimum: 0,
+                maximum: 1000000000000000,
+              },
+              tokens: {
+                type: 'integer',
+                exclusiveMinimum: 0,
+                maximum: 1000000000000000,
+              },
+            },
+            additionalProperties: false,
+          },
+          softThresholds: {
+            default: [0.8],
+            maxItems: 10,
+            type: 'array',
+            items: {
+              type: 'number',
+              exclusiveMinimum: 0,
+              exclusiveMaximum: 1,
+            },
+          },
+          onExceeded: {
+            default: {
+              kind: 'refuse',
+            },
+            oneOf: [
+              {
+                type: 'object',
+                properties: {
+                  kind: {
+                    type: 'string',
+                    const: 'refuse',
+                  },
+                },
+                required: ['kind'],
+                additionalProperties: false,
+              },
+              {
+                type: 'object',
+                properties: {
+                  kind: {
+                    type: 'string',
+                    const: 'downRoute',
+                  },
+                  model: {
+                    type: 'string',
+                    minLength: 1,
+                    maxLength: 256,
+                    pattern: '^[^\\s*]+$',
+                  },
+                },
+                required: ['kind', 'model'],
+                additionalProperties: false,
+              },
+            ],
+          },
+        },
+        required: [
+          'name',
+          'scope',
+          'window',
+          'limit',
+          'softThresholds',
+          'onExceeded',
+        ],
+        additionalProperties: false,
+      },
+      BudgetDeleteResult: {
+        type: 'object',
+        properties: {
+          deleted: {
+            type: 'string',
+          },
+        },
+        required: ['deleted'],
+        additionalProperties: false,
+      },
+      BudgetInput: {
+        type: 'object',
+        properties: {
+          name: {
+            type: 'string',
+            minLength: 1,
+            maxLength: 63,
+            pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$',
+          },
+          description: {
+            type: 'string',
+            minLength: 0,
+            maxLength: 1000,
+          },
+          scope: {
+            oneOf: [
+              {
+                type: 'object',
+                properties: {
+                  kind: {
+                    type: 'string',
+                    const: 'team',
+                  },
+                  name: {
+                    type: 'string',
+                  },
+                },
+                required: ['kind', 'name'],
+                additionalProperties: false,
+              },
+              {
+                type: 'object',
+                properties: {
+                  kind: {
+                    type: 'string',
+                    const: 'project',
+                  },
+                  name: {
+                    type: 'string',
+                    minLength: 1,
+                    maxLength: 63,
+                    pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$',
+                  },
+                },
+                required: ['kind', 'name'],
+                additionalProperties: false,
+              },
+              {
+                type: 'object',
+                properties: {
+                  kind: {
+                    type: 'string',
+                    const: 'aiBackend',
+                  },
+                  name: {
+                    type: 'string',
+                    minLength: 1,
+                    maxLength: 63,
+                    pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$',
+                  },
+                },
+                required: ['kind', 'name'],
+                additionalProperties: false,
+              },
+            ],
+          },
+          window: {
+            type: 'string',
+            enum: ['daily', 'weekly', 'monthly'],
+          },
+          limit: {
+            type: 'object',
+            properties: {
+              usd: {
+                type: 'number',
+                exclusiveMinimum: 0,
+                maximum: 1000000000000000,
+              },
+              tokens: {
+                type: 'integer',
+                exclusiveMinimum: 0,
+                maximum: 1000000000000000,
+              },
+            },
+            additionalProperties: false,
+          },
+          softThresholds: {
+            default: [0.8],
+            maxItems: 10,
+            type: 'array',
+            items: {
+              type: 'number',
+              exclusiveMinimum: 0,
+              exclusiveMaximum: 1,
+            },
+          },
+          onExceeded: {
+            default: {
+              kind: 'refuse',
+            },
+            oneOf: [
+              {
+                type: 'object',
+                properties: {
+                  kind: {
+                    type: 'string',
+                    const: 'refuse',
+                  },
+                },
+                required: ['kind'],
+                additionalProperties: false,
+              },
+              {
+                type: 'object',
+                properties: {
+                  kind: {
+                    type: 'string',
+                    const: 'downRoute',
+                  },
+                  model: {
+                    type: 'string',
+                    minLength: 1,
+                    maxLength: 256,
+                    pattern: '^[^\\s*]+$',
+                  },
+                },
+                required: ['kind', 'model'],
+                additionalProperties: false,
+              },
+            ],
+          },
+        },
+        required: ['name', 'scope', 'window', 'limit'],
+        additionalProperties: false,
+      },
+      BudgetList: {
+        type: 'object',
+        properties: {
+          items: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/BudgetObject',
+            },
+          },
+        },
+        required: ['items'],
+        additionalProperties: false,
+      },
+      BudgetObject: {
+        type: 'object',
+        properties: {
+          kind: {
+            type: 'string',
+            const: 'budget',
+          },
+          name: {
+            type: 'string',
+          },
+          version: {
+            type: 'integer',
+            minimum: 1,
+            maximum: 9007199254740991,
+          },
+          createdAt: {
+            type: 'string',
+          },
+          createdBy: {
+            type: 'string',
+          },
+          updatedAt: {
+            type: 'string',
+          },
+          updatedBy: {
+            type: 'string',
+          },
+          spec: {
+            $ref: '#/components/schemas/Budget',
+          },
+        },
+        required: [
+          'kind',
+          'name',
+          'version',
+          'createdAt',
+          'createdBy',
+          'updatedAt',
+          'updatedBy',
+          'spec',
+        ],
+        additionalProperties: false,
+      },
+      BudgetState: {
+        type: 'object',
+        properties: {
+          budget: {
+            type: 'string',
+          },
+          windowStart: {
+            type: 'string',
+          },
+          windowEnd: {
+            type: 'string',
+          },
+          spent: {
+            type: 'number',
+          },
+          limit: {
+            type: 'number',
+          },
+          unit: {
+            type: 'string',
+            enum: ['usd', 'tokens'],
+          },
+          fraction: {
+            type: 'number',
+          },
+          notifiedThresholds: {
+            type: 'array',
+            items: {
+              type: 'number',
+            },
+          },
+          exceededSince: {
+            type: 'string',
+          },
+          evaluatedAt: {
+            type: 'string',
+          },
+          unpricedModels: {
+            type: 'array',
+            items: {
+              type: 'string',
+            },
+          },
+          error: {
+            type: 'string',
+          },
+        },
+        required: [
+          'budget',
+          'windowStart',
+          'windowEnd',
+          'spent',
+          'limit',
+          'unit',
+          'fraction',
+          'notifiedThresholds',
+        ],
+        additionalProperties: false,
+      },
+      BudgetUpdate: {
+        type: 'object',
+        properties: {
+          name: {
+            type: 'string',
+            minLength: 1,
+            maxLength: 63,
+            pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$',
+          },
+          description: {
+            type: 'string',
+            minLength: 0,
+            maxLength: 1000,
+          },
+          scope: {
+            oneOf: [
+              {
+                type: 'object',
+                properties: {
+                  kind: {
+                    type: 'string',
+                    const: 'team',
+                  },
+                  name: {
+                    type: 'string',
+                  },
+                },
+                required: ['kind', 'name'],
+                additionalProperties: false,
+              },
+              {
+                type: 'object',
+                properties: {
+                  kind: {
+                    type: 'string',
+                    const: 'project',
+                  },
+                  name: {
+                    type: 'string',
+                    minLength: 1,
+                    maxLength: 63,
+                    pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$',
+                  },
+                },
+                required: ['kind', 'name'],
+                additionalProperties: false,
+              },
+              {
+                type: 'object',
+                properties: {
+                  kind: {
+                    type: 'string',
+                    const: 'aiBackend',
+                  },
+                  name: {
+                    type: 'string',
+                    minLength: 1,
+                    maxLength: 63,
+                    pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$',
+                  },
+                },
+                required: ['kind', 'name'],
+                additionalProperties: false,
+              },
+            ],
+          },
+          window: {
+            type: 'string',
+            enum: ['daily', 'weekly', 'monthly'],
+          },
+          limit: {
+            type: 'object',
+            properties: {
+              usd: {
+                type: 'number',
+                exclusiveMinimum: 0,
+                maximum: 1000000000000000,
+              },
+              tokens: {
+                type: 'integer',
+                exclusiveMinimum: 0,
+                maximum: 1000000000000000,
+              },
+            },
+            additionalProperties: false,
+          },
+          softThresholds: {
+            default: [0.8],
+            maxItems: 10,
+            type: 'array',
+            items: {
+              type: 'number',
+              exclusiveMinimum: 0,
+              exclusiveMaximum: 1,
+            },
+          },
+          onExceeded: {
+            default: {
+              kind: 'refuse',
+            },
+            oneOf: [
+              {
+                type: 'object',
+                properties: {
+                  kind: {
+                    type: 'string',
+                    const: 'refuse',
+                  },
+                },
+                required: ['kind'],
+                additionalProperties: false,
+              },
+              {
+                type: 'object',
+                properties: {
+                  kind: {
+                    type: 'string',
+                    const: 'downRoute',
+                  },
+                  model: {
+                    type: 'string',
+                    minLength: 1,
+                    maxLength: 256,
+                    pattern: '^[^\\s*]+$',
+                  },
+                },
+                required: ['kind', 'model'],
+                additionalProperties: false,
+              },
+            ],
+          },
+          version: {
+            type: 'integer',
+            minimum: 1,
+            maximum: 2147483647,
+            description:
+              'The version the change is based on (or send If-Match)',
+          },
+        },
+        required: ['scope', 'window', 'limit'],
         additionalProperties: false,
       },
       Condition: {
@@ -6803,6 +7347,132 @@ export const spec = {
         required: ['items'],
         additionalProperties: false,
       },
+      UsageStatus: {
+        type: 'object',
+        properties: {
+          configured: {
+            type: 'boolean',
+            description:
+              'Whether a Prometheus is configured to read usage from',
+          },
+          message: {
+            description: 'When not configured: what to configure',
+            type: 'string',
+          },
+        },
+        required: ['configured'],
+        additionalProperties: false,
+        description: 'Whether usage can be read, and if not, what to configure',
+      },
+      UsageTimeSeries: {
+        type: 'object',
+        properties: {
+          from: {
+            type: 'string',
+            description: 'Start of the window (ISO-8601, exclusive)',
+          },
+          to: {
+            type: 'string',
+            description: 'End of the window (ISO-8601, inclusive)',
+          },
+          stepSeconds: {
+            type: 'number',
+            description: 'Seconds between two points',
+          },
+          timestamps: {
+            type: 'array',
+            items: {
+              type: 'number',
+            },
+            description:
+              'The end of each step (ms since the epoch); a point is the usage in the step before it',
+          },
+          rows: {
+            type: 'array',
+            items: {
+              type: 'object',
+              properties: {
+                group: {
+                  type: 'object',
+                  propertyNames: {
+                    type: 'string',
+                  },
+                  additionalProperties: {
+                    type: 'string',
+                  },
+                  description: 'The value of each `groupBy` dimension',
+                },
+                values: {
+                  type: 'object',
+                  propertyNames: {
+                    type: 'string',
+                  },
+                  additionalProperties: {
+                    type: 'array',
+                    items: {
+                      type: ['number', 'null'],
+                    },
+                  },
+                  description:
+                    'One value per timestamp for each measure; null where there is no data',
+                },
+              },
+              required: ['group', 'values'],
+              additionalProperties: false,
+            },
+          },
+        },
+        required: ['from', 'to', 'stepSeconds', 'timestamps', 'rows'],
+        additionalProperties: false,
+        description: 'Usage per step over a window, one row per group',
+      },
+      UsageTotals: {
+        type: 'object',
+        properties: {
+          from: {
+            type: 'string',
+            description: 'Start of the window (ISO-8601, exclusive)',
+          },
+          to: {
+            type: 'string',
+            description: 'End of the window (ISO-8601, inclusive)',
+          },
+          rows: {
+            type: 'array',
+            items: {
+              type: 'object',
+              properties: {
+                group: {
+                  type: 'object',
+                  propertyNames: {
+                    type: 'string',
+                  },
+                  additionalProperties: {
+                    type: 'string',
+                  },
+                  description: 'The value of each `groupBy` dimension',
+                },
+                values: {
+                  type: 'object',
+                  propertyNames: {
+                    type: 'string',
+                  },
+                  additionalProperties: {
+                    type: 'number',
+                  },
+                  description:
+                    'Each measure asked for that has data for this group',
+                },
+              },
+              required: ['group', 'values'],
+              additionalProperties: false,
+            },
+          },
+        },
+        required: ['from', 'to', 'rows'],
+        additionalProperties: false,
+        description: 'Usage totals over a window, one row per group',
+      },
     },
   },
   paths: {
@@ -8526,6 +9196,651 @@ export const spec = {
           },
           '401': {
             $ref: '#/components/responses/Unauthorized',
+          },
+        },
+      },
+    },
+    '/usage/status': {
+      get: {
+        operationId: 'getUsageStatus',
+        summary:
+          'Whether usage can be read (a Prometheus is configured), and if not, what to configure',
+        parameters: [
+          {
+            name: 'pool',
+            in: 'query',
+            description: "The pool whose cluster's Prometheus is asked about",
+            schema: {
+              type: 'string',
+              minLength: 1,
+            },
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'The status',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/UsageStatus',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/BadRequest',
+          },
+          '401': {
+            $ref: '#/components/responses/Unauthorized',
+          },
+          '404': {
+            $ref: '#/components/responses/NotFound',
+          },
+        },
+      },
+    },
+    '/usage/totals': {
+      get: {
+        operationId: 'getUsageTotals',
+        summary:
+          'Usage totals over a window (at most 90 days), one row per group; callers who are not platform admins see their projects only',
+        parameters: [
+          {
+            name: 'from',
+            in: 'query',
+            description:
+              'Start of the window (ISO-8601); with `to`, instead of `range`',
+            allowReserved: true,
+            schema: {
+              type: 'string',
+              minLength: 1,
+            },
+          },
+          {
+            name: 'to',
+            in: 'query',
+            description: 'End of the window (ISO-8601, default now)',
+            allowReserved: true,
+            schema: {
+              type: 'string',
+              minLength: 1,
+            },
+          },
+          {
+            name: 'range',
+            in: 'query',
+            description: 'The window up to now (default 24h)',
+            allowReserved: true,
+            schema: {
+              type: 'string',
+              minLength: 1,
+              enum: ['1h', '6h', '24h', '7d', '30d', '90d'],
+            },
+          },
+          {
+            name: 'measures',
+            in: 'query',
+            description:
+              'Comma list of: inputTokens, outputTokens, cacheReadTokens, cacheWriteTokens, costUsd, llmRequests, llmLatencyP50, llmLatencyP95, llmLatencyP99, timeToFirstTokenP50, timeToFirstTokenP95, mcpCalls, requests, errors, requestLatencyP50, requestLatencyP95, requestLatencyP99 (default inputTokens, outputTokens, costUsd, mcpCalls, requests, errors)',
+            allowReserved: true,
+            schema: {
+              type: 'string',
+              minLength: 1,
+            },
+          },
+          {
+            name: 'groupBy',
+            in: 'query',
+            description:
+              'Comma list of dimensions to group rows by: pool, project, team, consumer, model, mcpServer, tool, route',
+            allowReserved: true,
+            schema: {
+              type: 'string',
+              minLength: 1,
+            },
+          },
+          {
+            name: 'pool',
+            in: 'query',
+            description: 'Only the traffic of this pool',
+            allowReserved: true,
+            schema: {
+              type: 'string',
+              minLength: 1,
+            },
+          },
+          {
+            name: 'project',
+            in: 'query',
+            description: 'Only the traffic of this project',
+            allowReserved: true,
+            schema: {
+              type: 'string',
+              minLength: 1,
+            },
+          },
+          {
+            name: 'team',
+            in: 'query',
+            description:
+              'Only the traffic of the projects this group owns (group:default/team-a)',
+            allowReserved: true,
+            schema: {
+              type: 'string',
+              minLength: 1,
+            },
+          },
+          {
+            name: 'consumer',
+            in: 'query',
+            description: 'Only the traffic of this consumer',
+            allowReserved: true,
+            schema: {
+              type: 'string',
+              minLength: 1,
+            },
+          },
+          {
+            name: 'model',
+            in: 'query',
+            description: 'Only LLM traffic asking for this model',
+            allowReserved: true,
+            schema: {
+              type: 'string',
+              minLength: 1,
+            },
+          },
+          {
+            name: 'aiBackend',
+            in: 'query',
+            description: 'Only the traffic of this AI backend',
+            allowReserved: true,
+            schema: {
+              type: 'string',
+              minLength: 1,
+            },
+          },
+          {
+            name: 'mcpServer',
+            in: 'query',
+            description: 'Only the traffic of this MCP server',
+            allowReserved: true,
+            schema: {
+              type: 'string',
+              minLength: 1,
+            },
+          },
+          {
+            name: 'tool',
+            in: 'query',
+            description: 'Only calls of this MCP tool',
+            allowReserved: true,
+            schema: {
+              type: 'string',
+              minLength: 1,
+            },
+          },
+          {
+            name: 'format',
+            in: 'query',
+            description:
+              '`csv`: CSV with a header row (or send `Accept: text/csv`)',
+            allowReserved: true,
+            schema: {
+              type: 'string',
+              minLength: 1,
+              enum: ['json', 'csv'],
+            },
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'The totals, as JSON or CSV (one line per group)',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/UsageTotals',
+                },
+              },
+              'text/csv': {
+                schema: {
+                  type: 'string',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/BadRequest',
+          },
+          '401': {
+            $ref: '#/components/responses/Unauthorized',
+          },
+          '404': {
+            $ref: '#/components/responses/NotFound',
+          },
+          '503': {
+            $ref: '#/components/responses/ServiceUnavailable',
+          },
+        },
+      },
+    },
+    '/usage/timeseries': {
+      get: {
+        operationId: 'getUsageTimeSeries',
+        summary:
+          'Usage per step over a window (at most 90 days), one row per group; callers who are not platform admins see their projects only',
+        parameters: [
+          {
+            name: 'from',
+            in: 'query',
+            description:
+              'Start of the window (ISO-8601); with `to`, instead of `range`',
+            allowReserved: true,
+            schema: {
+              type: 'string',
+              minLength: 1,
+            },
+          },
+          {
+            name: 'to',
+            in: 'query',
+            description: 'End of the window (ISO-8601, default now)',
+            allowReserved: true,
+            schema: {
+              type: 'string',
+              minLength: 1,
+            },
+          },
+          {
+            name: 'range',
+            in: 'query',
+            description: 'The window up to now (default 24h)',
+            allowReserved: true,
+            schema: {
+              type: 'string',
+              minLength: 1,
+              enum: ['1h', '6h', '24h', '7d', '30d', '90d'],
+            },
+          },
+          {
+            name: 'measures',
+            in: 'query',
+            description:
+              'Comma list of: inputTokens, outputTokens, cacheReadTokens, cacheWriteTokens, costUsd, llmRequests, llmLatencyP50, llmLatencyP95, llmLatencyP99, timeToFirstTokenP50, timeToFirstTokenP95, mcpCalls, requests, errors, requestLatencyP50, requestLatencyP95, requestLatencyP99 (default inputTokens, outputTokens, costUsd, mcpCalls, requests, errors)',
+            allowReserved: true,
+            schema: {
+              type: 'string',
+              minLength: 1,
+            },
+          },
+          {
+            name: 'groupBy',
+            in: 'query',
+            description:
+              'Comma list of dimensions to group rows by: pool, project, team, consumer, model, mcpServer, tool, route',
+            allowReserved: true,
+            schema: {
+              type: 'string',
+              minLength: 1,
+            },
+          },
+          {
+            name: 'pool',
+            in: 'query',
+            description: 'Only the traffic of this pool',
+            allowReserved: true,
+            schema: {
+              type: 'string',
+              minLength: 1,
+            },
+          },
+          {
+            name: 'project',
+            in: 'query',
+            description: 'Only the traffic of this project',
+            allowReserved: true,
+            schema: {
+              type: 'string',
+              minLength: 1,
+            },
+          },
+          {
+            name: 'team',
+            in: 'query',
+            description:
+              'Only the traffic of the projects this group owns (group:default/team-a)',
+            allowReserved: true,
+            schema: {
+              type: 'string',
+              minLength: 1,
+            },
+          },
+          {
+            name: 'consumer',
+            in: 'query',
+            description: 'Only the traffic of this consumer',
+            allowReserved: true,
+            schema: {
+              type: 'string',
+              minLength: 1,
+            },
+          },
+          {
+            name: 'model',
+            in: 'query',
+            description: 'Only LLM traffic asking for this model',
+            allowReserved: true,
+            schema: {
+              type: 'string',
+              minLength: 1,
+            },
+          },
+          {
+            name: 'aiBackend',
+            in: 'query',
+            description: 'Only the traffic of this AI backend',
+            allowReserved: true,
+            schema: {
+              type: 'string',
+              minLength: 1,
+            },
+          },
+          {
+            name: 'mcpServer',
+            in: 'query',
+            description: 'Only the traffic of this MCP server',
+            allowReserved: true,
+            schema: {
+              type: 'string',
+              minLength: 1,
+            },
+          },
+          {
+            name: 'tool',
+            in: 'query',
+            description: 'Only calls of this MCP tool',
+            allowReserved: true,
+            schema: {
+              type: 'string',
+              minLength: 1,
+            },
+          },
+          {
+            name: 'format',
+            in: 'query',
+            description:
+              '`csv`: CSV with a header row (or send `Accept: text/csv`)',
+            allowReserved: true,
+            schema: {
+              type: 'string',
+              minLength: 1,
+              enum: ['json', 'csv'],
+            },
+          },
+          {
+            name: 'maxPoints',
+            in: 'query',
+            description: 'The most points per series (default 200)',
+            schema: {
+              type: 'integer',
+              minimum: 2,
+              maximum: 2000,
+            },
+          },
+        ],
+        responses: {
+          '200': {
+            description:
+              'The series, as JSON or CSV (one line per group and timestamp)',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/UsageTimeSeries',
+                },
+              },
+              'text/csv': {
+                schema: {
+                  type: 'string',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/BadRequest',
+          },
+          '401': {
+            $ref: '#/components/responses/Unauthorized',
+          },
+          '404': {
+            $ref: '#/components/responses/NotFound',
+          },
+          '503': {
+            $ref: '#/components/responses/ServiceUnavailable',
+          },
+        },
+      },
+    },
+    '/budgets': {
+      get: {
+        operationId: 'listBudgets',
+        summary:
+          "The budgets the caller may see (a team's members see its budgets, a project's owners the project's)",
+        responses: {
+          '200': {
+            description: 'The budgets',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/BudgetList',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/BadRequest',
+          },
+          '401': {
+            $ref: '#/components/responses/Unauthorized',
+          },
+        },
+      },
+      post: {
+        operationId: 'createBudget',
+        summary:
+          "Create a budget: a team's needs a platform admin, a project's or AI backend's the project's owners",
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                $ref: '#/components/schemas/BudgetInput',
+              },
+            },
+          },
+        },
+        responses: {
+          '201': {
+            description: 'Created',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/BudgetObject',
+                },
+              },
+            },
+            headers: {
+              Location: {
+                description: 'The new budget',
+                schema: {
+                  type: 'string',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/BadRequest',
+          },
+          '401': {
+            $ref: '#/components/responses/Unauthorized',
+          },
+          '403': {
+            $ref: '#/components/responses/Forbidden',
+          },
+          '409': {
+            $ref: '#/components/responses/Conflict',
+          },
+          '413': {
+            $ref: '#/components/responses/PayloadTooLarge',
+          },
+          '422': {
+            $ref: '#/components/responses/UnprocessableEntity',
+          },
+        },
+      },
+    },
+    '/budgets/{name}': {
+      parameters: [
+        {
+          $ref: '#/components/parameters/name',
+        },
+      ],
+      get: {
+        operationId: 'getBudget',
+        summary: 'Read a budget',
+        responses: {
+          '200': {
+            description: 'The budget',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/BudgetObject',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/BadRequest',
+          },
+          '401': {
+            $ref: '#/components/responses/Unauthorized',
+          },
+          '404': {
+            $ref: '#/components/responses/NotFound',
+          },
+        },
+      },
+      put: {
+        operationId: 'updateBudget',
+        summary:
+          'Replace a budget (optimistic concurrency: send the version you read)',
+        parameters: [
+          {
+            $ref: '#/components/parameters/ifMatch',
+          },
+        ],
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                $ref: '#/components/schemas/BudgetUpdate',
+              },
+            },
+          },
+        },
+        responses: {
+          '200': {
+            description: 'The budget, version + 1',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/BudgetObject',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/BadRequest',
+          },
+          '401': {
+            $ref: '#/components/responses/Unauthorized',
+          },
+          '403': {
+            $ref: '#/components/responses/Forbidden',
+          },
+          '404': {
+            $ref: '#/components/responses/NotFound',
+          },
+          '409': {
+            $ref: '#/components/responses/Conflict',
+          },
+          '413': {
+            $ref: '#/components/responses/PayloadTooLarge',
+          },
+          '422': {
+            $ref: '#/components/responses/UnprocessableEntity',
+          },
+        },
+      },
+      delete: {
+        operationId: 'deleteBudget',
+        summary:
+          'Delete a budget (an exceeded one stops being enforced at once)',
+        responses: {
+          '200': {
+            description: 'What was deleted',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/BudgetDeleteResult',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/BadRequest',
+          },
+          '401': {
+            $ref: '#/components/responses/Unauthorized',
+          },
+          '403': {
+            $ref: '#/components/responses/Forbidden',
+          },
+          '404': {
+            $ref: '#/components/responses/NotFound',
+          },
+        },
+      },
+    },
+    '/budgets/{name}/state': {
+      parameters: [
+        {
+          $ref: '#/components/parameters/name',
+        },
+      ],
+      get: {
+        operationId: 'getBudgetState',
+        summary:
+          "The budget's current window: spend, thresholds notified, whether it is exceeded",
+        responses: {
+          '200': {
+            description: 'The state',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/BudgetState',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/BadRequest',
+          },
+          '401': {
+            $ref: '#/components/responses/Unauthorized',
+          },
+          '404': {
+            $ref: '#/components/responses/NotFound',
           },
         },
       },

@@ -9,6 +9,12 @@ import { AiBackendInput } from '../models/AiBackendInput.model';
 import { AiBackendObject } from '../models/AiBackendObject.model';
 import { AiBackendPage } from '../models/AiBackendPage.model';
 import { AiBackendUpdate } from '../models/AiBackendUpdate.model';
+import { BudgetDeleteResult } from '../models/BudgetDeleteResult.model';
+import { BudgetInput } from '../models/BudgetInput.model';
+import { BudgetList } from '../models/BudgetList.model';
+import { BudgetObject } from '../models/BudgetObject.model';
+import { BudgetState } from '../models/BudgetState.model';
+import { BudgetUpdate } from '../models/BudgetUpdate.model';
 import { DeleteResult } from '../models/DeleteResult.model';
 import { DeployerRole } from '../models/DeployerRole.model';
 import { EnrollmentToken } from '../models/EnrollmentToken.model';
@@ -40,6 +46,9 @@ import { ProjectObject } from '../models/ProjectObject.model';
 import { ProjectPage } from '../models/ProjectPage.model';
 import { ProjectUpdate } from '../models/ProjectUpdate.model';
 import { ResourceEventPage } from '../models/ResourceEventPage.model';
+import { UsageStatus } from '../models/UsageStatus.model';
+import { UsageTimeSeries } from '../models/UsageTimeSeries.model';
+import { UsageTotals } from '../models/UsageTotals.model';
 
 /**
  * @public
@@ -48,6 +57,20 @@ export type CreateAiBackend = {
   body: AiBackendInput;
   response:
     | AiBackendObject
+    | ErrorResponse
+    | ErrorResponse
+    | ErrorResponse
+    | ErrorResponse
+    | ErrorResponse
+    | ErrorResponse;
+};
+/**
+ * @public
+ */
+export type CreateBudget = {
+  body: BudgetInput;
+  response:
+    | BudgetObject
     | ErrorResponse
     | ErrorResponse
     | ErrorResponse
@@ -123,6 +146,20 @@ export type DeleteAiBackend = {
   response:
     | DeleteResult
     | ErrorResponse
+    | ErrorResponse
+    | ErrorResponse
+    | ErrorResponse
+    | ErrorResponse;
+};
+/**
+ * @public
+ */
+export type DeleteBudget = {
+  path: {
+    name: string;
+  };
+  response:
+    | BudgetDeleteResult
     | ErrorResponse
     | ErrorResponse
     | ErrorResponse
@@ -220,6 +257,24 @@ export type GetAiBackend = {
     name: string;
   };
   response: AiBackendObject | ErrorResponse | ErrorResponse | ErrorResponse;
+};
+/**
+ * @public
+ */
+export type GetBudget = {
+  path: {
+    name: string;
+  };
+  response: BudgetObject | ErrorResponse | ErrorResponse | ErrorResponse;
+};
+/**
+ * @public
+ */
+export type GetBudgetState = {
+  path: {
+    name: string;
+  };
+  response: BudgetState | ErrorResponse | ErrorResponse | ErrorResponse;
 };
 /**
  * @public
@@ -325,6 +380,70 @@ export type GetProject = {
 /**
  * @public
  */
+export type GetUsageStatus = {
+  query: {
+    pool?: string;
+  };
+  response: UsageStatus | ErrorResponse | ErrorResponse | ErrorResponse;
+};
+/**
+ * @public
+ */
+export type GetUsageTimeSeries = {
+  query: {
+    _from?: string;
+    to?: string;
+    range?: '1h' | '6h' | '24h' | '7d' | '30d' | '90d';
+    measures?: string;
+    groupBy?: string;
+    pool?: string;
+    project?: string;
+    team?: string;
+    consumer?: string;
+    model?: string;
+    aiBackend?: string;
+    mcpServer?: string;
+    tool?: string;
+    format?: 'json' | 'csv';
+    maxPoints?: number;
+  };
+  response:
+    | UsageTimeSeries
+    | ErrorResponse
+    | ErrorResponse
+    | ErrorResponse
+    | ErrorResponse;
+};
+/**
+ * @public
+ */
+export type GetUsageTotals = {
+  query: {
+    _from?: string;
+    to?: string;
+    range?: '1h' | '6h' | '24h' | '7d' | '30d' | '90d';
+    measures?: string;
+    groupBy?: string;
+    pool?: string;
+    project?: string;
+    team?: string;
+    consumer?: string;
+    model?: string;
+    aiBackend?: string;
+    mcpServer?: string;
+    tool?: string;
+    format?: 'json' | 'csv';
+  };
+  response:
+    | UsageTotals
+    | ErrorResponse
+    | ErrorResponse
+    | ErrorResponse
+    | ErrorResponse;
+};
+/**
+ * @public
+ */
 export type ListAiBackendEvents = {
   path: {
     name: string;
@@ -346,6 +465,12 @@ export type ListAiBackends = {
     pool?: string;
   };
   response: AiBackendPage | ErrorResponse | ErrorResponse;
+};
+/**
+ * @public
+ */
+export type ListBudgets = {
+  response: BudgetList | ErrorResponse | ErrorResponse;
 };
 /**
  * @public
@@ -547,6 +672,27 @@ export type UpdateAiBackend = {
 /**
  * @public
  */
+export type UpdateBudget = {
+  path: {
+    name: string;
+  };
+  body: BudgetUpdate;
+  header: {
+    ifMatch?: string;
+  };
+  response:
+    | BudgetObject
+    | ErrorResponse
+    | ErrorResponse
+    | ErrorResponse
+    | ErrorResponse
+    | ErrorResponse
+    | ErrorResponse
+    | ErrorResponse;
+};
+/**
+ * @public
+ */
 export type UpdateMcpServer = {
   path: {
     name: string;
@@ -631,6 +777,8 @@ export type UpdateProject = {
 export type EndpointMap = {
   '#post|/ai-backends': CreateAiBackend;
 
+  '#post|/budgets': CreateBudget;
+
   '#post|/mcp-servers': CreateMcpServer;
 
   '#post|/policies': CreatePolicy;
@@ -640,6 +788,8 @@ export type EndpointMap = {
   '#post|/projects': CreateProject;
 
   '#_delete|/ai-backends/{name}': DeleteAiBackend;
+
+  '#_delete|/budgets/{name}': DeleteBudget;
 
   '#_delete|/mcp-servers/{name}': DeleteMcpServer;
 
@@ -652,6 +802,10 @@ export type EndpointMap = {
   '#get|/agent/v1/bundle': GetAgentBundle;
 
   '#get|/ai-backends/{name}': GetAiBackend;
+
+  '#get|/budgets/{name}': GetBudget;
+
+  '#get|/budgets/{name}/state': GetBudgetState;
 
   '#get|/fleet': GetFleet;
 
@@ -671,9 +825,17 @@ export type EndpointMap = {
 
   '#get|/projects/{name}': GetProject;
 
+  '#get|/usage/status': GetUsageStatus;
+
+  '#get|/usage/timeseries': GetUsageTimeSeries;
+
+  '#get|/usage/totals': GetUsageTotals;
+
   '#get|/ai-backends/{name}/events': ListAiBackendEvents;
 
   '#get|/ai-backends': ListAiBackends;
+
+  '#get|/budgets': ListBudgets;
 
   '#get|/mcp-servers/{name}/events': ListMcpServerEvents;
 
@@ -702,6 +864,8 @@ export type EndpointMap = {
   '#post|/pools/{name}/sync': SyncPool;
 
   '#put|/ai-backends/{name}': UpdateAiBackend;
+
+  '#put|/budgets/{name}': UpdateBudget;
 
   '#put|/mcp-servers/{name}': UpdateMcpServer;
 

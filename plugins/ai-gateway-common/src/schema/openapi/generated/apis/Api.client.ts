@@ -14,6 +14,12 @@ import { AiBackendInput } from '../models/AiBackendInput.model';
 import { AiBackendObject } from '../models/AiBackendObject.model';
 import { AiBackendPage } from '../models/AiBackendPage.model';
 import { AiBackendUpdate } from '../models/AiBackendUpdate.model';
+import { BudgetDeleteResult } from '../models/BudgetDeleteResult.model';
+import { BudgetInput } from '../models/BudgetInput.model';
+import { BudgetList } from '../models/BudgetList.model';
+import { BudgetObject } from '../models/BudgetObject.model';
+import { BudgetState } from '../models/BudgetState.model';
+import { BudgetUpdate } from '../models/BudgetUpdate.model';
 import { DeleteResult } from '../models/DeleteResult.model';
 import { DeployerRole } from '../models/DeployerRole.model';
 import { EnrollmentToken } from '../models/EnrollmentToken.model';
@@ -44,6 +50,9 @@ import { ProjectObject } from '../models/ProjectObject.model';
 import { ProjectPage } from '../models/ProjectPage.model';
 import { ProjectUpdate } from '../models/ProjectUpdate.model';
 import { ResourceEventPage } from '../models/ResourceEventPage.model';
+import { UsageStatus } from '../models/UsageStatus.model';
+import { UsageTimeSeries } from '../models/UsageTimeSeries.model';
+import { UsageTotals } from '../models/UsageTotals.model';
 
 /**
  * Wraps the Response type to convey a type on the json call.
@@ -67,6 +76,12 @@ export interface RequestOptions {
  */
 export type CreateAiBackend = {
   body: AiBackendInput;
+};
+/**
+ * @public
+ */
+export type CreateBudget = {
+  body: BudgetInput;
 };
 /**
  * @public
@@ -101,6 +116,14 @@ export type DeleteAiBackend = {
   };
   query: {
     cascade?: boolean;
+  };
+};
+/**
+ * @public
+ */
+export type DeleteBudget = {
+  path: {
+    name: string;
   };
 };
 /**
@@ -162,6 +185,22 @@ export type GetAgentBundle = {
  * @public
  */
 export type GetAiBackend = {
+  path: {
+    name: string;
+  };
+};
+/**
+ * @public
+ */
+export type GetBudget = {
+  path: {
+    name: string;
+  };
+};
+/**
+ * @public
+ */
+export type GetBudgetState = {
   path: {
     name: string;
   };
@@ -244,6 +283,57 @@ export type GetProject = {
 /**
  * @public
  */
+export type GetUsageStatus = {
+  query: {
+    pool?: string;
+  };
+};
+/**
+ * @public
+ */
+export type GetUsageTimeSeries = {
+  query: {
+    _from?: string;
+    to?: string;
+    range?: '1h' | '6h' | '24h' | '7d' | '30d' | '90d';
+    measures?: string;
+    groupBy?: string;
+    pool?: string;
+    project?: string;
+    team?: string;
+    consumer?: string;
+    model?: string;
+    aiBackend?: string;
+    mcpServer?: string;
+    tool?: string;
+    format?: 'json' | 'csv';
+    maxPoints?: number;
+  };
+};
+/**
+ * @public
+ */
+export type GetUsageTotals = {
+  query: {
+    _from?: string;
+    to?: string;
+    range?: '1h' | '6h' | '24h' | '7d' | '30d' | '90d';
+    measures?: string;
+    groupBy?: string;
+    pool?: string;
+    project?: string;
+    team?: string;
+    consumer?: string;
+    model?: string;
+    aiBackend?: string;
+    mcpServer?: string;
+    tool?: string;
+    format?: 'json' | 'csv';
+  };
+};
+/**
+ * @public
+ */
 export type ListAiBackendEvents = {
   path: {
     name: string;
@@ -264,6 +354,10 @@ export type ListAiBackends = {
     pool?: string;
   };
 };
+/**
+ * @public
+ */
+export type ListBudgets = {};
 /**
  * @public
  */
@@ -414,6 +508,18 @@ export type UpdateAiBackend = {
 /**
  * @public
  */
+export type UpdateBudget = {
+  path: {
+    name: string;
+  };
+  body: BudgetUpdate;
+  header: {
+    ifMatch?: string;
+  };
+};
+/**
+ * @public
+ */
 export type UpdateMcpServer = {
   path: {
     name: string;
@@ -487,6 +593,31 @@ export class DefaultApiClient {
     const baseUrl = await this.discoveryApi.getBaseUrl(pluginId);
 
     const uriTemplate = `/ai-backends`;
+
+    const uri = parser.parse(uriTemplate).expand({});
+
+    return await this.fetchApi.fetch(`${baseUrl}${uri}`, {
+      headers: {
+        'Content-Type': 'application/json',
+        ...(options?.token && { Authorization: `Bearer ${options?.token}` }),
+      },
+      method: 'POST',
+      body: JSON.stringify(request.body),
+    });
+  }
+
+  /**
+   * Create a budget: a team\'s needs a platform admin, a project\'s or AI backend\'s the project\'s owners
+   * @param budgetInput -
+   */
+  public async createBudget(
+    // @ts-ignore
+    request: CreateBudget,
+    options?: RequestOptions,
+  ): Promise<TypedResponse<BudgetObject>> {
+    const baseUrl = await this.discoveryApi.getBaseUrl(pluginId);
+
+    const uriTemplate = `/budgets`;
 
     const uri = parser.parse(uriTemplate).expand({});
 
@@ -617,6 +748,32 @@ export class DefaultApiClient {
     const uri = parser.parse(uriTemplate).expand({
       name: request.path.name,
       ...request.query,
+    });
+
+    return await this.fetchApi.fetch(`${baseUrl}${uri}`, {
+      headers: {
+        'Content-Type': 'application/json',
+        ...(options?.token && { Authorization: `Bearer ${options?.token}` }),
+      },
+      method: 'DELETE',
+    });
+  }
+
+  /**
+   * Delete a budget (an exceeded one stops being enforced at once)
+   * @param name -
+   */
+  public async deleteBudget(
+    // @ts-ignore
+    request: DeleteBudget,
+    options?: RequestOptions,
+  ): Promise<TypedResponse<BudgetDeleteResult>> {
+    const baseUrl = await this.discoveryApi.getBaseUrl(pluginId);
+
+    const uriTemplate = `/budgets/{name}`;
+
+    const uri = parser.parse(uriTemplate).expand({
+      name: request.path.name,
     });
 
     return await this.fetchApi.fetch(`${baseUrl}${uri}`, {
@@ -780,6 +937,58 @@ export class DefaultApiClient {
     const baseUrl = await this.discoveryApi.getBaseUrl(pluginId);
 
     const uriTemplate = `/ai-backends/{name}`;
+
+    const uri = parser.parse(uriTemplate).expand({
+      name: request.path.name,
+    });
+
+    return await this.fetchApi.fetch(`${baseUrl}${uri}`, {
+      headers: {
+        'Content-Type': 'application/json',
+        ...(options?.token && { Authorization: `Bearer ${options?.token}` }),
+      },
+      method: 'GET',
+    });
+  }
+
+  /**
+   * Read a budget
+   * @param name -
+   */
+  public async getBudget(
+    // @ts-ignore
+    request: GetBudget,
+    options?: RequestOptions,
+  ): Promise<TypedResponse<BudgetObject>> {
+    const baseUrl = await this.discoveryApi.getBaseUrl(pluginId);
+
+    const uriTemplate = `/budgets/{name}`;
+
+    const uri = parser.parse(uriTemplate).expand({
+      name: request.path.name,
+    });
+
+    return await this.fetchApi.fetch(`${baseUrl}${uri}`, {
+      headers: {
+        'Content-Type': 'application/json',
+        ...(options?.token && { Authorization: `Bearer ${options?.token}` }),
+      },
+      method: 'GET',
+    });
+  }
+
+  /**
+   * The budget\'s current window: spend, thresholds notified, whether it is exceeded
+   * @param name -
+   */
+  public async getBudgetState(
+    // @ts-ignore
+    request: GetBudgetState,
+    options?: RequestOptions,
+  ): Promise<TypedResponse<BudgetState>> {
+    const baseUrl = await this.discoveryApi.getBaseUrl(pluginId);
+
+    const uriTemplate = `/budgets/{name}/state`;
 
     const uri = parser.parse(uriTemplate).expand({
       name: request.path.name,
@@ -1031,6 +1240,111 @@ export class DefaultApiClient {
   }
 
   /**
+   * Whether usage can be read (a Prometheus is configured), and if not, what to configure
+   * @param pool - The pool whose cluster\&#39;s Prometheus is asked about
+   */
+  public async getUsageStatus(
+    // @ts-ignore
+    request: GetUsageStatus,
+    options?: RequestOptions,
+  ): Promise<TypedResponse<UsageStatus>> {
+    const baseUrl = await this.discoveryApi.getBaseUrl(pluginId);
+
+    const uriTemplate = `/usage/status{?pool}`;
+
+    const uri = parser.parse(uriTemplate).expand({
+      ...request.query,
+    });
+
+    return await this.fetchApi.fetch(`${baseUrl}${uri}`, {
+      headers: {
+        'Content-Type': 'application/json',
+        ...(options?.token && { Authorization: `Bearer ${options?.token}` }),
+      },
+      method: 'GET',
+    });
+  }
+
+  /**
+   * Usage per step over a window (at most 90 days), one row per group; callers who are not platform admins see their projects only
+   * @param _from - Start of the window (ISO-8601); with &#x60;to&#x60;, instead of &#x60;range&#x60;
+   * @param to - End of the window (ISO-8601, default now)
+   * @param range - The window up to now (default 24h)
+   * @param measures - Comma list of: inputTokens, outputTokens, cacheReadTokens, cacheWriteTokens, costUsd, llmRequests, llmLatencyP50, llmLatencyP95, llmLatencyP99, timeToFirstTokenP50, timeToFirstTokenP95, mcpCalls, requests, errors, requestLatencyP50, requestLatencyP95, requestLatencyP99 (default inputTokens, outputTokens, costUsd, mcpCalls, requests, errors)
+   * @param groupBy - Comma list of dimensions to group rows by: pool, project, team, consumer, model, mcpServer, tool, route
+   * @param pool - Only the traffic of this pool
+   * @param project - Only the traffic of this project
+   * @param team - Only the traffic of the projects this group owns (group:default/team-a)
+   * @param consumer - Only the traffic of this consumer
+   * @param model - Only LLM traffic asking for this model
+   * @param aiBackend - Only the traffic of this AI backend
+   * @param mcpServer - Only the traffic of this MCP server
+   * @param tool - Only calls of this MCP tool
+   * @param format - &#x60;csv&#x60;: CSV with a header row (or send &#x60;Accept: text/csv&#x60;)
+   * @param maxPoints - The most points per series (default 200)
+   */
+  public async getUsageTimeSeries(
+    // @ts-ignore
+    request: GetUsageTimeSeries,
+    options?: RequestOptions,
+  ): Promise<TypedResponse<UsageTimeSeries>> {
+    const baseUrl = await this.discoveryApi.getBaseUrl(pluginId);
+
+    const uriTemplate = `/usage/timeseries{?from,to,range,measures,groupBy,pool,project,team,consumer,model,aiBackend,mcpServer,tool,format,maxPoints}`;
+
+    const uri = parser.parse(uriTemplate).expand({
+      ...request.query,
+    });
+
+    return await this.fetchApi.fetch(`${baseUrl}${uri}`, {
+      headers: {
+        'Content-Type': 'application/json',
+        ...(options?.token && { Authorization: `Bearer ${options?.token}` }),
+      },
+      method: 'GET',
+    });
+  }
+
+  /**
+   * Usage totals over a window (at most 90 days), one row per group; callers who are not platform admins see their projects only
+   * @param _from - Start of the window (ISO-8601); with &#x60;to&#x60;, instead of &#x60;range&#x60;
+   * @param to - End of the window (ISO-8601, default now)
+   * @param range - The window up to now (default 24h)
+   * @param measures - Comma list of: inputTokens, outputTokens, cacheReadTokens, cacheWriteTokens, costUsd, llmRequests, llmLatencyP50, llmLatencyP95, llmLatencyP99, timeToFirstTokenP50, timeToFirstTokenP95, mcpCalls, requests, errors, requestLatencyP50, requestLatencyP95, requestLatencyP99 (default inputTokens, outputTokens, costUsd, mcpCalls, requests, errors)
+   * @param groupBy - Comma list of dimensions to group rows by: pool, project, team, consumer, model, mcpServer, tool, route
+   * @param pool - Only the traffic of this pool
+   * @param project - Only the traffic of this project
+   * @param team - Only the traffic of the projects this group owns (group:default/team-a)
+   * @param consumer - Only the traffic of this consumer
+   * @param model - Only LLM traffic asking for this model
+   * @param aiBackend - Only the traffic of this AI backend
+   * @param mcpServer - Only the traffic of this MCP server
+   * @param tool - Only calls of this MCP tool
+   * @param format - &#x60;csv&#x60;: CSV with a header row (or send &#x60;Accept: text/csv&#x60;)
+   */
+  public async getUsageTotals(
+    // @ts-ignore
+    request: GetUsageTotals,
+    options?: RequestOptions,
+  ): Promise<TypedResponse<UsageTotals>> {
+    const baseUrl = await this.discoveryApi.getBaseUrl(pluginId);
+
+    const uriTemplate = `/usage/totals{?from,to,range,measures,groupBy,pool,project,team,consumer,model,aiBackend,mcpServer,tool,format}`;
+
+    const uri = parser.parse(uriTemplate).expand({
+      ...request.query,
+    });
+
+    return await this.fetchApi.fetch(`${baseUrl}${uri}`, {
+      headers: {
+        'Content-Type': 'application/json',
+        ...(options?.token && { Authorization: `Bearer ${options?.token}` }),
+      },
+      method: 'GET',
+    });
+  }
+
+  /**
    * The AI backend\'s event log, newest first (kept after the object is deleted)
    * @param name -
    * @param limit - Page size
@@ -1078,6 +1392,29 @@ export class DefaultApiClient {
     const uri = parser.parse(uriTemplate).expand({
       ...request.query,
     });
+
+    return await this.fetchApi.fetch(`${baseUrl}${uri}`, {
+      headers: {
+        'Content-Type': 'application/json',
+        ...(options?.token && { Authorization: `Bearer ${options?.token}` }),
+      },
+      method: 'GET',
+    });
+  }
+
+  /**
+   * The budgets the caller may see (a team\'s members see its budgets, a project\'s owners the project\'s)
+   */
+  public async listBudgets(
+    // @ts-ignore
+    request: ListBudgets,
+    options?: RequestOptions,
+  ): Promise<TypedResponse<BudgetList>> {
+    const baseUrl = await this.discoveryApi.getBaseUrl(pluginId);
+
+    const uriTemplate = `/budgets`;
+
+    const uri = parser.parse(uriTemplate).expand({});
 
     return await this.fetchApi.fetch(`${baseUrl}${uri}`, {
       headers: {
@@ -1469,6 +1806,36 @@ export class DefaultApiClient {
     const baseUrl = await this.discoveryApi.getBaseUrl(pluginId);
 
     const uriTemplate = `/ai-backends/{name}`;
+
+    const uri = parser.parse(uriTemplate).expand({
+      name: request.path.name,
+    });
+
+    return await this.fetchApi.fetch(`${baseUrl}${uri}`, {
+      headers: {
+        ...request.header,
+        'Content-Type': 'application/json',
+        ...(options?.token && { Authorization: `Bearer ${options?.token}` }),
+      },
+      method: 'PUT',
+      body: JSON.stringify(request.body),
+    });
+  }
+
+  /**
+   * Replace a budget (optimistic concurrency: send the version you read)
+   * @param name -
+   * @param budgetUpdate -
+   * @param ifMatch - The version the change is based on, instead of &#x60;version&#x60; in the body
+   */
+  public async updateBudget(
+    // @ts-ignore
+    request: UpdateBudget,
+    options?: RequestOptions,
+  ): Promise<TypedResponse<BudgetObject>> {
+    const baseUrl = await this.discoveryApi.getBaseUrl(pluginId);
+
+    const uriTemplate = `/budgets/{name}`;
 
     const uri = parser.parse(uriTemplate).expand({
       name: request.path.name,
