@@ -753,6 +753,16 @@ async function main() {
         0,
       )} ms`,
     );
+    const overDefaultTimeout = results.filter(r => (r.p95 ?? 0) > 15_000);
+    if (overDefaultTimeout.length) {
+      console.log(
+        `note: ${
+          overDefaultTimeout.length
+        } queries have a p95 over the client's default timeout of 15 s per attempt (aiGateway.metrics.prometheus.timeoutSeconds; this bench sets 300): ${overDefaultTimeout
+          .map(r => r.name)
+          .join('; ')}`,
+      );
+    }
     console.log(
       'target, budget crossing -> refusal policy served to the operator, p95 < 60 s: not measured by this bench',
     );

@@ -91,28 +91,29 @@ export function UsageCsvButton(props: {
   );
 }
 
-/** No metrics source is configured: what to configure, in the backend's words. */
+/**
+ * No metrics source is configured: what to configure, in the backend's words
+ * (its message names the config keys), or in ours when it gave none.
+ */
 export function UsageNotConfigured(props: { message?: string }) {
   return (
     <EmptyState
       missing="info"
       title="No metrics source is configured"
       description={
-        <>
-          <Typography variant="body2" component="span" display="block">
-            Usage, cost and latency are read from a Prometheus that scrapes the
-            gateways. Set <code>aiGateway.metrics.prometheus.url</code> (or{' '}
-            <code>
-              aiGateway.metrics.clusters.&lt;cluster&gt;.prometheus.url
-            </code>{' '}
-            per cluster) in the backend's app-config.yaml.
-          </Typography>
-          {props.message && (
-            <Typography variant="body2" component="span" display="block">
-              {props.message}
-            </Typography>
+        <Typography variant="body2" component="span" display="block">
+          {props.message ?? (
+            <>
+              Usage, cost and latency are read from a Prometheus that scrapes
+              the gateways. Set <code>aiGateway.metrics.prometheus.url</code>{' '}
+              (or{' '}
+              <code>
+                aiGateway.metrics.clusters.&lt;cluster&gt;.prometheus.url
+              </code>{' '}
+              per cluster) in the backend's app-config.yaml.
+            </>
           )}
-        </>
+        </Typography>
       }
     />
   );

@@ -80,7 +80,8 @@ function fakeUsageApi(options: {
       options.configured === false
         ? {
             configured: false,
-            message: 'Usage needs a Prometheus that scrapes the gateways',
+            message:
+              'Usage needs a Prometheus that scrapes the gateways: set aiGateway.metrics.prometheus.url in app-config.yaml.',
           }
         : { configured: true },
     getUsageTotals: async request => {
@@ -215,9 +216,10 @@ describe('the usage card', () => {
     expect(
       await screen.findByText('No metrics source is configured'),
     ).toBeInTheDocument();
+    // The backend's words, once.
     expect(
-      screen.getByText('aiGateway.metrics.prometheus.url'),
-    ).toBeInTheDocument();
+      screen.getAllByText(/aiGateway\.metrics\.prometheus\.url/),
+    ).toHaveLength(1);
     expect(calls).toEqual([]);
   });
 
