@@ -4,54 +4,28 @@
  * gateways label their metrics with.
  */
 
-/** What a usage row is grouped or filtered by. */
-export type UsageDimension =
-  /** The pool, as the gateway names itself (`<namespace>/<pool>`). */
-  | 'pool'
-  | 'project'
-  /** The owning team, a catalog group ref (`group:default/team-a`). */
-  | 'team'
-  | 'consumer'
-  /** The model the request asked for (LLM measures only). */
-  | 'model'
-  /** The MCP server as the gateway names its target (MCP measures only). */
-  | 'mcpServer'
-  /** The MCP tool called (MCP measures only). */
-  | 'tool'
-  /** The route (`<namespace>/<HTTPRoute>`) that served the request. */
-  | 'route';
+import {
+  usageDimensions,
+  type UsageDimensionName,
+  type UsageMeasureName,
+} from '@ai-gateway-backstage/plugin-ai-gateway-common';
 
-export const USAGE_DIMENSIONS: readonly UsageDimension[] = [
-  'pool',
-  'project',
-  'team',
-  'consumer',
-  'model',
-  'mcpServer',
-  'tool',
-  'route',
-];
+/**
+ * What a usage row is grouped or filtered by (the REST API's list, one list
+ * for both): `pool` is the pool as the gateway names itself
+ * (`<namespace>/<pool>`); `team` a catalog group ref; `model`, `mcpServer`
+ * and `tool` apply to LLM and MCP measures only; `route` is the
+ * `<namespace>/<HTTPRoute>` that served the request.
+ */
+export type UsageDimension = UsageDimensionName;
 
-/** What is measured. Token and cost measures are LLM traffic; latencies are seconds. */
-export type UsageMeasure =
-  | 'inputTokens'
-  | 'outputTokens'
-  | 'cacheReadTokens'
-  | 'cacheWriteTokens'
-  | 'costUsd'
-  | 'llmRequests'
-  | 'llmLatencyP50'
-  | 'llmLatencyP95'
-  | 'llmLatencyP99'
-  | 'timeToFirstTokenP50'
-  | 'timeToFirstTokenP95'
-  | 'mcpCalls'
-  | 'requests'
-  /** Requests answered with a 5xx status. */
-  | 'errors'
-  | 'requestLatencyP50'
-  | 'requestLatencyP95'
-  | 'requestLatencyP99';
+export const USAGE_DIMENSIONS: readonly UsageDimension[] = usageDimensions;
+
+/**
+ * What is measured (the REST API's list). Token and cost measures are LLM
+ * traffic; latencies are seconds; `errors` are requests answered with a 5xx.
+ */
+export type UsageMeasure = UsageMeasureName;
 
 /** The pool whose gateway served the traffic (chooses the Prometheus of its cluster). */
 export interface UsagePoolRef {

@@ -13,7 +13,6 @@ import {
   usageFilters,
   usageMeasures,
   usageRanges,
-  type UsageDimensionName,
   type UsageFilterName,
   type UsageMeasureName,
   type UsageRange,
@@ -26,27 +25,10 @@ import { invalidInput, issuesOf, type FieldIssue } from '../service/errors';
 import type { Caller, ResourceService } from '../service/ResourceService';
 import type {
   UsageDimension,
-  UsageMeasure,
   UsagePoolRef,
   UsageQuery,
   UsageService,
 } from '../usage';
-
-// The REST lists and the usage service's must name the same things.
-const sameMeasures: [UsageMeasure, UsageMeasureName] extends [
-  UsageMeasureName,
-  UsageMeasure,
-]
-  ? true
-  : never = true;
-const sameDimensions: [UsageDimension, UsageDimensionName] extends [
-  UsageDimensionName,
-  UsageDimension,
-]
-  ? true
-  : never = true;
-void sameMeasures;
-void sameDimensions;
 
 /** A usage request as the query string gives it (all strings, all optional). */
 export type UsageRequest = {
