@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Starts (or stops) a throw-away Prometheus on 127.0.0.1 (a free port) for the tests, scraping
-# the given targets every second.
+# the given targets every second (AIGW_PROMETHEUS_SCRAPE_INTERVAL, e.g. 15s, as real gateways are).
 # Usage: scripts/prometheus.sh start HOST:PORT...   (prints the URL on start)
 #        scripts/prometheus.sh stop
 # AIGW_PROMETHEUS_DIR: its config and data (default /tmp/aigw-prometheus); one server per dir.
@@ -8,6 +8,7 @@
 # when missing).
 set -euo pipefail
 dir="${AIGW_PROMETHEUS_DIR:-/tmp/aigw-prometheus}"
+scrape_interval="${AIGW_PROMETHEUS_SCRAPE_INTERVAL:-1s}"
 bin="${AIGW_PROMETHEUS:-$(command -v prometheus || echo /usr/bin/prometheus)}"
 
 stop() {
@@ -36,7 +37,7 @@ case "${1:-start}" in
     printf '[{"targets": [%s]}]\n' "${targets%,}" | sed 's/\[""\]/[]/' > "$dir/targets.json"
     cat > "$dir/prometheus.yml" <<EOF
 global:
-  scrape_interval: 1s
+  scrape_interval: $scrape_interval
   scrape_timeout: 1s
   evaluation_interval: 1s
 scrape_configs:
