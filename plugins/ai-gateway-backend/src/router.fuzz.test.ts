@@ -104,7 +104,7 @@ const kinds: Array<{ plural: string; existing: string; valid: Json }> = [
   { plural: 'policies', existing: 'limits', valid: richPolicy('fuzz') as Json },
 ];
 
-/** A budget of the seeded project (its numbers are amounts, not 32-bit counts: see the budget test). */
+/** A budget of the project the tests create (its numbers are amounts, not 32-bit counts: see the budget property below). */
 const validBudget: Json = {
   name: 'fuzz',
   description: 'Fuzz',
