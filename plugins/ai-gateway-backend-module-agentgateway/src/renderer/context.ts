@@ -9,6 +9,7 @@ import {
 } from '@ai-gateway-backstage/plugin-ai-gateway-common';
 import {
   kubernetesName,
+  servedObjectName,
   MANAGED_BY_LABEL,
   MANAGED_BY_VALUE,
   POOL_LABEL,
@@ -101,11 +102,11 @@ export class PoolRenderContext {
   }
 
   mcpServerName(server: string): string {
-    return kubernetesName(['mcp', server]);
+    return servedObjectName('mcpServer', server);
   }
 
   aiBackendName(backend: string): string {
-    return kubernetesName(['ai', backend]);
+    return servedObjectName('aiBackend', backend);
   }
 
   mcpServer(name: string): McpServer | undefined {

@@ -1,6 +1,6 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { NotificationService } from '@backstage/plugin-notifications-node';
-import { kubernetesName } from '@ai-gateway-backstage/plugin-ai-gateway-node';
+import { servedObjectName } from '@ai-gateway-backstage/plugin-ai-gateway-node';
 import {
   budgetWindowAt,
   catalogEntityPath,
@@ -235,7 +235,8 @@ export class BudgetEvaluator {
         cluster: scope.pool.cluster.name,
       };
       query.filter = {
-        route: `${scope.pool.namespace}/${aiBackendRouteName(
+        route: `${scope.pool.namespace}/${servedObjectName(
+          'aiBackend',
           budget.scope.name,
         )}`,
       };
@@ -294,11 +295,6 @@ export class BudgetEvaluator {
       );
     }
   }
-}
-
-/** The HTTPRoute of an AI backend in its pool, as the agentgateway renderer names it. */
-export function aiBackendRouteName(backend: string): string {
-  return kubernetesName(['ai', backend]);
 }
 
 function linkOf(budget: Budget, scope: ResolvedScope): string | undefined {

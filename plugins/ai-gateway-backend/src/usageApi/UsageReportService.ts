@@ -20,7 +20,7 @@ import {
   type UsageTimeSeriesResponse,
   type UsageTotalsResponse,
 } from '@ai-gateway-backstage/plugin-ai-gateway-common';
-import { kubernetesName } from '@ai-gateway-backstage/plugin-ai-gateway-node';
+import { servedObjectName } from '@ai-gateway-backstage/plugin-ai-gateway-node';
 import { invalidInput, issuesOf, type FieldIssue } from '../service/errors';
 import type { Caller, ResourceService } from '../service/ResourceService';
 import type {
@@ -253,10 +253,8 @@ export class UsageReportService {
     if (request.pool !== undefined) {
       query.pool = await this.poolRef(request.pool, 'pool', caller);
     }
-    for (const [field, kind, prefix] of [
-      ['aiBackend', 'aiBackend', 'ai'],
-      ['mcpServer', 'mcpServer', 'mcp'],
-    ] as const) {
+    for (const kind of ['aiBackend', 'mcpServer'] as const) {
+      const field = kind;
       const name = request[field];
       if (name === undefined) continue;
       const object = await this.read(kind, name, field, caller);
@@ -269,7 +267,7 @@ export class UsageReportService {
       }
       query.pool = pool;
       // The HTTPRoute that serves the object, as the renderer names it.
-      filter.route = `${pool.namespace}/${kubernetesName([prefix, name])}`;
+      filter.route = `${pool.namespace}/${servedObjectName(kind, name)}`;
       pin('project', object.project, field);
     }
 

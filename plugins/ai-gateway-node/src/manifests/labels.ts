@@ -52,3 +52,18 @@ export function kubernetesName(parts: string[], maxLength = 63): string {
   const head = full.slice(0, maxLength - hash.length - 1).replace(/[-.]+$/, '');
   return `${head}-${hash}`;
 }
+
+/**
+ * The name of the objects (HTTPRoute, backend) that serve an MCP server or
+ * an AI backend in its pool's namespace: what renderers name them and what
+ * usage queries and budgets filter metrics by (agentgateway's `route` label
+ * is `<namespace>/<this name>`).
+ *
+ * @public
+ */
+export function servedObjectName(
+  kind: 'mcpServer' | 'aiBackend',
+  name: string,
+): string {
+  return kubernetesName([kind === 'mcpServer' ? 'mcp' : 'ai', name]);
+}
