@@ -1,3 +1,4 @@
+import { normalizeGroupRef } from '@ai-gateway-backstage/plugin-ai-gateway-common';
 import {
   Content,
   ContentHeader,
@@ -90,12 +91,13 @@ function useTeams() {
       identity.getBackstageIdentity(),
       api.listObjects('projects').catch(() => []),
     ]);
-    const mine = ownershipEntityRefs
-      .filter(ref => ref.startsWith('group:'))
-      .map(ref => ref.toLocaleLowerCase('en-US'));
-    const owners = projects
-      .map(p => String(p.spec.owner ?? '').toLocaleLowerCase('en-US'))
-      .filter(Boolean);
+    // Teams as the gateways' `team` label names them (normalised group refs).
+    const groupRefs = (refs: string[]) =>
+      refs.flatMap(ref => normalizeGroupRef(ref) ?? []);
+    const mine = groupRefs(
+      ownershipEntityRefs.filter(ref => ref.startsWith('group:')),
+    );
+    const owners = groupRefs(projects.map(p => String(p.spec.owner ?? '')));
     const all = [...new Set([...mine, ...owners])].sort();
     return { mine, all };
   }, [api, identity]);
