@@ -52,6 +52,8 @@ const AI_BACKENDS = Number(
 );
 const RUNS = Number(process.env.BENCH_USAGE_RUNS ?? 20);
 const WARMUPS = 2;
+/** Runs of a query that reads every piece of its window (no cache). */
+const COLD_RUNS = Number(process.env.BENCH_USAGE_COLD_RUNS ?? 3);
 const TEAMS = 10;
 const PROJECTS = 20;
 const CONSUMERS = 100;
@@ -466,13 +468,15 @@ async function measure(
     timestamps?: number[];
     stepSeconds?: number;
   }>,
+  runs = RUNS,
+  warmups = runs === RUNS ? WARMUPS : 0,
 ): Promise<QueryResult> {
   const ms: number[] = [];
   const errors: string[] = [];
   let rows = 0;
   let points: number | undefined;
   let stepSeconds: number | undefined;
-  for (let i = 0; i < WARMUPS + RUNS; i++) {
+  for (let i = 0; i < warmups + runs; i++) {
     const started = performance.now();
     try {
       const answer = await run();
@@ -480,7 +484,7 @@ async function measure(
       rows = answer.rows.length;
       points = answer.timestamps?.length;
       stepSeconds = answer.stepSeconds;
-      if (i >= WARMUPS) ms.push(elapsed);
+      if (i >= warmups) ms.push(elapsed);
     } catch (error) {
       errors.push(String(error));
     }
@@ -590,17 +594,24 @@ async function main() {
         prometheus.readyMs / 1000,
       )} s, RSS ${fmt(memoryOf(prometheus.pid).rssMb, 0)} MB`,
     );
-    const usage: UsageService = createUsageService({
-      config: new ConfigReader({
-        aiGateway: {
-          metrics: {
-            // Long enough that a slow query is measured rather than retried.
-            prometheus: { url: prometheus.url, timeoutSeconds: 300 },
+    // The data ends at meta.endMs: the service's clock is set there, so the
+    // newest pieces of a window are open (read on every query) as they are
+    // for a window ending now.
+    let clock = meta.endMs;
+    const newUsageService = (): UsageService =>
+      createUsageService({
+        config: new ConfigReader({
+          aiGateway: {
+            metrics: {
+              // Long enough that a slow query is measured rather than retried.
+              prometheus: { url: prometheus.url, timeoutSeconds: 300 },
+            },
           },
-        },
-      }),
-      logger: { info() {} } as unknown as LoggerService,
-    })!;
+        }),
+        logger: { info() {} } as unknown as LoggerService,
+        now: () => clock,
+      })!;
+    const usage = newUsageService();
     const end = new Date(meta.endMs);
     const window = (ms: number) => ({
       start: new Date(meta.endMs - ms),
@@ -658,10 +669,34 @@ async function main() {
       );
 
     results.push(
-      await measure(`totals of MCP calls per team, ${label}`, () =>
-        usage.getTotals({ ...days, measures: ['mcpCalls'], groupBy: ['team'] }),
+      await measure(
+        `totals of MCP calls per team, ${label}, cold (a new service per run: every piece read)`,
+        () =>
+          newUsageService().getTotals({
+            ...days,
+            measures: ['mcpCalls'],
+            groupBy: ['team'],
+          }),
+        COLD_RUNS,
       ),
     );
+    let moved = 0;
+    results.push(
+      await measure(
+        `totals of MCP calls per team, ${label}, a window ending a minute earlier each run (open pieces read, closed ones from memory)`,
+        () => {
+          moved += 60_000;
+          clock = meta.endMs - moved;
+          return usage.getTotals({
+            start: new Date(clock - meta.days * 86_400_000),
+            end: new Date(clock),
+            measures: ['mcpCalls'],
+            groupBy: ['team'],
+          });
+        },
+      ),
+    );
+    clock = meta.endMs;
     results.push(
       await measure(
         `totals of MCP calls per tool (server and tool) of one team, ${label}`,

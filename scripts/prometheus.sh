@@ -4,11 +4,14 @@
 # Usage: scripts/prometheus.sh start HOST:PORT...   (prints the URL on start)
 #        scripts/prometheus.sh stop
 # AIGW_PROMETHEUS_DIR: its config and data (default /tmp/aigw-prometheus); one server per dir.
+# AIGW_PROMETHEUS_LISTEN_HOST: the address it listens on (default 127.0.0.1; 0.0.0.0 for a test
+# that reaches it from a Kubernetes API server as a Service's endpoint).
 # AIGW_PROMETHEUS: the prometheus binary (default: `prometheus` on PATH, installed from Debian
 # when missing).
 set -euo pipefail
 dir="${AIGW_PROMETHEUS_DIR:-/tmp/aigw-prometheus}"
 scrape_interval="${AIGW_PROMETHEUS_SCRAPE_INTERVAL:-1s}"
+listen_host="${AIGW_PROMETHEUS_LISTEN_HOST:-127.0.0.1}"
 bin="${AIGW_PROMETHEUS:-$(command -v prometheus || echo /usr/bin/prometheus)}"
 
 stop() {
@@ -49,7 +52,7 @@ EOF
     port="$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})' 2>/dev/null ||
       python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])')"
     "$bin" --config.file="$dir/prometheus.yml" --storage.tsdb.path="$dir/data" \
-      --web.listen-address="127.0.0.1:$port" --storage.tsdb.retention.time=1d \
+      --web.listen-address="$listen_host:$port" --storage.tsdb.retention.time=1d \
       --log.level=warn >"$dir/prometheus.log" 2>&1 &
     echo $! > "$dir/pid"
     url="http://127.0.0.1:$port"

@@ -26,7 +26,11 @@ export interface Config {
       prometheus?: AiGatewayPrometheusConfig;
       /** Per cluster (the pool's `cluster.name`), for a Prometheus inside each cluster. */
       clusters?: {
-        [cluster: string]: { prometheus: AiGatewayPrometheusConfig };
+        [cluster: string]: {
+          prometheus:
+            | AiGatewayPrometheusConfig
+            | AiGatewayInClusterPrometheusConfig;
+        };
       };
       /** Points of a usage time series unless the caller asks for fewer or more (default 200). */
       maxPoints?: number;
@@ -86,5 +90,33 @@ interface AiGatewayPrometheusConfig {
     [name: string]: string;
   };
   /** Per query attempt (default 15); transient failures are retried twice. */
+  timeoutSeconds?: number;
+}
+
+/**
+ * A Prometheus inside the pool's cluster, reached through the cluster's API
+ * server (its service proxy) with the cluster's credentials from
+ * `kubernetes.clusterLocatorMethods` (type `config`, a service-account
+ * token), as the Kubernetes plugin reaches the cluster. The account needs
+ * `get` and `create` on `services/proxy` in the service's namespace (resource
+ * name `<scheme>:<name>:<port>`, e.g. `http:prometheus-k8s:9090`).
+ */
+interface AiGatewayInClusterPrometheusConfig {
+  service: {
+    /** Namespace of Prometheus's Service, e.g. `monitoring`. */
+    namespace: string;
+    /** Name of the Service, e.g. `prometheus-k8s`. */
+    name: string;
+    /** Its port, a number or the port's name (default 9090). */
+    port?: number | string;
+    /** `http` (default) or `https`. */
+    scheme?: 'http' | 'https';
+  };
+  /** Extra headers on every query; values are secret. */
+  headers?: {
+    /** @visibility secret */
+    [name: string]: string;
+  };
+  /** Seconds per query attempt (default 15). */
   timeoutSeconds?: number;
 }

@@ -28,3 +28,4 @@ export * from './permissions';
 export * from './topology/effectivePolicy';
 export * from './topology/graph';
 export * from './topology/clientAccess';
+export * from './topology/traffic';

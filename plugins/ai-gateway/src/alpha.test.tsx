@@ -81,4 +81,22 @@ describe('the new frontend system plugin', () => {
     expect(filter(entity('aiBackend'))).toBe(false);
     expect(filter({ ...entity('mcpServer'), kind: 'Component' })).toBe(false);
   });
+
+  it('shows the Budgets card on groups, projects and AI backends only', () => {
+    const filter = createExtensionTester(
+      plugin.getExtension('entity-card:ai-gateway/budgets'),
+    ).get(EntityCardBlueprint.dataRefs.filterFunction) as EntityFilter;
+    expect(
+      filter({
+        apiVersion: 'backstage.io/v1alpha1',
+        kind: 'Group',
+        metadata: { name: 'team-a' },
+        spec: { type: 'team', children: [] },
+      }),
+    ).toBe(true);
+    expect(filter({ ...entity('project'), kind: 'System' })).toBe(true);
+    expect(filter(entity('aiBackend'))).toBe(true);
+    expect(filter(entity('pool'))).toBe(false);
+    expect(filter(entity('mcpServer'))).toBe(false);
+  });
 });

@@ -27,6 +27,7 @@ import { aiGatewayApiRef } from './api/AiGatewayApi';
 import { AiGatewayClient } from './api/AiGatewayClient';
 import { AI_GATEWAY_KIND_ANNOTATION } from '@ai-gateway-backstage/plugin-ai-gateway-common';
 import { aiGatewayFormFields } from './scaffolder/fields';
+import { isBudgetCardAvailable } from './entity/budgetScope';
 
 const aiGatewayApi = ApiBlueprint.make({
   params: defineParams =>
@@ -203,6 +204,17 @@ const usageCard = EntityCardBlueprint.make({
     loader: () => import('./entity/UsageCard').then(m => <m.UsageCard />),
   },
 });
+/**
+ * Budgets of a team (catalog Group), an AI Gateway project or an AI backend:
+ * spend in the current window against the limit, with add, edit and delete.
+ */
+const budgetCard = EntityCardBlueprint.make({
+  name: 'budgets',
+  params: {
+    filter: isBudgetCardAvailable,
+    loader: () => import('./entity/BudgetCard').then(m => <m.BudgetCard />),
+  },
+});
 const topologyCard = EntityCardBlueprint.make({
   name: 'topology',
   params: {
@@ -298,6 +310,7 @@ const aiGatewayPlugin: FrontendPlugin = createFrontendPlugin({
     connectCard,
     topologyCard,
     usageCard,
+    budgetCard,
     poolOverviewLayout,
     mcpDefinitionContent,
     ...poolTabs,

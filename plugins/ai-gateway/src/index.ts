@@ -25,6 +25,8 @@ export { AiBackendCard } from './entity/AiBackendCard';
 export { TopologyCard } from './entity/TopologyCard';
 export { ConnectCard } from './entity/connect/ConnectCard';
 export { UsageCard } from './entity/UsageCard';
+export { BudgetCard } from './entity/BudgetCard';
+export { isBudgetCardAvailable } from './entity/budgetScope';
 export { UsagePage } from './usage/UsagePage';
 export { McpDefinitionContent } from './entity/connect/McpDefinitionContent';
 export { ServedState } from './components/ServedState';

@@ -4,12 +4,15 @@ import type {
   ResourceKind,
 } from '@ai-gateway-backstage/plugin-ai-gateway-common';
 
+/** What a form writes: a control-plane object, or a budget. */
+export type FormKind = ResourceKind | 'budget';
+
 /**
  * The words the suite's templates (templates/*.yaml) give the fields of each
  * kind, by the field's path in the REST API's body; list indexes are written
  * `[]`. A field without an entry is named by its closest labelled parent.
  */
-const FIELD_LABELS: Record<ResourceKind, Record<string, string>> = {
+const FIELD_LABELS: Record<FormKind, Record<string, string>> = {
   project: {},
   pool: {
     name: 'Pool name',
@@ -103,6 +106,20 @@ const FIELD_LABELS: Record<ResourceKind, Record<string, string>> = {
     timeouts: 'Request timeout (seconds)',
     retries: 'Retries',
   },
+  budget: {
+    name: 'Budget name',
+    description: 'Description',
+    scope: 'What the budget limits',
+    'scope.name': 'Team, project or AI backend',
+    window: 'Window',
+    limit: 'Limit',
+    'limit.usd': 'Limit (US dollars)',
+    'limit.tokens': 'Limit (tokens)',
+    softThresholds: 'Notify the owners at',
+    softThresholdsPercent: 'Notify the owners at',
+    onExceeded: 'When the limit is reached',
+    'onExceeded.model': 'Cheaper model',
+  },
 };
 
 /** `groups[0].providers[1].model` → `groups[].providers[].model`. */
@@ -116,7 +133,7 @@ function parentOf(field: string): string | undefined {
 
 /** The form's words for a field of `kind`, if the templates name it. */
 export function fieldLabel(
-  kind: ResourceKind | undefined,
+  kind: FormKind | undefined,
   field: string,
 ): string | undefined {
   if (!kind) return undefined;
@@ -133,7 +150,7 @@ export function fieldLabel(
 
 /** "CPU request (resources.requests.cpu): must be …", one per issue. */
 export function describeIssues(
-  kind: ResourceKind | undefined,
+  kind: FormKind | undefined,
   issues: FieldIssue[],
 ): string {
   return issues
@@ -154,7 +171,7 @@ export function describeIssues(
  * errors the frames only bury the message, so the stack is the message.
  */
 export function formInputError(
-  kind: ResourceKind | undefined,
+  kind: FormKind | undefined,
   issues: FieldIssue[],
   what = 'Check these fields of the form',
 ): InputError & { issues: FieldIssue[] } {

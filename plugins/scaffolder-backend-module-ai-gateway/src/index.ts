@@ -13,3 +13,4 @@ export {
   attachPolicyAction,
 } from './actions/createObjects';
 export { poolManifestsAction } from './actions/poolManifests';
+export { setBudgetAction } from './actions/setBudget';

@@ -13,6 +13,7 @@ import { createPoolAction } from './actions/createPool';
 import { deployMcpServerAction } from './actions/deployMcpServer';
 import { installPoolAction } from './actions/installPool';
 import { poolManifestsAction } from './actions/poolManifests';
+import { setBudgetAction } from './actions/setBudget';
 
 /**
  * Scaffolder actions of AI Gateway for Backstage (`ai-gateway:*`).
@@ -46,6 +47,7 @@ export const scaffolderModuleAiGateway = createBackendModule({
           registerAiBackendAction({ client, pollMs }),
           attachPolicyAction({ client, pollMs }),
           poolManifestsAction({ client }),
+          setBudgetAction({ client }),
         );
       },
     });

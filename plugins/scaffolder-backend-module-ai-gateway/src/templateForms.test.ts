@@ -1,7 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
-import { aiBackendSchema } from '@ai-gateway-backstage/plugin-ai-gateway-common';
+import {
+  aiBackendSchema,
+  budgetExceededActions,
+  budgetSchema,
+  budgetScopeKinds,
+  budgetWindows,
+} from '@ai-gateway-backstage/plugin-ai-gateway-common';
 
 /**
  * The templates' forms offer only what the control plane accepts and the
@@ -119,7 +125,11 @@ describe('template forms offer what the gateway honours', () => {
     );
   });
 
-  it.each(['register-ai-backend.yaml', 'attach-policy.yaml'])(
+  it.each([
+    'register-ai-backend.yaml',
+    'attach-policy.yaml',
+    'set-budget.yaml',
+  ])(
     '%s: the read-only "in words" parameters (for the review) are not sent to the action',
     file => {
       const t = template(file);
@@ -145,5 +155,71 @@ describe('template forms offer what the gateway honours', () => {
     for (const refused of ['responseCache', 'perModel', 'weight']) {
       expect(input).not.toContain(refused);
     }
+  });
+
+  describe('Set a budget', () => {
+    const setBudget = template('set-budget.yaml');
+    const pages = setBudget.spec.parameters;
+    const choices = (property: any) =>
+      property.oneOf.map((o: { const: unknown }) => o.const);
+    const branchFields = (page: any, key: string) =>
+      page.dependencies[key].oneOf.map((b: any) => [
+        b.properties[key].const,
+        Object.keys(b.properties).filter(f => f !== key),
+      ]);
+
+    it('offers the scopes, windows and actions at the limit the API accepts, each with its own fields', () => {
+      expect(choices(pages[0].properties.scopeKind)).toEqual([
+        ...budgetScopeKinds,
+      ]);
+      expect(branchFields(pages[0], 'scopeKind')).toEqual([
+        ['team', ['team']],
+        ['project', ['project']],
+        ['aiBackend', ['aiBackend']],
+      ]);
+      expect(choices(pages[1].properties.window)).toEqual([...budgetWindows]);
+      expect(branchFields(pages[1], 'limitKind')).toEqual([
+        ['usd', ['limitUsd']],
+        ['tokens', ['limitTokens']],
+      ]);
+      expect(choices(pages[2].properties.onExceededKind)).toEqual([
+        ...budgetExceededActions,
+      ]);
+      expect(branchFields(pages[2], 'onExceededKind')).toEqual([
+        ['refuse', []],
+        ['downRoute', ['downRouteModel']],
+      ]);
+    });
+
+    it('offers thresholds the API accepts, and checks the model as the API does', () => {
+      const base = {
+        name: 'b',
+        scope: { kind: 'project', name: 'payments' },
+        window: 'daily',
+        limit: { usd: 1 },
+      };
+      for (const percent of choices(
+        pages[1].properties.softThresholdsPercent.items,
+      )) {
+        expect(
+          budgetSchema.safeParse({ ...base, softThresholds: [percent / 100] })
+            .success,
+        ).toBe(true);
+      }
+      const model =
+        pages[2].dependencies.onExceededKind.oneOf[1].properties.downRouteModel;
+      for (const sample of ['gpt-4o-mini', 'anthropic/claude', 'a*', 'a b']) {
+        expect({
+          sample,
+          form: new RegExp(model.pattern).test(sample),
+        }).toEqual({
+          sample,
+          form: budgetSchema.safeParse({
+            ...base,
+            onExceeded: { kind: 'downRoute', model: sample },
+          }).success,
+        });
+      }
+    });
   });
 });

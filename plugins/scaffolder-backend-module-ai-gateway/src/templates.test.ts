@@ -98,10 +98,12 @@ describe('software templates through the real scaffolder', () => {
     await api.stop();
   });
 
-  const scaffolder = (user: 'payments' | 'research') => {
+  type User = 'payments' | 'research' | 'admin';
+  const scaffolder = (user: User) => {
     const token = {
       payments: 'user:default/bob',
       research: 'user:default/carol',
+      admin: 'user:default/alice',
     }[user];
     return `Bearer ${mockCredentials.user.token(token)}`;
   };
@@ -121,11 +123,7 @@ describe('software templates through the real scaffolder', () => {
     }
   };
 
-  const run = async (
-    user: 'payments' | 'research',
-    template: string,
-    values: object,
-  ) => {
+  const run = async (user: User, template: string, values: object) => {
     await until(`template ${template} in the catalog`, async () => {
       const res = await request(t.backend.server)
         .get(`/api/catalog/entities/by-name/template/default/${template}`)
@@ -439,6 +437,166 @@ describe('software templates through the real scaffolder', () => {
       promptGuard: { request: { builtins: ['email'] } },
       timeouts: { requestSeconds: 60 },
     });
+  });
+
+  it('Register an AI backend with a monthly budget: registers it, then sets the budget on it', async () => {
+    const { task, log } = await run(
+      'payments',
+      'ai-gateway-register-ai-backend',
+      {
+        project: 'system:default/payments',
+        pool: 'prod',
+        name: 'capped',
+        monthlyBudgetUsd: 250,
+        groups: [
+          {
+            providers: [
+              { name: 'local', type: 'custom', baseUrl: 'http://vllm:8000/v1' },
+            ],
+          },
+        ],
+      },
+    );
+    expect(completed({ task, log })).toEqual({ status: 'completed', log: [] });
+    expect(task.output.text.map((x: { title: string }) => x.title)).toEqual([
+      'Served',
+      'Monthly budget',
+    ]);
+    expect(textOf(task)).toMatch(/## Monthly budget\nLimit \$250\.00 for /);
+    expect((await t.api('payments').get('/budgets/capped')).body).toMatchObject(
+      {
+        createdBy: 'user:default/bob',
+        spec: {
+          scope: { kind: 'aiBackend', name: 'capped' },
+          window: 'monthly',
+          limit: { usd: 250 },
+          onExceeded: { kind: 'refuse' },
+        },
+      },
+    );
+  });
+
+  it('Set a budget: creates a project budget, replaces it when set again, and links the project', async () => {
+    const values = {
+      scopeKind: 'project',
+      project: 'system:default/payments',
+      name: 'payments-monthly',
+      window: 'monthly',
+      limitKind: 'usd',
+      limitUsd: 500,
+      softThresholdsPercent: [50, 80],
+      // What the form's read-only field adds for the review; not sent on.
+      softThresholdsInWords: ['50 % of the limit', '80 % of the limit'],
+      onExceededKind: 'downRoute',
+      downRouteModel: 'gpt-4o-mini',
+    };
+    const created = await run('payments', 'ai-gateway-set-budget', values);
+    expect(completed(created)).toEqual({ status: 'completed', log: [] });
+    expect(created.task.output.links).toEqual([
+      expect.objectContaining({
+        title: 'Open the project',
+        entityRef: 'system:default/payments',
+      }),
+    ]);
+    expect(textOf(created.task)).toMatch(
+      /^## Budget created\nBudget \*\*payments-monthly\*\* is set\. Limit \$500\.00 for \d{4}-\d\d-01 to \d{4}-\d\d-01 \(UTC\); not evaluated yet in this window\. The owners are notified at 50 %, 80 % of it\./,
+    );
+    expect(
+      (await t.api('payments').get('/budgets/payments-monthly')).body,
+    ).toMatchObject({
+      version: 1,
+      createdBy: 'user:default/bob',
+      spec: {
+        scope: { kind: 'project', name: 'payments' },
+        window: 'monthly',
+        limit: { usd: 500 },
+        softThresholds: [0.5, 0.8],
+        onExceeded: { kind: 'downRoute', model: 'gpt-4o-mini' },
+      },
+    });
+
+    const replaced = await run('payments', 'ai-gateway-set-budget', {
+      ...values,
+      window: 'daily',
+      limitKind: 'tokens',
+      limitTokens: 1000000,
+      softThresholdsPercent: [],
+      softThresholdsInWords: ['Nobody is notified before the limit'],
+      onExceededKind: 'refuse',
+    });
+    expect(completed(replaced)).toEqual({ status: 'completed', log: [] });
+    expect(textOf(replaced.task)).toMatch(
+      /^## Budget updated\nBudget \*\*payments-monthly\*\* is set\. Limit 1,000,000 tokens for /,
+    );
+    expect(
+      (await t.api('payments').get('/budgets/payments-monthly')).body,
+    ).toMatchObject({
+      version: 2,
+      spec: {
+        window: 'daily',
+        softThresholds: [],
+        onExceeded: { kind: 'refuse' },
+      },
+    });
+    // The dollars left over from the first choice are not sent.
+    expect(
+      (await t.api('payments').get('/budgets/payments-monthly')).body.spec
+        .limit,
+    ).toEqual({ tokens: 1000000 });
+  });
+
+  it("Set a budget: a team's budget by a platform admin links the group and its usage; a team member's task fails, changing nothing", async () => {
+    const values = {
+      scopeKind: 'team',
+      team: 'group:default/team-payments',
+      name: 'team-payments-weekly',
+      window: 'weekly',
+      limitKind: 'usd',
+      limitUsd: 2000,
+      onExceededKind: 'refuse',
+    };
+    const denied = await run('payments', 'ai-gateway-set-budget', values);
+    expect(denied.task.status).toBe('failed');
+    expect(denied.log.join('\n')).toContain(
+      'You are not allowed to create budgets of teams (only platform admins may)',
+    );
+    const { task, log } = await run('admin', 'ai-gateway-set-budget', values);
+    expect(completed({ task, log })).toEqual({ status: 'completed', log: [] });
+    expect(task.output.links).toEqual([
+      expect.objectContaining({
+        title: 'Open the team',
+        entityRef: 'group:default/team-payments',
+      }),
+      expect.objectContaining({
+        title: 'Usage and cost of the team',
+        url: '/ai-gateway/usage?team=group%3Adefault%2Fteam-payments',
+      }),
+    ]);
+    expect(
+      (await t.api('admin').get('/budgets/team-payments-weekly')).body.spec,
+    ).toMatchObject({
+      scope: { kind: 'team', name: 'group:default/team-payments' },
+      // Not given: the default.
+      softThresholds: [0.8],
+    });
+  });
+
+  it('Set a budget for an AI backend that does not exist: fails naming the field in words', async () => {
+    const { task, log } = await run('payments', 'ai-gateway-set-budget', {
+      scopeKind: 'aiBackend',
+      aiBackend: 'resource:default/nope',
+      name: 'nope-daily',
+      window: 'daily',
+      limitKind: 'tokens',
+      limitTokens: 1000,
+      onExceededKind: 'refuse',
+    });
+    expect(task.status).toBe('failed');
+    expect(log.join('\n')).toContain(
+      'Check these fields of the form: Team, project or AI backend (scope.name): names no AI backend that exists',
+    );
+    expect(log.join('\n')).not.toMatch(/\n\s+at /);
+    expect((await t.api('admin').get('/budgets/nope-daily')).status).toBe(404);
   });
 
   it('Create a gateway pool with agent delivery and no cluster configured: completes with the Install tab, the command and an event', async () => {

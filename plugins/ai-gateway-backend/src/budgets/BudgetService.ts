@@ -19,6 +19,7 @@ import {
   type Budget,
   type BudgetScope,
   type BudgetState,
+  type FleetEntry,
 } from '@ai-gateway-backstage/plugin-ai-gateway-common';
 import {
   aiGatewayPermissionRules,
@@ -34,6 +35,7 @@ import type {
 import { UnprocessableError, conflict, invalidInput } from '../service/errors';
 import type { Caller } from '../service/ResourceService';
 import {
+  coveredIn,
   poolsOfScope,
   refusalsOfPool,
   resolveScope,
@@ -233,6 +235,71 @@ export class BudgetService {
       }
     }
     return refusalsOfPool(contents, exceeded);
+  }
+
+  /**
+   * The budget state of each of `pools` for the fleet: how many budgets
+   * cover what the pool serves, which are exceeded (what the pool's desired
+   * state refuses or down-routes, so no more than its readers see in its
+   * manifests) and how many others passed a soft threshold. A fixed number
+   * of queries for the whole fleet: budgets, their current states, and the
+   * placement of MCP servers, AI backends and projects (only when there are
+   * budgets).
+   */
+  async poolBudgets(
+    pools: string[],
+  ): Promise<Map<string, NonNullable<FleetEntry['budgets']>>> {
+    const now = this.#now();
+    const out = new Map<string, NonNullable<FleetEntry['budgets']>>(
+      pools.map(p => [p, { total: 0, exceeded: [], pastSoftThreshold: 0 }]),
+    );
+    const budgets = await this.#budgets.listAll();
+    if (budgets.length === 0 || pools.length === 0) return out;
+    const [states, servers, backends, owners] = await Promise.all([
+      this.#budgets.statesAt(now.getTime()),
+      this.deps.store.placements('mcpServer'),
+      this.deps.store.placements('aiBackend'),
+      this.deps.store.projectOwners(),
+    ]);
+    const stateOf = new Map(states.map(s => [s.budget, s]));
+    const contents = new Map<string, PoolContents>(
+      pools.map(p => [p, { mcpServers: [], aiBackends: [] }]),
+    );
+    for (const s of servers) contents.get(s.pool)?.mcpServers.push(s);
+    for (const b of backends) contents.get(b.pool)?.aiBackends.push(b);
+    for (const { spec } of budgets) {
+      const window = budgetWindowAt(spec.window, now);
+      const state = stateOf.get(spec.name);
+      // A state of another window (the budget's window changed) does not count.
+      const current =
+        state?.windowStart === window.start.getTime() ? state : undefined;
+      const fraction = current ? current.spent / limitOf(spec).limit : 0;
+      const pastSoft =
+        spec.softThresholds.length > 0 &&
+        fraction >= Math.min(...spec.softThresholds);
+      for (const [pool, held] of contents) {
+        const covered = coveredIn(held, owners, spec.scope);
+        if (covered.aiBackends.length + covered.mcpServers.length === 0) {
+          continue;
+        }
+        const entry = out.get(pool)!;
+        entry.total += 1;
+        if (current?.exceededSince !== undefined) {
+          entry.exceeded.push({
+            budget: spec.name,
+            scope: { kind: spec.scope.kind, name: spec.scope.name },
+            action: spec.onExceeded.kind,
+            ...(spec.onExceeded.kind === 'downRoute'
+              ? { model: spec.onExceeded.model }
+              : {}),
+            until: new Date(current.windowEnd).toISOString(),
+          });
+        } else if (pastSoft) {
+          entry.pastSoftThreshold += 1;
+        }
+      }
+    }
+    return out;
   }
 
   async #isExceeded(name: string): Promise<boolean> {

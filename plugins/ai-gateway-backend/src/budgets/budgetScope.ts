@@ -118,17 +118,7 @@ export function refusalsOfPool(
   const refusals: BudgetRefusal[] = [];
   for (const { budget, state } of exceeded) {
     const { scope } = budget;
-    const covers = (o: { name: string; project: string }) =>
-      scope.kind === 'team'
-        ? owners.get(o.project) === scope.name
-        : o.project === scope.name;
-    const aiBackends =
-      scope.kind === 'aiBackend'
-        ? contents.aiBackends.filter(b => b.name === scope.name)
-        : contents.aiBackends.filter(covers);
-    // An AI backend's budget counts tokens only: its pool's MCP servers are not in it.
-    const mcpServers =
-      scope.kind === 'aiBackend' ? [] : contents.mcpServers.filter(covers);
+    const { aiBackends, mcpServers } = coveredIn(contents, owners, scope);
     if (aiBackends.length === 0 && mcpServers.length === 0) continue;
     const until = new Date(state.windowEnd).toISOString();
     refusals.push({
@@ -147,6 +137,34 @@ export function refusalsOfPool(
     });
   }
   return refusals.sort((a, b) => a.budget.localeCompare(b.budget));
+}
+
+/**
+ * What of a pool's contents a budget's scope covers: for a team, what its
+ * projects (by `owners`: project -> owner) hold; for a project, what it
+ * holds; for an AI backend, that backend only.
+ */
+export function coveredIn(
+  contents: Pick<PoolContents, 'mcpServers' | 'aiBackends'>,
+  owners: Map<string, string>,
+  scope: BudgetScope,
+): {
+  aiBackends: PoolContents['aiBackends'];
+  mcpServers: PoolContents['mcpServers'];
+} {
+  const covers = (o: { name: string; project: string }) =>
+    scope.kind === 'team'
+      ? owners.get(o.project) === scope.name
+      : o.project === scope.name;
+  return {
+    aiBackends:
+      scope.kind === 'aiBackend'
+        ? contents.aiBackends.filter(b => b.name === scope.name)
+        : contents.aiBackends.filter(covers),
+    // An AI backend's budget counts tokens only: its pool's MCP servers are not in it.
+    mcpServers:
+      scope.kind === 'aiBackend' ? [] : contents.mcpServers.filter(covers),
+  };
 }
 
 export function describeScope(scope: BudgetScope): string {

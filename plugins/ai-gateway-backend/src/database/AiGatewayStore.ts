@@ -258,6 +258,31 @@ export class AiGatewayStore {
     return new Map(rows.map((r: any) => [r.pool as string, Number(r.n)]));
   }
 
+  /**
+   * Name, project and pool of every object of `kind`, without their specs
+   * (what budgets need to know which pools they cover).
+   */
+  async placements(
+    kind: 'mcpServer' | 'aiBackend',
+  ): Promise<Array<{ name: string; project: string; pool: string }>> {
+    const rows = await this.run(() =>
+      this.db(kindTables[kind].table).select('name', 'project', 'pool'),
+    );
+    return rows.map((r: any) => ({
+      name: r.name as string,
+      project: r.project as string,
+      pool: r.pool as string,
+    }));
+  }
+
+  /** Every project's owner group, by project name. */
+  async projectOwners(): Promise<Map<string, string>> {
+    const rows = await this.run(() =>
+      this.db(kindTables.project.table).select('name', 'owner'),
+    );
+    return new Map(rows.map((r: any) => [r.name as string, r.owner as string]));
+  }
+
   async count(
     kind: ResourceKind,
     filters: Record<string, string>,

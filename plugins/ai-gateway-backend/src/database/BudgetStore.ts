@@ -150,6 +150,14 @@ export class BudgetStore {
     return rows.map(toState);
   }
 
+  /** The state of every budget in the window that holds `at` (evaluated at least once in it). */
+  async statesAt(at: number): Promise<StoredBudgetState[]> {
+    const rows = await this.db('aigw_budget_state')
+      .where('window_start', '<=', at)
+      .where('window_end', '>', at);
+    return rows.map(toState);
+  }
+
   /**
    * Records the spend read in a window; creates the window's row on its
    * first evaluation. Notified thresholds and the exceeded mark are left as

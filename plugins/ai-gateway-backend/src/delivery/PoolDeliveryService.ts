@@ -136,6 +136,10 @@ export class PoolDeliveryService {
         }): Promise<BudgetRefusal[]>;
         /** Pools whose refusals changed without a change to their objects. */
         onPoolsChanged?(listener: (pools: string[]) => void): void;
+        /** The budget state of each pool, for the fleet. */
+        poolBudgets?(
+          pools: string[],
+        ): Promise<Map<string, NonNullable<FleetEntry['budgets']>>>;
       };
     },
   ) {
@@ -908,11 +912,12 @@ export class PoolDeliveryService {
       );
       cursor = page.nextCursor;
     } while (cursor);
-    const [statuses, servers, backends, policies] = await Promise.all([
+    const [statuses, servers, backends, policies, budgets] = await Promise.all([
       this.#statuses.getMany(pools.map(p => p.name)),
       this.deps.store.countByPool('mcpServer'),
       this.deps.store.countByPool('aiBackend'),
       this.deps.store.countByPool('policy'),
+      this.#fleetBudgets(pools.map(p => p.name)),
     ]);
     return pools.map(p => {
       const s = statuses.get(p.name);
@@ -937,8 +942,21 @@ export class PoolDeliveryService {
           aiBackends: backends.get(p.name) ?? 0,
           policies: policies.get(p.name) ?? 0,
         },
+        budgets: budgets?.get(p.name),
       };
     });
+  }
+
+  /** The fleet answers without budget states rather than not at all. */
+  async #fleetBudgets(pools: string[]) {
+    try {
+      return await this.deps.budgets?.poolBudgets?.(pools);
+    } catch (error) {
+      this.deps.logger.warn(
+        `The fleet is shown without budget states, which could not be read: ${error}`,
+      );
+      return undefined;
+    }
   }
 
   /**

@@ -564,7 +564,9 @@ function poolPaths(): Json {
       get: {
         operationId: 'getFleet',
         summary:
-          'Every pool the caller may see, with its phase, revisions and counts',
+          'Every pool the caller may see, with its phase, revisions, counts and budget state',
+        description:
+          'Budget state per pool: how many budgets cover what it serves, which are exceeded (refusing or down-routing) and how many others passed a soft threshold. Read from the database only: the fleet answers when Prometheus does not (spend per pool is on GET /usage/totals?groupBy=pool).',
         responses: responses({ 200: ok('The fleet', 'Fleet') }),
       },
     },

@@ -23,6 +23,8 @@ export interface PrometheusClientOptions {
   retries?: number;
   /** Delay before the first retry (default 250 ms; doubles each time). */
   minRetryDelayMs?: number;
+  /** The fetch to use, e.g. one trusting a cluster's CA (default: the global fetch). */
+  fetch?: typeof fetch;
 }
 
 /** One series of an instant query's vector. */
@@ -57,6 +59,7 @@ export class PrometheusClient {
   readonly #timeoutMs: number;
   readonly #retries: number;
   readonly #minRetryDelayMs: number;
+  readonly #fetch: typeof fetch;
 
   constructor(options: PrometheusClientOptions) {
     this.url = options.url.replace(/\/+$/, '');
@@ -79,6 +82,7 @@ export class PrometheusClient {
     this.#timeoutMs = options.timeoutMs ?? 15_000;
     this.#retries = options.retries ?? 2;
     this.#minRetryDelayMs = options.minRetryDelayMs ?? 250;
+    this.#fetch = options.fetch ?? fetch;
   }
 
   /** An instant query evaluated at `time` (default: now). */
@@ -136,7 +140,7 @@ export class PrometheusClient {
       async () => {
         let response: Response;
         try {
-          response = await fetch(endpoint, {
+          response = await this.#fetch(endpoint, {
             method: 'POST',
             headers: this.#headers,
             body: new URLSearchParams(params).toString(),

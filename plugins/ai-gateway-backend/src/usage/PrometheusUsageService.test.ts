@@ -76,6 +76,41 @@ describe('PrometheusUsageService', () => {
     expect(eu.queries).toHaveLength(1);
   });
 
+  it('adds up a long window from pieces and reads closed pieces once', async () => {
+    const prometheus = fakeClient('http://p', [
+      { metric: { team: 't' }, value: 2 },
+    ]);
+    const now = Date.parse('2026-11-30T10:30:00Z');
+    const service = new PrometheusUsageService({
+      global: prometheus.client,
+      now: () => now,
+    });
+    const query: UsageQuery = {
+      start: new Date(now - 30 * 86_400_000),
+      end: new Date(now),
+      groupBy: ['team'],
+      measures: ['mcpCalls'],
+    };
+    const first = await service.getTotals(query);
+    // 10:30 -> 11:00, 13 hours, 29 days, 10 hours, 10:00 -> 10:30.
+    const pieces = 1 + 13 + 29 + 10 + 1;
+    expect(prometheus.queries).toHaveLength(pieces);
+    expect(first.rows).toEqual([
+      { group: { team: 't' }, values: { mcpCalls: 2 * pieces } },
+    ]);
+    // Each piece is asked about its own window, evaluated at its end.
+    const day = (iso: string) => Date.parse(iso) / 1000;
+    expect(
+      prometheus.queries.filter(q =>
+        q.includes(`[86400000ms] @ ${day('2026-11-02T00:00:00Z')}`),
+      ),
+    ).toHaveLength(1);
+    const second = await service.getTotals(query);
+    expect(second).toEqual(first);
+    // Only the piece that has not closed (ended less than 10 minutes ago) is read again.
+    expect(prometheus.queries).toHaveLength(pieces + 1);
+  });
+
   it('merges histogram buckets across sources before taking the quantile', async () => {
     const a = fakeClient('http://a', [
       { metric: { le: '1' }, value: 10 },

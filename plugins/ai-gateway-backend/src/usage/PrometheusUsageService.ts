@@ -6,7 +6,8 @@ import {
   MEASURES,
   type MeasureSource,
 } from './measures';
-import type { PrometheusClient } from './PrometheusClient';
+import pLimit from 'p-limit';
+import type { PrometheusClient, PrometheusSample } from './PrometheusClient';
 import {
   bucketIncrease,
   byClause,
@@ -29,11 +30,25 @@ import {
   type UsageTotals,
   type UsageTotalsRow,
 } from './UsageService';
+import {
+  ClosedWindowCache,
+  windowPieces,
+  type TimeWindow,
+} from './windowPieces';
 
 /** The longest window a query may cover. */
 export const MAX_USAGE_RANGE_MS = 90 * 86_400_000;
 /** Prometheus refuses more than 11,000 points per series; charts need far fewer. */
 const MAX_POINTS_LIMIT = 2000;
+/** Totals over longer windows are added up from pieces (whole hours and days). */
+const PIECES_ABOVE_MS = 6 * 3_600_000;
+/**
+ * How long after a piece ends its samples are taken as final: scrapes (and
+ * remote writes) land late, so a just-ended hour is read again for a while.
+ */
+const CLOSED_AFTER_MS = 10 * 60_000;
+/** Queries in flight to Prometheus per backend replica. */
+const QUERY_CONCURRENCY = 4;
 
 export interface PrometheusUsageServiceOptions {
   /** The Prometheus of pools whose cluster has none of its own. */
@@ -44,6 +59,10 @@ export interface PrometheusUsageServiceOptions {
   defaultMaxPoints?: number;
   /** The finest step of a time series, e.g. the scrape interval (default 15 s). */
   minStepSeconds?: number;
+  /** Samples of closed pieces of windows kept in memory (default 200,000). */
+  closedWindowCacheSamples?: number;
+  /** The clock (tests). */
+  now?: () => number;
 }
 
 type GroupKey = string;
@@ -61,12 +80,19 @@ export class PrometheusUsageService implements UsageService {
   readonly #clusters: Record<string, PrometheusClient>;
   readonly #defaultMaxPoints: number;
   readonly #minStepSeconds: number;
+  readonly #closedWindows: ClosedWindowCache<PrometheusSample>;
+  readonly #now: () => number;
+  readonly #limit = pLimit(QUERY_CONCURRENCY);
 
   constructor(options: PrometheusUsageServiceOptions) {
     this.#global = options.global;
     this.#clusters = options.clusters ?? {};
     this.#defaultMaxPoints = options.defaultMaxPoints ?? 200;
     this.#minStepSeconds = options.minStepSeconds ?? 15;
+    this.#closedWindows = new ClosedWindowCache({
+      maxSamples: options.closedWindowCacheSamples ?? 200_000,
+    });
+    this.#now = options.now ?? Date.now;
   }
 
   getStatus(pool?: UsagePoolRef): UsageSourceStatus {
@@ -85,11 +111,12 @@ export class PrometheusUsageService implements UsageService {
   async getTotals(query: UsageQuery): Promise<UsageTotals> {
     const sources = this.#requireSources(query);
     const groupBy = query.groupBy ?? [];
-    const at: WindowAt = {
-      kind: 'instant',
-      startSeconds: query.start.getTime() / 1000,
-      endSeconds: query.end.getTime() / 1000,
-    };
+    const start = query.start.getTime();
+    const end = query.end.getTime();
+    const pieces =
+      end - start > PIECES_ABOVE_MS
+        ? windowPieces(start, end)
+        : [{ start, end }];
     const rows = new Map<GroupKey, UsageTotalsRow>();
     const rowOf = (group: Group) => {
       const key = JSON.stringify(group);
@@ -100,9 +127,12 @@ export class PrometheusUsageService implements UsageService {
     await Promise.all(
       query.measures.map(async measure => {
         const source = MEASURES[measure];
-        const expr = this.#expression(measure, source, query, at);
         const answers = await Promise.all(
-          sources.map(s => s.query(expr, query.end)),
+          pieces.flatMap(piece =>
+            sources.map(s =>
+              this.#queryPiece(s, measure, source, query, piece),
+            ),
+          ),
         );
         if (source.kind === 'counter') {
           for (const sample of answers.flat()) {
@@ -231,6 +261,33 @@ export class PrometheusUsageService implements UsageService {
       timestamps,
       rows: sortRows([...rows.values()]),
     };
+  }
+
+  /**
+   * The totals of one piece of a window from one Prometheus; a piece that
+   * has closed is answered once and then from memory.
+   */
+  async #queryPiece(
+    prometheus: PrometheusClient,
+    measure: UsageMeasure,
+    source: MeasureSource,
+    query: UsageQuery,
+    piece: TimeWindow,
+  ): Promise<PrometheusSample[]> {
+    const expr = this.#expression(measure, source, query, {
+      kind: 'instant',
+      startSeconds: piece.start / 1000,
+      endSeconds: piece.end / 1000,
+    });
+    const closed = piece.end <= this.#now() - CLOSED_AFTER_MS;
+    const key = `${prometheus.url}\n${expr}`;
+    const cached = closed ? this.#closedWindows.get(key) : undefined;
+    if (cached) return cached;
+    const answer = await this.#limit(() =>
+      prometheus.query(expr, new Date(piece.end)),
+    );
+    if (closed) this.#closedWindows.set(key, answer);
+    return answer;
   }
 
   #sources(pool?: UsagePoolRef): PrometheusClient[] {

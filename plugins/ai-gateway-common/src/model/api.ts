@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { expecting, oneOf, text as boundedText } from './messages';
 import { secretLikeValue } from './plaintextSecrets';
+import { budgetExceededActions, budgetScopeKinds } from './budget';
 import { conditionSchema, heartbeatSchema, poolPhaseSchema } from './status';
 
 /**
@@ -416,6 +417,30 @@ export const fleetEntrySchema = z.object({
     aiBackends: z.number().int().min(0),
     policies: z.number().int().min(0),
   }),
+  /**
+   * The budgets that cover what the pool serves, in their current windows:
+   * absent when the control plane has no budgets service.
+   */
+  budgets: z
+    .object({
+      /** How many budgets cover an MCP server or AI backend of the pool. */
+      total: z.number().int().min(0),
+      /** Those at their limit: the pool refuses or down-routes their traffic until the window ends. */
+      exceeded: z.array(
+        z.object({
+          budget: text(),
+          scope: z.object({ kind: z.enum(budgetScopeKinds), name: text() }),
+          action: z.enum(budgetExceededActions),
+          /** The model traffic is down-routed to. */
+          model: text().optional(),
+          /** The end of the window (ISO-8601): when the budget is lifted. */
+          until: isoTime(),
+        }),
+      ),
+      /** How many others have reached a soft threshold (owners were warned). */
+      pastSoftThreshold: z.number().int().min(0),
+    })
+    .optional(),
 });
 
 /**

@@ -1,6 +1,9 @@
 import { createApiRef } from '@backstage/core-plugin-api';
 import type {
   AiGatewayObject as ControlPlaneObject,
+  BudgetInput,
+  BudgetObject,
+  BudgetState,
   DeployerRole,
   FleetEntry,
   GitopsFiles,
@@ -17,6 +20,9 @@ import type {
 // The wire types are those of plugin-ai-gateway-common (the OpenAPI document
 // is generated from them); re-exported under the names the UI uses.
 export type {
+  BudgetInput,
+  BudgetObject,
+  BudgetState,
   DeployerRole,
   FleetEntry,
   GitopsFiles,
@@ -151,6 +157,19 @@ export interface AiGatewayApi {
     what: 'totals' | 'timeseries',
     request: UsageRequest,
   ): Promise<string>;
+  /** Every budget the user may see (a team's members see its budgets, a project's owners the project's). */
+  listBudgets(): Promise<BudgetObject[]>;
+  getBudget(name: string): Promise<BudgetObject>;
+  /** The budget's current window: spend, thresholds notified, whether it is exceeded. */
+  getBudgetState(name: string): Promise<BudgetState>;
+  createBudget(budget: BudgetInput): Promise<BudgetObject>;
+  /** Replaces a budget; `version` is the one read (a 409 says it changed since). */
+  updateBudget(
+    name: string,
+    budget: BudgetInput,
+    version: number,
+  ): Promise<BudgetObject>;
+  deleteBudget(name: string): Promise<void>;
 }
 
 /** @public */

@@ -1,4 +1,5 @@
 import { ResponseError } from '@backstage/errors';
+import type { BudgetInput } from '@ai-gateway-backstage/plugin-ai-gateway-common';
 import { AiGatewayClient } from './AiGatewayClient';
 
 const BASE = 'http://backstage/api/ai-gateway';
@@ -6,8 +7,10 @@ const BASE = 'http://backstage/api/ai-gateway';
 /** A client whose fetches are answered in turn by `responses`, recording each URL asked for. */
 function client(...responses: Response[]) {
   const urls: string[] = [];
+  const bodies: unknown[] = [];
   const fetch = jest.fn(
     async (input: RequestInfo | URL, init?: RequestInit) => {
+      if (typeof init?.body === 'string') bodies.push(JSON.parse(init.body));
       urls.push(
         init?.method && init.method !== 'GET'
           ? `${init.method} ${input}`
@@ -24,7 +27,7 @@ function client(...responses: Response[]) {
     },
     fetchApi: { fetch: fetch as any },
   });
-  return { api, urls };
+  return { api, urls, bodies };
 }
 
 const json = (body: unknown, init: ResponseInit = {}) =>
@@ -275,6 +278,49 @@ describe('AiGatewayClient', () => {
       `${BASE}/pools/prod/gitops`,
       `POST ${BASE}/pools/prod/enrollment-token`,
     ]);
+  });
+
+  it('reads, creates, replaces (with the version read) and deletes budgets', async () => {
+    const spec: BudgetInput = {
+      name: 'team-a-monthly',
+      scope: { kind: 'team', name: 'group:default/team-a' },
+      window: 'monthly',
+      limit: { usd: 100 },
+      softThresholds: [0.8],
+      onExceeded: { kind: 'refuse' },
+    };
+    const budget = {
+      kind: 'budget',
+      name: spec.name,
+      version: 2,
+      createdAt: '',
+      createdBy: '',
+      updatedAt: '',
+      updatedBy: '',
+      spec,
+    };
+    const { api, urls, bodies } = client(
+      json({ items: [budget] }),
+      json({ budget: spec.name, spent: 12 }),
+      json(budget, { status: 201 }),
+      json({ ...budget, version: 3 }),
+      json({ deleted: spec.name }),
+    );
+    expect(await api.listBudgets()).toEqual([budget]);
+    expect(await api.getBudgetState('team-a-monthly')).toMatchObject({
+      spent: 12,
+    });
+    expect(await api.createBudget(spec)).toEqual(budget);
+    expect((await api.updateBudget(spec.name, spec, 2)).version).toBe(3);
+    await api.deleteBudget(spec.name);
+    expect(urls).toEqual([
+      `${BASE}/budgets`,
+      `${BASE}/budgets/team-a-monthly/state`,
+      `POST ${BASE}/budgets`,
+      `PUT ${BASE}/budgets/team-a-monthly`,
+      `DELETE ${BASE}/budgets/team-a-monthly`,
+    ]);
+    expect(bodies).toEqual([spec, { ...spec, version: 2 }]);
   });
 
   it("lists the Kubernetes plugin's clusters, undefined without a Kubernetes backend", async () => {

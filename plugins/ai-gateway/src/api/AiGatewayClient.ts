@@ -6,6 +6,9 @@ import {
   okResponse,
   resourceKindOfPlural,
   type AiGatewayObject,
+  type BudgetInput,
+  type BudgetObject,
+  type BudgetState,
   type DeployerRole,
   type FleetEntry,
   type GitopsFiles,
@@ -215,6 +218,47 @@ export class AiGatewayClient implements AiGatewayApi {
           : this.#api.getUsageTimeSeries({ query }),
       )
     ).text;
+  }
+
+  async listBudgets(): Promise<BudgetObject[]> {
+    return (
+      (await body(this.#api.listBudgets({}))) as { items: BudgetObject[] }
+    ).items;
+  }
+
+  async getBudget(name: string): Promise<BudgetObject> {
+    return (await body(
+      this.#api.getBudget({ path: { name } }),
+    )) as BudgetObject;
+  }
+
+  getBudgetState(name: string): Promise<BudgetState> {
+    return body(this.#api.getBudgetState({ path: { name } }));
+  }
+
+  // The control plane checks the body (400 naming the field), so it is passed on as given.
+  async createBudget(budget: BudgetInput): Promise<BudgetObject> {
+    return (await body(
+      this.#api.createBudget({ body: budget as any }),
+    )) as BudgetObject;
+  }
+
+  async updateBudget(
+    name: string,
+    budget: BudgetInput,
+    version: number,
+  ): Promise<BudgetObject> {
+    return (await body(
+      this.#api.updateBudget({
+        path: { name },
+        body: { ...budget, version } as any,
+        header: {},
+      }),
+    )) as BudgetObject;
+  }
+
+  async deleteBudget(name: string): Promise<void> {
+    await body(this.#api.deleteBudget({ path: { name } }));
   }
 
   async getDeployerRoleYaml(pool: string): Promise<string> {

@@ -22,6 +22,31 @@ describe('failureOf', () => {
     });
   });
 
+  it('gives the fields the server names', async () => {
+    const error = await ResponseError.fromResponse({
+      status: 400,
+      statusText: 'Bad Request',
+      headers: {
+        get: (h: string) =>
+          h.toLowerCase() === 'content-type' ? 'application/json' : null,
+      },
+      text: async () =>
+        JSON.stringify({
+          error: {
+            name: 'InputError',
+            message: 'Invalid budget: limit.usd: must be greater than 0',
+            issues: [{ field: 'limit.usd', message: 'must be greater than 0' }],
+          },
+          response: { statusCode: 400 },
+        }),
+    } as unknown as Response);
+    expect(failureOf(error)).toEqual({
+      status: 400,
+      message: 'Invalid budget: limit.usd: must be greater than 0',
+      issues: [{ field: 'limit.usd', message: 'must be greater than 0' }],
+    });
+  });
+
   it('gives only the message of any other error', () => {
     expect(failureOf(new Error('Failed to fetch'))).toEqual({
       message: 'Failed to fetch',

@@ -4,11 +4,16 @@ import {
   ResponseErrorPanel,
 } from '@backstage/core-components';
 import { useEntity } from '@backstage/plugin-catalog-react';
-import type { TopologyNode } from '@ai-gateway-backstage/plugin-ai-gateway-common';
+import {
+  describeTraffic,
+  type NodeTraffic,
+  type TopologyNode,
+} from '@ai-gateway-backstage/plugin-ai-gateway-common';
 import Box from '@material-ui/core/Box';
 import Typography from '@material-ui/core/Typography';
 import { useState } from 'react';
 import { usePoolTopology } from '../hooks/usePoolTopology';
+import { usePoolTraffic } from '../hooks/usePoolTraffic';
 import {
   AI_GATEWAY_KIND_ANNOTATION,
   AI_GATEWAY_POOL_ANNOTATION,
@@ -16,7 +21,14 @@ import {
 import { EDGE_STYLE, HEALTH_STROKE, TYPE_FILL } from './topology/styles';
 import { TopologyGraph } from './topology/TopologyGraph';
 
-function NodeDetails({ node }: { node: TopologyNode }) {
+function NodeDetails({
+  node,
+  traffic,
+}: {
+  node: TopologyNode;
+  traffic?: NodeTraffic;
+}) {
+  const rates = traffic && describeTraffic(traffic);
   return (
     <Box
       data-testid="topology-details"
@@ -32,6 +44,12 @@ function NodeDetails({ node }: { node: TopologyNode }) {
         Health: {node.health}
         {node.healthMessage ? ` (${node.healthMessage})` : ''}
       </Typography>
+      {rates && (
+        <Typography variant="body2" data-testid="topology-details-traffic">
+          Last 5 minutes: {rates.rate}
+          {rates.errors ? `, ${rates.errors}` : ''}
+        </Typography>
+      )}
       {node.effectivePolicy && (
         <Box mt={1}>
           <Typography variant="subtitle2">Effective policy</Typography>
@@ -176,6 +194,9 @@ export function TopologyCard() {
       ? entity.metadata.name
       : entity.metadata.annotations?.[AI_GATEWAY_POOL_ANNOTATION];
   const topology = usePoolTopology(pool);
+  const traffic = usePoolTraffic(pool, topology.value);
+  const byNode =
+    traffic.value?.state === 'ok' ? traffic.value.byNode : undefined;
   const [selected, setSelected] = useState<string | undefined>();
   const focus = focusNodeOf(kind, entity.metadata.name, pool);
   const current = topology.value?.nodes.find(n => n.id === (selected ?? focus));
@@ -200,11 +221,21 @@ export function TopologyCard() {
             focusId={focus}
             selectedId={current?.id}
             onSelect={setSelected}
+            traffic={byNode}
           />
+          {traffic.value?.state === 'unavailable' && (
+            <Typography
+              variant="caption"
+              color="textSecondary"
+              data-testid="topology-traffic-unavailable"
+            >
+              Request rates could not be read: {traffic.value.message}
+            </Typography>
+          )}
         </Box>
         <Box flex={2} ml={2}>
           {current ? (
-            <NodeDetails node={current} />
+            <NodeDetails node={current} traffic={byNode?.get(current.id)} />
           ) : (
             <Typography>
               Click a node (or focus it and press Enter) for its details.

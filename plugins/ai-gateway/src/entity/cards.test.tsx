@@ -385,6 +385,107 @@ describe('TopologyCard', () => {
     );
   });
 
+  const FIVE_MINUTES = {
+    from: '2026-07-01T12:00:00.000Z',
+    to: '2026-07-01T12:05:00.000Z',
+  };
+
+  it('shows request and error rates on the gateway, MCP server and AI backend nodes from one query by route', async () => {
+    const getUsageTotals = jest.fn(async () => ({
+      ...FIVE_MINUTES,
+      rows: [
+        {
+          group: { route: 'aigw-prod/mcp-github' },
+          values: { requests: 3600, errors: 90 },
+        },
+        {
+          group: { route: 'aigw-prod/ai-llm' },
+          values: { requests: 300, errors: 0 },
+        },
+      ],
+    }));
+    await render(
+      <TopologyCard />,
+      fakeAiGatewayApi({
+        ...api(),
+        getUsageStatus: async () => ({ configured: true }),
+        getUsageTotals,
+      }),
+      entity('mcpServer', 'github', { 'ai-gateway.io/pool': 'prod' }),
+    );
+    expect(
+      await screen.findByTestId('topology-traffic-mcp-server:github'),
+    ).toHaveTextContent('12.0 req/s · 2.5 % errors');
+    expect(
+      screen.getByTestId('topology-traffic-backend:ai:llm'),
+    ).toHaveTextContent('1.0 req/s · 0.0 % errors');
+    expect(
+      screen.getByTestId('topology-traffic-gateway:prod'),
+    ).toHaveTextContent('13.0 req/s · 2.3 % errors');
+    // Routes, the MCP backend and providers carry no rate of their own.
+    expect(
+      screen.queryByTestId('topology-traffic-route:mcp:github'),
+    ).not.toBeInTheDocument();
+    expect(
+      screen.queryByTestId('topology-traffic-provider:llm:bedrock'),
+    ).not.toBeInTheDocument();
+    expect(
+      screen.getByTestId('topology-node-mcp-server:github'),
+    ).toHaveAccessibleName(expect.stringContaining('12.0 req/s, 2.5 % errors'));
+    expect(screen.getByTestId('topology-details-traffic')).toHaveTextContent(
+      'Last 5 minutes: 12.0 req/s, 2.5 % errors',
+    );
+    expect(getUsageTotals).toHaveBeenCalledTimes(1);
+    const [request] = getUsageTotals.mock.calls[0] as unknown as [any];
+    expect(request).toMatchObject({
+      pool: 'prod',
+      groupBy: 'route',
+      measures: 'requests,errors',
+    });
+    expect(Date.parse(request.to) - Date.parse(request.from)).toBe(300_000);
+  });
+
+  it('asks for no rates and draws none when usage is not configured', async () => {
+    const getUsageTotals = jest.fn();
+    await render(
+      <TopologyCard />,
+      fakeAiGatewayApi({
+        ...api(),
+        getUsageStatus: async () => ({ configured: false, message: 'set it' }),
+        getUsageTotals,
+      }),
+      entity('pool', 'prod'),
+    );
+    expect(
+      await screen.findByTestId('topology-node-mcp-server:github'),
+    ).toBeInTheDocument();
+    await waitFor(() =>
+      expect(screen.queryAllByTestId(/^topology-traffic-/)).toHaveLength(0),
+    );
+    expect(getUsageTotals).not.toHaveBeenCalled();
+  });
+
+  it('draws the topology without rates when they cannot be read', async () => {
+    await render(
+      <TopologyCard />,
+      fakeAiGatewayApi({
+        ...api(),
+        getUsageStatus: async () => ({ configured: true }),
+        getUsageTotals: async () => {
+          throw new Error('Prometheus did not answer');
+        },
+      }),
+      entity('pool', 'prod'),
+    );
+    expect(
+      await screen.findByTestId('topology-traffic-unavailable'),
+    ).toHaveTextContent('Prometheus did not answer');
+    expect(
+      screen.getByTestId('topology-node-mcp-server:github'),
+    ).toBeInTheDocument();
+    expect(screen.queryByTestId('topology-traffic-gateway:prod')).toBeNull();
+  });
+
   it('says clearly when the topology cannot be loaded', async () => {
     await render(
       <TopologyCard />,

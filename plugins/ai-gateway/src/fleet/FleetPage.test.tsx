@@ -6,6 +6,7 @@ import {
   type AiGatewayApi,
   type AiGatewayObject,
   type FleetEntry,
+  type UsageTotalsResponse,
 } from '../api/AiGatewayApi';
 import { fakeAiGatewayApi } from '../testUtils/fakeAiGatewayApi';
 import { FleetPage } from './FleetPage';
@@ -51,6 +52,8 @@ const render = (
     url?: string;
     mcpServers?: AiGatewayObject[];
     aiBackends?: AiGatewayObject[];
+    /** The usage calls (the spend column); none: not expected. */
+    usage?: Partial<AiGatewayApi>;
   } = {},
 ) =>
   renderInTestApp(
@@ -64,6 +67,7 @@ const render = (
               plural === 'mcp-servers'
                 ? options.mcpServers ?? []
                 : options.aiBackends ?? [],
+            ...options.usage,
           }),
         ],
       ]}
@@ -80,7 +84,130 @@ const three = async () => [
   entry('c', { cluster: { name: 'other', type: 'aks' }, phase: 'Pending' }),
 ];
 
+const exceeded = {
+  total: 2,
+  exceeded: [
+    {
+      budget: 'payments-monthly',
+      scope: { kind: 'team' as const, name: 'group:default/team-payments' },
+      action: 'downRoute' as const,
+      model: 'gpt-4o-mini',
+      until: '2026-08-01T00:00:00.000Z',
+    },
+  ],
+  pastSoftThreshold: 1,
+};
+
+const withBudgets = async () => [
+  entry('held', { budgets: exceeded }),
+  entry('near', {
+    budgets: { total: 1, exceeded: [], pastSoftThreshold: 1 },
+  }),
+  entry('fine', { budgets: { total: 1, exceeded: [], pastSoftThreshold: 0 } }),
+  entry('free', { budgets: { total: 0, exceeded: [], pastSoftThreshold: 0 } }),
+];
+
+/** The pool names in the order the table shows them. */
+const poolOrder = () =>
+  screen
+    .getAllByRole('row')
+    .slice(1)
+    .map(r => within(r).getAllByRole('link')[0]?.textContent);
+
 describe('FleetPage', () => {
+  it('shows per pool the budgets exceeded (listed in a tooltip), near their limit, OK or none', async () => {
+    await render(withBudgets);
+    const held = await screen.findByTestId('fleet-budgets-held');
+    expect(held).toHaveTextContent('1 exceeded');
+    expect(held).toHaveTextContent('1 near limit');
+    expect(held).toHaveTextContent('2 budgets');
+    expect(within(held).getByTitle(/^payments-monthly \(team /)).toBeTruthy();
+    fireEvent.mouseOver(within(held).getByText('1 exceeded'));
+    expect(await screen.findByRole('tooltip')).toHaveTextContent(
+      'payments-monthly (team group:default/team-payments): down-routing to gpt-4o-mini until 2026-08-01T00:00:00.000Z',
+    );
+    expect(screen.getByTestId('fleet-budgets-near')).toHaveTextContent(
+      '1 near limit',
+    );
+    expect(screen.getByTestId('fleet-budgets-fine')).toHaveTextContent('OK');
+    expect(screen.getByTestId('fleet-budgets-free')).toHaveTextContent('—');
+    // Usage is not configured: no spend column.
+    expect(screen.queryByText('Spend (month)')).not.toBeInTheDocument();
+  });
+
+  it('sorts by budget trouble and finds the pools with an exceeded budget', async () => {
+    await render(withBudgets);
+    await screen.findByTestId('fleet-budgets-held');
+    fireEvent.click(screen.getByRole('button', { name: 'Budgets' }));
+    expect(poolOrder()).toEqual(['free', 'fine', 'near', 'held']);
+    fireEvent.change(
+      screen.getByLabelText('Search pools, MCP servers and AI backends'),
+      { target: { value: 'exceeded' } },
+    );
+    expect(
+      await screen.findByText('Gateway pools (1 of 4)'),
+    ).toBeInTheDocument();
+    expect(screen.getByText('held')).toBeInTheDocument();
+  });
+
+  it('shows the spend of this month per pool from one usage query grouped by pool', async () => {
+    const getUsageTotals = jest.fn(
+      async (): Promise<UsageTotalsResponse> => ({
+        from: '2026-07-01T00:00:00.000Z',
+        to: '2026-07-15T00:00:00.000Z',
+        rows: [
+          // One pool in two projects' rows: added up.
+          {
+            group: { pool: 'aigw-a/a', project: 'payments' },
+            values: { costUsd: 10, inputTokens: 1000, outputTokens: 200 },
+          },
+          {
+            group: { pool: 'aigw-a/a', project: 'research' },
+            values: { costUsd: 2.5, inputTokens: 300_000 },
+          },
+          { group: { pool: 'aigw-b/b' }, values: { costUsd: 100 } },
+        ],
+      }),
+    );
+    await render(three, {
+      usage: {
+        getUsageStatus: async () => ({ configured: true }),
+        getUsageTotals,
+      },
+    });
+    expect(await screen.findByTestId('fleet-spend-a')).toHaveTextContent(
+      '$12.50',
+    );
+    expect(screen.getByTestId('fleet-spend-a')).toHaveTextContent(
+      '301.2K tokens',
+    );
+    expect(screen.getByTestId('fleet-spend-b')).toHaveTextContent('$100.00');
+    expect(screen.getByTestId('fleet-spend-c')).toHaveTextContent('—');
+    expect(getUsageTotals).toHaveBeenCalledTimes(1);
+    expect(getUsageTotals).toHaveBeenCalledWith({
+      from: expect.stringMatching(/^\d{4}-\d{2}-01T00:00:00\.000Z$/),
+      groupBy: 'pool',
+      measures: 'costUsd,inputTokens,outputTokens',
+    });
+    fireEvent.click(screen.getByRole('button', { name: 'Spend (month)' }));
+    expect(poolOrder()).toEqual(['c', 'a', 'b']);
+  });
+
+  it('says spend is unavailable when Prometheus does not answer, and still lists the fleet', async () => {
+    await render(three, {
+      usage: {
+        getUsageStatus: async () => ({ configured: true }),
+        getUsageTotals: async () => {
+          throw new Error('Prometheus at http://prom:9090 did not answer');
+        },
+      },
+    });
+    expect(await screen.findByTestId('fleet-spend-a')).toHaveTextContent(
+      'unavailable',
+    );
+    expect(screen.getByText('Gateway pools (3 of 3)')).toBeInTheDocument();
+  });
+
   it('lists the pools with state, heartbeat age, revision drift and counts', async () => {
     await render(async () => [
       entry('payments-prod'),

@@ -14,6 +14,7 @@ import {
   type PoolPhase,
 } from '@ai-gateway-backstage/plugin-ai-gateway-common';
 import Box from '@material-ui/core/Box';
+import Tooltip from '@material-ui/core/Tooltip';
 import Button from '@material-ui/core/Button';
 import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
@@ -26,6 +27,13 @@ import { Age } from '../components/Age';
 import { PhaseStatus } from '../components/PhaseStatus';
 import { drift } from '../components/revision';
 import { useFleetInventory } from '../hooks/useFleet';
+import {
+  gatewayOf,
+  useFleetSpend,
+  type PoolSpend,
+} from '../hooks/useFleetSpend';
+import { formatCompact, formatUsd } from '../components/UsageChart';
+import { BudgetCell, budgetSeverity } from './fleetBudgets';
 import {
   catalogPathOf,
   explainFleetEntry,
@@ -43,6 +51,8 @@ type FleetRow = FleetEntry & {
   id: string;
   /** What the search matched in this pool (its MCP servers, AI backends). */
   matches: FleetMatch[];
+  /** Spend this month; undefined when unknown (no metrics source, or no usage). */
+  spend?: PoolSpend;
 };
 
 const useStyles = makeStyles((theme: Theme) => ({
@@ -151,6 +161,7 @@ export function FleetPage() {
 function FleetContent() {
   const classes = useStyles();
   const inventory = useFleetInventory();
+  const spend = useFleetSpend();
   const { filters, setFilter } = useUrlFilters();
   // Below 1280 px the secondary columns give way to the state's explanation.
   const wide = useMediaQuery((theme: Theme) => theme.breakpoints.up('lg'), {
@@ -207,6 +218,10 @@ function FleetContent() {
     .map(i => ({
       ...i,
       id: i.pool,
+      spend:
+        spend.value?.state === 'ok'
+          ? spend.value.byGateway.get(gatewayOf(i))
+          : undefined,
       matches: (matches.get(i.pool) ?? []).filter(
         m => !(m.kind === 'pool' && m.field === 'name'),
       ),
@@ -266,6 +281,25 @@ function FleetContent() {
       field: 'phase',
       width: '40%',
       render: e => <PoolState entry={e} />,
+    },
+    {
+      title: 'Budgets',
+      field: 'budgets',
+      customSort: (a, b) =>
+        budgetSeverity(a.budgets) - budgetSeverity(b.budgets),
+      render: e => <BudgetCell pool={e.pool} budgets={e.budgets} />,
+    },
+    {
+      title: 'Spend (month)',
+      field: 'spend',
+      // Only with a metrics source: spend comes from the gateways' metrics.
+      hidden: !wide || !spend.value || spend.value.state === 'not-configured',
+      customSort: (a, b) =>
+        (a.spend?.costUsd ?? -1) - (b.spend?.costUsd ?? -1) ||
+        (a.spend?.tokens ?? -1) - (b.spend?.tokens ?? -1),
+      render: e => (
+        <SpendCell pool={e.pool} spend={spend.value} row={e.spend} />
+      ),
     },
     {
       title: 'Heartbeat',
@@ -424,6 +458,36 @@ function PhaseChip(props: {
         testId={`phase-count-${phase}`}
       />
     </Button>
+  );
+}
+
+/** Spend this month: US dollars and tokens, "—" without usage, "unavailable" when Prometheus did not answer. */
+function SpendCell(props: {
+  pool: string;
+  spend: ReturnType<typeof useFleetSpend>['value'];
+  row: PoolSpend | undefined;
+}) {
+  const { pool, spend, row } = props;
+  const classes = useStyles();
+  if (spend?.state === 'unavailable') {
+    return (
+      <Tooltip title={`Usage could not be read: ${spend.message}`}>
+        <span data-testid={`fleet-spend-${pool}`}>unavailable</span>
+      </Tooltip>
+    );
+  }
+  if (!row || (row.costUsd === undefined && row.tokens === undefined)) {
+    return <span data-testid={`fleet-spend-${pool}`}>—</span>;
+  }
+  return (
+    <div data-testid={`fleet-spend-${pool}`}>
+      {row.costUsd !== undefined && <div>{formatUsd(row.costUsd)}</div>}
+      {row.tokens !== undefined && (
+        <Typography variant="body2" className={classes.secondary}>
+          {`${formatCompact(row.tokens)} tokens`}
+        </Typography>
+      )}
+    </div>
   );
 }
 

@@ -1,4 +1,5 @@
 import type { AiGatewayObject, FleetEntry } from '../api/AiGatewayApi';
+import { budgetWords } from './fleetBudgets';
 
 /** What a search matched: the pool itself, or an MCP server or AI backend it serves. */
 export type FleetMatch = {
@@ -49,6 +50,8 @@ function poolFields(e: FleetEntry): Array<[string, string]> {
     ['cluster', e.cluster.name],
     ['namespace', e.namespace],
     ['delivery', e.delivery],
+    // "exceeded" finds the pools a budget holds back.
+    ['budgets', budgetWords(e.budgets)],
   ];
 }
 

@@ -72,12 +72,13 @@ const CONSTRAINTS = [
 ];
 
 describe('template forms', () => {
-  it('finds the four templates', () => {
+  it('finds the five templates', () => {
     expect(templates.map(t => t.file).sort()).toEqual([
       'attach-policy.yaml',
       'create-pool.yaml',
       'deploy-mcp-server.yaml',
       'register-ai-backend.yaml',
+      'set-budget.yaml',
     ]);
   });
 
@@ -538,6 +539,80 @@ describe('template forms in the scaffolder', () => {
     ]);
     expect(JSON.stringify(rows)).not.toMatch(/credit-card|"email"/);
     expect(rawObjectRows(rows)).toEqual([]);
+  });
+
+  it('Set a budget: thresholds are chosen, not typed, and the review reads them by their titles', async () => {
+    const onCreate = jest.fn();
+    await renderPage('set-budget.yaml', 'Limit', onCreate);
+    expect(
+      screen.getByRole('checkbox', { name: '80 % of the limit' }),
+    ).toBeChecked();
+    fireEvent.click(
+      screen.getByRole('checkbox', { name: '50 % of the limit' }),
+    );
+    fireEvent.change(
+      screen.getByRole('spinbutton', { name: /^Limit \(US dollars\)/ }),
+      { target: { value: '500' } },
+    );
+    review();
+    await screen.findByRole('table');
+    const rows = reviewRows();
+    expect(rows).toEqual([
+      ['Window', 'Per calendar month (UTC)'],
+      ['Limit in', 'US dollars'],
+      ['Notify the owners at', ['50 % of the limit', '80 % of the limit']],
+      ['Limit (US dollars)', '500'],
+    ]);
+    fireEvent.click(screen.getByRole('button', { name: 'Create' }));
+    await waitFor(() => expect(onCreate).toHaveBeenCalled());
+    expect(onCreate.mock.calls[0][0]).toMatchObject({
+      limitUsd: 500,
+      softThresholdsPercent: [50, 80],
+    });
+  });
+
+  it('Set a budget: the review reads every choice in words', async () => {
+    const doc = templates.find(t => t.file === 'set-budget.yaml')!.doc;
+    const steps = doc.spec.parameters.map((page: Node) => ({
+      title: page.title,
+      mergedSchema: page,
+      ...extractSchemaFromStep(structuredClone(page)),
+    }));
+    await renderInTestApp(
+      <ReviewState
+        schemas={steps}
+        formState={{
+          scopeKind: 'team',
+          team: 'group:default/team-payments',
+          name: 'payments-weekly',
+          window: 'weekly',
+          limitKind: 'tokens',
+          limitTokens: 1000000,
+          softThresholdsPercent: [50, 80],
+          softThresholdsInWords: ['50 % of the limit', '80 % of the limit'],
+          onExceededKind: 'downRoute',
+          downRouteModel: 'gpt-4o-mini',
+        }}
+      />,
+    );
+    const rows = reviewRows();
+    expect(rawObjectRows(rows)).toEqual([]);
+    expect(rows).toEqual(
+      expect.arrayContaining([
+        ['What the budget limits', 'A team (every project it owns)'],
+        ['Team', 'group:default/team-payments'],
+        ['Budget name', 'payments-weekly'],
+        ['Window', 'Per week (from Monday 00:00 UTC)'],
+        ['Limit in', 'Tokens (LLM input and output)'],
+        ['Limit (tokens)', '1000000'],
+        ['Notify the owners at', ['50 % of the limit', '80 % of the limit']],
+        [
+          'When the limit is reached',
+          'Send its LLM requests to a cheaper model (MCP calls are refused)',
+        ],
+        ['Cheaper model', 'gpt-4o-mini'],
+      ]),
+    );
   });
 
   it('Create a gateway pool: every choice of every page reads as words in the review', async () => {

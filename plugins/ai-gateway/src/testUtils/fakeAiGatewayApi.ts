@@ -29,6 +29,12 @@ export function fakeAiGatewayApi(
     getUsageTotals: unexpected('getUsageTotals'),
     getUsageTimeSeries: unexpected('getUsageTimeSeries'),
     getUsageCsv: unexpected('getUsageCsv'),
+    listBudgets: unexpected('listBudgets'),
+    getBudget: unexpected('getBudget'),
+    getBudgetState: unexpected('getBudgetState'),
+    createBudget: unexpected('createBudget'),
+    updateBudget: unexpected('updateBudget'),
+    deleteBudget: unexpected('deleteBudget'),
     ...overrides,
   } as AiGatewayApi;
 }

@@ -1,4 +1,8 @@
-import type { Topology } from '@ai-gateway-backstage/plugin-ai-gateway-common';
+import {
+  describeTraffic,
+  type NodeTraffic,
+  type Topology,
+} from '@ai-gateway-backstage/plugin-ai-gateway-common';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import Tooltip from '@material-ui/core/Tooltip';
@@ -41,6 +45,8 @@ export type TopologyGraphProps = {
   onSelect: (id: string) => void;
   /** Height of the drawing, in px. */
   height?: number;
+  /** Request and error rates, by node id: drawn as a third line of those nodes. */
+  traffic?: ReadonlyMap<string, NodeTraffic>;
 };
 
 /** Pan (x, y, in px) and zoom (k) of the drawing. */
@@ -49,6 +55,8 @@ export type View = { x: number; y: number; k: number };
 const MAX_SCALE = 4;
 /** The type label's font size, in graph units (the name is 13). */
 const TYPE_FONT_SIZE = 12;
+/** The traffic line's font size, in graph units. */
+const TRAFFIC_FONT_SIZE = 12;
 /**
  * The least zoom the graph opens at: labels stay at least 11 px on screen.
  * A larger graph opens at this zoom around the entity's node, to pan from.
@@ -152,8 +160,17 @@ export function TopologyGraph({
   selectedId,
   onSelect,
   height = 480,
+  traffic,
 }: TopologyGraphProps) {
-  const layout = useMemo(() => layoutTopology(topology), [topology]);
+  // The layout changes with which nodes show traffic, not with the rates.
+  const trafficIds = traffic ? [...traffic.keys()].sort().join('\n') : '';
+  const layout = useMemo(
+    () =>
+      layoutTopology(topology, {
+        withTraffic: new Set(trafficIds ? trafficIds.split('\n') : []),
+      }),
+    [topology, trafficIds],
+  );
   const placedById = useMemo(
     () => new Map(layout.nodes.map(p => [p.node.id, p])),
     [layout],
@@ -379,8 +396,15 @@ export function TopologyGraph({
   // The drawing does not change with the view or the selection, so panning
   // and selecting re-render only the transform and the overlay.
   const drawing = useMemo(
-    () => <Drawing layout={layout} focusId={focusId} tabbableId={tabbableId} />,
-    [layout, focusId, tabbableId],
+    () => (
+      <Drawing
+        layout={layout}
+        focusId={focusId}
+        tabbableId={tabbableId}
+        traffic={traffic}
+      />
+    ),
+    [layout, focusId, tabbableId, traffic],
   );
   const selection = useMemo(() => {
     const placed = selectedId ? placedById.get(selectedId) : undefined;
@@ -517,13 +541,19 @@ const NodeBox = memo(function NodeBoxOf({
   placed: { node, x, y, width, height },
   focused,
   tabbable,
+  traffic,
 }: {
   placed: PlacedNode;
   focused: boolean;
   tabbable: boolean;
+  traffic?: NodeTraffic;
 }) {
   // What fits the box is drawn; the accessible name starts with it.
   const shown = fitLabel(node.label, width);
+  const rates = traffic && describeTraffic(traffic);
+  const ratesText = rates
+    ? [rates.rate, rates.errors].filter(Boolean).join(', ')
+    : '';
   return (
     <g
       data-testid={`topology-node-${node.id}`}
@@ -533,12 +563,14 @@ const NodeBox = memo(function NodeBoxOf({
       tabIndex={tabbable ? 0 : -1}
       aria-label={`${node.type} ${shown}${
         shown === node.label ? '' : ` (${node.label})`
-      }, health ${node.health}`}
+      }, health ${node.health}${ratesText ? `, ${ratesText}` : ''}`}
       style={{ cursor: 'pointer' }}
     >
       <title>{`${node.type}: ${node.label}${
         node.detail ? ` (${node.detail})` : ''
-      }, health ${node.health}`}</title>
+      }, health ${node.health}${
+        ratesText ? `, ${ratesText} (last 5 minutes)` : ''
+      }`}</title>
       <rect
         width={width}
         height={height}
@@ -571,6 +603,24 @@ const NodeBox = memo(function NodeBoxOf({
       >
         {shown}
       </text>
+      {rates && (
+        <text
+          x={10}
+          y={53}
+          fill={LABEL_FILL}
+          fontSize={TRAFFIC_FONT_SIZE}
+          aria-hidden="true"
+          data-testid={`topology-traffic-${node.id}`}
+        >
+          <tspan>{rates.rate}</tspan>
+          {rates.errors && (
+            <>
+              <tspan>{' · '}</tspan>
+              <tspan>{rates.errors}</tspan>
+            </>
+          )}
+        </text>
+      )}
     </g>
   );
 });
@@ -579,10 +629,12 @@ function Drawing({
   layout,
   focusId,
   tabbableId,
+  traffic,
 }: {
   layout: TopologyLayout;
   focusId?: string;
   tabbableId?: string;
+  traffic?: ReadonlyMap<string, NodeTraffic>;
 }) {
   return (
     <>
@@ -608,6 +660,7 @@ function Drawing({
             placed={p}
             focused={p.node.id === focusId}
             tabbable={p.node.id === tabbableId}
+            traffic={traffic?.get(p.node.id)}
           />
         ))}
       </g>

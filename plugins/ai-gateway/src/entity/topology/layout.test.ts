@@ -8,6 +8,7 @@ import {
   nearestInDirection,
   NODE_HEIGHT,
   nodeWidth,
+  TRAFFIC_LINE_HEIGHT,
   type PlacedNode,
 } from './layout';
 
@@ -59,6 +60,31 @@ const topology: Topology = {
 describe('layoutTopology', () => {
   const layout = layoutTopology(topology);
   const at = (id: string) => layout.nodes.find(p => p.node.id === id)!;
+
+  it('gives nodes that show their traffic a third line and room for it, without overlaps', () => {
+    const withTraffic = layoutTopology(topology, {
+      withTraffic: new Set(['gateway:prod', 'mcp-server:a']),
+    });
+    const placed = (id: string) =>
+      withTraffic.nodes.find(p => p.node.id === id)!;
+    expect(placed('mcp-server:a').height).toBe(
+      NODE_HEIGHT + TRAFFIC_LINE_HEIGHT,
+    );
+    expect(placed('mcp-server:a').width).toBeGreaterThanOrEqual(200);
+    expect(placed('mcp-server:b').height).toBe(NODE_HEIGHT);
+    const boxes = withTraffic.nodes;
+    for (const a of boxes) {
+      for (const b of boxes) {
+        if (a === b) continue;
+        const apart =
+          a.x + a.width <= b.x ||
+          b.x + b.width <= a.x ||
+          a.y + a.height <= b.y ||
+          b.y + b.height <= a.y;
+        expect(apart).toBe(true);
+      }
+    }
+  });
 
   it('places every node once, sized from its label, inside the drawing', () => {
     expect(layout.nodes.map(p => p.node.id)).toEqual(

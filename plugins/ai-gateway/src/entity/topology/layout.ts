@@ -6,6 +6,10 @@ import type {
 } from '@ai-gateway-backstage/plugin-ai-gateway-common';
 
 export const NODE_HEIGHT = 44;
+/** The third line of a node that shows its traffic (request and error rate). */
+export const TRAFFIC_LINE_HEIGHT = 16;
+/** Room for `12.0 req/s · 2.5 % errors`. */
+const TRAFFIC_MIN_WIDTH = 200;
 const NODE_MIN_WIDTH = 110;
 const NODE_MAX_WIDTH = 320;
 const MARGIN = 16;
@@ -56,7 +60,13 @@ export type TopologyLayout = {
  * positioning several times the whole tree while no node order avoids their
  * crossings anyway.
  */
-export function layoutTopology(topology: Topology): TopologyLayout {
+export function layoutTopology(
+  topology: Topology,
+  options: {
+    /** Nodes drawn with their traffic: a line taller and wide enough for it. */
+    withTraffic?: ReadonlySet<string>;
+  } = {},
+): TopologyLayout {
   const graph = new dagre.graphlib.Graph();
   graph.setGraph({
     rankdir: 'LR',
@@ -71,7 +81,13 @@ export function layoutTopology(topology: Topology): TopologyLayout {
   for (const node of topology.nodes) {
     if (known.has(node.id)) continue;
     known.add(node.id);
-    graph.setNode(node.id, { width: nodeWidth(node), height: NODE_HEIGHT });
+    const traffic = options.withTraffic?.has(node.id) ?? false;
+    graph.setNode(node.id, {
+      width: traffic
+        ? Math.max(TRAFFIC_MIN_WIDTH, nodeWidth(node))
+        : nodeWidth(node),
+      height: NODE_HEIGHT + (traffic ? TRAFFIC_LINE_HEIGHT : 0),
+    });
   }
   const placedUnder = new Set<string>();
   for (const edge of topology.edges) {

@@ -2043,6 +2043,61 @@ export const spec = {
             required: ['mcpServers', 'aiBackends', 'policies'],
             additionalProperties: false,
           },
+          budgets: {
+            type: 'object',
+            properties: {
+              total: {
+                type: 'integer',
+                minimum: 0,
+                maximum: 9007199254740991,
+              },
+              exceeded: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  properties: {
+                    budget: {
+                      type: 'string',
+                    },
+                    scope: {
+                      type: 'object',
+                      properties: {
+                        kind: {
+                          type: 'string',
+                          enum: ['team', 'project', 'aiBackend'],
+                        },
+                        name: {
+                          type: 'string',
+                        },
+                      },
+                      required: ['kind', 'name'],
+                      additionalProperties: false,
+                    },
+                    action: {
+                      type: 'string',
+                      enum: ['refuse', 'downRoute'],
+                    },
+                    model: {
+                      type: 'string',
+                    },
+                    until: {
+                      type: 'string',
+                      description: 'ISO-8601 time',
+                    },
+                  },
+                  required: ['budget', 'scope', 'action', 'until'],
+                  additionalProperties: false,
+                },
+              },
+              pastSoftThreshold: {
+                type: 'integer',
+                minimum: 0,
+                maximum: 9007199254740991,
+              },
+            },
+            required: ['total', 'exceeded', 'pastSoftThreshold'],
+            additionalProperties: false,
+          },
         },
         required: [
           'pool',
@@ -9179,7 +9234,9 @@ export const spec = {
       get: {
         operationId: 'getFleet',
         summary:
-          'Every pool the caller may see, with its phase, revisions and counts',
+          'Every pool the caller may see, with its phase, revisions, counts and budget state',
+        description:
+          'Budget state per pool: how many budgets cover what it serves, which are exceeded (refusing or down-routing) and how many others passed a soft threshold. Read from the database only: the fleet answers when Prometheus does not (spend per pool is on GET /usage/totals?groupBy=pool).',
         responses: {
           '200': {
             description: 'The fleet',

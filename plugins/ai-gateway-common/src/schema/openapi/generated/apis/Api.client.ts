@@ -1004,7 +1004,8 @@ export class DefaultApiClient {
   }
 
   /**
-   * Every pool the caller may see, with its phase, revisions and counts
+   * Budget state per pool: how many budgets cover what it serves, which are exceeded (refusing or down-routing) and how many others passed a soft threshold. Read from the database only: the fleet answers when Prometheus does not (spend per pool is on GET /usage/totals?groupBy=pool).
+   * Every pool the caller may see, with its phase, revisions, counts and budget state
    */
   public async getFleet(
     // @ts-ignore

@@ -1,0 +1,271 @@
+import {
+  eventually,
+  startAgentgatewayMetricsExporter,
+  type AgentgatewayMetricsExporter,
+} from '@ai-gateway-backstage/plugin-ai-gateway-node-test-utils';
+import type { LoggerService } from '@backstage/backend-plugin-api';
+import { ConfigReader } from '@backstage/config';
+import { CoreV1Api } from '@kubernetes/client-node';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { networkInterfaces, tmpdir } from 'node:os';
+import path from 'node:path';
+import { createUsageService } from '../plugins/ai-gateway-backend/src/usage';
+import {
+  bindRole,
+  kubeConfigOf,
+  newServiceAccount,
+  repoRoot,
+  tierState,
+} from './harness/cluster';
+
+jest.setTimeout(300_000);
+
+const SCRIPT = path.join(repoRoot, 'scripts', 'prometheus.sh');
+const NAMESPACE = 'monitoring';
+const CLUSTER = 'local';
+const pool = { name: 'metered', namespace: 'aigw-metered', cluster: CLUSTER };
+
+/**
+ * The API server proxies a Service to its endpoints, and refuses loopback
+ * endpoint addresses: Prometheus listens on every address and the Service's
+ * endpoint is this machine's first non-loopback IPv4 address.
+ */
+function hostAddress(): string {
+  for (const addresses of Object.values(networkInterfaces())) {
+    for (const a of addresses ?? []) {
+      if (a.family === 'IPv4' && !a.internal) return a.address;
+    }
+  }
+  throw new Error('this machine has no non-loopback IPv4 address');
+}
+
+const silent = { info() {}, warn() {} } as unknown as LoggerService;
+
+describe('usage from a Prometheus inside the cluster, through its API server', () => {
+  let exporter: AgentgatewayMetricsExporter;
+  let prometheusDir: string;
+  let port: number;
+  let allowedToken: string;
+  let refusedToken: string;
+
+  beforeAll(async () => {
+    exporter = await startAgentgatewayMetricsExporter();
+    prometheusDir = mkdtempSync(path.join(tmpdir(), 'aigw-prometheus-'));
+    const url = execFileSync('bash', [SCRIPT, 'start', exporter.target], {
+      env: {
+        ...process.env,
+        AIGW_PROMETHEUS_DIR: prometheusDir,
+        AIGW_PROMETHEUS_LISTEN_HOST: '0.0.0.0',
+      },
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+      timeout: 300_000,
+    }).trim();
+    port = Number(new URL(url).port);
+
+    // A selector-less Service with the endpoint written by hand, as a
+    // controller would for a Prometheus pod.
+    allowedToken = await newServiceAccount(NAMESPACE, 'portal');
+    const core = kubeConfigOf().makeApiClient(CoreV1Api);
+    await core.createNamespacedService({
+      namespace: NAMESPACE,
+      body: {
+        metadata: { name: 'prometheus' },
+        spec: { ports: [{ name: 'web', port: 9090, targetPort: port }] },
+      },
+    });
+    // The API server proxies only to endpoints that are pods with that IP:
+    // a Prometheus pod (never run: no kubelet) with the status a kubelet
+    // would write, and its endpoint, as the endpoints controller would.
+    const ip = hostAddress();
+    await core.createNamespacedPod({
+      namespace: NAMESPACE,
+      body: {
+        metadata: { name: 'prometheus-0', labels: { app: 'prometheus' } },
+        spec: {
+          serviceAccountName: 'portal',
+          automountServiceAccountToken: false,
+          containers: [{ name: 'prometheus', image: 'prom/prometheus' }],
+        },
+      },
+    });
+    await core.replaceNamespacedPodStatus({
+      name: 'prometheus-0',
+      namespace: NAMESPACE,
+      body: {
+        ...(await core.readNamespacedPod({
+          name: 'prometheus-0',
+          namespace: NAMESPACE,
+        })),
+        status: { phase: 'Running', podIP: ip, podIPs: [{ ip }] },
+      },
+    });
+    await core.createNamespacedEndpoints({
+      namespace: NAMESPACE,
+      body: {
+        metadata: { name: 'prometheus' },
+        subsets: [
+          {
+            addresses: [
+              {
+                ip,
+                targetRef: {
+                  kind: 'Pod',
+                  name: 'prometheus-0',
+                  namespace: NAMESPACE,
+                },
+              },
+            ],
+            ports: [{ name: 'web', port }],
+          },
+        ],
+      },
+    });
+    await bindRole(
+      NAMESPACE,
+      {
+        name: 'prometheus-reader',
+        rules: [
+          {
+            apiGroups: [''],
+            resources: ['services/proxy'],
+            // The proxy's resource name is the Service's `scheme:name:port`.
+            resourceNames: ['http:prometheus:web'],
+            verbs: ['get', 'create'],
+          },
+        ],
+      },
+      { kind: 'ServiceAccount', name: 'portal' },
+    );
+    refusedToken = await newServiceAccount('monitoring-other', 'no-rights');
+  });
+
+  afterAll(async () => {
+    if (prometheusDir) {
+      execFileSync('bash', [SCRIPT, 'stop'], {
+        env: { ...process.env, AIGW_PROMETHEUS_DIR: prometheusDir },
+      });
+    }
+    await exporter?.close();
+  });
+
+  const serviceWith = (token: string) => {
+    const { server, caData } = tierState();
+    return createUsageService({
+      config: new ConfigReader({
+        kubernetes: {
+          clusterLocatorMethods: [
+            {
+              type: 'config',
+              clusters: [
+                {
+                  name: CLUSTER,
+                  url: server,
+                  authProvider: 'serviceAccount',
+                  serviceAccountToken: token,
+                  caData,
+                },
+              ],
+            },
+          ],
+        },
+        aiGateway: {
+          metrics: {
+            clusters: {
+              [CLUSTER]: {
+                prometheus: {
+                  service: {
+                    namespace: NAMESPACE,
+                    name: 'prometheus',
+                    port: 'web',
+                  },
+                  timeoutSeconds: 5,
+                },
+              },
+            },
+          },
+        },
+      }),
+      logger: silent,
+    })!;
+  };
+
+  it('reads exact totals through the service proxy with the cluster credentials', async () => {
+    const usage = serviceWith(allowedToken);
+    const { server } = tierState();
+    expect(usage.getStatus(pool)).toEqual({
+      configured: true,
+      prometheusUrls: [
+        `${server}/api/v1/namespaces/${NAMESPACE}/services/http:prometheus:web/proxy`,
+      ],
+    });
+    const start = new Date();
+    await new Promise(r => setTimeout(r, 1100));
+    const gateway = `${pool.namespace}/${pool.name}`;
+    for (let i = 0; i < 3; i++) {
+      exporter.recordMcpCall({
+        gateway,
+        route: `${pool.namespace}/mcp-weather`,
+        server: 'weather',
+        tool: 'forecast',
+        team: 'group:default/team-a',
+        project: 'travel',
+        consumer: 'app-1',
+      });
+    }
+    exporter.recordMcpCall({
+      gateway,
+      route: `${pool.namespace}/mcp-weather`,
+      server: 'weather',
+      tool: 'alerts',
+      team: 'group:default/team-b',
+      project: 'travel',
+      consumer: 'app-2',
+    });
+    await eventually(
+      'the MCP calls read through the API server',
+      async () => {
+        const totals = await usage.getTotals({
+          start,
+          end: new Date(),
+          pool,
+          measures: ['mcpCalls'],
+          groupBy: ['team', 'tool'],
+        });
+        return (
+          JSON.stringify(totals.rows) ===
+          JSON.stringify([
+            {
+              group: { team: 'group:default/team-a', tool: 'forecast' },
+              values: { mcpCalls: 3 },
+            },
+            {
+              group: { team: 'group:default/team-b', tool: 'alerts' },
+              values: { mcpCalls: 1 },
+            },
+          ])
+        );
+      },
+      30_000,
+      500,
+    );
+  });
+
+  it('says the API server refused the credentials when the account may not proxy', async () => {
+    const usage = serviceWith(refusedToken);
+    await expect(
+      usage.getTotals({
+        start: new Date(Date.now() - 60_000),
+        end: new Date(),
+        pool,
+        measures: ['mcpCalls'],
+      }),
+    ).rejects.toMatchObject({
+      name: 'ServiceUnavailableError',
+      message: expect.stringContaining(
+        "refused the backend's credentials (HTTP 403)",
+      ),
+    });
+  });
+});
