@@ -241,6 +241,30 @@ describe('the portal started as the README says', () => {
     await page.close();
   });
 
+  it("says on a project's usage card what to configure when no metrics source is", async () => {
+    const page = await browser.newPage();
+    await signIn(page);
+    await page.goto(`${FRONTEND}/catalog/default/system/payments`);
+    const card = page
+      .locator('.MuiCard-root')
+      .filter({ hasText: 'Traffic through project payments' });
+    await card
+      .getByText('No metrics source is configured')
+      .waitFor({ timeout: 120_000 });
+    await card.getByText(/aiGateway\.metrics\.prometheus\.url/).waitFor();
+    // Budgets can be set before usage is read; the card says what they do.
+    await page
+      .locator('.MuiCard-root')
+      .filter({ hasText: 'Spend limits of project payments' })
+      .getByRole('button', { name: 'Add budget' })
+      .waitFor();
+    await page.screenshot({
+      path: path.join(shots, 'usage-not-configured.png'),
+      fullPage: true,
+    });
+    await page.close();
+  });
+
   it('fills the "Deploy an MCP server" form and lands on the new entity page', async () => {
     const page = await browser.newPage();
     await signIn(page);

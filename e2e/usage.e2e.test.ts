@@ -1,8 +1,9 @@
+// By file: the packages' entry points pull in ESM modules this tier's Jest does not transform.
 import {
   startAgentgatewayMetricsExporter,
   type AgentgatewayMetricsExporter,
-} from '@ai-gateway-backstage/plugin-ai-gateway-node-test-utils';
-import { servedObjectName } from '@ai-gateway-backstage/plugin-ai-gateway-node';
+} from '../plugins/ai-gateway-node-test-utils/src/AgentgatewayMetricsExporter';
+import { servedObjectName } from '../plugins/ai-gateway-node/src/manifests/labels';
 import type { Browser, Page } from 'playwright-core';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -136,18 +137,17 @@ describe('usage and budgets in the portal, with a metrics source', () => {
   it("the project's usage card shows the generated traffic, a chart by model and a CSV of it", async () => {
     const page = await open();
     await page.goto(`${FRONTEND}/catalog/default/system/${PROJECT}`);
+    // The InfoCard whose subheader names the project.
     const card = page
       .locator('.MuiCard-root')
-      .filter({
-        has: page.getByRole('heading', { name: 'Usage', exact: true }),
-      });
+      .filter({ hasText: `Traffic through project ${PROJECT}` });
     // 3 x 1,200 + 400 input tokens, 3 x 300 + 100 output, 3 x $0.0125.
     await see(page, 'usage-card', async () => {
       await card.getByText('4K', { exact: true }).waitFor({ timeout: 120_000 });
       await card.getByText('1K', { exact: true }).waitFor();
       await card.getByText('$0.0375', { exact: true }).waitFor();
     });
-    await card.getByText('Tokens by model').waitFor();
+    await card.getByRole('heading', { name: 'Tokens by model' }).waitFor();
     await card.locator('.recharts-surface').first().waitFor();
     await card.getByText('gpt-4.1-mini').first().waitFor();
     await page.screenshot({
@@ -193,9 +193,7 @@ describe('usage and budgets in the portal, with a metrics source', () => {
     await page.goto(`${FRONTEND}/catalog/default/group/team-payments`);
     const card = page
       .locator('.MuiCard-root')
-      .filter({
-        has: page.getByRole('heading', { name: 'Budgets', exact: true }),
-      });
+      .filter({ hasText: `Spend limits of team ${TEAM}` });
     await see(page, 'budget-card', () =>
       card
         .getByRole('button', { name: 'Add budget' })
@@ -220,15 +218,15 @@ describe('usage and budgets in the portal, with a metrics source', () => {
     await see(page, 'budget-exceeded', async () => {
       for (let i = 0; i < 24; i++) {
         await page.reload();
-        const exceeded = card.getByText(/Exceeded: refusing with 429/);
-        if (
-          await exceeded
-            .first()
-            .isVisible({ timeout: 5_000 })
-            .catch(() => false)
-        ) {
-          return;
-        }
+        const shown = await card
+          .getByText(/Exceeded: refusing with 429/)
+          .first()
+          .waitFor({ timeout: 5_000 })
+          .then(
+            () => true,
+            () => false,
+          );
+        if (shown) return;
         await page.waitForTimeout(2_000);
       }
       throw new Error('the budget was not shown as exceeded within a minute');
