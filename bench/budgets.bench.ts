@@ -5,7 +5,7 @@
  * evaluation).
  *
  * Per configuration (evaluation interval / scrape interval): the synthetic
- * agentgateway exporter, a real Prometheus scraping it (scripts/prometheus.sh),
+ * agentgateway exporter, a real Prometheus scraping it (the test kit's startTestPrometheus),
  * a real backend (bench/backend.ts as a child process, on SQLite, with
  * `aiGateway.metrics.prometheus.url` and
  * `aiGateway.usage.budgetEvaluationInterval`), a project, an agent pool and an
@@ -27,10 +27,11 @@ import {
   aProject,
   anAiBackend,
   startAgentgatewayMetricsExporter,
+  startTestPrometheus,
   type AgentgatewayMetricsExporter,
+  type TestPrometheus,
   type SyntheticLlmRequest,
 } from '@ai-gateway-backstage/plugin-ai-gateway-node-test-utils';
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -57,7 +58,6 @@ const CONFIGS = (process.env.BENCH_BUDGET_CONFIGS ?? '30s/1s,30s/15s,5s/1s')
     return { evaluationS: seconds(evaluation), scrapeS: seconds(scrape) };
   });
 const TARGET_MS = 60_000;
-const PROMETHEUS_SCRIPT = path.join(repoRoot, 'scripts', 'prometheus.sh');
 const TEAM = 'group:default/team-payments';
 const BUDGET = 'payments-monthly';
 /** Tokens a crossing adds; the limit is always this much minus 1,000 above the spend. */
@@ -187,28 +187,17 @@ async function runConfiguration(evaluationS: number, scrapeS: number) {
   const name = `evaluation ${evaluationS} s, scrape ${scrapeS} s`;
   console.log(`\n[${name}]`);
   const dir = mkdtempSync(path.join(os.tmpdir(), 'aigw-bench-budgets-'));
-  const prometheusDir = path.join(dir, 'prometheus');
   let exporter: AgentgatewayMetricsExporter | undefined;
   let backend: Awaited<ReturnType<typeof startBackend>> | undefined;
   let poll: ReturnType<typeof longPoll> | undefined;
-  let prometheusStarted = false;
+  let prometheus: TestPrometheus | undefined;
   try {
     exporter = await startAgentgatewayMetricsExporter();
-    const prometheusUrl = execFileSync(
-      'bash',
-      [PROMETHEUS_SCRIPT, 'start', exporter.target],
-      {
-        env: {
-          ...process.env,
-          AIGW_PROMETHEUS_DIR: prometheusDir,
-          AIGW_PROMETHEUS_SCRAPE_INTERVAL: `${scrapeS}s`,
-        },
-        encoding: 'utf8',
-        stdio: ['ignore', 'pipe', 'inherit'],
-        timeout: 300_000,
-      },
-    ).trim();
-    prometheusStarted = true;
+    prometheus = await startTestPrometheus({
+      targets: [exporter.target],
+      scrapeInterval: `${scrapeS}s`,
+    });
+    const prometheusUrl = prometheus.url;
 
     const port = await freePort();
     const baseUrl = `http://127.0.0.1:${port}`;
@@ -410,11 +399,7 @@ async function runConfiguration(evaluationS: number, scrapeS: number) {
       backend.stop();
       await backend.exited;
     }
-    if (prometheusStarted) {
-      execFileSync('bash', [PROMETHEUS_SCRIPT, 'stop'], {
-        env: { ...process.env, AIGW_PROMETHEUS_DIR: prometheusDir },
-      });
-    }
+    await prometheus?.stop();
     await exporter?.close();
     rmSync(dir, { recursive: true, force: true });
   }

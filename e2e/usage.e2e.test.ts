@@ -3,11 +3,13 @@ import {
   startAgentgatewayMetricsExporter,
   type AgentgatewayMetricsExporter,
 } from '../plugins/ai-gateway-node-test-utils/src/AgentgatewayMetricsExporter';
+import {
+  startTestPrometheus,
+  type TestPrometheus,
+} from '../plugins/ai-gateway-node-test-utils/src/TestPrometheus';
 import { servedObjectName } from '../plugins/ai-gateway-node/src/manifests/labels';
 import type { Browser, Page } from 'playwright-core';
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import {
   BACKEND,
@@ -22,7 +24,6 @@ jest.setTimeout(420_000);
 
 const root = path.resolve(__dirname, '..');
 const shots = path.join(root, 'test-output', 'e2e');
-const PROMETHEUS_SCRIPT = path.join(root, 'scripts', 'prometheus.sh');
 
 // The demo's pool, project, team and LLM backend (examples/demo).
 const GATEWAY = 'aigw-payments/payments-prod-eu';
@@ -31,7 +32,7 @@ const TEAM = 'group:default/team-payments';
 const AI_BACKEND = 'payments-llm';
 const llm = {
   gateway: GATEWAY,
-  route: `aigw-payments/${servedObjectName('ai', AI_BACKEND)}`,
+  route: `aigw-payments/${servedObjectName('aiBackend', AI_BACKEND)}`,
   project: PROJECT,
   team: TEAM,
   consumer: 'checkout-agent',
@@ -46,22 +47,13 @@ describe('usage and budgets in the portal, with a metrics source', () => {
   let portal: Awaited<ReturnType<typeof startPortal>>;
   let browser: Browser;
   let exporter: AgentgatewayMetricsExporter;
-  let prometheusDir: string;
+  let prometheus: TestPrometheus | undefined;
 
   beforeAll(async () => {
     mkdirSync(shots, { recursive: true });
     exporter = await startAgentgatewayMetricsExporter();
-    prometheusDir = mkdtempSync(path.join(tmpdir(), 'aigw-e2e-prometheus-'));
-    const prometheusUrl = execFileSync(
-      'bash',
-      [PROMETHEUS_SCRIPT, 'start', exporter.target],
-      {
-        env: { ...process.env, AIGW_PROMETHEUS_DIR: prometheusDir },
-        encoding: 'utf8',
-        stdio: ['ignore', 'pipe', 'inherit'],
-        timeout: 300_000,
-      },
-    ).trim();
+    prometheus = await startTestPrometheus({ targets: [exporter.target] });
+    const prometheusUrl = prometheus.url;
     // 3 requests of gpt-4.1 (1,200 in + 300 out tokens, $0.0125 each) and
     // one of gpt-4.1-mini (400 + 100, no cost reported), 2 MCP calls.
     for (let i = 0; i < 3; i++) {
@@ -79,7 +71,7 @@ describe('usage and budgets in the portal, with a metrics source', () => {
       inputTokens: 400,
       outputTokens: 100,
     });
-    const config = path.join(prometheusDir, 'app-config.usage.yaml');
+    const config = path.join(prometheus.dir, 'app-config.usage.yaml');
     writeFileSync(
       config,
       [
@@ -102,11 +94,7 @@ describe('usage and budgets in the portal, with a metrics source', () => {
   afterAll(async () => {
     await browser?.close();
     portal?.stop();
-    if (prometheusDir) {
-      execFileSync('bash', [PROMETHEUS_SCRIPT, 'stop'], {
-        env: { ...process.env, AIGW_PROMETHEUS_DIR: prometheusDir },
-      });
-    }
+    await prometheus?.stop();
     await exporter?.close();
   });
 

@@ -1,27 +1,24 @@
 import {
   eventually,
   startAgentgatewayMetricsExporter,
+  startTestPrometheus,
   type AgentgatewayMetricsExporter,
+  type TestPrometheus,
 } from '@ai-gateway-backstage/plugin-ai-gateway-node-test-utils';
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import { ConfigReader } from '@backstage/config';
 import { CoreV1Api } from '@kubernetes/client-node';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { networkInterfaces, tmpdir } from 'node:os';
-import path from 'node:path';
+import { networkInterfaces } from 'node:os';
 import { createUsageService } from '../plugins/ai-gateway-backend/src/usage';
 import {
   bindRole,
   kubeConfigOf,
   newServiceAccount,
-  repoRoot,
   tierState,
 } from './harness/cluster';
 
 jest.setTimeout(300_000);
 
-const SCRIPT = path.join(repoRoot, 'scripts', 'prometheus.sh');
 const NAMESPACE = 'monitoring';
 const CLUSTER = 'local';
 const pool = { name: 'metered', namespace: 'aigw-metered', cluster: CLUSTER };
@@ -44,25 +41,18 @@ const silent = { info() {}, warn() {} } as unknown as LoggerService;
 
 describe('usage from a Prometheus inside the cluster, through its API server', () => {
   let exporter: AgentgatewayMetricsExporter;
-  let prometheusDir: string;
+  let prometheus: TestPrometheus | undefined;
   let port: number;
   let allowedToken: string;
   let refusedToken: string;
 
   beforeAll(async () => {
     exporter = await startAgentgatewayMetricsExporter();
-    prometheusDir = mkdtempSync(path.join(tmpdir(), 'aigw-prometheus-'));
-    const url = execFileSync('bash', [SCRIPT, 'start', exporter.target], {
-      env: {
-        ...process.env,
-        AIGW_PROMETHEUS_DIR: prometheusDir,
-        AIGW_PROMETHEUS_LISTEN_HOST: '0.0.0.0',
-      },
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'inherit'],
-      timeout: 300_000,
-    }).trim();
-    port = Number(new URL(url).port);
+    prometheus = await startTestPrometheus({
+      targets: [exporter.target],
+      listenHost: '0.0.0.0',
+    });
+    port = Number(new URL(prometheus.url).port);
 
     // A selector-less Service with the endpoint written by hand, as a
     // controller would for a Prometheus pod.
@@ -142,11 +132,7 @@ describe('usage from a Prometheus inside the cluster, through its API server', (
   });
 
   afterAll(async () => {
-    if (prometheusDir) {
-      execFileSync('bash', [SCRIPT, 'stop'], {
-        env: { ...process.env, AIGW_PROMETHEUS_DIR: prometheusDir },
-      });
-    }
+    await prometheus?.stop();
     await exporter?.close();
   });
 

@@ -17,3 +17,4 @@ export * from './desiredStateArbitraries';
 export * from './eventually';
 export * from './startAiGatewayTestBackend';
 export * from './fixtures';
+export * from './TestPrometheus';

@@ -16,20 +16,19 @@ import {
   anMcpServer,
   createManifestSchemaValidator,
   eventually,
+  prometheusAvailable,
   startAgentgatewayMetricsExporter,
   startAiGatewayTestBackend,
+  startTestPrometheus,
   type AgentgatewayMetricsExporter,
+  type TestPrometheus,
   type SyntheticLlmRequest,
 } from '@ai-gateway-backstage/plugin-ai-gateway-node-test-utils';
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import request from 'supertest';
 
 /**
  * Budgets end to end on a real Prometheus (Debian's, started by
- * scripts/prometheus.sh) scraping synthetic agentgateway metrics: known
+ * the test kit's startTestPrometheus) scraping synthetic agentgateway metrics: known
  * traffic crosses 80 % (one notification to the owners) and then 100 % of a
  * team's budget, and the refusal reaches the bundle the team's pool serves
  * its operator, valid against the CRDs, while another team's pool is left
@@ -38,12 +37,8 @@ import request from 'supertest';
 
 jest.setTimeout(180_000);
 
-const SCRIPT = path.resolve(__dirname, '../../../../scripts/prometheus.sh');
-const binary =
-  process.env.AIGW_PROMETHEUS ??
-  ['/usr/bin/prometheus', '/usr/local/bin/prometheus'].find(existsSync);
-// In CI the script installs Prometheus; elsewhere the test needs it installed.
-const runs = Boolean(binary) || Boolean(process.env.CI);
+// In CI the test kit installs Prometheus; elsewhere the test needs it installed.
+const runs = prometheusAvailable();
 const describeWithPrometheus = runs ? describe : describe.skip;
 
 const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
@@ -97,7 +92,7 @@ const requestOf = (
 
 describeWithPrometheus('budgets on a real Prometheus', () => {
   let exporter: AgentgatewayMetricsExporter;
-  let prometheusDir: string;
+  let prometheus: TestPrometheus | undefined;
   let prometheusUrl: string;
   let t: Awaited<ReturnType<typeof startAiGatewayTestBackend>>;
   const tasks = new Map<string, () => Promise<void>>();
@@ -141,13 +136,8 @@ describeWithPrometheus('budgets on a real Prometheus', () => {
 
   beforeAll(async () => {
     exporter = await startAgentgatewayMetricsExporter();
-    prometheusDir = mkdtempSync(path.join(tmpdir(), 'aigw-prometheus-'));
-    prometheusUrl = execFileSync('bash', [SCRIPT, 'start', exporter.target], {
-      env: { ...process.env, AIGW_PROMETHEUS_DIR: prometheusDir },
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'inherit'],
-      timeout: 300_000,
-    }).trim();
+    prometheus = await startTestPrometheus({ targets: [exporter.target] });
+    prometheusUrl = prometheus.url;
     t = await startAiGatewayTestBackend({
       databases,
       databaseId: 'SQLITE_3',
@@ -192,11 +182,7 @@ describeWithPrometheus('budgets on a real Prometheus', () => {
 
   afterAll(async () => {
     await t?.backend.stop();
-    if (prometheusDir) {
-      execFileSync('bash', [SCRIPT, 'stop'], {
-        env: { ...process.env, AIGW_PROMETHEUS_DIR: prometheusDir },
-      });
-    }
+    await prometheus?.stop();
     await exporter?.close();
   });
 

@@ -1,30 +1,25 @@
 import {
   eventually,
+  prometheusAvailable,
   startAgentgatewayMetricsExporter,
+  startTestPrometheus,
   type AgentgatewayMetricsExporter,
+  type TestPrometheus,
   type SyntheticLlmRequest,
   type SyntheticMcpCall,
 } from '@ai-gateway-backstage/plugin-ai-gateway-node-test-utils';
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { PrometheusClient } from './PrometheusClient';
 import { PrometheusUsageService } from './PrometheusUsageService';
 import type { UsageTotalsRow } from './UsageService';
 
 /**
  * Usage read from a real Prometheus (Debian's, started by
- * scripts/prometheus.sh) scraping synthetic agentgateway metrics every
+ * the test kit's startTestPrometheus) scraping synthetic agentgateway metrics every
  * second: the totals must be exact to the token and the cent.
  */
 
-const SCRIPT = path.resolve(__dirname, '../../../../scripts/prometheus.sh');
-const binary =
-  process.env.AIGW_PROMETHEUS ??
-  ['/usr/bin/prometheus', '/usr/local/bin/prometheus'].find(existsSync);
-// In CI the script installs Prometheus; elsewhere the test needs it installed.
-const runs = Boolean(binary) || Boolean(process.env.CI);
+// In CI the test kit installs Prometheus; elsewhere the test needs it installed.
+const runs = prometheusAvailable();
 const describeWithPrometheus = runs ? describe : describe.skip;
 if (!runs) {
   // eslint-disable-next-line no-console
@@ -180,7 +175,7 @@ const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
 
 describeWithPrometheus('UsageService on a real Prometheus', () => {
   let exporter: AgentgatewayMetricsExporter;
-  let prometheusDir: string;
+  let prometheus: TestPrometheus | undefined;
   let client: PrometheusClient;
   let service: PrometheusUsageService;
   let start: Date;
@@ -212,14 +207,8 @@ describeWithPrometheus('UsageService on a real Prometheus', () => {
 
   beforeAll(async () => {
     exporter = await startAgentgatewayMetricsExporter();
-    prometheusDir = mkdtempSync(path.join(tmpdir(), 'aigw-prometheus-'));
-    const url = execFileSync('bash', [SCRIPT, 'start', exporter.target], {
-      env: { ...process.env, AIGW_PROMETHEUS_DIR: prometheusDir },
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'inherit'],
-      timeout: 300_000,
-    }).trim();
-    client = new PrometheusClient({ url });
+    prometheus = await startTestPrometheus({ targets: [exporter.target] });
+    client = new PrometheusClient({ url: prometheus.url });
     service = new PrometheusUsageService({ global: client, minStepSeconds: 1 });
 
     // Traffic before the window: it must not count.
@@ -249,11 +238,7 @@ describeWithPrometheus('UsageService on a real Prometheus', () => {
   }, 360_000);
 
   afterAll(async () => {
-    if (prometheusDir) {
-      execFileSync('bash', [SCRIPT, 'stop'], {
-        env: { ...process.env, AIGW_PROMETHEUS_DIR: prometheusDir },
-      });
-    }
+    await prometheus?.stop();
     await exporter?.close();
   });
 

@@ -311,7 +311,8 @@ export function UsageTimeChart(props: {
                 type="monotone"
                 stroke={palette[i % palette.length]}
                 strokeWidth={2}
-                dot={false}
+                // A value between two gaps draws no line: show it as a dot.
+                dot={hasIsolatedPoint(s.values) ? { r: 3 } : false}
                 connectNulls={false}
                 isAnimationActive={false}
               />
@@ -385,5 +386,15 @@ export function UsageBarChart(props: {
         </BarChart>
       )}
     </ChartFrame>
+  );
+}
+
+/** Whether a value has no value on either side, so a line cannot show it. */
+function hasIsolatedPoint(values: Array<number | null>): boolean {
+  return values.some(
+    (v, i) =>
+      v !== null &&
+      (values[i - 1] ?? null) === null &&
+      (values[i + 1] ?? null) === null,
   );
 }
