@@ -5,6 +5,14 @@ export interface Config {
      * Defaults to the external base URL of the ai-gateway plugin.
      */
     controlPlaneUrl?: string;
+    /** The MCP registry API the backend serves (`/v0.1/servers`). */
+    mcpRegistry?: {
+      /**
+       * The reverse-DNS namespace of server names: `<namespace>/<MCP server
+       * name>` (default `io.backstage.ai-gateway`).
+       */
+      namespace?: string;
+    };
     health?: {
       /** How often every pool's phase is re-derived and direct pools reconciled (default 15). */
       intervalSeconds?: number;
@@ -36,6 +44,33 @@ export interface Config {
       maxPoints?: number;
       /** The finest step of a usage time series, e.g. the scrape interval (default 15). */
       minStepSeconds?: number;
+    };
+    /** The live contracts of MCP servers (tools, resources, prompts). */
+    contracts?: {
+      /**
+       * `target` (default): a remote MCP server is read at its own URL (not
+       * when it needs a secret: the backend does not read secrets), every
+       * other one through its gateway; `gateway`: every server through its
+       * gateway URL, as clients see it.
+       */
+      connectVia?: 'target' | 'gateway';
+      /** How often every MCP server's contract is checked for drift (default 1 hour). */
+      checkInterval?:
+        | string
+        | {
+            days?: number;
+            hours?: number;
+            minutes?: number;
+            seconds?: number;
+          };
+      /** How long one check may take (default 15 seconds). */
+      timeout?:
+        | string
+        | {
+            minutes?: number;
+            seconds?: number;
+            milliseconds?: number;
+          };
     };
     /** Budgets (see docs/budgets.md). */
     usage?: {

@@ -56,6 +56,10 @@ backend.add(
   import('@ai-gateway-backstage/plugin-ai-gateway-backend-module-agentgateway'),
 );
 
+// Actions of the plugins listed in backend.actions.pluginSources as MCP tools
+// for agents, at /api/mcp-actions/v1 (as the calling user).
+backend.add(import('@backstage/plugin-mcp-actions-backend'));
+
 withStartupLock(() => backend.start()).catch(error => {
   // Exit so that an orchestrator restarts the replica, instead of leaving it
   // running and never ready.

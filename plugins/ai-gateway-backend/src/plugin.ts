@@ -2,6 +2,7 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
+import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { readDurationFromConfig } from '@backstage/config';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
@@ -28,7 +29,11 @@ import { PoolDeliveryService } from './delivery/PoolDeliveryService';
 import { PoolHealthMonitor } from './delivery/PoolHealthMonitor';
 import { loadDemoData } from './demo/DemoDataLoader';
 import { createRouter } from './router';
+import { McpContractReader } from './contracts/McpContractReader';
+import { McpContractService } from './contracts/McpContractService';
+import { registerAiGatewayActions } from './actions/registerAiGatewayActions';
 import { ResourceService } from './service/ResourceService';
+import { McpRegistryService } from './mcpRegistry/McpRegistryService';
 import { createUsageService, usageNotConfiguredMessage } from './usage';
 import { UsageReportService } from './usageApi/UsageReportService';
 
@@ -63,6 +68,7 @@ export const aiGatewayPlugin = createBackendPlugin({
         discovery: coreServices.discovery,
         events: eventsServiceRef,
         notifications: notificationService,
+        actionsRegistry: actionsRegistryServiceRef,
       },
       async init(deps) {
         const store = await AiGatewayStore.create({ database: deps.database });
@@ -173,11 +179,66 @@ export const aiGatewayPlugin = createBackendPlugin({
           path: '/agent',
           allow: 'unauthenticated',
         });
+        // MCP servers' live contracts: one replica at a time checks them all;
+        // snapshots and drift are in the database.
+        const contractsConfig = deps.config.getOptionalConfig(
+          'aiGateway.contracts',
+        );
+        const connectVia =
+          contractsConfig?.getOptionalString('connectVia') ?? 'target';
+        if (connectVia !== 'target' && connectVia !== 'gateway') {
+          throw new Error(
+            `aiGateway.contracts.connectVia must be 'target' or 'gateway', not '${connectVia}'`,
+          );
+        }
+        const contractTimeout = contractsConfig?.has('timeout')
+          ? readDurationFromConfig(contractsConfig, { key: 'timeout' })
+          : { seconds: 15 };
+        const contracts = new McpContractService({
+          store,
+          resources,
+          reader: new McpContractReader({
+            timeoutMs:
+              ((((contractTimeout.days ?? 0) * 24 +
+                (contractTimeout.hours ?? 0)) *
+                60 +
+                (contractTimeout.minutes ?? 0)) *
+                60 +
+                (contractTimeout.seconds ?? 0)) *
+                1000 +
+              (contractTimeout.milliseconds ?? 0),
+          }),
+          connectVia,
+          notifications: deps.notifications,
+          logger: deps.logger,
+        });
+        await deps.scheduler.scheduleTask({
+          id: 'ai-gateway-mcp-contract-check',
+          frequency: contractsConfig?.has('checkInterval')
+            ? readDurationFromConfig(contractsConfig, { key: 'checkInterval' })
+            : { hours: 1 },
+          // Eight servers at a time, each within the check timeout.
+          timeout: { minutes: 50 },
+          initialDelay: { minutes: 1 },
+          scope: 'global',
+          fn: async () => {
+            await contracts.checkAll();
+          },
+        });
+
         const usage = new UsageReportService({
           usage: usageSource,
           resources,
           permissions: deps.permissions,
           notConfiguredMessage: usageNotConfiguredMessage,
+        });
+        // The same operations for agents (MCP tools via the actions registry).
+        registerAiGatewayActions({
+          actionsRegistry: deps.actionsRegistry,
+          auth: deps.auth,
+          resources,
+          delivery,
+          budgets,
         });
         deps.httpRouter.use(
           await createRouter({
@@ -185,6 +246,22 @@ export const aiGatewayPlugin = createBackendPlugin({
             delivery,
             usage,
             budgets,
+            contracts,
+            mcpRegistry: new McpRegistryService({
+              resources,
+              namespace: deps.config.getOptionalString(
+                'aiGateway.mcpRegistry.namespace',
+              ),
+              // Served state as the health monitor last derived it.
+              poolPhases: async (pools, caller) => {
+                const fleet = await delivery.fleet(caller);
+                return new Map(
+                  fleet
+                    .filter(entry => pools.includes(entry.pool))
+                    .map(entry => [entry.pool, entry.phase]),
+                );
+              },
+            }),
             httpAuth: deps.httpAuth,
             auth: deps.auth,
           }),

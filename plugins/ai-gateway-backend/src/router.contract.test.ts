@@ -3,7 +3,9 @@ import { aPool } from '@ai-gateway-backstage/plugin-ai-gateway-node-test-utils';
 import express from 'express';
 import request from 'supertest';
 import type { BudgetService } from './budgets/BudgetService';
+import type { McpContractService } from './contracts/McpContractService';
 import type { PoolDeliveryService } from './delivery/PoolDeliveryService';
+import type { McpRegistryService } from './mcpRegistry/McpRegistryService';
 import { createRouter } from './router';
 import { OpenApiContract } from './schema/__testUtils__/OpenApiContract';
 import type { ResourceService } from './service/ResourceService';
@@ -63,6 +65,8 @@ async function app() {
     delivery: unreachable as PoolDeliveryService,
     usage: unreachable as UsageReportService,
     budgets: unreachable as BudgetService,
+    mcpRegistry: unreachable as McpRegistryService,
+    contracts: unreachable as McpContractService,
     httpAuth: mockServices.httpAuth({
       defaultCredentials: mockCredentials.user(),
     }),

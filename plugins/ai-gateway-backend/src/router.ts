@@ -21,12 +21,16 @@ import Router from 'express-promise-router';
 import type { z } from 'zod';
 import { addBudgetRoutes } from './budgets/budgetRoutes';
 import type { BudgetService } from './budgets/BudgetService';
+import { addContractRoutes } from './contracts/contractRoutes';
+import type { McpContractService } from './contracts/McpContractService';
 import { addDeliveryRoutes } from './delivery/deliveryRoutes';
 import type { PoolDeliveryService } from './delivery/PoolDeliveryService';
 import { createOpenApiRouter } from './schema/openapi';
 import { requestInputIssues } from './schema/requestInput';
 import type { UsageReportService } from './usageApi/UsageReportService';
 import { addUsageRoutes } from './usageApi/usageRoutes';
+import type { McpRegistryService } from './mcpRegistry/McpRegistryService';
+import { addMcpRegistryRoutes } from './mcpRegistry/mcpRegistryRoutes';
 import { domainIssues, validatorIssues } from './schema/validationIssues';
 import { invalidInput, issuesOf } from './service/errors';
 import type {
@@ -203,6 +207,8 @@ export async function createRouter(options: {
   delivery?: PoolDeliveryService;
   budgets?: BudgetService;
   usage?: UsageReportService;
+  mcpRegistry?: McpRegistryService;
+  contracts?: McpContractService;
   httpAuth: HttpAuthService;
   auth: AuthService;
 }): Promise<express.Router> {
@@ -347,6 +353,12 @@ export async function createRouter(options: {
   }
   if (options.usage) {
     addUsageRoutes(api, { usage: options.usage, caller });
+  }
+  if (options.mcpRegistry) {
+    addMcpRegistryRoutes(api, { registry: options.mcpRegistry, caller });
+  }
+  if (options.contracts) {
+    addContractRoutes(api, { contracts: options.contracts, caller });
   }
 
   router.use(errorHandler);

@@ -29,3 +29,4 @@ export * from './topology/effectivePolicy';
 export * from './topology/graph';
 export * from './topology/clientAccess';
 export * from './topology/traffic';
+export * from './mcpRegistry';

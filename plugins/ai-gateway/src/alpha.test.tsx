@@ -82,6 +82,20 @@ describe('the new frontend system plugin', () => {
     expect(filter({ ...entity('mcpServer'), kind: 'Component' })).toBe(false);
   });
 
+  it("offers the Contract tab on MCP servers' API entities only", () => {
+    const tester = createExtensionTester(
+      plugin.getExtension('entity-content:ai-gateway/mcp-contract'),
+    );
+    expect(tester.get(EntityContentBlueprint.dataRefs.title)).toBe('Contract');
+    expect(tester.get(coreExtensionData.routePath)).toBe('mcp-contract');
+    const filter = tester.get(
+      EntityContentBlueprint.dataRefs.filterFunction,
+    ) as EntityFilter;
+    expect(filter(entity('mcpServer'))).toBe(true);
+    expect(filter(entity('aiBackend'))).toBe(false);
+    expect(filter({ ...entity('mcpServer'), kind: 'Component' })).toBe(false);
+  });
+
   it('shows the Budgets card on groups, projects and AI backends only', () => {
     const filter = createExtensionTester(
       plugin.getExtension('entity-card:ai-gateway/budgets'),

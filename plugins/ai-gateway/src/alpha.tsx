@@ -240,6 +240,23 @@ const poolOverviewLayout = EntityContentLayoutBlueprint.make({
   },
 });
 
+/** The live contract of an MCP server (tools, risk class, drift) on its API entity. */
+const mcpContractContent = EntityContentBlueprint.make({
+  name: 'mcp-contract',
+  params: {
+    path: 'mcp-contract',
+    title: 'Contract',
+    filter: (entity: {
+      kind: string;
+      metadata: { annotations?: Record<string, string> };
+    }) => entity.kind === 'API' && kindIs('mcpServer')(entity),
+    loader: () =>
+      import('./entity/contract/McpContractContent').then(m => (
+        <m.McpContractContent />
+      )),
+  },
+});
+
 /**
  * The pool page's tabs, in the order a platform engineer checks a pool; the
  * Overview tab is the catalog's own (with the cards above) and the
@@ -313,6 +330,7 @@ const aiGatewayPlugin: FrontendPlugin = createFrontendPlugin({
     budgetCard,
     poolOverviewLayout,
     mcpDefinitionContent,
+    mcpContractContent,
     ...poolTabs,
     poolPickerField,
     mcpPrefixField,
@@ -333,6 +351,7 @@ export {
   type AiGatewayEvent,
   type AiGatewayObject,
   type ManifestsYaml,
+  type McpServerContract,
   type ObjectPlural,
   type UsageRequest,
 } from './api/AiGatewayApi';

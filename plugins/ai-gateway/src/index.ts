@@ -29,6 +29,7 @@ export { BudgetCard } from './entity/BudgetCard';
 export { isBudgetCardAvailable } from './entity/budgetScope';
 export { UsagePage } from './usage/UsagePage';
 export { McpDefinitionContent } from './entity/connect/McpDefinitionContent';
+export { McpContractContent } from './entity/contract/McpContractContent';
 export { ServedState } from './components/ServedState';
 export {
   PoolClusterTab,
@@ -49,6 +50,7 @@ export {
   type AiGatewayObject,
   type FleetEntry,
   type ManifestsYaml,
+  type McpServerContract,
   type ObjectPlural,
   type UsageRequest,
 } from './api/AiGatewayApi';

@@ -13,6 +13,7 @@ import type { Knex } from 'knex';
 import type { AiGatewayAccessQuery } from '@ai-gateway-backstage/plugin-ai-gateway-node';
 import { BudgetStore } from './BudgetStore';
 import { LeaseStore } from './LeaseStore';
+import { McpContractStore } from './McpContractStore';
 import { PoolStatusStore } from './PoolStatusStore';
 import { isRetryable, storeError, type WriteContext } from './storeErrors';
 import { kindTables } from './tables';
@@ -143,6 +144,11 @@ export class AiGatewayStore {
   /** Budgets and their state per window, in the same database. */
   budgets(): BudgetStore {
     return new BudgetStore(this.db as Knex);
+  }
+
+  /** Snapshots of MCP servers' live contracts, in the same database. */
+  mcpContracts(): McpContractStore {
+    return new McpContractStore(this.db as Knex);
   }
 
   private get inTransaction(): boolean {

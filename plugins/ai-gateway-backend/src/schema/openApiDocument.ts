@@ -778,6 +778,186 @@ function budgetPaths(): Json {
   };
 }
 
+/**
+ * The MCP registry: a server.json in (`POST /mcp-servers/import`) and the
+ * official registry API out (`/v0.1/servers`, as
+ * github.com/modelcontextprotocol/registry docs/reference/api/openapi.yaml).
+ */
+function mcpRegistryPaths(): Json {
+  const secretRef = {
+    type: 'object',
+    required: ['name', 'key'],
+    properties: { name: { type: 'string' }, key: { type: 'string' } },
+    additionalProperties: false,
+  };
+  const importBody = {
+    type: 'object',
+    required: ['serverJson', 'project', 'pool'],
+    additionalProperties: false,
+    properties: {
+      serverJson: {
+        type: 'object',
+        description:
+          'A server.json of the official MCP registry (schema 2025-12-11): a streamable-http or sse remote, or an oci package with transport streamable-http or sse',
+      },
+      project: { type: 'string' },
+      pool: { type: 'string' },
+      name: {
+        type: 'string',
+        description:
+          'The MCP server name and path prefix (default: the part of the server.json name after "/")',
+      },
+      secretRefs: {
+        type: 'object',
+        description:
+          'Secret inputs (environment variables, the Authorization header) by name, as Kubernetes Secret references',
+        additionalProperties: secretRef,
+      },
+      values: {
+        type: 'object',
+        description:
+          'Values of non-secret inputs (environment variables, URL variables), over the defaults of the server.json',
+        additionalProperties: { type: 'string' },
+      },
+      dryRun: {
+        type: 'boolean',
+        description:
+          'Only convert: answer the MCP server input, create nothing',
+      },
+    },
+  };
+  const serverResponse = {
+    type: 'object',
+    required: ['server'],
+    properties: {
+      server: {
+        type: 'object',
+        description:
+          'A server.json: name `<aiGateway.mcpRegistry.namespace>/<name>`, version `<revision>.0.0`, the gateway URL as its streamable-http remote',
+      },
+      _meta: { type: 'object' },
+    },
+  };
+  const serverList = {
+    type: 'object',
+    required: ['servers', 'metadata'],
+    properties: {
+      servers: { type: 'array', items: serverResponse },
+      metadata: {
+        type: 'object',
+        properties: {
+          nextCursor: { type: 'string' },
+          count: { type: 'integer' },
+        },
+      },
+    },
+  };
+  const serverName = {
+    name: 'serverName',
+    in: 'path',
+    required: true,
+    description:
+      'The URL-encoded server name, e.g. io.backstage.ai-gateway%2Fgithub',
+    schema: { type: 'string' },
+  };
+  return {
+    '/mcp-servers/import': {
+      post: {
+        operationId: 'importMcpServer',
+        summary:
+          'Create an MCP server from a server.json of the MCP registry (as POST /mcp-servers: same permissions, audit and checks)',
+        requestBody: { required: true, content: json(importBody) },
+        responses: responses(
+          {
+            200: {
+              description: 'dryRun: the MCP server the import would create',
+              content: json({
+                type: 'object',
+                properties: {
+                  dryRun: { type: 'boolean' },
+                  mcpServer: ref('McpServer'),
+                },
+              }),
+            },
+            201: ok('Created', 'McpServerObject'),
+          },
+          'Forbidden',
+          'Conflict',
+          'PayloadTooLarge',
+          'UnprocessableEntity',
+        ),
+      },
+    },
+    '/v0.1/servers': {
+      get: {
+        operationId: 'listRegistryServers',
+        summary:
+          'MCP registry API: the MCP servers the caller may read, as server.json with their gateway URL',
+        parameters: [
+          param('cursor'),
+          {
+            name: 'limit',
+            in: 'query',
+            description: 'Page size',
+            schema: { type: 'integer', minimum: 1, maximum: 100, default: 30 },
+          },
+          {
+            name: 'search',
+            in: 'query',
+            description: 'A substring of the server name (case-insensitive)',
+            schema: { type: 'string', maxLength: 200 },
+          },
+          {
+            name: 'version',
+            in: 'query',
+            description: '`latest`, or an exact version',
+            schema: { type: 'string', maxLength: 255 },
+          },
+        ],
+        responses: responses({
+          200: { description: 'A page of servers', content: json(serverList) },
+        }),
+      },
+    },
+    '/v0.1/servers/{serverName}/versions': {
+      parameters: [serverName],
+      get: {
+        operationId: 'listRegistryServerVersions',
+        summary: 'MCP registry API: the versions of a server (its current one)',
+        responses: responses(
+          { 200: { description: 'The versions', content: json(serverList) } },
+          'NotFound',
+        ),
+      },
+    },
+    '/v0.1/servers/{serverName}/versions/{version}': {
+      parameters: [
+        serverName,
+        {
+          name: 'version',
+          in: 'path',
+          required: true,
+          description: 'A version, or `latest`',
+          schema: { type: 'string' },
+        },
+      ],
+      get: {
+        operationId: 'getRegistryServerVersion',
+        summary: 'MCP registry API: one version of a server',
+        responses: responses(
+          {
+            200: {
+              description: 'The server',
+              content: json(serverResponse),
+            },
+          },
+          'NotFound',
+        ),
+      },
+    },
+  };
+}
+
 function agentPaths(): Json {
   const security = [{ EnrollmentToken: [] }];
   return {
@@ -820,6 +1000,189 @@ function agentPaths(): Json {
             },
           },
           'Conflict',
+        ),
+      },
+    },
+  };
+}
+
+/** The live contract of an MCP server (src/contracts). */
+function mcpContractPaths(): Json {
+  const hints = Object.fromEntries(
+    ['readOnlyHint', 'destructiveHint', 'idempotentHint', 'openWorldHint'].map(
+      h => [h, { type: 'boolean' }],
+    ),
+  );
+  // Not `format: date-time`: the generated client would type it as Date (see timesAsStrings).
+  const time = { type: 'string', description: 'ISO-8601 time' };
+  const riskClass = {
+    type: 'string',
+    enum: ['destructive', 'open-world', 'additive', 'read-only'],
+  };
+  const change = {
+    type: 'object',
+    required: ['type'],
+    properties: {
+      type: {
+        type: 'string',
+        enum: [
+          'tool-added',
+          'tool-removed',
+          'tool-input-schema-changed',
+          'tool-description-changed',
+          'tool-annotation-changed',
+          'resource-added',
+          'resource-removed',
+          'prompt-added',
+          'prompt-removed',
+        ],
+      },
+      tool: { type: 'string' },
+      annotation: { type: 'string' },
+      from: { type: 'boolean' },
+      to: { type: 'boolean' },
+      uri: { type: 'string' },
+      prompt: { type: 'string' },
+    },
+  };
+  const contract = {
+    type: 'object',
+    required: ['tools', 'resources', 'prompts'],
+    properties: {
+      tools: {
+        type: 'array',
+        items: {
+          type: 'object',
+          required: ['name', 'inputSchema'],
+          properties: {
+            name: { type: 'string' },
+            description: { type: 'string' },
+            inputSchema: { type: 'object' },
+            annotations: { type: 'object', properties: hints },
+          },
+        },
+      },
+      resources: {
+        type: 'array',
+        items: {
+          type: 'object',
+          required: ['uri', 'name'],
+          properties: {
+            uri: { type: 'string' },
+            name: { type: 'string' },
+            description: { type: 'string' },
+            mimeType: { type: 'string' },
+          },
+        },
+      },
+      prompts: {
+        type: 'array',
+        items: {
+          type: 'object',
+          required: ['name'],
+          properties: {
+            name: { type: 'string' },
+            description: { type: 'string' },
+            arguments: { type: 'array', items: { type: 'object' } },
+          },
+        },
+      },
+    },
+  };
+  const view = (extra: Json = {}, required: string[] = []) => ({
+    type: 'object',
+    required: ['server', 'previous', 'changes', ...required],
+    properties: {
+      server: { type: 'string' },
+      lastCheckedAt: time,
+      error: {
+        type: 'string',
+        description:
+          'What the last check failed with; the snapshot is the contract seen before',
+      },
+      snapshot: {
+        type: 'object',
+        required: [
+          'hash',
+          'riskClass',
+          'observedAt',
+          'destructiveTools',
+          'contract',
+        ],
+        properties: {
+          hash: { type: 'string' },
+          riskClass,
+          observedAt: time,
+          destructiveTools: { type: 'array', items: { type: 'string' } },
+          contract,
+        },
+      },
+      previous: {
+        type: 'array',
+        description: 'The contracts seen before, newest first',
+        items: {
+          type: 'object',
+          required: ['hash', 'observedAt'],
+          properties: {
+            hash: { type: 'string' },
+            riskClass,
+            observedAt: time,
+          },
+        },
+      },
+      changes: {
+        type: 'array',
+        description: 'From the previous contract to the snapshot',
+        items: change,
+      },
+      ...extra,
+    },
+  });
+  return {
+    '/mcp-servers/{name}/contract': {
+      parameters: [param('name')],
+      get: {
+        operationId: 'getMcpServerContract',
+        summary:
+          "The MCP server's live contract as last seen: tools, resources, prompts, risk class, earlier hashes and the diff from the previous one",
+        responses: responses(
+          {
+            200: {
+              description: 'The contract',
+              content: json(view()),
+            },
+          },
+          'NotFound',
+        ),
+      },
+    },
+    '/mcp-servers/{name}/contract/check': {
+      parameters: [param('name')],
+      post: {
+        operationId: 'checkMcpServerContract',
+        summary:
+          'Read the contract now (needs read and update of the MCP server). An unreachable server is 200 with `error`',
+        parameters: [
+          {
+            name: 'X-MCP-Authorization',
+            in: 'header',
+            description:
+              'Sent to the MCP server as `Authorization` (the gateway may require your credentials); used for this check only, never stored',
+            schema: { type: 'string', maxLength: 8192 },
+          },
+        ],
+        responses: responses(
+          {
+            200: {
+              description:
+                'The contract after the check; `changed` when it differs from the one seen before',
+              content: json(
+                view({ changed: { type: 'boolean' } }, ['changed']),
+              ),
+            },
+          },
+          'Forbidden',
+          'NotFound',
         ),
       },
     },
@@ -871,6 +1234,8 @@ export function buildOpenApiDocument(): Json {
       ...poolPaths(),
       ...usagePaths(),
       ...budgetPaths(),
+      ...mcpRegistryPaths(),
+      ...mcpContractPaths(),
       ...agentPaths(),
     },
   };

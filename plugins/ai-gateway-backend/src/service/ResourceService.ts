@@ -534,6 +534,25 @@ export class ResourceService {
   }
 
   /**
+   * An object (as the API shows it) the caller may read, or (action
+   * 'update') change; 404 when hidden, 403 when readable but not changeable.
+   * For operations on an object beyond CRUD (an MCP server's contract check).
+   */
+  async authorizedView(
+    kind: ResourceKind,
+    name: string,
+    action: 'read' | 'update',
+    caller: Caller,
+  ): Promise<ResourceView> {
+    const { store } = this.deps;
+    const object = await this.readable(store, kind, name, caller);
+    if (action === 'update') {
+      await this.authorizeWrite(store, kind, 'update', object.spec, caller);
+    }
+    return this.view(store, object);
+  }
+
+  /**
    * Records how an install of the pool ended (`POST /pools/:name/install-report`),
    * so the pool's Events tell why it is not running when the installer could
    * not install it. Needs the right to change the pool.

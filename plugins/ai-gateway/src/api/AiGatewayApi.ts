@@ -94,6 +94,58 @@ export type UsageRequest = {
 };
 
 /**
+ * An MCP server's live contract as the control plane last read it
+ * (`GET /mcp-servers/{name}/contract`).
+ *
+ * @public
+ */
+export type McpServerContract = {
+  server: string;
+  lastCheckedAt?: string;
+  /** What the last check failed with; `snapshot` is then the contract seen before. */
+  error?: string;
+  snapshot?: {
+    hash: string;
+    riskClass: 'destructive' | 'open-world' | 'additive' | 'read-only';
+    observedAt: string;
+    destructiveTools: string[];
+    contract: {
+      tools: Array<{
+        name: string;
+        description?: string;
+        inputSchema: Record<string, unknown>;
+        annotations?: {
+          readOnlyHint?: boolean;
+          destructiveHint?: boolean;
+          idempotentHint?: boolean;
+          openWorldHint?: boolean;
+        };
+      }>;
+      resources: Array<{
+        uri: string;
+        name: string;
+        description?: string;
+        mimeType?: string;
+      }>;
+      prompts: Array<{ name: string; description?: string }>;
+    };
+  };
+  previous: Array<{ hash: string; riskClass?: string; observedAt: string }>;
+  /** From the previous contract to `snapshot`. */
+  changes: Array<{
+    type: string;
+    tool?: string;
+    annotation?: string;
+    from?: boolean;
+    to?: boolean;
+    uri?: string;
+    prompt?: string;
+  }>;
+  /** After a check: whether the contract differs from the one seen before. */
+  changed?: boolean;
+};
+
+/**
  * The control plane, as the portal's pages and fields use it (as the signed-in user).
  *
  * @public
@@ -170,6 +222,17 @@ export interface AiGatewayApi {
     version: number,
   ): Promise<BudgetObject>;
   deleteBudget(name: string): Promise<void>;
+  /** The MCP server's live contract as last read (tools, risk class, drift). */
+  getMcpServerContract(name: string): Promise<McpServerContract>;
+  /**
+   * Reads the MCP server's contract now (needs the right to change it).
+   * `authorization` is sent to the MCP server as its Authorization header,
+   * for this check only.
+   */
+  checkMcpServerContract(
+    name: string,
+    authorization?: string,
+  ): Promise<McpServerContract>;
 }
 
 /** @public */

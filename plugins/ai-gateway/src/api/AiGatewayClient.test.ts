@@ -341,3 +341,41 @@ describe('AiGatewayClient', () => {
     ]);
   });
 });
+
+describe('AiGatewayClient and MCP server contracts', () => {
+  it('reads a contract, and checks one sending the credentials as X-MCP-Authorization', async () => {
+    const calls: Array<{ url: string; method?: string; headers: Headers }> = [];
+    const fetch = jest.fn(
+      async (input: RequestInfo | URL, init?: RequestInit) => {
+        calls.push({
+          url: String(input),
+          method: init?.method,
+          headers: new Headers(init?.headers),
+        });
+        return json({ server: 'docs', previous: [], changes: [] });
+      },
+    );
+    const api = new AiGatewayClient({
+      discoveryApi: {
+        getBaseUrl: async (id: string) => `http://backstage/api/${id}`,
+      },
+      fetchApi: { fetch: fetch as any },
+    });
+    expect(await api.getMcpServerContract('docs')).toEqual({
+      server: 'docs',
+      previous: [],
+      changes: [],
+    });
+    await api.checkMcpServerContract('docs', 'Bearer gateway-token');
+    await api.checkMcpServerContract('docs');
+    expect(calls.map(c => `${c.method} ${c.url}`)).toEqual([
+      `GET ${BASE}/mcp-servers/docs/contract`,
+      `POST ${BASE}/mcp-servers/docs/contract/check`,
+      `POST ${BASE}/mcp-servers/docs/contract/check`,
+    ]);
+    expect(calls[1].headers.get('x-mcp-authorization')).toBe(
+      'Bearer gateway-token',
+    );
+    expect(calls[2].headers.has('x-mcp-authorization')).toBe(false);
+  });
+});

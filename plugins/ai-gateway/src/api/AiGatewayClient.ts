@@ -25,6 +25,7 @@ import {
 import type {
   AiGatewayApi,
   ManifestsYaml,
+  McpServerContract,
   ObjectPlural,
   UsageRequest,
 } from './AiGatewayApi';
@@ -259,6 +260,27 @@ export class AiGatewayClient implements AiGatewayApi {
 
   async deleteBudget(name: string): Promise<void> {
     await body(this.#api.deleteBudget({ path: { name } }));
+  }
+
+  getMcpServerContract(name: string): Promise<McpServerContract> {
+    return body(
+      this.#api.getMcpServerContract({ path: { name } }),
+    ) as Promise<McpServerContract>;
+  }
+
+  checkMcpServerContract(
+    name: string,
+    authorization?: string,
+  ): Promise<McpServerContract> {
+    return body(
+      this.#api.checkMcpServerContract({
+        path: { name },
+        // The generated client sends header keys as given: use the HTTP name.
+        header: (authorization
+          ? { 'X-MCP-Authorization': authorization }
+          : {}) as any,
+      }),
+    ) as Promise<McpServerContract>;
   }
 
   async getDeployerRoleYaml(pool: string): Promise<string> {

@@ -35,6 +35,8 @@ export function fakeAiGatewayApi(
     createBudget: unexpected('createBudget'),
     updateBudget: unexpected('updateBudget'),
     deleteBudget: unexpected('deleteBudget'),
+    getMcpServerContract: unexpected('getMcpServerContract'),
+    checkMcpServerContract: unexpected('checkMcpServerContract'),
     ...overrides,
   } as AiGatewayApi;
 }

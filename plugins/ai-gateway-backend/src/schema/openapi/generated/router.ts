@@ -9902,6 +9902,826 @@ export const spec = {
         },
       },
     },
+    '/mcp-servers/import': {
+      post: {
+        operationId: 'importMcpServer',
+        summary:
+          'Create an MCP server from a server.json of the MCP registry (as POST /mcp-servers: same permissions, audit and checks)',
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                type: 'object',
+                required: ['serverJson', 'project', 'pool'],
+                additionalProperties: false,
+                properties: {
+                  serverJson: {
+                    type: 'object',
+                    description:
+                      'A server.json of the official MCP registry (schema 2025-12-11): a streamable-http or sse remote, or an oci package with transport streamable-http or sse',
+                  },
+                  project: {
+                    type: 'string',
+                  },
+                  pool: {
+                    type: 'string',
+                  },
+                  name: {
+                    type: 'string',
+                    description:
+                      'The MCP server name and path prefix (default: the part of the server.json name after "/")',
+                  },
+                  secretRefs: {
+                    type: 'object',
+                    description:
+                      'Secret inputs (environment variables, the Authorization header) by name, as Kubernetes Secret references',
+                    additionalProperties: {
+                      type: 'object',
+                      required: ['name', 'key'],
+                      properties: {
+                        name: {
+                          type: 'string',
+                        },
+                        key: {
+                          type: 'string',
+                        },
+                      },
+                      additionalProperties: false,
+                    },
+                  },
+                  values: {
+                    type: 'object',
+                    description:
+                      'Values of non-secret inputs (environment variables, URL variables), over the defaults of the server.json',
+                    additionalProperties: {
+                      type: 'string',
+                    },
+                  },
+                  dryRun: {
+                    type: 'boolean',
+                    description:
+                      'Only convert: answer the MCP server input, create nothing',
+                  },
+                },
+              },
+            },
+          },
+        },
+        responses: {
+          '200': {
+            description: 'dryRun: the MCP server the import would create',
+            content: {
+              'application/json': {
+                schema: {
+                  type: 'object',
+                  properties: {
+                    dryRun: {
+                      type: 'boolean',
+                    },
+                    mcpServer: {
+                      $ref: '#/components/schemas/McpServer',
+                    },
+                  },
+                },
+              },
+            },
+          },
+          '201': {
+            description: 'Created',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/McpServerObject',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/BadRequest',
+          },
+          '401': {
+            $ref: '#/components/responses/Unauthorized',
+          },
+          '403': {
+            $ref: '#/components/responses/Forbidden',
+          },
+          '409': {
+            $ref: '#/components/responses/Conflict',
+          },
+          '413': {
+            $ref: '#/components/responses/PayloadTooLarge',
+          },
+          '422': {
+            $ref: '#/components/responses/UnprocessableEntity',
+          },
+        },
+      },
+    },
+    '/v0.1/servers': {
+      get: {
+        operationId: 'listRegistryServers',
+        summary:
+          'MCP registry API: the MCP servers the caller may read, as server.json with their gateway URL',
+        parameters: [
+          {
+            $ref: '#/components/parameters/cursor',
+          },
+          {
+            name: 'limit',
+            in: 'query',
+            description: 'Page size',
+            schema: {
+              type: 'integer',
+              minimum: 1,
+              maximum: 100,
+              default: 30,
+            },
+          },
+          {
+            name: 'search',
+            in: 'query',
+            description: 'A substring of the server name (case-insensitive)',
+            schema: {
+              type: 'string',
+              maxLength: 200,
+            },
+          },
+          {
+            name: 'version',
+            in: 'query',
+            description: '`latest`, or an exact version',
+            schema: {
+              type: 'string',
+              maxLength: 255,
+            },
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'A page of servers',
+            content: {
+              'application/json': {
+                schema: {
+                  type: 'object',
+                  required: ['servers', 'metadata'],
+                  properties: {
+                    servers: {
+                      type: 'array',
+                      items: {
+                        type: 'object',
+                        required: ['server'],
+                        properties: {
+                          server: {
+                            type: 'object',
+                            description:
+                              'A server.json: name `<aiGateway.mcpRegistry.namespace>/<name>`, version `<revision>.0.0`, the gateway URL as its streamable-http remote',
+                          },
+                          _meta: {
+                            type: 'object',
+                          },
+                        },
+                      },
+                    },
+                    metadata: {
+                      type: 'object',
+                      properties: {
+                        nextCursor: {
+                          type: 'string',
+                        },
+                        count: {
+                          type: 'integer',
+                        },
+                      },
+                    },
+                  },
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/BadRequest',
+          },
+          '401': {
+            $ref: '#/components/responses/Unauthorized',
+          },
+        },
+      },
+    },
+    '/v0.1/servers/{serverName}/versions': {
+      parameters: [
+        {
+          name: 'serverName',
+          in: 'path',
+          required: true,
+          description:
+            'The URL-encoded server name, e.g. io.backstage.ai-gateway%2Fgithub',
+          schema: {
+            type: 'string',
+          },
+        },
+      ],
+      get: {
+        operationId: 'listRegistryServerVersions',
+        summary: 'MCP registry API: the versions of a server (its current one)',
+        responses: {
+          '200': {
+            description: 'The versions',
+            content: {
+              'application/json': {
+                schema: {
+                  type: 'object',
+                  required: ['servers', 'metadata'],
+                  properties: {
+                    servers: {
+                      type: 'array',
+                      items: {
+                        type: 'object',
+                        required: ['server'],
+                        properties: {
+                          server: {
+                            type: 'object',
+                            description:
+                              'A server.json: name `<aiGateway.mcpRegistry.namespace>/<name>`, version `<revision>.0.0`, the gateway URL as its streamable-http remote',
+                          },
+                          _meta: {
+                            type: 'object',
+                          },
+                        },
+                      },
+                    },
+                    metadata: {
+                      type: 'object',
+                      properties: {
+                        nextCursor: {
+                          type: 'string',
+                        },
+                        count: {
+                          type: 'integer',
+                        },
+                      },
+                    },
+                  },
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/BadRequest',
+          },
+          '401': {
+            $ref: '#/components/responses/Unauthorized',
+          },
+          '404': {
+            $ref: '#/components/responses/NotFound',
+          },
+        },
+      },
+    },
+    '/v0.1/servers/{serverName}/versions/{version}': {
+      parameters: [
+        {
+          name: 'serverName',
+          in: 'path',
+          required: true,
+          description:
+            'The URL-encoded server name, e.g. io.backstage.ai-gateway%2Fgithub',
+          schema: {
+            type: 'string',
+          },
+        },
+        {
+          name: 'version',
+          in: 'path',
+          required: true,
+          description: 'A version, or `latest`',
+          schema: {
+            type: 'string',
+          },
+        },
+      ],
+      get: {
+        operationId: 'getRegistryServerVersion',
+        summary: 'MCP registry API: one version of a server',
+        responses: {
+          '200': {
+            description: 'The server',
+            content: {
+              'application/json': {
+                schema: {
+                  type: 'object',
+                  required: ['server'],
+                  properties: {
+                    server: {
+                      type: 'object',
+                      description:
+                        'A server.json: name `<aiGateway.mcpRegistry.namespace>/<name>`, version `<revision>.0.0`, the gateway URL as its streamable-http remote',
+                    },
+                    _meta: {
+                      type: 'object',
+                    },
+                  },
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/BadRequest',
+          },
+          '401': {
+            $ref: '#/components/responses/Unauthorized',
+          },
+          '404': {
+            $ref: '#/components/responses/NotFound',
+          },
+        },
+      },
+    },
+    '/mcp-servers/{name}/contract': {
+      parameters: [
+        {
+          $ref: '#/components/parameters/name',
+        },
+      ],
+      get: {
+        operationId: 'getMcpServerContract',
+        summary:
+          "The MCP server's live contract as last seen: tools, resources, prompts, risk class, earlier hashes and the diff from the previous one",
+        responses: {
+          '200': {
+            description: 'The contract',
+            content: {
+              'application/json': {
+                schema: {
+                  type: 'object',
+                  required: ['server', 'previous', 'changes'],
+                  properties: {
+                    server: {
+                      type: 'string',
+                    },
+                    lastCheckedAt: {
+                      type: 'string',
+                      description: 'ISO-8601 time',
+                    },
+                    error: {
+                      type: 'string',
+                      description:
+                        'What the last check failed with; the snapshot is the contract seen before',
+                    },
+                    snapshot: {
+                      type: 'object',
+                      required: [
+                        'hash',
+                        'riskClass',
+                        'observedAt',
+                        'destructiveTools',
+                        'contract',
+                      ],
+                      properties: {
+                        hash: {
+                          type: 'string',
+                        },
+                        riskClass: {
+                          type: 'string',
+                          enum: [
+                            'destructive',
+                            'open-world',
+                            'additive',
+                            'read-only',
+                          ],
+                        },
+                        observedAt: {
+                          type: 'string',
+                          description: 'ISO-8601 time',
+                        },
+                        destructiveTools: {
+                          type: 'array',
+                          items: {
+                            type: 'string',
+                          },
+                        },
+                        contract: {
+                          type: 'object',
+                          required: ['tools', 'resources', 'prompts'],
+                          properties: {
+                            tools: {
+                              type: 'array',
+                              items: {
+                                type: 'object',
+                                required: ['name', 'inputSchema'],
+                                properties: {
+                                  name: {
+                                    type: 'string',
+                                  },
+                                  description: {
+                                    type: 'string',
+                                  },
+                                  inputSchema: {
+                                    type: 'object',
+                                  },
+                                  annotations: {
+                                    type: 'object',
+                                    properties: {
+                                      readOnlyHint: {
+                                        type: 'boolean',
+                                      },
+                                      destructiveHint: {
+                                        type: 'boolean',
+                                      },
+                                      idempotentHint: {
+                                        type: 'boolean',
+                                      },
+                                      openWorldHint: {
+                                        type: 'boolean',
+                                      },
+                                    },
+                                  },
+                                },
+                              },
+                            },
+                            resources: {
+                              type: 'array',
+                              items: {
+                                type: 'object',
+                                required: ['uri', 'name'],
+                                properties: {
+                                  uri: {
+                                    type: 'string',
+                                  },
+                                  name: {
+                                    type: 'string',
+                                  },
+                                  description: {
+                                    type: 'string',
+                                  },
+                                  mimeType: {
+                                    type: 'string',
+                                  },
+                                },
+                              },
+                            },
+                            prompts: {
+                              type: 'array',
+                              items: {
+                                type: 'object',
+                                required: ['name'],
+                                properties: {
+                                  name: {
+                                    type: 'string',
+                                  },
+                                  description: {
+                                    type: 'string',
+                                  },
+                                  arguments: {
+                                    type: 'array',
+                                    items: {
+                                      type: 'object',
+                                    },
+                                  },
+                                },
+                              },
+                            },
+                          },
+                        },
+                      },
+                    },
+                    previous: {
+                      type: 'array',
+                      description: 'The contracts seen before, newest first',
+                      items: {
+                        type: 'object',
+                        required: ['hash', 'observedAt'],
+                        properties: {
+                          hash: {
+                            type: 'string',
+                          },
+                          riskClass: {
+                            type: 'string',
+                            enum: [
+                              'destructive',
+                              'open-world',
+                              'additive',
+                              'read-only',
+                            ],
+                          },
+                          observedAt: {
+                            type: 'string',
+                            description: 'ISO-8601 time',
+                          },
+                        },
+                      },
+                    },
+                    changes: {
+                      type: 'array',
+                      description: 'From the previous contract to the snapshot',
+                      items: {
+                        type: 'object',
+                        required: ['type'],
+                        properties: {
+                          type: {
+                            type: 'string',
+                            enum: [
+                              'tool-added',
+                              'tool-removed',
+                              'tool-input-schema-changed',
+                              'tool-description-changed',
+                              'tool-annotation-changed',
+                              'resource-added',
+                              'resource-removed',
+                              'prompt-added',
+                              'prompt-removed',
+                            ],
+                          },
+                          tool: {
+                            type: 'string',
+                          },
+                          annotation: {
+                            type: 'string',
+                          },
+                          from: {
+                            type: 'boolean',
+                          },
+                          to: {
+                            type: 'boolean',
+                          },
+                          uri: {
+                            type: 'string',
+                          },
+                          prompt: {
+                            type: 'string',
+                          },
+                        },
+                      },
+                    },
+                  },
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/BadRequest',
+          },
+          '401': {
+            $ref: '#/components/responses/Unauthorized',
+          },
+          '404': {
+            $ref: '#/components/responses/NotFound',
+          },
+        },
+      },
+    },
+    '/mcp-servers/{name}/contract/check': {
+      parameters: [
+        {
+          $ref: '#/components/parameters/name',
+        },
+      ],
+      post: {
+        operationId: 'checkMcpServerContract',
+        summary:
+          'Read the contract now (needs read and update of the MCP server). An unreachable server is 200 with `error`',
+        parameters: [
+          {
+            name: 'X-MCP-Authorization',
+            in: 'header',
+            description:
+              'Sent to the MCP server as `Authorization` (the gateway may require your credentials); used for this check only, never stored',
+            schema: {
+              type: 'string',
+              maxLength: 8192,
+            },
+          },
+        ],
+        responses: {
+          '200': {
+            description:
+              'The contract after the check; `changed` when it differs from the one seen before',
+            content: {
+              'application/json': {
+                schema: {
+                  type: 'object',
+                  required: ['server', 'previous', 'changes', 'changed'],
+                  properties: {
+                    server: {
+                      type: 'string',
+                    },
+                    lastCheckedAt: {
+                      type: 'string',
+                      description: 'ISO-8601 time',
+                    },
+                    error: {
+                      type: 'string',
+                      description:
+                        'What the last check failed with; the snapshot is the contract seen before',
+                    },
+                    snapshot: {
+                      type: 'object',
+                      required: [
+                        'hash',
+                        'riskClass',
+                        'observedAt',
+                        'destructiveTools',
+                        'contract',
+                      ],
+                      properties: {
+                        hash: {
+                          type: 'string',
+                        },
+                        riskClass: {
+                          type: 'string',
+                          enum: [
+                            'destructive',
+                            'open-world',
+                            'additive',
+                            'read-only',
+                          ],
+                        },
+                        observedAt: {
+                          type: 'string',
+                          description: 'ISO-8601 time',
+                        },
+                        destructiveTools: {
+                          type: 'array',
+                          items: {
+                            type: 'string',
+                          },
+                        },
+                        contract: {
+                          type: 'object',
+                          required: ['tools', 'resources', 'prompts'],
+                          properties: {
+                            tools: {
+                              type: 'array',
+                              items: {
+                                type: 'object',
+                                required: ['name', 'inputSchema'],
+                                properties: {
+                                  name: {
+                                    type: 'string',
+                                  },
+                                  description: {
+                                    type: 'string',
+                                  },
+                                  inputSchema: {
+                                    type: 'object',
+                                  },
+                                  annotations: {
+                                    type: 'object',
+                                    properties: {
+                                      readOnlyHint: {
+                                        type: 'boolean',
+                                      },
+                                      destructiveHint: {
+                                        type: 'boolean',
+                                      },
+                                      idempotentHint: {
+                                        type: 'boolean',
+                                      },
+                                      openWorldHint: {
+                                        type: 'boolean',
+                                      },
+                                    },
+                                  },
+                                },
+                              },
+                            },
+                            resources: {
+                              type: 'array',
+                              items: {
+                                type: 'object',
+                                required: ['uri', 'name'],
+                                properties: {
+                                  uri: {
+                                    type: 'string',
+                                  },
+                                  name: {
+                                    type: 'string',
+                                  },
+                                  description: {
+                                    type: 'string',
+                                  },
+                                  mimeType: {
+                                    type: 'string',
+                                  },
+                                },
+                              },
+                            },
+                            prompts: {
+                              type: 'array',
+                              items: {
+                                type: 'object',
+                                required: ['name'],
+                                properties: {
+                                  name: {
+                                    type: 'string',
+                                  },
+                                  description: {
+                                    type: 'string',
+                                  },
+                                  arguments: {
+                                    type: 'array',
+                                    items: {
+                                      type: 'object',
+                                    },
+                                  },
+                                },
+                              },
+                            },
+                          },
+                        },
+                      },
+                    },
+                    previous: {
+                      type: 'array',
+                      description: 'The contracts seen before, newest first',
+                      items: {
+                        type: 'object',
+                        required: ['hash', 'observedAt'],
+                        properties: {
+                          hash: {
+                            type: 'string',
+                          },
+                          riskClass: {
+                            type: 'string',
+                            enum: [
+                              'destructive',
+                              'open-world',
+                              'additive',
+                              'read-only',
+                            ],
+                          },
+                          observedAt: {
+                            type: 'string',
+                            description: 'ISO-8601 time',
+                          },
+                        },
+                      },
+                    },
+                    changes: {
+                      type: 'array',
+                      description: 'From the previous contract to the snapshot',
+                      items: {
+                        type: 'object',
+                        required: ['type'],
+                        properties: {
+                          type: {
+                            type: 'string',
+                            enum: [
+                              'tool-added',
+                              'tool-removed',
+                              'tool-input-schema-changed',
+                              'tool-description-changed',
+                              'tool-annotation-changed',
+                              'resource-added',
+                              'resource-removed',
+                              'prompt-added',
+                              'prompt-removed',
+                            ],
+                          },
+                          tool: {
+                            type: 'string',
+                          },
+                          annotation: {
+                            type: 'string',
+                          },
+                          from: {
+                            type: 'boolean',
+                          },
+                          to: {
+                            type: 'boolean',
+                          },
+                          uri: {
+                            type: 'string',
+                          },
+                          prompt: {
+                            type: 'string',
+                          },
+                        },
+                      },
+                    },
+                    changed: {
+                      type: 'boolean',
+                    },
+                  },
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/BadRequest',
+          },
+          '401': {
+            $ref: '#/components/responses/Unauthorized',
+          },
+          '403': {
+            $ref: '#/components/responses/Forbidden',
+          },
+          '404': {
+            $ref: '#/components/responses/NotFound',
+          },
+        },
+      },
+    },
     '/agent/v1/heartbeat': {
       post: {
         operationId: 'postAgentHeartbeat',

@@ -15,17 +15,23 @@ import { BudgetList } from '../models/BudgetList.model';
 import { BudgetObject } from '../models/BudgetObject.model';
 import { BudgetState } from '../models/BudgetState.model';
 import { BudgetUpdate } from '../models/BudgetUpdate.model';
+import { CheckMcpServerContract200Response } from '../models/CheckMcpServerContract200Response.model';
 import { DeleteResult } from '../models/DeleteResult.model';
 import { DeployerRole } from '../models/DeployerRole.model';
 import { EnrollmentToken } from '../models/EnrollmentToken.model';
 import { ErrorResponse } from '../models/ErrorResponse.model';
 import { Fleet } from '../models/Fleet.model';
+import { GetMcpServerContract200Response } from '../models/GetMcpServerContract200Response.model';
 import { GetPoolManifests200Response } from '../models/GetPoolManifests200Response.model';
 import { GitopsFiles } from '../models/GitopsFiles.model';
 import { HeartbeatInput } from '../models/HeartbeatInput.model';
 import { HeartbeatResponse } from '../models/HeartbeatResponse.model';
+import { ImportMcpServer200Response } from '../models/ImportMcpServer200Response.model';
+import { ImportMcpServerRequest } from '../models/ImportMcpServerRequest.model';
 import { InstallReport } from '../models/InstallReport.model';
 import { InstallReportInput } from '../models/InstallReportInput.model';
+import { ListRegistryServers200Response } from '../models/ListRegistryServers200Response.model';
+import { ListRegistryServers200ResponseServersInner } from '../models/ListRegistryServers200ResponseServersInner.model';
 import { McpServerInput } from '../models/McpServerInput.model';
 import { McpServerObject } from '../models/McpServerObject.model';
 import { McpServerPage } from '../models/McpServerPage.model';
@@ -50,6 +56,23 @@ import { UsageStatus } from '../models/UsageStatus.model';
 import { UsageTimeSeries } from '../models/UsageTimeSeries.model';
 import { UsageTotals } from '../models/UsageTotals.model';
 
+/**
+ * @public
+ */
+export type CheckMcpServerContract = {
+  path: {
+    name: string;
+  };
+  header: {
+    xMCPAuthorization?: string;
+  };
+  response:
+    | CheckMcpServerContract200Response
+    | ErrorResponse
+    | ErrorResponse
+    | ErrorResponse
+    | ErrorResponse;
+};
 /**
  * @public
  */
@@ -294,6 +317,19 @@ export type GetMcpServer = {
 /**
  * @public
  */
+export type GetMcpServerContract = {
+  path: {
+    name: string;
+  };
+  response:
+    | GetMcpServerContract200Response
+    | ErrorResponse
+    | ErrorResponse
+    | ErrorResponse;
+};
+/**
+ * @public
+ */
 export type GetPolicy = {
   path: {
     name: string;
@@ -380,6 +416,20 @@ export type GetProject = {
 /**
  * @public
  */
+export type GetRegistryServerVersion = {
+  path: {
+    serverName: string;
+    version: string;
+  };
+  response:
+    | ListRegistryServers200ResponseServersInner
+    | ErrorResponse
+    | ErrorResponse
+    | ErrorResponse;
+};
+/**
+ * @public
+ */
 export type GetUsageStatus = {
   query: {
     pool?: string;
@@ -436,6 +486,21 @@ export type GetUsageTotals = {
   };
   response:
     | UsageTotals
+    | ErrorResponse
+    | ErrorResponse
+    | ErrorResponse
+    | ErrorResponse;
+};
+/**
+ * @public
+ */
+export type ImportMcpServer = {
+  body: ImportMcpServerRequest;
+  response:
+    | ImportMcpServer200Response
+    | McpServerObject
+    | ErrorResponse
+    | ErrorResponse
     | ErrorResponse
     | ErrorResponse
     | ErrorResponse
@@ -575,6 +640,31 @@ export type ListProjects = {
     owner?: string;
   };
   response: ProjectPage | ErrorResponse | ErrorResponse;
+};
+/**
+ * @public
+ */
+export type ListRegistryServerVersions = {
+  path: {
+    serverName: string;
+  };
+  response:
+    | ListRegistryServers200Response
+    | ErrorResponse
+    | ErrorResponse
+    | ErrorResponse;
+};
+/**
+ * @public
+ */
+export type ListRegistryServers = {
+  query: {
+    cursor?: string;
+    limit?: number;
+    search?: string;
+    version?: string;
+  };
+  response: ListRegistryServers200Response | ErrorResponse | ErrorResponse;
 };
 /**
  * @public
@@ -775,6 +865,8 @@ export type UpdateProject = {
 };
 
 export type EndpointMap = {
+  '#post|/mcp-servers/{name}/contract/check': CheckMcpServerContract;
+
   '#post|/ai-backends': CreateAiBackend;
 
   '#post|/budgets': CreateBudget;
@@ -811,6 +903,8 @@ export type EndpointMap = {
 
   '#get|/mcp-servers/{name}': GetMcpServer;
 
+  '#get|/mcp-servers/{name}/contract': GetMcpServerContract;
+
   '#get|/policies/{name}': GetPolicy;
 
   '#get|/pools/{name}': GetPool;
@@ -825,11 +919,15 @@ export type EndpointMap = {
 
   '#get|/projects/{name}': GetProject;
 
+  '#get|/v0.1/servers/{serverName}/versions/{version}': GetRegistryServerVersion;
+
   '#get|/usage/status': GetUsageStatus;
 
   '#get|/usage/timeseries': GetUsageTimeSeries;
 
   '#get|/usage/totals': GetUsageTotals;
+
+  '#post|/mcp-servers/import': ImportMcpServer;
 
   '#get|/ai-backends/{name}/events': ListAiBackendEvents;
 
@@ -852,6 +950,10 @@ export type EndpointMap = {
   '#get|/projects/{name}/events': ListProjectEvents;
 
   '#get|/projects': ListProjects;
+
+  '#get|/v0.1/servers/{serverName}/versions': ListRegistryServerVersions;
+
+  '#get|/v0.1/servers': ListRegistryServers;
 
   '#post|/agent/v1/heartbeat': PostAgentHeartbeat;
 

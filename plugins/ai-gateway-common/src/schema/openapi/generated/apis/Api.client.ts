@@ -20,16 +20,22 @@ import { BudgetList } from '../models/BudgetList.model';
 import { BudgetObject } from '../models/BudgetObject.model';
 import { BudgetState } from '../models/BudgetState.model';
 import { BudgetUpdate } from '../models/BudgetUpdate.model';
+import { CheckMcpServerContract200Response } from '../models/CheckMcpServerContract200Response.model';
 import { DeleteResult } from '../models/DeleteResult.model';
 import { DeployerRole } from '../models/DeployerRole.model';
 import { EnrollmentToken } from '../models/EnrollmentToken.model';
 import { Fleet } from '../models/Fleet.model';
+import { GetMcpServerContract200Response } from '../models/GetMcpServerContract200Response.model';
 import { GetPoolManifests200Response } from '../models/GetPoolManifests200Response.model';
 import { GitopsFiles } from '../models/GitopsFiles.model';
 import { HeartbeatInput } from '../models/HeartbeatInput.model';
 import { HeartbeatResponse } from '../models/HeartbeatResponse.model';
+import { ImportMcpServer200Response } from '../models/ImportMcpServer200Response.model';
+import { ImportMcpServerRequest } from '../models/ImportMcpServerRequest.model';
 import { InstallReport } from '../models/InstallReport.model';
 import { InstallReportInput } from '../models/InstallReportInput.model';
+import { ListRegistryServers200Response } from '../models/ListRegistryServers200Response.model';
+import { ListRegistryServers200ResponseServersInner } from '../models/ListRegistryServers200ResponseServersInner.model';
 import { McpServerInput } from '../models/McpServerInput.model';
 import { McpServerObject } from '../models/McpServerObject.model';
 import { McpServerPage } from '../models/McpServerPage.model';
@@ -71,6 +77,17 @@ export type TypedResponse<T> = Omit<Response, 'json'> & {
 export interface RequestOptions {
   token?: string;
 }
+/**
+ * @public
+ */
+export type CheckMcpServerContract = {
+  path: {
+    name: string;
+  };
+  header: {
+    xMCPAuthorization?: string;
+  };
+};
 /**
  * @public
  */
@@ -220,6 +237,14 @@ export type GetMcpServer = {
 /**
  * @public
  */
+export type GetMcpServerContract = {
+  path: {
+    name: string;
+  };
+};
+/**
+ * @public
+ */
 export type GetPolicy = {
   path: {
     name: string;
@@ -283,6 +308,15 @@ export type GetProject = {
 /**
  * @public
  */
+export type GetRegistryServerVersion = {
+  path: {
+    serverName: string;
+    version: string;
+  };
+};
+/**
+ * @public
+ */
 export type GetUsageStatus = {
   query: {
     pool?: string;
@@ -330,6 +364,12 @@ export type GetUsageTotals = {
     tool?: string;
     format?: 'json' | 'csv';
   };
+};
+/**
+ * @public
+ */
+export type ImportMcpServer = {
+  body: ImportMcpServerRequest;
 };
 /**
  * @public
@@ -457,6 +497,25 @@ export type ListProjects = {
 /**
  * @public
  */
+export type ListRegistryServerVersions = {
+  path: {
+    serverName: string;
+  };
+};
+/**
+ * @public
+ */
+export type ListRegistryServers = {
+  query: {
+    cursor?: string;
+    limit?: number;
+    search?: string;
+    version?: string;
+  };
+};
+/**
+ * @public
+ */
 export type PostAgentHeartbeat = {
   body: HeartbeatInput;
 };
@@ -579,6 +638,34 @@ export class DefaultApiClient {
   }) {
     this.discoveryApi = options.discoveryApi;
     this.fetchApi = options.fetchApi || { fetch: crossFetch };
+  }
+
+  /**
+   * Read the contract now (needs read and update of the MCP server). An unreachable server is 200 with `error`
+   * @param name -
+   * @param xMCPAuthorization - Sent to the MCP server as &#x60;Authorization&#x60; (the gateway may require your credentials); used for this check only, never stored
+   */
+  public async checkMcpServerContract(
+    // @ts-ignore
+    request: CheckMcpServerContract,
+    options?: RequestOptions,
+  ): Promise<TypedResponse<CheckMcpServerContract200Response>> {
+    const baseUrl = await this.discoveryApi.getBaseUrl(pluginId);
+
+    const uriTemplate = `/mcp-servers/{name}/contract/check`;
+
+    const uri = parser.parse(uriTemplate).expand({
+      name: request.path.name,
+    });
+
+    return await this.fetchApi.fetch(`${baseUrl}${uri}`, {
+      headers: {
+        ...request.header,
+        'Content-Type': 'application/json',
+        ...(options?.token && { Authorization: `Bearer ${options?.token}` }),
+      },
+      method: 'POST',
+    });
   }
 
   /**
@@ -1054,6 +1141,32 @@ export class DefaultApiClient {
   }
 
   /**
+   * The MCP server\'s live contract as last seen: tools, resources, prompts, risk class, earlier hashes and the diff from the previous one
+   * @param name -
+   */
+  public async getMcpServerContract(
+    // @ts-ignore
+    request: GetMcpServerContract,
+    options?: RequestOptions,
+  ): Promise<TypedResponse<GetMcpServerContract200Response>> {
+    const baseUrl = await this.discoveryApi.getBaseUrl(pluginId);
+
+    const uriTemplate = `/mcp-servers/{name}/contract`;
+
+    const uri = parser.parse(uriTemplate).expand({
+      name: request.path.name,
+    });
+
+    return await this.fetchApi.fetch(`${baseUrl}${uri}`, {
+      headers: {
+        'Content-Type': 'application/json',
+        ...(options?.token && { Authorization: `Bearer ${options?.token}` }),
+      },
+      method: 'GET',
+    });
+  }
+
+  /**
    * Read a policy
    * @param name -
    */
@@ -1241,6 +1354,34 @@ export class DefaultApiClient {
   }
 
   /**
+   * MCP registry API: one version of a server
+   * @param serverName - The URL-encoded server name, e.g. io.backstage.ai-gateway%2Fgithub
+   * @param version - A version, or &#x60;latest&#x60;
+   */
+  public async getRegistryServerVersion(
+    // @ts-ignore
+    request: GetRegistryServerVersion,
+    options?: RequestOptions,
+  ): Promise<TypedResponse<ListRegistryServers200ResponseServersInner>> {
+    const baseUrl = await this.discoveryApi.getBaseUrl(pluginId);
+
+    const uriTemplate = `/v0.1/servers/{serverName}/versions/{version}`;
+
+    const uri = parser.parse(uriTemplate).expand({
+      serverName: request.path.serverName,
+      version: request.path.version,
+    });
+
+    return await this.fetchApi.fetch(`${baseUrl}${uri}`, {
+      headers: {
+        'Content-Type': 'application/json',
+        ...(options?.token && { Authorization: `Bearer ${options?.token}` }),
+      },
+      method: 'GET',
+    });
+  }
+
+  /**
    * Whether usage can be read (a Prometheus is configured), and if not, what to configure
    * @param pool - The pool whose cluster\&#39;s Prometheus is asked about
    */
@@ -1342,6 +1483,31 @@ export class DefaultApiClient {
         ...(options?.token && { Authorization: `Bearer ${options?.token}` }),
       },
       method: 'GET',
+    });
+  }
+
+  /**
+   * Create an MCP server from a server.json of the MCP registry (as POST /mcp-servers: same permissions, audit and checks)
+   * @param importMcpServerRequest -
+   */
+  public async importMcpServer(
+    // @ts-ignore
+    request: ImportMcpServer,
+    options?: RequestOptions,
+  ): Promise<TypedResponse<McpServerObject | ImportMcpServer200Response>> {
+    const baseUrl = await this.discoveryApi.getBaseUrl(pluginId);
+
+    const uriTemplate = `/mcp-servers/import`;
+
+    const uri = parser.parse(uriTemplate).expand({});
+
+    return await this.fetchApi.fetch(`${baseUrl}${uri}`, {
+      headers: {
+        'Content-Type': 'application/json',
+        ...(options?.token && { Authorization: `Bearer ${options?.token}` }),
+      },
+      method: 'POST',
+      body: JSON.stringify(request.body),
     });
   }
 
@@ -1648,6 +1814,61 @@ export class DefaultApiClient {
     const baseUrl = await this.discoveryApi.getBaseUrl(pluginId);
 
     const uriTemplate = `/projects{?limit,cursor,owner}`;
+
+    const uri = parser.parse(uriTemplate).expand({
+      ...request.query,
+    });
+
+    return await this.fetchApi.fetch(`${baseUrl}${uri}`, {
+      headers: {
+        'Content-Type': 'application/json',
+        ...(options?.token && { Authorization: `Bearer ${options?.token}` }),
+      },
+      method: 'GET',
+    });
+  }
+
+  /**
+   * MCP registry API: the versions of a server (its current one)
+   * @param serverName - The URL-encoded server name, e.g. io.backstage.ai-gateway%2Fgithub
+   */
+  public async listRegistryServerVersions(
+    // @ts-ignore
+    request: ListRegistryServerVersions,
+    options?: RequestOptions,
+  ): Promise<TypedResponse<ListRegistryServers200Response>> {
+    const baseUrl = await this.discoveryApi.getBaseUrl(pluginId);
+
+    const uriTemplate = `/v0.1/servers/{serverName}/versions`;
+
+    const uri = parser.parse(uriTemplate).expand({
+      serverName: request.path.serverName,
+    });
+
+    return await this.fetchApi.fetch(`${baseUrl}${uri}`, {
+      headers: {
+        'Content-Type': 'application/json',
+        ...(options?.token && { Authorization: `Bearer ${options?.token}` }),
+      },
+      method: 'GET',
+    });
+  }
+
+  /**
+   * MCP registry API: the MCP servers the caller may read, as server.json with their gateway URL
+   * @param cursor - The &#x60;nextCursor&#x60; of the previous page of the same list, unchanged: cursors are opaque, and any other value is refused (400)
+   * @param limit - Page size
+   * @param search - A substring of the server name (case-insensitive)
+   * @param version - &#x60;latest&#x60;, or an exact version
+   */
+  public async listRegistryServers(
+    // @ts-ignore
+    request: ListRegistryServers,
+    options?: RequestOptions,
+  ): Promise<TypedResponse<ListRegistryServers200Response>> {
+    const baseUrl = await this.discoveryApi.getBaseUrl(pluginId);
+
+    const uriTemplate = `/v0.1/servers{?cursor,limit,search,version}`;
 
     const uri = parser.parse(uriTemplate).expand({
       ...request.query,
