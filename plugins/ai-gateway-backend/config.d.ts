@@ -12,6 +12,24 @@ export interface Config {
        * name>` (default `io.backstage.ai-gateway`).
        */
       namespace?: string;
+      /**
+       * MCP registries (the official registry API, `GET /v0.1/servers`) whose
+       * entries users can deploy from the portal ("Deploy from an MCP registry
+       * entry"). The backend reads them on the user's behalf.
+       */
+      sources?: Array<{
+        /** The name users pick and URLs carry (letters, digits, `-`, `_`, `.`). */
+        name: string;
+        /** The registry's base URL, e.g. https://registry.modelcontextprotocol.io */
+        url: string;
+        /**
+         * Headers sent with every request to this registry (e.g. Authorization).
+         * @visibility secret
+         */
+        headers?: { [name: string]: string };
+        /** How long a request to this registry may take, in seconds (default 10). */
+        timeoutSeconds?: number;
+      }>;
     };
     health?: {
       /** How often every pool's phase is re-derived and direct pools reconciled (default 15). */

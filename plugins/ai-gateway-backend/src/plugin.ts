@@ -34,6 +34,7 @@ import { McpContractService } from './contracts/McpContractService';
 import { registerAiGatewayActions } from './actions/registerAiGatewayActions';
 import { ResourceService } from './service/ResourceService';
 import { McpRegistryService } from './mcpRegistry/McpRegistryService';
+import { McpRegistrySources } from './mcpRegistry/McpRegistrySources';
 import { createUsageService, usageNotConfiguredMessage } from './usage';
 import { UsageReportService } from './usageApi/UsageReportService';
 
@@ -262,6 +263,7 @@ export const aiGatewayPlugin = createBackendPlugin({
                 );
               },
             }),
+            mcpRegistrySources: McpRegistrySources.fromConfig(deps.config),
             httpAuth: deps.httpAuth,
             auth: deps.auth,
           }),

@@ -6,6 +6,7 @@ import type { BudgetService } from './budgets/BudgetService';
 import type { McpContractService } from './contracts/McpContractService';
 import type { PoolDeliveryService } from './delivery/PoolDeliveryService';
 import type { McpRegistryService } from './mcpRegistry/McpRegistryService';
+import type { McpRegistrySources } from './mcpRegistry/McpRegistrySources';
 import { createRouter } from './router';
 import { OpenApiContract } from './schema/__testUtils__/OpenApiContract';
 import type { ResourceService } from './service/ResourceService';
@@ -66,6 +67,7 @@ async function app() {
     usage: unreachable as UsageReportService,
     budgets: unreachable as BudgetService,
     mcpRegistry: unreachable as McpRegistryService,
+    mcpRegistrySources: unreachable as McpRegistrySources,
     contracts: unreachable as McpContractService,
     httpAuth: mockServices.httpAuth({
       defaultCredentials: mockCredentials.user(),

@@ -31,6 +31,8 @@ import type { UsageReportService } from './usageApi/UsageReportService';
 import { addUsageRoutes } from './usageApi/usageRoutes';
 import type { McpRegistryService } from './mcpRegistry/McpRegistryService';
 import { addMcpRegistryRoutes } from './mcpRegistry/mcpRegistryRoutes';
+import type { McpRegistrySources } from './mcpRegistry/McpRegistrySources';
+import { addMcpRegistrySourceRoutes } from './mcpRegistry/mcpRegistrySourceRoutes';
 import { domainIssues, validatorIssues } from './schema/validationIssues';
 import { invalidInput, issuesOf } from './service/errors';
 import type {
@@ -208,6 +210,7 @@ export async function createRouter(options: {
   budgets?: BudgetService;
   usage?: UsageReportService;
   mcpRegistry?: McpRegistryService;
+  mcpRegistrySources?: McpRegistrySources;
   contracts?: McpContractService;
   httpAuth: HttpAuthService;
   auth: AuthService;
@@ -356,6 +359,12 @@ export async function createRouter(options: {
   }
   if (options.mcpRegistry) {
     addMcpRegistryRoutes(api, { registry: options.mcpRegistry, caller });
+  }
+  if (options.mcpRegistrySources) {
+    addMcpRegistrySourceRoutes(api, {
+      sources: options.mcpRegistrySources,
+      caller,
+    });
   }
   if (options.contracts) {
     addContractRoutes(api, { contracts: options.contracts, caller });

@@ -20,6 +20,7 @@ export * from './model/install';
 export * from './model/resourceKinds';
 export * from './model/validation';
 export * from './model/events';
+export * from './model/mcpRisk';
 export * from './model/api';
 export * from './usage/metricLabels';
 export * from './usage/usageApi';

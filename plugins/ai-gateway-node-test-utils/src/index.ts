@@ -11,6 +11,7 @@
 export * from './AgentgatewayMetricsExporter';
 export * from './KubernetesApiTestServer';
 export * from './KubernetesFaultProxy';
+export * from './McpRegistryTestServer';
 export * from './ManifestSchemaValidator';
 export * from './crds';
 export * from './desiredStateArbitraries';

@@ -47,6 +47,16 @@ const poolPickerField = FormFieldBlueprint.make({
   },
 });
 
+const mcpRegistryServerPickerField = FormFieldBlueprint.make({
+  name: 'mcp-registry-server-picker',
+  params: {
+    field: async () =>
+      createFormField(
+        aiGatewayFormFields.AiGatewayMcpRegistryServerPicker as any,
+      ),
+  },
+});
+
 const mcpPrefixField = FormFieldBlueprint.make({
   name: 'mcp-prefix',
   params: {
@@ -333,6 +343,7 @@ const aiGatewayPlugin: FrontendPlugin = createFrontendPlugin({
     mcpContractContent,
     ...poolTabs,
     poolPickerField,
+    mcpRegistryServerPickerField,
     mcpPrefixField,
     quantityField,
     policyTargetField,
@@ -351,6 +362,10 @@ export {
   type AiGatewayEvent,
   type AiGatewayObject,
   type ManifestsYaml,
+  type McpRegistryEntry,
+  type McpRegistryEntryInput,
+  type McpRegistryEntryPage,
+  type McpRegistrySource,
   type McpServerContract,
   type ObjectPlural,
   type UsageRequest,

@@ -7,6 +7,7 @@
 export {
   aiGatewayPlugin,
   AiGatewayPoolPickerFieldExtension,
+  AiGatewayMcpRegistryServerPickerFieldExtension,
   AiGatewayMcpPrefixFieldExtension,
   AiGatewayQuantityFieldExtension,
   AiGatewayPolicyTargetFieldExtension,
@@ -50,6 +51,10 @@ export {
   type AiGatewayObject,
   type FleetEntry,
   type ManifestsYaml,
+  type McpRegistryEntry,
+  type McpRegistryEntryInput,
+  type McpRegistryEntryPage,
+  type McpRegistrySource,
   type McpServerContract,
   type ObjectPlural,
   type UsageRequest,
@@ -59,6 +64,10 @@ export {
   PoolPickerField,
   type PoolPickerOptions,
 } from './scaffolder/PoolPickerField';
+export {
+  McpRegistryServerPickerField,
+  type McpRegistryServerPickerValue,
+} from './scaffolder/McpRegistryServerPickerField';
 export {
   McpPrefixField,
   type McpPrefixOptions,

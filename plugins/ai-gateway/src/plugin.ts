@@ -44,6 +44,18 @@ export const AiGatewayPoolPickerFieldExtension = aiGatewayPlugin.provide(
 );
 
 /**
+ * `ui:field: AiGatewayMcpRegistryServerPicker` (legacy app).
+ *
+ * @public
+ */
+export const AiGatewayMcpRegistryServerPickerFieldExtension =
+  aiGatewayPlugin.provide(
+    createScaffolderFieldExtension(
+      aiGatewayFormFields.AiGatewayMcpRegistryServerPicker as any,
+    ),
+  );
+
+/**
  * `ui:field: AiGatewayMcpPrefix` (legacy app).
  *
  * @public

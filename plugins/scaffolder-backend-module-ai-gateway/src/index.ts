@@ -8,6 +8,7 @@ export { AiGatewayClient, type AiGatewayCall } from './AiGatewayClient';
 export { createPoolAction } from './actions/createPool';
 export { installPoolAction } from './actions/installPool';
 export { deployMcpServerAction } from './actions/deployMcpServer';
+export { importMcpServerAction } from './actions/importMcpServer';
 export {
   registerAiBackendAction,
   attachPolicyAction,

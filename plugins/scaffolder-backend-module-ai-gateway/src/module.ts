@@ -11,6 +11,7 @@ import {
 } from './actions/createObjects';
 import { createPoolAction } from './actions/createPool';
 import { deployMcpServerAction } from './actions/deployMcpServer';
+import { importMcpServerAction } from './actions/importMcpServer';
 import { installPoolAction } from './actions/installPool';
 import { poolManifestsAction } from './actions/poolManifests';
 import { setBudgetAction } from './actions/setBudget';
@@ -44,6 +45,7 @@ export const scaffolderModuleAiGateway = createBackendModule({
             pollMs,
           }),
           deployMcpServerAction({ client, pollMs }),
+          importMcpServerAction({ client, pollMs }),
           registerAiBackendAction({ client, pollMs }),
           attachPolicyAction({ client, pollMs }),
           poolManifestsAction({ client }),

@@ -2,6 +2,7 @@ import { mockCredentials, TestDatabases } from '@backstage/backend-test-utils';
 import {
   aProject,
   KubernetesApiTestServer,
+  McpRegistryTestServer,
   startAiGatewayTestBackend,
 } from '@ai-gateway-backstage/plugin-ai-gateway-node-test-utils';
 import path from 'node:path';
@@ -28,8 +29,25 @@ const templates = path.resolve(
 describe('software templates through the real scaffolder', () => {
   let t: Awaited<ReturnType<typeof startAiGatewayTestBackend>>;
   let api: KubernetesApiTestServer;
+  let registry: McpRegistryTestServer;
 
   beforeAll(async () => {
+    registry = await McpRegistryTestServer.start([
+      {
+        name: 'io.github.example/weather',
+        description: 'Forecasts for any city.',
+        version: '1.4.0',
+        remotes: [
+          {
+            type: 'streamable-http',
+            url: 'https://weather.example.com/mcp',
+            headers: [
+              { name: 'Authorization', isRequired: true, isSecret: true },
+            ],
+          },
+        ],
+      },
+    ]);
     api = await KubernetesApiTestServer.start({ namespaces: ['aigw-prod'] });
     api.put({
       apiVersion: 'gateway.networking.k8s.io/v1',
@@ -70,6 +88,7 @@ describe('software templates through the real scaffolder', () => {
             schedule: { frequency: { seconds: 2 }, timeout: { seconds: 30 } },
           },
           scaffolder: { pollIntervalMs: 100 },
+          mcpRegistry: { sources: [{ name: 'company', url: registry.url }] },
         },
         kubernetes: {
           clusterLocatorMethods: [
@@ -96,6 +115,7 @@ describe('software templates through the real scaffolder', () => {
   afterAll(async () => {
     await t.backend.stop();
     await api.stop();
+    await registry.stop();
   });
 
   type User = 'payments' | 'research' | 'admin';
@@ -331,6 +351,61 @@ describe('software templates through the real scaffolder', () => {
       type: 'mcp-server',
       remotes: [{ url: 'https://mcp.ai.example.com/github/mcp' }],
     });
+  });
+
+  it('Deploy from an MCP registry entry: the entry of a registry source, with its secret, served at its URL', async () => {
+    const result = await run(
+      'payments',
+      'ai-gateway-deploy-from-mcp-registry',
+      {
+        entry: { source: 'company', serverName: 'io.github.example/weather' },
+        project: 'system:default/payments',
+        pool: 'prod',
+        secretRefs: [
+          {
+            variable: 'Authorization',
+            secretRef: { name: 'weather', key: 'token' },
+          },
+        ],
+      },
+    );
+    expect(completed(result)).toEqual({ status: 'completed', log: [] });
+    expect(result.task.output.text).toEqual([
+      {
+        title: 'Served',
+        content: expect.stringContaining(
+          'Clients reach **weather** (io.github.example/weather 1.4.0) at `https://mcp.ai.example.com/weather/mcp`',
+        ),
+      },
+    ]);
+    expect(result.task.output.links).toEqual([
+      expect.objectContaining({ entityRef: 'api:default/weather' }),
+      expect.objectContaining({ entityRef: 'resource:default/prod' }),
+    ]);
+    expect(
+      (await t.api('payments').get('/mcp-servers/weather')).body.spec.source,
+    ).toEqual({
+      type: 'remote',
+      url: 'https://weather.example.com/mcp',
+      authSecretRef: { name: 'weather', key: 'token' },
+    });
+
+    // Without the secret the entry needs: fails naming it, creating nothing.
+    await t.api('payments').delete('/mcp-servers/weather');
+    const missing = await run(
+      'payments',
+      'ai-gateway-deploy-from-mcp-registry',
+      {
+        entry: { source: 'company', serverName: 'io.github.example/weather' },
+        project: 'system:default/payments',
+        pool: 'prod',
+      },
+    );
+    expect(missing.task.status).toBe('failed');
+    expect(missing.log.join('\n')).toContain('secretRefs.Authorization');
+    expect((await t.api('payments').get('/mcp-servers/weather')).status).toBe(
+      404,
+    );
   });
 
   it('Register an AI backend and Attach a policy', async () => {

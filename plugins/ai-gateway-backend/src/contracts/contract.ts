@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { effectiveMcpToolHints } from '@ai-gateway-backstage/plugin-ai-gateway-common';
 
 /** The behaviour hints of a tool (MCP `ToolAnnotations`), as the server sent them. */
 export type McpToolAnnotations = {
@@ -134,24 +135,13 @@ export function normalizeContract(contract: McpContract): McpContract {
 }
 
 /**
- * A tool's hints with the MCP specification's defaults filled in (see
- * `ToolAnnotationsSchema` in @modelcontextprotocol/sdk types):
- * readOnlyHint defaults to false; destructiveHint to true and idempotentHint
- * to false, both meaningful only when readOnlyHint is false (a read-only tool
- * is never destructive); openWorldHint defaults to true.
+ * A tool's hints with the MCP specification's defaults filled in (the rule
+ * the portal explains risk classes by, in common).
  */
 export function effectiveHints(
   annotations: McpToolAnnotations | undefined,
 ): Required<McpToolAnnotations> {
-  const readOnlyHint = annotations?.readOnlyHint ?? false;
-  return {
-    readOnlyHint,
-    destructiveHint: readOnlyHint
-      ? false
-      : annotations?.destructiveHint ?? true,
-    idempotentHint: annotations?.idempotentHint ?? false,
-    openWorldHint: annotations?.openWorldHint ?? true,
-  };
+  return effectiveMcpToolHints(annotations);
 }
 
 /** The tools that may destroy things, by the spec's defaults. */

@@ -188,6 +188,36 @@ export class McpContractStore {
     );
   }
 
+  /**
+   * Every MCP server with its pool and the risk class of the newest contract
+   * seen (undefined while none has been read): one query for the fleet.
+   */
+  async riskByServer(): Promise<
+    Array<{ server: string; pool: string; riskClass?: McpRiskClass }>
+  > {
+    const newest = this.db(TABLE)
+      .select('server')
+      .max('seq as seq')
+      .whereNotNull('hash')
+      .groupBy('server')
+      .as('newest');
+    const rows = await this.db('aigw_mcp_servers as s')
+      .leftJoin(newest, 'newest.server', 's.name')
+      .leftJoin(`${TABLE} as c`, join =>
+        join
+          .on('c.server', '=', 'newest.server')
+          .andOn('c.seq', '=', 'newest.seq'),
+      )
+      .select('s.name as server', 's.pool as pool', 'c.risk_class as risk');
+    return rows.map(
+      (r: { server: string; pool: string; risk: string | null }) => ({
+        server: r.server,
+        pool: r.pool,
+        ...(r.risk ? { riskClass: r.risk as McpRiskClass } : {}),
+      }),
+    );
+  }
+
   /** Forgets the snapshots of MCP servers that no longer exist. */
   async deleteOrphans(): Promise<number> {
     return this.db(TABLE)

@@ -43,6 +43,7 @@ import {
   type RenderOptions,
 } from '@ai-gateway-backstage/plugin-ai-gateway-node';
 import type { AiGatewayStore } from '../database/AiGatewayStore';
+import { mcpRiskByPool, noMcpRisk } from '../contracts/fleetMcpRisk';
 import type { LeaseStore } from '../database/LeaseStore';
 import type { PoolChangeFeed, PoolChanges } from '../database/PoolChangeFeed';
 import type {
@@ -912,13 +913,15 @@ export class PoolDeliveryService {
       );
       cursor = page.nextCursor;
     } while (cursor);
-    const [statuses, servers, backends, policies, budgets] = await Promise.all([
-      this.#statuses.getMany(pools.map(p => p.name)),
-      this.deps.store.countByPool('mcpServer'),
-      this.deps.store.countByPool('aiBackend'),
-      this.deps.store.countByPool('policy'),
-      this.#fleetBudgets(pools.map(p => p.name)),
-    ]);
+    const [statuses, servers, backends, policies, budgets, mcpRisk] =
+      await Promise.all([
+        this.#statuses.getMany(pools.map(p => p.name)),
+        this.deps.store.countByPool('mcpServer'),
+        this.deps.store.countByPool('aiBackend'),
+        this.deps.store.countByPool('policy'),
+        this.#fleetBudgets(pools.map(p => p.name)),
+        this.#fleetMcpRisk(),
+      ]);
     return pools.map(p => {
       const s = statuses.get(p.name);
       const ready = s?.conditions.find(c => c.type === 'Ready');
@@ -943,8 +946,21 @@ export class PoolDeliveryService {
           policies: policies.get(p.name) ?? 0,
         },
         budgets: budgets?.get(p.name),
+        mcpRisk: mcpRisk && (mcpRisk.get(p.name) ?? noMcpRisk()),
       };
     });
+  }
+
+  /** The fleet answers without MCP risk classes rather than not at all. */
+  async #fleetMcpRisk() {
+    try {
+      return mcpRiskByPool(await this.deps.store.mcpContracts().riskByServer());
+    } catch (error) {
+      this.deps.logger.warn(
+        `The fleet is shown without MCP servers' risk classes, which could not be read: ${error}`,
+      );
+      return undefined;
+    }
   }
 
   /** The fleet answers without budget states rather than not at all. */

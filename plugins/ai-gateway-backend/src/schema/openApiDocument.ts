@@ -958,6 +958,144 @@ function mcpRegistryPaths(): Json {
   };
 }
 
+/**
+ * The MCP registries users deploy from (`aiGateway.mcpRegistry.sources`):
+ * their latest entries, proxied and marked importable or not.
+ */
+function mcpRegistrySourcePaths(): Json {
+  const input = {
+    type: 'object',
+    required: ['name', 'in', 'required'],
+    properties: {
+      name: { type: 'string' },
+      in: {
+        type: 'string',
+        enum: ['environmentVariable', 'header', 'urlVariable'],
+      },
+      description: { type: 'string' },
+      required: { type: 'boolean' },
+    },
+  };
+  const entry = {
+    type: 'object',
+    required: ['server', 'importable', 'secrets', 'values'],
+    properties: {
+      server: {
+        type: 'object',
+        description: 'The server.json of the entry (latest version)',
+        additionalProperties: true,
+      },
+      importable: {
+        type: 'boolean',
+        description:
+          'Whether POST /mcp-servers/import can turn it into an MCP server (a remote, or an oci package over HTTP)',
+      },
+      reason: { type: 'string', description: 'Why not, when not importable' },
+      kind: { type: 'string', enum: ['remote', 'package'] },
+      secrets: {
+        type: 'array',
+        description: 'Secret inputs: given as secretRefs by name',
+        items: input,
+      },
+      values: {
+        type: 'array',
+        description:
+          'Non-secret inputs without a value or default: given as values by name',
+        items: input,
+      },
+    },
+  };
+  return {
+    '/mcp-registry/sources': {
+      get: {
+        operationId: 'listMcpRegistrySources',
+        summary:
+          'The MCP registries users deploy from (aiGateway.mcpRegistry.sources)',
+        responses: responses({
+          200: {
+            description: 'The sources',
+            content: json({
+              type: 'object',
+              required: ['sources'],
+              properties: {
+                sources: {
+                  type: 'array',
+                  items: {
+                    type: 'object',
+                    required: ['name', 'url'],
+                    properties: {
+                      name: { type: 'string' },
+                      url: { type: 'string' },
+                    },
+                  },
+                },
+              },
+            }),
+          },
+        }),
+      },
+    },
+    '/mcp-registry/sources/{source}/servers': {
+      parameters: [
+        {
+          name: 'source',
+          in: 'path',
+          required: true,
+          description: 'The name of a configured source',
+          schema: { type: 'string' },
+        },
+      ],
+      get: {
+        operationId: 'listMcpRegistrySourceServers',
+        summary:
+          "A page of a source's latest entries (its GET /v0.1/servers?version=latest), each marked importable or not",
+        parameters: [
+          {
+            name: 'search',
+            in: 'query',
+            description: 'A substring of the server name',
+            schema: { type: 'string', maxLength: 200 },
+          },
+          {
+            name: 'cursor',
+            in: 'query',
+            description: "The registry's cursor of the next page",
+            schema: { type: 'string', maxLength: 1000 },
+          },
+          {
+            name: 'limit',
+            in: 'query',
+            description: 'Page size',
+            schema: { type: 'integer', minimum: 1, maximum: 100 },
+          },
+        ],
+        responses: responses(
+          {
+            200: {
+              description: 'A page of entries',
+              content: json({
+                type: 'object',
+                required: ['servers', 'invalid'],
+                properties: {
+                  servers: { type: 'array', items: entry },
+                  nextCursor: { type: 'string' },
+                  invalid: {
+                    type: 'integer',
+                    description:
+                      'Entries of the page that are no valid server.json, left out',
+                  },
+                },
+              }),
+            },
+          },
+          'NotFound',
+          'ServiceUnavailable',
+        ),
+      },
+    },
+  };
+}
+
 function agentPaths(): Json {
   const security = [{ EnrollmentToken: [] }];
   return {
@@ -1235,6 +1373,7 @@ export function buildOpenApiDocument(): Json {
       ...usagePaths(),
       ...budgetPaths(),
       ...mcpRegistryPaths(),
+      ...mcpRegistrySourcePaths(),
       ...mcpContractPaths(),
       ...agentPaths(),
     },

@@ -441,6 +441,23 @@ export const fleetEntrySchema = z.object({
       pastSoftThreshold: z.number().int().min(0),
     })
     .optional(),
+  /**
+   * How many of the pool's MCP servers are in each risk class, by the
+   * contract observed last (see mcpRiskClasses): absent when the contracts
+   * could not be read.
+   */
+  mcpRisk: z
+    .object({
+      destructive: z.number().int().min(0),
+      openWorld: z.number().int().min(0),
+      additive: z.number().int().min(0),
+      readOnly: z.number().int().min(0),
+      /** No contract of theirs has been read yet. */
+      unobserved: z.number().int().min(0),
+      /** The names of the destructive ones. */
+      destructiveServers: z.array(text()),
+    })
+    .optional(),
 });
 
 /**

@@ -233,7 +233,68 @@ export interface AiGatewayApi {
     name: string,
     authorization?: string,
   ): Promise<McpServerContract>;
+  /** The MCP registries users deploy from. */
+  listMcpRegistrySources(): Promise<McpRegistrySource[]>;
+  /** A page of a registry's latest entries, each marked importable or not. */
+  listMcpRegistryEntries(
+    source: string,
+    query?: { search?: string; cursor?: string; limit?: number },
+  ): Promise<McpRegistryEntryPage>;
 }
+
+/**
+ * An MCP registry users deploy from (`aiGateway.mcpRegistry.sources`).
+ *
+ * @public
+ */
+export type McpRegistrySource = { name: string; url: string };
+
+/**
+ * An input a registry entry needs from the one who deploys it.
+ *
+ * @public
+ */
+export type McpRegistryEntryInput = {
+  name: string;
+  in: 'environmentVariable' | 'header' | 'urlVariable';
+  description?: string;
+  required: boolean;
+};
+
+/**
+ * An entry of an MCP registry (its latest server.json) and whether the
+ * gateway can serve it.
+ *
+ * @public
+ */
+export type McpRegistryEntry = {
+  server: {
+    name: string;
+    title?: string;
+    description: string;
+    version: string;
+    [key: string]: unknown;
+  };
+  importable: boolean;
+  reason?: string;
+  kind?: 'remote' | 'package';
+  /** Secret inputs: given as Kubernetes Secret references by name. */
+  secrets: McpRegistryEntryInput[];
+  /** Non-secret inputs without a value or default. */
+  values: McpRegistryEntryInput[];
+};
+
+/**
+ * A page of a registry's entries.
+ *
+ * @public
+ */
+export type McpRegistryEntryPage = {
+  servers: McpRegistryEntry[];
+  nextCursor?: string;
+  /** Entries of the page that are no valid server.json, left out. */
+  invalid: number;
+};
 
 /** @public */
 export const aiGatewayApiRef = createApiRef<AiGatewayApi>({

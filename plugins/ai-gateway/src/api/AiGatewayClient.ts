@@ -25,6 +25,8 @@ import {
 import type {
   AiGatewayApi,
   ManifestsYaml,
+  McpRegistryEntryPage,
+  McpRegistrySource,
   McpServerContract,
   ObjectPlural,
   UsageRequest,
@@ -281,6 +283,19 @@ export class AiGatewayClient implements AiGatewayApi {
           : {}) as any,
       }),
     ) as Promise<McpServerContract>;
+  }
+
+  async listMcpRegistrySources(): Promise<McpRegistrySource[]> {
+    return (await body(this.#api.listMcpRegistrySources({}))).sources;
+  }
+
+  listMcpRegistryEntries(
+    source: string,
+    query: { search?: string; cursor?: string; limit?: number } = {},
+  ): Promise<McpRegistryEntryPage> {
+    return body(
+      this.#api.listMcpRegistrySourceServers({ path: { source }, query }),
+    ) as Promise<McpRegistryEntryPage>;
   }
 
   async getDeployerRoleYaml(pool: string): Promise<string> {

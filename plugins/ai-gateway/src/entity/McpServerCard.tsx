@@ -9,9 +9,10 @@ import { CopyableText } from '../components/CopyableText';
 import { PhaseStatus } from '../components/PhaseStatus';
 import { ServedState } from '../components/ServedState';
 import { useObjectWithPoolStatus } from '../hooks/useObjectWithPoolStatus';
+import { McpServerRisk } from './McpServerRisk';
 
 /**
- * An MCP server: whether it is served (and if not, why and what to do), URL with copy, transport, source, its pool and the pool's health, tool lists.
+ * An MCP server: whether it is served (and if not, why and what to do), URL with copy, transport, source, its pool and the pool's health, its risk class (by the contract observed last), tool lists.
  *
  * @public
  */
@@ -59,6 +60,7 @@ export function McpServerCard() {
             <Typography variant="body2">status unknown</Typography>
           )}
         </Box>
+        <McpServerRisk server={server.name} />
         <Typography variant="body2" style={{ marginTop: 8 }}>
           Allowed tools: {tools.allow.length ? tools.allow.join(', ') : 'all'}
         </Typography>

@@ -107,6 +107,34 @@ const withBudgets = async () => [
   entry('free', { budgets: { total: 0, exceeded: [], pastSoftThreshold: 0 } }),
 ];
 
+const risk = (
+  extra: Partial<NonNullable<FleetEntry['mcpRisk']>>,
+): NonNullable<FleetEntry['mcpRisk']> => ({
+  destructive: 0,
+  openWorld: 0,
+  additive: 0,
+  readOnly: 0,
+  unobserved: 0,
+  destructiveServers: [],
+  ...extra,
+});
+
+const withMcpRisk = async () => [
+  entry('risky', {
+    mcpRisk: risk({
+      destructive: 2,
+      readOnly: 1,
+      unobserved: 1,
+      destructiveServers: ['github', 'jira'],
+    }),
+  }),
+  entry('outward', { mcpRisk: risk({ openWorld: 1 }) }),
+  entry('calm', { mcpRisk: risk({ readOnly: 3 }) }),
+  entry('bare', { mcpRisk: risk({}) }),
+  // The contracts could not be read: no field.
+  entry('unknown'),
+];
+
 /** The pool names in the order the table shows them. */
 const poolOrder = () =>
   screen
@@ -148,6 +176,51 @@ describe('FleetPage', () => {
       await screen.findByText('Gateway pools (1 of 4)'),
     ).toBeInTheDocument();
     expect(screen.getByText('held')).toBeInTheDocument();
+  });
+
+  it('shows per pool its MCP servers by risk class, the destructive ones in a tooltip', async () => {
+    await render(withMcpRisk);
+    const risky = await screen.findByTestId('fleet-mcp-risk-risky');
+    expect(risky).toHaveTextContent('2 destructive');
+    expect(risky).toHaveTextContent('1 read-only, 1 not observed');
+    expect(
+      within(risky).getByText('2 destructive').closest('[data-risk]'),
+    ).toHaveAttribute('data-risk', 'destructive');
+    fireEvent.mouseOver(within(risky).getByText('2 destructive'));
+    expect(await screen.findByRole('tooltip')).toHaveTextContent(
+      /^Destructive: github, jira\. A tool may destroy or overwrite data/,
+    );
+    expect(screen.getByTestId('fleet-mcp-risk-outward')).toHaveTextContent(
+      '1 open world',
+    );
+    expect(screen.getByTestId('fleet-mcp-risk-calm')).toHaveTextContent(
+      '3 read-only',
+    );
+    expect(screen.getByTestId('fleet-mcp-risk-bare')).toHaveTextContent('—');
+    expect(screen.getByTestId('fleet-mcp-risk-unknown')).toHaveTextContent('—');
+  });
+
+  it('sorts by MCP risk and finds the pools serving a destructive MCP server', async () => {
+    await render(withMcpRisk);
+    await screen.findByTestId('fleet-mcp-risk-risky');
+    fireEvent.click(screen.getByRole('button', { name: 'MCP risk' }));
+    expect(poolOrder()).toEqual([
+      'unknown',
+      'bare',
+      'calm',
+      'outward',
+      'risky',
+    ]);
+    fireEvent.change(
+      screen.getByLabelText('Search pools, MCP servers and AI backends'),
+      { target: { value: 'destructive' } },
+    );
+    expect(
+      await screen.findByText('Gateway pools (1 of 5)'),
+    ).toBeInTheDocument();
+    expect(screen.getByTestId('fleet-matches-risky')).toHaveTextContent(
+      'MCP risk 2 destructive: github, jira',
+    );
   });
 
   it('shows the spend of this month per pool from one usage query grouped by pool', async () => {

@@ -34,6 +34,7 @@ import {
 } from '../hooks/useFleetSpend';
 import { formatCompact, formatUsd } from '../components/UsageChart';
 import { BudgetCell, budgetSeverity } from './fleetBudgets';
+import { McpRiskCell, mcpRiskSeverity } from './fleetMcpRisk';
 import {
   catalogPathOf,
   explainFleetEntry,
@@ -288,6 +289,14 @@ function FleetContent() {
       customSort: (a, b) =>
         budgetSeverity(a.budgets) - budgetSeverity(b.budgets),
       render: e => <BudgetCell pool={e.pool} budgets={e.budgets} />,
+    },
+    {
+      title: 'MCP risk',
+      field: 'mcpRisk',
+      hidden: !wide,
+      customSort: (a, b) =>
+        mcpRiskSeverity(a.mcpRisk) - mcpRiskSeverity(b.mcpRisk),
+      render: e => <McpRiskCell pool={e.pool} mcpRisk={e.mcpRisk} />,
     },
     {
       title: 'Spend (month)',

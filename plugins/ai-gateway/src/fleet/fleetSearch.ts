@@ -1,5 +1,6 @@
 import type { AiGatewayObject, FleetEntry } from '../api/AiGatewayApi';
 import { budgetWords } from './fleetBudgets';
+import { mcpRiskWords } from './fleetMcpRisk';
 
 /** What a search matched: the pool itself, or an MCP server or AI backend it serves. */
 export type FleetMatch = {
@@ -52,6 +53,8 @@ function poolFields(e: FleetEntry): Array<[string, string]> {
     ['delivery', e.delivery],
     // "exceeded" finds the pools a budget holds back.
     ['budgets', budgetWords(e.budgets)],
+    // "destructive" finds the pools serving an MCP server that may destroy things.
+    ['MCP risk', mcpRiskWords(e.mcpRisk)],
   ];
 }
 

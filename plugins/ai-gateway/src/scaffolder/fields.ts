@@ -1,5 +1,6 @@
 import { ListInWordsField } from './ListInWordsField';
 import { McpPrefixField, validateMcpPrefix } from './McpPrefixField';
+import { McpRegistryServerPickerField } from './McpRegistryServerPickerField';
 import { PolicyTargetField, validatePolicyTarget } from './PolicyTargetField';
 import { PoolPickerField } from './PoolPickerField';
 import { ProvidersField } from './ProvidersField';
@@ -12,6 +13,10 @@ export const aiGatewayFormFields = {
   AiGatewayPoolPicker: {
     name: 'AiGatewayPoolPicker',
     component: PoolPickerField,
+  },
+  AiGatewayMcpRegistryServerPicker: {
+    name: 'AiGatewayMcpRegistryServerPicker',
+    component: McpRegistryServerPickerField,
   },
   AiGatewayMcpPrefix: {
     name: 'AiGatewayMcpPrefix',

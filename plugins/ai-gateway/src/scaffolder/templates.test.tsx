@@ -72,10 +72,11 @@ const CONSTRAINTS = [
 ];
 
 describe('template forms', () => {
-  it('finds the five templates', () => {
+  it('finds the six templates', () => {
     expect(templates.map(t => t.file).sort()).toEqual([
       'attach-policy.yaml',
       'create-pool.yaml',
+      'deploy-from-mcp-registry.yaml',
       'deploy-mcp-server.yaml',
       'register-ai-backend.yaml',
       'set-budget.yaml',
@@ -251,6 +252,25 @@ async function renderPage(file: string, title: string, onCreate = jest.fn()) {
   const page = pageOf(file, title);
   const api = fakeAiGatewayApi({
     findMcpServerByPrefix: async () => undefined,
+    listMcpRegistrySources: async () => [
+      { name: 'company', url: 'https://registry.example.com' },
+    ],
+    listMcpRegistryEntries: async () => ({
+      servers: [
+        {
+          server: {
+            name: 'io.github.example/weather',
+            description: 'Forecasts for any city.',
+            version: '1.4.0',
+          },
+          importable: true,
+          kind: 'remote',
+          secrets: [{ name: 'Authorization', in: 'header', required: true }],
+          values: [],
+        },
+      ],
+      invalid: 0,
+    }),
   });
   await renderInTestApp(
     <TestApiProvider apis={[[aiGatewayApiRef, api]]}>
@@ -352,6 +372,33 @@ describe('template forms in the scaffolder', () => {
       ),
     ).not.toHaveLength(0);
     expect(screen.queryByText(/must match pattern/)).toBeNull();
+  });
+
+  it('Deploy from an MCP registry entry: the picked entry is what Create sends, and the page needs one', async () => {
+    const onCreate = jest.fn();
+    await renderPage(
+      'deploy-from-mcp-registry.yaml',
+      'MCP registry entry',
+      onCreate,
+    );
+    review();
+    expect(await screen.findAllByText(/required/i)).not.toHaveLength(0);
+    expect(onCreate).not.toHaveBeenCalled();
+    fireEvent.click(
+      await screen.findByTestId(
+        'ai-gateway-registry-entry-io.github.example/weather',
+      ),
+    );
+    expect(screen.getByTestId('ai-gateway-registry-needs')).toHaveTextContent(
+      'Authorization (header, required)',
+    );
+    review();
+    fireEvent.click(await screen.findByRole('button', { name: 'Create' }));
+    await waitFor(() => expect(onCreate).toHaveBeenCalled());
+    expect(onCreate.mock.calls[0][0].entry).toEqual({
+      source: 'company',
+      serverName: 'io.github.example/weather',
+    });
   });
 
   it('Register an AI backend: items read as words, and a provider shows only its own fields', async () => {

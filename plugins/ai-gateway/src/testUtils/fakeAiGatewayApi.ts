@@ -37,6 +37,8 @@ export function fakeAiGatewayApi(
     deleteBudget: unexpected('deleteBudget'),
     getMcpServerContract: unexpected('getMcpServerContract'),
     checkMcpServerContract: unexpected('checkMcpServerContract'),
+    listMcpRegistrySources: unexpected('listMcpRegistrySources'),
+    listMcpRegistryEntries: unexpected('listMcpRegistryEntries'),
     ...overrides,
   } as AiGatewayApi;
 }

@@ -91,7 +91,7 @@ describe('McpContractContent', () => {
       fakeAiGatewayApi({ getMcpServerContract: async () => readOnly }),
     );
     expect(await screen.findByTestId('contract-risk')).toHaveTextContent(
-      'read-only',
+      'Read-only: Every tool only reads, in a closed world.',
     );
     expect(screen.getByText('Searches the docs')).toBeInTheDocument();
     // idempotentHint is not set: the MCP default (false) shows with it.
@@ -114,8 +114,9 @@ describe('McpContractContent', () => {
     });
     fireEvent.click(screen.getByTestId('contract-check'));
     await waitFor(() =>
+      // The tool without annotations is destructive by the MCP default.
       expect(screen.getByTestId('contract-risk')).toHaveTextContent(
-        'destructive',
+        'Destructive: tool delete-page may delete or overwrite (destructiveHint; unset destructiveHint takes the MCP default)',
       ),
     );
     expect(checkMcpServerContract).toHaveBeenCalledWith(

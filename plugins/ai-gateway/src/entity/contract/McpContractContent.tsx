@@ -7,10 +7,10 @@ import {
   type TableColumn,
 } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
+import { explainMcpRisk } from '@ai-gateway-backstage/plugin-ai-gateway-common';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
-import Chip from '@material-ui/core/Chip';
 import Grid from '@material-ui/core/Grid';
 import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
@@ -25,6 +25,7 @@ import {
 import { absoluteTime, age } from '../../components/Age';
 import { DetailsTable } from '../../components/DetailsTable';
 import { failureOf } from '../../components/failureOf';
+import { McpRiskChip } from '../../components/McpRiskChip';
 import { ACCESSIBLE_TABLE_OPTIONS } from '../../components/tableOptions';
 
 type Snapshot = NonNullable<McpServerContract['snapshot']>;
@@ -37,22 +38,6 @@ const HINT_DEFAULTS: Record<Hint, boolean> = {
   destructiveHint: true,
   idempotentHint: false,
   openWorldHint: true,
-};
-
-const RISK_TEXT: Record<Snapshot['riskClass'], string> = {
-  destructive:
-    'A tool may destroy or overwrite data (it says so, or says nothing: the MCP default).',
-  'open-world':
-    'No tool is destructive, but one reaches outside systems (or does not say it does not).',
-  additive: 'Tools write, but none destroys, and none reaches outside.',
-  'read-only': 'Every tool only reads, in a closed world.',
-};
-
-const RISK_COLOURS: Record<Snapshot['riskClass'], string> = {
-  destructive: '#c62828',
-  'open-world': '#ef6c00',
-  additive: '#1565c0',
-  'read-only': '#2e7d32',
 };
 
 function hintText(tool: Tool, hint: Hint): string {
@@ -184,17 +169,12 @@ export function McpContractContent() {
               rows={{
                 'Risk class': (
                   <Box data-testid="contract-risk">
-                    <Chip
-                      size="small"
-                      variant="outlined"
-                      label={snapshot.riskClass}
-                      style={{
-                        borderColor: RISK_COLOURS[snapshot.riskClass],
-                        color: RISK_COLOURS[snapshot.riskClass],
-                      }}
-                    />{' '}
+                    <McpRiskChip riskClass={snapshot.riskClass} />{' '}
                     <Typography variant="body2" component="span">
-                      {RISK_TEXT[snapshot.riskClass]}
+                      {explainMcpRisk(
+                        snapshot.riskClass,
+                        snapshot.contract.tools,
+                      )}
                     </Typography>
                   </Box>
                 ),

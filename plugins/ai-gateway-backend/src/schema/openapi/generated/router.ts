@@ -2098,6 +2098,51 @@ export const spec = {
             required: ['total', 'exceeded', 'pastSoftThreshold'],
             additionalProperties: false,
           },
+          mcpRisk: {
+            type: 'object',
+            properties: {
+              destructive: {
+                type: 'integer',
+                minimum: 0,
+                maximum: 9007199254740991,
+              },
+              openWorld: {
+                type: 'integer',
+                minimum: 0,
+                maximum: 9007199254740991,
+              },
+              additive: {
+                type: 'integer',
+                minimum: 0,
+                maximum: 9007199254740991,
+              },
+              readOnly: {
+                type: 'integer',
+                minimum: 0,
+                maximum: 9007199254740991,
+              },
+              unobserved: {
+                type: 'integer',
+                minimum: 0,
+                maximum: 9007199254740991,
+              },
+              destructiveServers: {
+                type: 'array',
+                items: {
+                  type: 'string',
+                },
+              },
+            },
+            required: [
+              'destructive',
+              'openWorld',
+              'additive',
+              'readOnly',
+              'unobserved',
+              'destructiveServers',
+            ],
+            additionalProperties: false,
+          },
         },
         required: [
           'pool',
@@ -10233,6 +10278,216 @@ export const spec = {
           },
           '404': {
             $ref: '#/components/responses/NotFound',
+          },
+        },
+      },
+    },
+    '/mcp-registry/sources': {
+      get: {
+        operationId: 'listMcpRegistrySources',
+        summary:
+          'The MCP registries users deploy from (aiGateway.mcpRegistry.sources)',
+        responses: {
+          '200': {
+            description: 'The sources',
+            content: {
+              'application/json': {
+                schema: {
+                  type: 'object',
+                  required: ['sources'],
+                  properties: {
+                    sources: {
+                      type: 'array',
+                      items: {
+                        type: 'object',
+                        required: ['name', 'url'],
+                        properties: {
+                          name: {
+                            type: 'string',
+                          },
+                          url: {
+                            type: 'string',
+                          },
+                        },
+                      },
+                    },
+                  },
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/BadRequest',
+          },
+          '401': {
+            $ref: '#/components/responses/Unauthorized',
+          },
+        },
+      },
+    },
+    '/mcp-registry/sources/{source}/servers': {
+      parameters: [
+        {
+          name: 'source',
+          in: 'path',
+          required: true,
+          description: 'The name of a configured source',
+          schema: {
+            type: 'string',
+          },
+        },
+      ],
+      get: {
+        operationId: 'listMcpRegistrySourceServers',
+        summary:
+          "A page of a source's latest entries (its GET /v0.1/servers?version=latest), each marked importable or not",
+        parameters: [
+          {
+            name: 'search',
+            in: 'query',
+            description: 'A substring of the server name',
+            schema: {
+              type: 'string',
+              maxLength: 200,
+            },
+          },
+          {
+            name: 'cursor',
+            in: 'query',
+            description: "The registry's cursor of the next page",
+            schema: {
+              type: 'string',
+              maxLength: 1000,
+            },
+          },
+          {
+            name: 'limit',
+            in: 'query',
+            description: 'Page size',
+            schema: {
+              type: 'integer',
+              minimum: 1,
+              maximum: 100,
+            },
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'A page of entries',
+            content: {
+              'application/json': {
+                schema: {
+                  type: 'object',
+                  required: ['servers', 'invalid'],
+                  properties: {
+                    servers: {
+                      type: 'array',
+                      items: {
+                        type: 'object',
+                        required: ['server', 'importable', 'secrets', 'values'],
+                        properties: {
+                          server: {
+                            type: 'object',
+                            description:
+                              'The server.json of the entry (latest version)',
+                            additionalProperties: true,
+                          },
+                          importable: {
+                            type: 'boolean',
+                            description:
+                              'Whether POST /mcp-servers/import can turn it into an MCP server (a remote, or an oci package over HTTP)',
+                          },
+                          reason: {
+                            type: 'string',
+                            description: 'Why not, when not importable',
+                          },
+                          kind: {
+                            type: 'string',
+                            enum: ['remote', 'package'],
+                          },
+                          secrets: {
+                            type: 'array',
+                            description:
+                              'Secret inputs: given as secretRefs by name',
+                            items: {
+                              type: 'object',
+                              required: ['name', 'in', 'required'],
+                              properties: {
+                                name: {
+                                  type: 'string',
+                                },
+                                in: {
+                                  type: 'string',
+                                  enum: [
+                                    'environmentVariable',
+                                    'header',
+                                    'urlVariable',
+                                  ],
+                                },
+                                description: {
+                                  type: 'string',
+                                },
+                                required: {
+                                  type: 'boolean',
+                                },
+                              },
+                            },
+                          },
+                          values: {
+                            type: 'array',
+                            description:
+                              'Non-secret inputs without a value or default: given as values by name',
+                            items: {
+                              type: 'object',
+                              required: ['name', 'in', 'required'],
+                              properties: {
+                                name: {
+                                  type: 'string',
+                                },
+                                in: {
+                                  type: 'string',
+                                  enum: [
+                                    'environmentVariable',
+                                    'header',
+                                    'urlVariable',
+                                  ],
+                                },
+                                description: {
+                                  type: 'string',
+                                },
+                                required: {
+                                  type: 'boolean',
+                                },
+                              },
+                            },
+                          },
+                        },
+                      },
+                    },
+                    nextCursor: {
+                      type: 'string',
+                    },
+                    invalid: {
+                      type: 'integer',
+                      description:
+                        'Entries of the page that are no valid server.json, left out',
+                    },
+                  },
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/BadRequest',
+          },
+          '401': {
+            $ref: '#/components/responses/Unauthorized',
+          },
+          '404': {
+            $ref: '#/components/responses/NotFound',
+          },
+          '503': {
+            $ref: '#/components/responses/ServiceUnavailable',
           },
         },
       },

@@ -30,6 +30,8 @@ import { ImportMcpServer200Response } from '../models/ImportMcpServer200Response
 import { ImportMcpServerRequest } from '../models/ImportMcpServerRequest.model';
 import { InstallReport } from '../models/InstallReport.model';
 import { InstallReportInput } from '../models/InstallReportInput.model';
+import { ListMcpRegistrySourceServers200Response } from '../models/ListMcpRegistrySourceServers200Response.model';
+import { ListMcpRegistrySources200Response } from '../models/ListMcpRegistrySources200Response.model';
 import { ListRegistryServers200Response } from '../models/ListRegistryServers200Response.model';
 import { ListRegistryServers200ResponseServersInner } from '../models/ListRegistryServers200ResponseServersInner.model';
 import { McpServerInput } from '../models/McpServerInput.model';
@@ -540,6 +542,31 @@ export type ListBudgets = {
 /**
  * @public
  */
+export type ListMcpRegistrySourceServers = {
+  path: {
+    source: string;
+  };
+  query: {
+    search?: string;
+    cursor?: string;
+    limit?: number;
+  };
+  response:
+    | ListMcpRegistrySourceServers200Response
+    | ErrorResponse
+    | ErrorResponse
+    | ErrorResponse
+    | ErrorResponse;
+};
+/**
+ * @public
+ */
+export type ListMcpRegistrySources = {
+  response: ListMcpRegistrySources200Response | ErrorResponse | ErrorResponse;
+};
+/**
+ * @public
+ */
 export type ListMcpServerEvents = {
   path: {
     name: string;
@@ -934,6 +961,10 @@ export type EndpointMap = {
   '#get|/ai-backends': ListAiBackends;
 
   '#get|/budgets': ListBudgets;
+
+  '#get|/mcp-registry/sources/{source}/servers': ListMcpRegistrySourceServers;
+
+  '#get|/mcp-registry/sources': ListMcpRegistrySources;
 
   '#get|/mcp-servers/{name}/events': ListMcpServerEvents;
 

@@ -7,6 +7,7 @@ import { Condition } from '../models/Condition.model';
 import { FleetEntryBudgets } from '../models/FleetEntryBudgets.model';
 import { FleetEntryCluster } from '../models/FleetEntryCluster.model';
 import { FleetEntryCounts } from '../models/FleetEntryCounts.model';
+import { FleetEntryMcpRisk } from '../models/FleetEntryMcpRisk.model';
 
 /**
  * @public
@@ -34,6 +35,7 @@ export interface FleetEntry {
   runningRevision?: string;
   counts: FleetEntryCounts;
   budgets?: FleetEntryBudgets;
+  mcpRisk?: FleetEntryMcpRisk;
 }
 
 /**

@@ -34,6 +34,8 @@ import { ImportMcpServer200Response } from '../models/ImportMcpServer200Response
 import { ImportMcpServerRequest } from '../models/ImportMcpServerRequest.model';
 import { InstallReport } from '../models/InstallReport.model';
 import { InstallReportInput } from '../models/InstallReportInput.model';
+import { ListMcpRegistrySourceServers200Response } from '../models/ListMcpRegistrySourceServers200Response.model';
+import { ListMcpRegistrySources200Response } from '../models/ListMcpRegistrySources200Response.model';
 import { ListRegistryServers200Response } from '../models/ListRegistryServers200Response.model';
 import { ListRegistryServers200ResponseServersInner } from '../models/ListRegistryServers200ResponseServersInner.model';
 import { McpServerInput } from '../models/McpServerInput.model';
@@ -398,6 +400,23 @@ export type ListAiBackends = {
  * @public
  */
 export type ListBudgets = {};
+/**
+ * @public
+ */
+export type ListMcpRegistrySourceServers = {
+  path: {
+    source: string;
+  };
+  query: {
+    search?: string;
+    cursor?: string;
+    limit?: number;
+  };
+};
+/**
+ * @public
+ */
+export type ListMcpRegistrySources = {};
 /**
  * @public
  */
@@ -1580,6 +1599,59 @@ export class DefaultApiClient {
     const baseUrl = await this.discoveryApi.getBaseUrl(pluginId);
 
     const uriTemplate = `/budgets`;
+
+    const uri = parser.parse(uriTemplate).expand({});
+
+    return await this.fetchApi.fetch(`${baseUrl}${uri}`, {
+      headers: {
+        'Content-Type': 'application/json',
+        ...(options?.token && { Authorization: `Bearer ${options?.token}` }),
+      },
+      method: 'GET',
+    });
+  }
+
+  /**
+   * A page of a source\'s latest entries (its GET /v0.1/servers?version=latest), each marked importable or not
+   * @param source - The name of a configured source
+   * @param search - A substring of the server name
+   * @param cursor - The registry\&#39;s cursor of the next page
+   * @param limit - Page size
+   */
+  public async listMcpRegistrySourceServers(
+    // @ts-ignore
+    request: ListMcpRegistrySourceServers,
+    options?: RequestOptions,
+  ): Promise<TypedResponse<ListMcpRegistrySourceServers200Response>> {
+    const baseUrl = await this.discoveryApi.getBaseUrl(pluginId);
+
+    const uriTemplate = `/mcp-registry/sources/{source}/servers{?search,cursor,limit}`;
+
+    const uri = parser.parse(uriTemplate).expand({
+      source: request.path.source,
+      ...request.query,
+    });
+
+    return await this.fetchApi.fetch(`${baseUrl}${uri}`, {
+      headers: {
+        'Content-Type': 'application/json',
+        ...(options?.token && { Authorization: `Bearer ${options?.token}` }),
+      },
+      method: 'GET',
+    });
+  }
+
+  /**
+   * The MCP registries users deploy from (aiGateway.mcpRegistry.sources)
+   */
+  public async listMcpRegistrySources(
+    // @ts-ignore
+    request: ListMcpRegistrySources,
+    options?: RequestOptions,
+  ): Promise<TypedResponse<ListMcpRegistrySources200Response>> {
+    const baseUrl = await this.discoveryApi.getBaseUrl(pluginId);
+
+    const uriTemplate = `/mcp-registry/sources`;
 
     const uri = parser.parse(uriTemplate).expand({});
 
