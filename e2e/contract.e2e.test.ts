@@ -1,4 +1,4 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 // By file: the packages' entry points pull in ESM modules this tier's Jest does not transform.
@@ -12,6 +12,7 @@ import {
   guestToken,
   launchChromium,
   signIn,
+  see,
   startPortal,
 } from './portal';
 
@@ -81,20 +82,6 @@ describe("an MCP server's live contract in the portal", () => {
     portal?.stop();
     await mcp?.close();
   });
-
-  async function see(page: Page, name: string, what: () => Promise<unknown>) {
-    try {
-      await what();
-    } catch (e) {
-      await page
-        .screenshot({
-          path: path.join(shots, `${name}-failed.png`),
-          fullPage: true,
-        })
-        .catch(() => undefined);
-      throw e;
-    }
-  }
 
   it('checks the contract now, then shows a new destructive tool as a change', async () => {
     const page = await browser.newPage({

@@ -8,6 +8,7 @@ import {
   FRONTEND,
   guestToken,
   launchChromium,
+  see,
   signIn as signInAsGuest,
   startPortal,
   TASK_PAGE_UPSTREAM,
@@ -90,21 +91,6 @@ describe('a newcomer in the portal', () => {
     const violations = await auditAccessibility(page, exclude);
     audits.push({ name, violations });
     expect({ page: name, violations }).toEqual({ page: name, violations: [] });
-  }
-
-  /** Fails with a screenshot of what was on the page instead. */
-  async function see(page: Page, name: string, what: () => Promise<unknown>) {
-    try {
-      await what();
-    } catch (e) {
-      await page
-        .screenshot({
-          path: path.join(shots, `${name}-failed.png`),
-          fullPage: true,
-        })
-        .catch(() => undefined);
-      throw e;
-    }
   }
 
   function expectNoConsoleProblems(watch: ConsoleWatch) {

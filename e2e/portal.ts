@@ -4,6 +4,31 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 
 const root = path.resolve(__dirname, '..');
 
+/** Where the browser tests put their screenshots. */
+export const SHOTS = path.join(root, 'test-output', 'e2e');
+
+/**
+ * Runs `what` (waits on the page); when it fails, saves a screenshot of what
+ * the page showed instead as `<name>-failed.png` in {@link SHOTS}.
+ */
+export async function see(
+  page: Page,
+  name: string,
+  what: () => Promise<unknown>,
+): Promise<void> {
+  try {
+    await what();
+  } catch (e) {
+    await page
+      .screenshot({
+        path: path.join(SHOTS, `${name}-failed.png`),
+        fullPage: true,
+      })
+      .catch(() => undefined);
+    throw e;
+  }
+}
+
 export const FRONTEND = 'http://localhost:3000';
 export const BACKEND = 'http://localhost:7007';
 

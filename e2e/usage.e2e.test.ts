@@ -17,6 +17,7 @@ import {
   guestToken,
   launchChromium,
   signIn,
+  see,
   startPortal,
 } from './portal';
 
@@ -106,20 +107,6 @@ describe('usage and budgets in the portal, with a metrics source', () => {
     const page = await context.newPage();
     await signIn(page, path.join(shots, 'usage-sign-in-failed.png'));
     return page;
-  }
-
-  async function see(page: Page, name: string, what: () => Promise<unknown>) {
-    try {
-      await what();
-    } catch (e) {
-      await page
-        .screenshot({
-          path: path.join(shots, `${name}-failed.png`),
-          fullPage: true,
-        })
-        .catch(() => undefined);
-      throw e;
-    }
   }
 
   it("the project's usage card shows the generated traffic, a chart by model and a CSV of it", async () => {

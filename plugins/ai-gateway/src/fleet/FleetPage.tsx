@@ -169,6 +169,13 @@ function FleetContent() {
     noSsr: true,
     defaultMatches: true,
   });
+  // The MCP risk column needs more room still: from 1600 px (a 1440 px
+  // screen keeps the table without horizontal scrolling; search still finds
+  // "destructive").
+  const roomy = useMediaQuery('(min-width:1600px)', {
+    noSsr: true,
+    defaultMatches: true,
+  });
   const items = useMemo(() => inventory.value?.pools ?? [], [inventory.value]);
   const matches = useMemo(
     () =>
@@ -293,7 +300,7 @@ function FleetContent() {
     {
       title: 'MCP risk',
       field: 'mcpRisk',
-      hidden: !wide,
+      hidden: !roomy,
       customSort: (a, b) =>
         mcpRiskSeverity(a.mcpRisk) - mcpRiskSeverity(b.mcpRisk),
       render: e => <McpRiskCell pool={e.pool} mcpRisk={e.mcpRisk} />,
