@@ -111,6 +111,27 @@ export function registerAiGatewayActions(options: {
     };
   };
 
+  /**
+   * Creates an object of a pool as the caller and reports the pool's served
+   * state for it: what every write action that adds to a pool answers.
+   */
+  const createServed = async (
+    kind: 'mcpServer' | 'aiBackend' | 'policy',
+    what: string,
+    input: unknown,
+    credentials: BackstageCredentials,
+  ) => {
+    const caller = callerOf(credentials);
+    const { object: created } = await resources.create(kind, input, caller);
+    const pool = String(created.spec.pool);
+    const { spec, ...state } = await servedState(
+      pool,
+      `${what} ${created.name}`,
+      caller,
+    );
+    return { object: created, pool, poolSpec: spec, state };
+  };
+
   const allOf = async (kind: ResourceKind, pool: string, caller: Caller) => {
     const items: ResourceView[] = [];
     let cursor: string | undefined;
@@ -428,18 +449,11 @@ export function registerAiGatewayActions(options: {
         }),
     },
     async action({ input, credentials }) {
-      const caller = callerOf(credentials);
-      const { object: server } = await resources.create(
-        'mcpServer',
-        input,
-        caller,
-      );
-      const pool = String(server.spec.pool);
-      const { spec: _pool, ...state } = await servedState(
+      const {
+        object: server,
         pool,
-        `MCP server ${server.name}`,
-        caller,
-      );
+        state,
+      } = await createServed('mcpServer', 'MCP server', input, credentials);
       return {
         output: {
           name: server.name,
@@ -481,23 +495,17 @@ export function registerAiGatewayActions(options: {
         }),
     },
     async action({ input, credentials }) {
-      const caller = callerOf(credentials);
-      const { object: backend } = await resources.create(
-        'aiBackend',
-        input,
-        caller,
-      );
-      const pool = String(backend.spec.pool);
-      const { spec, ...state } = await servedState(
+      const {
+        object: backend,
         pool,
-        `AI backend ${backend.name}`,
-        caller,
-      );
+        poolSpec,
+        state,
+      } = await createServed('aiBackend', 'AI backend', input, credentials);
       return {
         output: {
           name: backend.name,
           pool,
-          endpoint: aiBackendEndpoint(spec, {
+          endpoint: aiBackendEndpoint(poolSpec, {
             name: backend.name,
             spec: backend.spec.spec,
           }).baseUrl,
@@ -540,18 +548,11 @@ export function registerAiGatewayActions(options: {
         }),
     },
     async action({ input, credentials }) {
-      const caller = callerOf(credentials);
-      const { object: policy } = await resources.create(
-        'policy',
-        input,
-        caller,
-      );
-      const pool = String(policy.spec.pool);
-      const { spec: _pool, ...state } = await servedState(
+      const {
+        object: policy,
         pool,
-        `Policy ${policy.name}`,
-        caller,
-      );
+        state,
+      } = await createServed('policy', 'Policy', input, credentials);
       return { output: { name: policy.name, pool, ...state } };
     },
   });
