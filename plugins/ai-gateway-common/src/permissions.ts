@@ -150,6 +150,21 @@ export const aiGatewayTeamBudgetPermission: BasicPermission = createPermission({
 });
 
 /**
+ * Seeing and running the suite's destructive actions (remove an MCP server,
+ * an AI backend or a policy) from the actions registry, i.e. from MCP
+ * clients. An agent acting for a user should not be offered deletions unless
+ * someone granted it, so by default only platform admins hold it; running one
+ * still needs the delete permission on the object, as in the REST API.
+ *
+ * @public
+ */
+export const aiGatewayDestructiveActionsPermission: BasicPermission =
+  createPermission({
+    name: 'ai-gateway.actions.destructive',
+    attributes: { action: 'delete' },
+  });
+
+/**
  * Every permission of the suite, for `permissionsRegistry.addPermissions`.
  *
  * @public
@@ -160,6 +175,7 @@ export const aiGatewayPermissionList = [
   ),
   ...Object.values(aiGatewayBudgetPermissions),
   aiGatewayTeamBudgetPermission,
+  aiGatewayDestructiveActionsPermission,
 ];
 
 /**

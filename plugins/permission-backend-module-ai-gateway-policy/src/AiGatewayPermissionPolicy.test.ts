@@ -3,7 +3,10 @@ import {
   AuthorizeResult,
   createPermission,
 } from '@backstage/plugin-permission-common';
-import { aiGatewayPermissions } from '@ai-gateway-backstage/plugin-ai-gateway-common';
+import {
+  aiGatewayDestructiveActionsPermission,
+  aiGatewayPermissions,
+} from '@ai-gateway-backstage/plugin-ai-gateway-common';
 import { AiGatewayPermissionPolicy } from './AiGatewayPermissionPolicy';
 
 describe('AiGatewayPermissionPolicy', () => {
@@ -57,13 +60,18 @@ describe('AiGatewayPermissionPolicy', () => {
     });
   });
 
-  it('denies project creation to non-admins and leaves other plugins alone', async () => {
-    expect(
-      await policy.handle(
-        { permission: aiGatewayPermissions.project.create },
-        as('user:default/bob'),
-      ),
-    ).toEqual({ result: AuthorizeResult.DENY });
+  it('denies project creation and the destructive MCP tools to non-admins and leaves other plugins alone', async () => {
+    for (const permission of [
+      aiGatewayPermissions.project.create,
+      aiGatewayDestructiveActionsPermission,
+    ]) {
+      expect(
+        await policy.handle({ permission }, as('user:default/bob')),
+      ).toEqual({ result: AuthorizeResult.DENY });
+      expect(
+        await policy.handle({ permission }, as('user:default/alice')),
+      ).toEqual({ result: AuthorizeResult.ALLOW });
+    }
     const other = createPermission({
       name: 'catalog.entity.read',
       attributes: { action: 'read' },

@@ -195,6 +195,63 @@ describe('the AI Gateway actions as MCP tools', () => {
     );
   });
 
+  it('offers the destructive tools only to holders of ai-gateway.actions.destructive', async () => {
+    const destructive = [
+      'ai-gateway.remove-mcp-server',
+      'ai-gateway.remove-ai-backend',
+      'ai-gateway.detach-policy',
+    ];
+    const admin = await connect('admin');
+    const adminTools = (await admin.listTools()).tools;
+    expect(
+      adminTools
+        .filter(tool => tool.annotations?.destructiveHint)
+        .map(tool => [tool.name, tool.annotations?.idempotentHint]),
+    ).toEqual(destructive.map(name => [name, true]));
+
+    // The project's own team may delete from the portal, but its agents are
+    // neither offered nor allowed the destructive tools by default.
+    await t
+      .api('payments')
+      .create('/mcp-servers', anMcpServer('scratch', 'payments', 'prod'));
+    const member = await connect('payments');
+    const memberTools = (await member.listTools()).tools.map(tool => tool.name);
+    expect(memberTools).toContain('ai-gateway.deploy-mcp-server');
+    expect(memberTools.filter(name => destructive.includes(name))).toEqual([]);
+    const refused = await call(member, 'remove-mcp-server', {
+      name: 'scratch',
+    });
+    expect(refused.isError).toBe(true);
+    expect(refused.content[0].text).toMatch(/NotFoundError: .*not found/);
+    expect((await t.api('payments').get('/mcp-servers/scratch')).status).toBe(
+      200,
+    );
+
+    const removed = await call(admin, 'remove-mcp-server', { name: 'scratch' });
+    expect(removed.isError).toBeFalsy();
+    expect(removed.structuredContent).toMatchObject({
+      name: 'scratch',
+      pool: 'prod',
+      removed: [{ kind: 'mcpServer', name: 'scratch' }],
+      stillServed: true,
+      poolPhase: 'Pending',
+    });
+    expect(removed.structuredContent.state).toMatch(
+      /^MCP server scratch is deleted; pool prod serves it until the change is applied\./,
+    );
+    expect((await t.api('payments').get('/mcp-servers/scratch')).status).toBe(
+      404,
+    );
+    const events = await t.api('admin').get('/mcp-servers/scratch/events');
+    expect(
+      events.body.items.map((e: any) => [e.action, e.actor]),
+    ).toContainEqual(['deleted', testUsers.admin.ref]);
+
+    const again = await call(admin, 'remove-mcp-server', { name: 'scratch' });
+    expect(again.isError).toBe(true);
+    expect(again.content[0].text).toMatch(/^NotFoundError: /);
+  });
+
   it('refuses a caller without a token', async () => {
     const response = await fetch(url, {
       method: 'POST',

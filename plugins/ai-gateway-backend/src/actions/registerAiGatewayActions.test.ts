@@ -67,6 +67,7 @@ describe('the AI Gateway actions', () => {
   });
 
   it('registers every action with its attributes', () => {
+    const removal = { readOnly: false, destructive: true, idempotent: true };
     const attributes = Object.fromEntries(
       [...registry.actions.values()].map(a => [a.name, a.attributes]),
     );
@@ -106,6 +107,21 @@ describe('the AI Gateway actions', () => {
         destructive: false,
         idempotent: true,
       },
+      'remove-mcp-server': removal,
+      'remove-ai-backend': removal,
+      'detach-policy': removal,
+    });
+    const visibility = Object.fromEntries(
+      [...registry.actions.values()].map(a => [
+        a.name,
+        a.visibilityPermission?.name,
+      ]),
+    );
+    expect(visibility).toMatchObject({
+      'deploy-mcp-server': undefined,
+      'remove-mcp-server': 'ai-gateway.actions.destructive',
+      'remove-ai-backend': 'ai-gateway.actions.destructive',
+      'detach-policy': 'ai-gateway.actions.destructive',
     });
   });
 
@@ -303,6 +319,60 @@ describe('the AI Gateway actions', () => {
       served: false,
     });
     expect((await t.api('payments').get('/policies/limits')).status).toBe(200);
+  });
+
+  it('removes what depends on nothing, names what still depends, and checks the delete as the REST API does', async () => {
+    await t
+      .api('payments')
+      .create('/ai-backends', anAiBackend('chat', 'payments', 'prod'));
+    await t
+      .api('payments')
+      .create(
+        '/policies',
+        aPolicy('chat-guard', 'payments', 'prod', {
+          kind: 'backend',
+          name: 'chat',
+        }),
+      );
+
+    await expect(
+      invoke('payments', 'remove-ai-backend', { name: 'chat' }),
+    ).rejects.toMatchObject({
+      name: 'ConflictError',
+      message:
+        "AI backend 'chat' is still used by 1 policy; delete those first or ask for cascade=true",
+    });
+    await expect(
+      invoke('research', 'detach-policy', { name: 'chat-guard' }),
+    ).rejects.toMatchObject({ name: 'NotFoundError' });
+    expect((await t.api('payments').get('/ai-backends/chat')).status).toBe(200);
+
+    const removed = await invoke('payments', 'remove-ai-backend', {
+      name: 'chat',
+      cascade: true,
+    });
+    expect(removed.output).toMatchObject({
+      name: 'chat',
+      pool: 'prod',
+      removed: [
+        { kind: 'policy', name: 'chat-guard' },
+        { kind: 'aiBackend', name: 'chat' },
+      ],
+      stillServed: true,
+    });
+    expect(removed.output.state).toMatch(
+      /^AI backend chat is deleted; pool prod serves it until the change is applied\. Now Pending: /,
+    );
+    expect((await t.api('payments').get('/policies/chat-guard')).status).toBe(
+      404,
+    );
+    const detached = await invoke('payments', 'detach-policy', {
+      name: 'limits',
+    });
+    expect(detached.output.removed).toEqual([
+      { kind: 'policy', name: 'limits' },
+    ]);
+    expect((await t.api('payments').get('/ai-backends/chat')).status).toBe(404);
   });
 
   it('sets a budget: creates it, then replaces it', async () => {

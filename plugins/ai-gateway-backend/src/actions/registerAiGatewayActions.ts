@@ -6,6 +6,7 @@ import type { ActionsRegistryService } from '@backstage/backend-plugin-api/alpha
 import { isError } from '@backstage/errors';
 import {
   aiBackendEndpoint,
+  aiGatewayDestructiveActionsPermission,
   describeServedState,
   explainPoolStatus,
   type Pool,
@@ -97,10 +98,15 @@ export function registerAiGatewayActions(options: {
       : `service:${(credentials.principal as { subject: string }).subject}`,
   });
 
+  /** A pool's spec and delivery status, as the caller may see them. */
+  const poolNow = async (pool: string, caller: Caller) => ({
+    spec: (await resources.get('pool', pool, caller)).spec as Pool,
+    status: await delivery.status(pool, caller),
+  });
+
   /** The pool's served state after a change, as the scaffolder reports it (without waiting). */
   const servedState = async (pool: string, what: string, caller: Caller) => {
-    const spec = (await resources.get('pool', pool, caller)).spec as Pool;
-    const status = await delivery.status(pool, caller);
+    const { spec, status } = await poolNow(pool, caller);
     const described = describeServedState(what, spec, status);
     return {
       spec,
@@ -621,4 +627,113 @@ export function registerAiGatewayActions(options: {
       };
     },
   });
+
+  /**
+   * The three ways of taking something off a pool. Destructive, so only
+   * holders of `ai-gateway.actions.destructive` see or run them; the delete
+   * itself is checked like DELETE in the REST API, cascade included.
+   */
+  const removals: Array<{
+    name: string;
+    kind: 'mcpServer' | 'aiBackend' | 'policy';
+    what: string;
+    title: string;
+    rest: string;
+  }> = [
+    {
+      name: 'remove-mcp-server',
+      kind: 'mcpServer',
+      what: 'MCP server',
+      title: 'Remove an MCP server',
+      rest: 'DELETE /mcp-servers/{name}',
+    },
+    {
+      name: 'remove-ai-backend',
+      kind: 'aiBackend',
+      what: 'AI backend',
+      title: 'Remove an AI backend',
+      rest: 'DELETE /ai-backends/{name}',
+    },
+    {
+      name: 'detach-policy',
+      kind: 'policy',
+      what: 'Policy',
+      title: 'Detach a policy',
+      rest: 'DELETE /policies/{name}',
+    },
+  ];
+  for (const removal of removals) {
+    registry.register({
+      name: removal.name,
+      title: removal.title,
+      description: `Deletes ${
+        removal.kind === 'policy' ? 'a policy' : `an ${removal.what}`
+      } from its pool as you (${
+        removal.rest
+      } of the AI Gateway API). Clients using it lose it once the pool applies the change; refused while other objects depend on it. Returns whether the pool has stopped serving it yet.`,
+      attributes: { readOnly: false, destructive: true, idempotent: true },
+      visibilityPermission: aiGatewayDestructiveActionsPermission,
+      schema: {
+        input: z =>
+          z.object({
+            name: z.string().describe(`The ${removal.what}'s name`),
+            cascade: z
+              .boolean()
+              .optional()
+              .describe(
+                'Also delete what depends on it, each checked on its own (default false: refused while anything depends on it)',
+              ),
+          }),
+        output: z =>
+          z.object({
+            name: z.string(),
+            pool: z.string(),
+            removed: z
+              .array(z.object({ kind: z.string(), name: z.string() }))
+              .describe(
+                'What was deleted from the control plane (and audited): the object, and its dependents with cascade',
+              ),
+            stillServed: z
+              .boolean()
+              .describe(
+                'True until the pool has applied the revision without it',
+              ),
+            poolPhase: z.string(),
+            state: z
+              .string()
+              .describe('One sentence on what the pool does now'),
+            nextStep: z.string().optional(),
+          }),
+      },
+      async action({ input, credentials }) {
+        const caller = callerOf(credentials);
+        const existing = await resources.get(removal.kind, input.name, caller);
+        const pool = String(existing.spec.pool);
+        const { deleted } = await resources.delete(
+          removal.kind,
+          input.name,
+          { cascade: input.cascade ?? false },
+          caller,
+        );
+        const { spec, status } = await poolNow(pool, caller);
+        const guidance = explainPoolStatus(spec, status);
+        const label = `${removal.what} ${input.name}`;
+        return {
+          output: {
+            name: input.name,
+            pool,
+            removed: deleted.map(d => ({ kind: d.kind, name: d.name })),
+            stillServed: !guidance.served,
+            poolPhase: status.phase,
+            state: guidance.served
+              ? `${label} is deleted and pool ${pool} no longer serves it.`
+              : `${label} is deleted; pool ${pool} serves it until the change is applied. Now ${status.phase}: ${guidance.cause}`,
+            ...(guidance.served || !guidance.nextStep
+              ? {}
+              : { nextStep: guidance.nextStep }),
+          },
+        };
+      },
+    });
+  }
 }
