@@ -17,6 +17,15 @@ export interface Config {
        * entries users can deploy from the portal ("Deploy from an MCP registry
        * entry"). The backend reads them on the user's behalf.
        */
+      /**
+       * The software catalog as a source (named `catalog`): API entities of
+       * type `mcp-server` whose definition is a server.json, read with the
+       * user's credentials.
+       */
+      catalog?: {
+        /** Offer the catalog's entries (default true). */
+        enabled?: boolean;
+      };
       sources?: Array<{
         /** The name users pick and URLs carry (letters, digits, `-`, `_`, `.`). */
         name: string;

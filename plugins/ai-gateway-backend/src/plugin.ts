@@ -5,6 +5,7 @@ import {
 import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { readDurationFromConfig } from '@backstage/config';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import {
   aiGatewayPermissionList,
@@ -34,6 +35,7 @@ import { McpContractService } from './contracts/McpContractService';
 import { registerAiGatewayActions } from './actions/registerAiGatewayActions';
 import { ResourceService } from './service/ResourceService';
 import { McpRegistryService } from './mcpRegistry/McpRegistryService';
+import { CatalogRegistrySource } from './mcpRegistry/CatalogRegistrySource';
 import { McpRegistrySources } from './mcpRegistry/McpRegistrySources';
 import { createUsageService, usageNotConfiguredMessage } from './usage';
 import { UsageReportService } from './usageApi/UsageReportService';
@@ -70,6 +72,7 @@ export const aiGatewayPlugin = createBackendPlugin({
         events: eventsServiceRef,
         notifications: notificationService,
         actionsRegistry: actionsRegistryServiceRef,
+        catalog: catalogServiceRef,
       },
       async init(deps) {
         const store = await AiGatewayStore.create({ database: deps.database });
@@ -263,7 +266,10 @@ export const aiGatewayPlugin = createBackendPlugin({
                 );
               },
             }),
-            mcpRegistrySources: McpRegistrySources.fromConfig(deps.config),
+            mcpRegistrySources: McpRegistrySources.fromConfig(
+              deps.config,
+              new CatalogRegistrySource(deps.catalog),
+            ),
             httpAuth: deps.httpAuth,
             auth: deps.auth,
           }),

@@ -28,6 +28,7 @@ import { AiGatewayClient } from './api/AiGatewayClient';
 import { AI_GATEWAY_KIND_ANNOTATION } from '@ai-gateway-backstage/plugin-ai-gateway-common';
 import { aiGatewayFormFields } from './scaffolder/fields';
 import { isBudgetCardAvailable } from './entity/budgetScope';
+import { isMcpRegistryEntryEntity } from './entity/mcpRegistryEntry';
 
 const aiGatewayApi = ApiBlueprint.make({
   params: defineParams =>
@@ -225,6 +226,20 @@ const budgetCard = EntityCardBlueprint.make({
     loader: () => import('./entity/BudgetCard').then(m => <m.BudgetCard />),
   },
 });
+/**
+ * On an API entity defined by a server.json (an MCP registry entry kept in
+ * the catalog): what the gateway would run and a button to deploy it.
+ */
+const deployFromCatalogCard = EntityCardBlueprint.make({
+  name: 'deploy-from-catalog',
+  params: {
+    filter: isMcpRegistryEntryEntity,
+    loader: () =>
+      import('./entity/DeployFromCatalogCard').then(m => (
+        <m.DeployFromCatalogCard />
+      )),
+  },
+});
 const topologyCard = EntityCardBlueprint.make({
   name: 'topology',
   params: {
@@ -338,6 +353,7 @@ const aiGatewayPlugin: FrontendPlugin = createFrontendPlugin({
     topologyCard,
     usageCard,
     budgetCard,
+    deployFromCatalogCard,
     poolOverviewLayout,
     mcpDefinitionContent,
     mcpContractContent,

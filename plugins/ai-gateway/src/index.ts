@@ -27,6 +27,8 @@ export { TopologyCard } from './entity/TopologyCard';
 export { ConnectCard } from './entity/connect/ConnectCard';
 export { UsageCard } from './entity/UsageCard';
 export { BudgetCard } from './entity/BudgetCard';
+export { DeployFromCatalogCard } from './entity/DeployFromCatalogCard';
+export { isMcpRegistryEntryEntity } from './entity/mcpRegistryEntry';
 export { isBudgetCardAvailable } from './entity/budgetScope';
 export { UsagePage } from './usage/UsagePage';
 export { McpDefinitionContent } from './entity/connect/McpDefinitionContent';

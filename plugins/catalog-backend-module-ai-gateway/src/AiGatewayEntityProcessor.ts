@@ -14,6 +14,7 @@ import {
 import {
   formatZodIssues,
   mcpTransports,
+  serverJsonOfDefinition,
 } from '@ai-gateway-backstage/plugin-ai-gateway-common';
 import { z } from 'zod';
 
@@ -45,6 +46,17 @@ const specSchemas: Record<string, z.ZodType> = {
   }),
 };
 
+/** An mcp-server API defined by a server.json: remotes, if given, as above. */
+const registryEntrySpecSchema = (
+  specSchemas['API/mcp-server'] as z.ZodObject<z.ZodRawShape>
+).extend({
+  remotes: (
+    specSchemas['API/mcp-server'] as z.ZodObject<{
+      remotes: z.ZodArray<z.ZodTypeAny>;
+    }>
+  ).shape.remotes.optional(),
+});
+
 /**
  * Checks entities of the suite's types, whether the entity provider or a
  * team's own catalog-info.yaml declared them, and emits the dependsOn
@@ -63,7 +75,13 @@ export class AiGatewayEntityProcessor implements CatalogProcessor {
     emit: CatalogProcessorEmit,
   ): Promise<Entity> {
     const type = `${entity.kind}/${String(entity.spec?.type ?? '')}`;
-    const schema = specSchemas[type];
+    // An MCP registry entry (its definition a server.json) says where it runs
+    // in the definition: its remotes are optional, as for deployable packages.
+    const schema =
+      type === 'API/mcp-server' &&
+      serverJsonOfDefinition(entity.spec?.definition)
+        ? registryEntrySpecSchema
+        : specSchemas[type];
     if (!schema) return entity;
     const result = schema.safeParse(entity.spec ?? {});
     if (!result.success) {

@@ -43,6 +43,22 @@ spec:
   owner: group:default/team-payments
   definition: see remotes
   remotes: [{ type: websocket, url: 'https://broken.example.com/mcp' }]
+---
+# An MCP registry entry: where it runs is in its server.json.
+apiVersion: backstage.io/v1alpha1
+kind: API
+metadata: { name: docs-search-mcp }
+spec:
+  type: mcp-server
+  lifecycle: production
+  owner: group:default/team-payments
+  definition: |
+    name: io.example.docs/search
+    description: Searches the engineering handbook.
+    version: 2.1.0
+    remotes:
+      - type: streamable-http
+        url: https://docs-mcp.example.com/mcp
 `;
 
 /** Collects the catalog's processing errors (published on the events service). */
@@ -282,6 +298,20 @@ describe.each(databases.eachSupportedId())(
           ]),
         );
       });
+      await eventually(async () => {
+        expect((await entity('api', 'docs-search-mcp')).status).toBe(200);
+      });
+      // The control plane offers it as an entry of its "catalog" source,
+      // read from this catalog as the user.
+      const entries = await api()
+        .get('/api/ai-gateway/mcp-registry/sources/catalog/servers')
+        .set(auth);
+      expect(entries.status).toBe(200);
+      expect(
+        entries.body.servers.map((e: any) => [e.server.name, e.importable]),
+      ).toEqual([['io.example.docs/search', true]]);
+      // team-search is no server.json (broken-mcp never entered the catalog).
+      expect(entries.body.invalid).toBe(1);
       await eventually(async () => {
         const broken = processingErrors.find(
           e => e.entity === 'api:default/broken-mcp',

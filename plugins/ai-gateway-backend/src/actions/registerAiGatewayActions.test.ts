@@ -325,15 +325,13 @@ describe('the AI Gateway actions', () => {
     await t
       .api('payments')
       .create('/ai-backends', anAiBackend('chat', 'payments', 'prod'));
-    await t
-      .api('payments')
-      .create(
-        '/policies',
-        aPolicy('chat-guard', 'payments', 'prod', {
-          kind: 'backend',
-          name: 'chat',
-        }),
-      );
+    await t.api('payments').create(
+      '/policies',
+      aPolicy('chat-guard', 'payments', 'prod', {
+        kind: 'backend',
+        name: 'chat',
+      }),
+    );
 
     await expect(
       invoke('payments', 'remove-ai-backend', { name: 'chat' }),

@@ -1,3 +1,4 @@
+import type { BackstageCredentials } from '@backstage/backend-plugin-api';
 import type { Config } from '@backstage/config';
 import { NotFoundError, ServiceUnavailableError } from '@backstage/errors';
 import {
@@ -39,6 +40,24 @@ export type RegistryEntry = {
   values: RegistryEntryInput[];
 };
 
+/** The source name the catalog's entries are listed under, next to the configured registries. */
+export const CATALOG_SOURCE = 'catalog';
+
+/** The API entity type of MCP servers in the catalog (an entry when its definition is a server.json). */
+export const MCP_SERVER_API_TYPE = 'mcp-server';
+
+/** A source of entries read with the caller's credentials (the catalog). */
+export type CatalogSource = {
+  servers(
+    query: { search?: string; cursor?: string; limit?: number },
+    credentials: BackstageCredentials,
+  ): Promise<{
+    servers: RegistryEntry[];
+    nextCursor?: string;
+    invalid: number;
+  }>;
+};
+
 const DEFAULT_TIMEOUT_SECONDS = 10;
 const SOURCE_NAME = /^[A-Za-z0-9._-]{1,63}$/;
 
@@ -50,7 +69,15 @@ const SOURCE_NAME = /^[A-Za-z0-9._-]{1,63}$/;
  * Nothing is cached: every replica asks the registry itself.
  */
 export class McpRegistrySources {
-  static fromConfig(config: Config): McpRegistrySources {
+  /**
+   * The configured registries, and the catalog's entries
+   * (`CatalogRegistrySource`) unless `aiGateway.mcpRegistry.catalog.enabled`
+   * is false.
+   */
+  static fromConfig(
+    config: Config,
+    catalog?: CatalogSource,
+  ): McpRegistrySources {
     const sources = (
       config.getOptionalConfigArray('aiGateway.mcpRegistry.sources') ?? []
     ).map(source => {
@@ -78,34 +105,66 @@ export class McpRegistrySources {
             DEFAULT_TIMEOUT_SECONDS) * 1000,
       };
     });
-    return new McpRegistrySources(sources);
+    const catalogEnabled =
+      config.getOptionalBoolean('aiGateway.mcpRegistry.catalog.enabled') ??
+      true;
+    if (catalogEnabled && sources.some(s => s.name === CATALOG_SOURCE)) {
+      throw new Error(
+        `aiGateway.mcpRegistry.sources: the name '${CATALOG_SOURCE}' is the software catalog's; name the registry otherwise, or set aiGateway.mcpRegistry.catalog.enabled to false`,
+      );
+    }
+    return new McpRegistrySources(
+      sources,
+      catalogEnabled ? catalog : undefined,
+    );
   }
 
-  constructor(private readonly sources: McpRegistrySource[]) {}
+  constructor(
+    private readonly sources: McpRegistrySource[],
+    private readonly catalog?: CatalogSource,
+  ) {}
 
-  /** The configured sources, without their headers. */
-  list(): { sources: Array<{ name: string; url: string }> } {
-    return { sources: this.sources.map(({ name, url }) => ({ name, url })) };
+  /** The sources users pick from, without their headers; the catalog last. */
+  list(): {
+    sources: Array<{ name: string; url: string; title?: string }>;
+  } {
+    return {
+      sources: [
+        ...this.sources.map(({ name, url }) => ({ name, url })),
+        ...(this.catalog
+          ? [
+              {
+                name: CATALOG_SOURCE,
+                url: `catalog:API?type=${MCP_SERVER_API_TYPE}`,
+                title: `Software catalog (API entities of type ${MCP_SERVER_API_TYPE} defined by a server.json)`,
+              },
+            ]
+          : []),
+      ],
+    };
   }
 
   /** A page of the latest entries of a source. */
   async servers(
     sourceName: string,
     query: { search?: string; cursor?: string; limit?: number },
+    credentials: BackstageCredentials,
   ): Promise<{
     servers: RegistryEntry[];
     nextCursor?: string;
     /** Entries that are no valid server.json, left out. */
     invalid: number;
   }> {
+    if (this.catalog && sourceName === CATALOG_SOURCE) {
+      return this.catalog.servers(query, credentials);
+    }
     const source = this.sources.find(s => s.name === sourceName);
     if (!source) {
+      const names = this.list().sources.map(s => s.name);
       throw new NotFoundError(
-        `No MCP registry source '${sourceName}' is configured (aiGateway.mcpRegistry.sources${
-          this.sources.length
-            ? ` has: ${this.sources.map(s => s.name).join(', ')}`
-            : ' is empty'
-        })`,
+        `No MCP registry source '${sourceName}' is configured (${
+          names.length ? `there are: ${names.join(', ')}` : 'there is none'
+        }; registries are added under aiGateway.mcpRegistry.sources)`,
       );
     }
     const url = new URL(`${source.url}/v0.1/servers`);

@@ -1,4 +1,6 @@
 import { TestDatabases } from '@backstage/backend-test-utils';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { stringify as toYaml } from 'yaml';
 import {
   McpRegistryTestServer,
   startAiGatewayTestBackend,
@@ -66,6 +68,30 @@ const stdioServer = {
   ],
 };
 
+/** An API entity of the catalog defined by `definition`. */
+const apiEntity = (
+  name: string,
+  type: string,
+  definition: string,
+  annotations: Record<string, string> = {},
+) => ({
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'API',
+  metadata: { name, namespace: 'default', annotations },
+  spec: { type, lifecycle: 'production', owner: 'team-payments', definition },
+});
+
+const catalogEntities = [
+  apiEntity('weather', 'mcp-server', JSON.stringify(weather)),
+  apiEntity('tickets', 'mcp-server', toYaml(ociServer)),
+  // A deployment the suite itself put in the catalog: not an entry.
+  apiEntity('github', 'mcp-server', '{"name":"github","url":"https://x"}', {
+    'ai-gateway.io/kind': 'mcpServer',
+  }),
+  apiEntity('notes', 'mcp-server', 'tools: [read_notes]'),
+  apiEntity('petstore', 'openapi', JSON.stringify(stdioServer)),
+];
+
 describe('MCP registry source routes', () => {
   let t: Awaited<ReturnType<typeof startAiGatewayTestBackend>>;
   let registry: McpRegistryTestServer;
@@ -81,6 +107,7 @@ describe('MCP registry source routes', () => {
     t = await startAiGatewayTestBackend({
       databases,
       databaseId: 'SQLITE_3',
+      features: [catalogServiceMock.factory({ entities: catalogEntities })],
       config: {
         aiGateway: {
           mcpRegistry: {
@@ -115,8 +142,55 @@ describe('MCP registry source routes', () => {
       sources: [
         { name: 'company', url: registry.url },
         { name: 'nowhere', url: 'http://127.0.0.1:1' },
+        {
+          name: 'catalog',
+          url: 'catalog:API?type=mcp-server',
+          title:
+            'Software catalog (API entities of type mcp-server defined by a server.json)',
+        },
       ],
     });
+  });
+
+  it("lists the catalog's API entities defined by a server.json, in JSON or YAML", async () => {
+    const res = await t
+      .api('payments')
+      .get('/mcp-registry/sources/catalog/servers');
+    expect(res.status).toBe(200);
+    // notes is no server.json; github is the suite's own; petstore no mcp-server.
+    expect(res.body.invalid).toBe(1);
+    expect(res.body.servers.map((e: any) => [e.server.name, e.kind])).toEqual([
+      ['io.github.example/tickets', 'package'],
+      ['io.github.example/weather', 'remote'],
+    ]);
+    expect(res.body.servers[1]).toMatchObject({
+      server: weather,
+      importable: true,
+      secrets: [expect.objectContaining({ name: 'Authorization' })],
+    });
+
+    const search = await t
+      .api('payments')
+      .get('/mcp-registry/sources/catalog/servers?search=WEATH&limit=1');
+    expect(search.body.servers.map((e: any) => e.server.name)).toEqual([
+      'io.github.example/weather',
+    ]);
+    const first = await t
+      .api('payments')
+      .get('/mcp-registry/sources/catalog/servers?limit=1');
+    expect(first.body.nextCursor).toBe('1');
+    const second = await t
+      .api('payments')
+      .get('/mcp-registry/sources/catalog/servers?limit=1&cursor=1');
+    expect(second.body.servers.map((e: any) => e.server.name)).toEqual([
+      'io.github.example/weather',
+    ]);
+    expect(second.body.nextCursor).toBeUndefined();
+    const bad = await t
+      .api('payments')
+      .get('/mcp-registry/sources/catalog/servers?cursor=x');
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.message).toContain("cursor 'x'");
   });
 
   it('lists the latest entries, importable or with the reason, dropping invalid ones', async () => {
@@ -195,7 +269,7 @@ describe('MCP registry source routes', () => {
       .get('/mcp-registry/sources/nope/servers');
     expect(res.status).toBe(404);
     expect(res.body.error.message).toContain("'nope'");
-    expect(res.body.error.message).toContain('company, nowhere');
+    expect(res.body.error.message).toContain('company, nowhere, catalog');
   });
 
   it('is 503 naming the URL when the registry cannot be reached or answers badly', async () => {

@@ -23,15 +23,19 @@ export function addMcpRegistrySourceRoutes(
   });
 
   router.get('/mcp-registry/sources/:source/servers', async (req, res) => {
-    await caller(req);
+    const { credentials } = await caller(req);
     const { search, cursor, limit } = req.query;
     const text = (v: unknown) => (typeof v === 'string' && v ? v : undefined);
     res.json(
-      await sources.servers(req.params.source, {
-        search: text(search),
-        cursor: text(cursor),
-        limit: limit === undefined ? undefined : Number(limit),
-      }),
+      await sources.servers(
+        req.params.source,
+        {
+          search: text(search),
+          cursor: text(cursor),
+          limit: limit === undefined ? undefined : Number(limit),
+        },
+        credentials,
+      ),
     );
   });
 }

@@ -1010,7 +1010,7 @@ function mcpRegistrySourcePaths(): Json {
       get: {
         operationId: 'listMcpRegistrySources',
         summary:
-          'The MCP registries users deploy from (aiGateway.mcpRegistry.sources)',
+          'The MCP registries users deploy from (aiGateway.mcpRegistry.sources), and the software catalog as `catalog` unless aiGateway.mcpRegistry.catalog.enabled is false',
         responses: responses({
           200: {
             description: 'The sources',
@@ -1025,7 +1025,15 @@ function mcpRegistrySourcePaths(): Json {
                     required: ['name', 'url'],
                     properties: {
                       name: { type: 'string' },
-                      url: { type: 'string' },
+                      url: {
+                        type: 'string',
+                        description:
+                          "The registry's base URL; catalog:API?type=mcp-server for the software catalog",
+                      },
+                      title: {
+                        type: 'string',
+                        description: 'What to show for a source that is no URL',
+                      },
                     },
                   },
                 },

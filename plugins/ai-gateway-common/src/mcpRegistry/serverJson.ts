@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { expecting } from '../model/messages';
+import { parse as parseYaml } from 'yaml';
 
 /**
  * The official MCP registry's `server.json` (schema
@@ -189,3 +190,24 @@ export type ServerJsonRemote = NonNullable<ServerJson['remotes']>[number];
  * @public
  */
 export type ServerJsonInput = z.infer<typeof keyValueInputSchema>;
+
+/**
+ * The `server.json` an API entity's `spec.definition` holds (JSON or YAML
+ * text), or undefined when it holds something else: how MCP registry entries
+ * kept in the software catalog are recognised.
+ *
+ * @public
+ */
+export function serverJsonOfDefinition(
+  definition: unknown,
+): ServerJson | undefined {
+  if (typeof definition !== 'string') return undefined;
+  let parsed: unknown;
+  try {
+    parsed = parseYaml(definition); // JSON is YAML too
+  } catch {
+    return undefined;
+  }
+  const result = serverJsonSchema.safeParse(parsed);
+  return result.success ? result.data : undefined;
+}

@@ -243,11 +243,12 @@ export interface AiGatewayApi {
 }
 
 /**
- * An MCP registry users deploy from (`aiGateway.mcpRegistry.sources`).
+ * An MCP registry users deploy from (`aiGateway.mcpRegistry.sources`), or the
+ * software catalog (`catalog`, with a title instead of a URL to show).
  *
  * @public
  */
-export type McpRegistrySource = { name: string; url: string };
+export type McpRegistrySource = { name: string; url: string; title?: string };
 
 /**
  * An input a registry entry needs from the one who deploys it.

@@ -48,4 +48,6 @@ export const TEMPLATE_PATHS = {
   createPool: '/create/templates/default/ai-gateway-create-pool',
   deployMcpServer: '/create/templates/default/ai-gateway-deploy-mcp-server',
   registerAiBackend: '/create/templates/default/ai-gateway-register-ai-backend',
+  deployFromMcpRegistry:
+    '/create/templates/default/ai-gateway-deploy-from-mcp-registry',
 } as const;

@@ -196,7 +196,7 @@ export function McpRegistryServerPickerField(
                 value={s.name}
                 data-testid={`ai-gateway-registry-source-${s.name}`}
               >
-                {s.name} ({s.url})
+                {s.title ?? `${s.name} (${s.url})`}
               </MenuItem>
             ))}
           </Select>

@@ -1,4 +1,5 @@
 import { TestDatabases } from '@backstage/backend-test-utils';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import {
   aPool,
   aProject,
@@ -60,6 +61,26 @@ const localFiles = {
   ],
 };
 
+// An entry kept in the software catalog: an API entity defined by a server.json.
+const docsSearchEntity = {
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'API',
+  metadata: { name: 'docs-search-mcp', namespace: 'default' },
+  spec: {
+    type: 'mcp-server',
+    lifecycle: 'production',
+    owner: 'group:default/team-payments',
+    definition: JSON.stringify({
+      name: 'io.example.docs/search',
+      description: 'Searches the engineering handbook.',
+      version: '2.1.0',
+      remotes: [
+        { type: 'streamable-http', url: 'https://docs-mcp.example.com/mcp' },
+      ],
+    }),
+  },
+};
+
 describe('ai-gateway:mcp-server:import', () => {
   let t: Awaited<ReturnType<typeof startAiGatewayTestBackend>>;
   let registry: McpRegistryTestServer;
@@ -80,6 +101,7 @@ describe('ai-gateway:mcp-server:import', () => {
     t = await startAiGatewayTestBackend({
       databases,
       databaseId: 'SQLITE_3',
+      features: [catalogServiceMock.factory({ entities: [docsSearchEntity] })],
       config: {
         aiGateway: {
           mcpRegistry: { sources: [{ name: 'company', url: registry.url }] },
@@ -172,6 +194,34 @@ describe('ai-gateway:mcp-server:import', () => {
     expect(
       again.logs.some(l => l.includes('created by an earlier attempt')),
     ).toBe(true);
+  });
+
+  it("deploys an entry kept in the catalog, which the gateway's own registry then lists with its gateway URL", async () => {
+    const { outputs } = await run({
+      source: 'catalog',
+      serverName: 'io.example.docs/search',
+    });
+    expect(outputs).toMatchObject({
+      name: 'search',
+      serverName: 'io.example.docs/search',
+      version: '2.1.0',
+    });
+    expect(
+      (await t.api('payments').get('/mcp-servers/search')).body.spec.source,
+    ).toEqual({ type: 'remote', url: 'https://docs-mcp.example.com/mcp' });
+
+    const listed = await t
+      .api('payments')
+      .get('/v0.1/servers?search=search&version=latest');
+    expect(listed.status).toBe(200);
+    expect(
+      listed.body.servers.map((e: any) => [e.server.name, e.server.remotes]),
+    ).toEqual([
+      [
+        'io.backstage.ai-gateway/search',
+        [{ type: 'streamable-http', url: outputs.url }],
+      ],
+    ]);
   });
 
   it('deploys a server.json given directly, with secret refs by name and values', async () => {

@@ -10286,7 +10286,7 @@ export const spec = {
       get: {
         operationId: 'listMcpRegistrySources',
         summary:
-          'The MCP registries users deploy from (aiGateway.mcpRegistry.sources)',
+          'The MCP registries users deploy from (aiGateway.mcpRegistry.sources), and the software catalog as `catalog` unless aiGateway.mcpRegistry.catalog.enabled is false',
         responses: {
           '200': {
             description: 'The sources',
@@ -10307,6 +10307,13 @@ export const spec = {
                           },
                           url: {
                             type: 'string',
+                            description:
+                              "The registry's base URL; catalog:API?type=mcp-server for the software catalog",
+                          },
+                          title: {
+                            type: 'string',
+                            description:
+                              'What to show for a source that is no URL',
                           },
                         },
                       },

@@ -9,5 +9,12 @@
  */
 export interface ListMcpRegistrySources200ResponseSourcesInner {
   name: string;
+  /**
+   * The registry\'s base URL; catalog:API?type=mcp-server for the software catalog
+   */
   url: string;
+  /**
+   * What to show for a source that is no URL
+   */
+  title?: string;
 }

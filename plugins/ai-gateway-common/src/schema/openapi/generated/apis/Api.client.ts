@@ -1642,7 +1642,7 @@ export class DefaultApiClient {
   }
 
   /**
-   * The MCP registries users deploy from (aiGateway.mcpRegistry.sources)
+   * The MCP registries users deploy from (aiGateway.mcpRegistry.sources), and the software catalog as `catalog` unless aiGateway.mcpRegistry.catalog.enabled is false
    */
   public async listMcpRegistrySources(
     // @ts-ignore
