@@ -81,6 +81,14 @@ export interface Config {
        * gateway URL, as clients see it.
        */
       connectVia?: 'target' | 'gateway';
+      /**
+       * The Authorization header the scheduled check sends to a pool's
+       * gateway, by pool name (e.g. `Bearer ${CONTRACT_CHECK_TOKEN}` for a
+       * pool whose JWT policy requires one). Sent only when a server is read
+       * through its gateway, never to a remote server itself.
+       * @visibility secret
+       */
+      gatewayAuthorization?: { [pool: string]: string };
       /** How often every MCP server's contract is checked for drift (default 1 hour). */
       checkInterval?:
         | string

@@ -4,6 +4,7 @@ import {
 } from '@backstage/backend-plugin-api';
 import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { readDurationFromConfig } from '@backstage/config';
+import { durationToMilliseconds } from '@backstage/types';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
@@ -198,21 +199,18 @@ export const aiGatewayPlugin = createBackendPlugin({
         const contractTimeout = contractsConfig?.has('timeout')
           ? readDurationFromConfig(contractsConfig, { key: 'timeout' })
           : { seconds: 15 };
+        const gatewayAuthorization = contractsConfig?.getOptionalConfig(
+          'gatewayAuthorization',
+        );
         const contracts = new McpContractService({
           store,
           resources,
           reader: new McpContractReader({
-            timeoutMs:
-              ((((contractTimeout.days ?? 0) * 24 +
-                (contractTimeout.hours ?? 0)) *
-                60 +
-                (contractTimeout.minutes ?? 0)) *
-                60 +
-                (contractTimeout.seconds ?? 0)) *
-                1000 +
-              (contractTimeout.milliseconds ?? 0),
+            timeoutMs: durationToMilliseconds(contractTimeout),
           }),
           connectVia,
+          gatewayAuthorization: pool =>
+            gatewayAuthorization?.getOptionalString(pool),
           notifications: deps.notifications,
           logger: deps.logger,
         });

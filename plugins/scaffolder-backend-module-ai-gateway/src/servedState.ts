@@ -69,6 +69,18 @@ export const servedStateOutputs = {
     z.string().describe('The pool entity, e.g. resource:default/prod'),
 };
 
+/** What the actions that deploy an MCP server output, served state included. */
+export const mcpServerOutputs = {
+  name: (z: Zod) => z.string(),
+  url: (z: Zod) =>
+    z
+      .string()
+      .describe('Where clients reach the MCP server once the pool serves it'),
+  entityRef: (z: Zod) =>
+    z.string().describe('The MCP server entity, e.g. api:default/github'),
+  ...servedStateOutputs,
+};
+
 type Context = {
   logger: Pick<LoggerService, 'info' | 'warn'>;
   output(name: string, value: unknown): void;

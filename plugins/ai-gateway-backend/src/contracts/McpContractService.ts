@@ -84,6 +84,12 @@ export class McpContractService {
       resources: ResourceService;
       reader: McpContractReader;
       connectVia: ContractConnectVia;
+      /**
+       * The Authorization header the scheduled check sends to a pool's
+       * gateway (`aiGateway.contracts.gatewayAuthorization`), for pools whose
+       * policies require credentials; never sent to a remote server itself.
+       */
+      gatewayAuthorization?: (pool: string) => string | undefined;
       notifications?: NotificationService;
       logger: LoggerService;
       clock?: () => Date;
@@ -130,7 +136,7 @@ export class McpContractService {
             derived: server.derived,
           },
           caller.actor,
-          authorization,
+          { any: authorization },
         );
         return { ...(await this.view(name)), changed };
       },
@@ -174,11 +180,15 @@ export class McpContractService {
                     : undefined,
                 },
                 SCHEDULED_CHECK_ACTOR,
+                {
+                  gateway: this.deps.gatewayAuthorization?.(server.spec.pool),
+                },
               );
               results.push({ server: server.name, ...outcome });
             } catch (error) {
               this.deps.logger.warn(
-                `Could not check the contract of MCP server '${server.name}': ${error}`,
+                'Could not check the contract of an MCP server',
+                { server: server.name, error: String(error) },
               );
               results.push({
                 server: server.name,
@@ -201,10 +211,14 @@ export class McpContractService {
     return this.deps.clock?.() ?? new Date();
   }
 
+  /**
+   * `authorization.any` (the caller's own) goes to whichever endpoint is
+   * read; `authorization.gateway` (the configured one) only to a gateway.
+   */
   private async checkServer(
     server: CheckedServer,
     actor: string,
-    authorization?: string,
+    authorization: { any?: string; gateway?: string } = {},
   ): Promise<{ changed: boolean; error?: string }> {
     const endpoint = contractEndpoint(server, this.deps.connectVia);
     let contract: McpContract;
@@ -212,7 +226,9 @@ export class McpContractService {
       if ('error' in endpoint) throw new Error(endpoint.error);
       contract = await this.deps.reader.read(endpoint.url, {
         transport: endpoint.transport,
-        authorization,
+        authorization:
+          authorization.any ??
+          (endpoint.via === 'gateway' ? authorization.gateway : undefined),
       });
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);

@@ -3,9 +3,9 @@ import { ConflictError } from '@backstage/errors';
 import { mcpServerUrl } from '@ai-gateway-backstage/plugin-ai-gateway-common';
 import { AiGatewayClient } from '../AiGatewayClient';
 import {
+  mcpServerOutputs,
   reportServedState,
   servedStateInputs,
-  servedStateOutputs,
 } from '../servedState';
 import { createOnce, entityRefOf, validateObject } from './objects';
 
@@ -35,18 +35,7 @@ export function deployMcpServerAction(options: {
             ),
         ...servedStateInputs(300),
       },
-      output: {
-        name: z => z.string(),
-        url: z =>
-          z
-            .string()
-            .describe(
-              'Where clients reach the MCP server once the pool serves it',
-            ),
-        entityRef: z =>
-          z.string().describe('The MCP server entity, e.g. api:default/github'),
-        ...servedStateOutputs,
-      },
+      output: mcpServerOutputs,
     },
     async handler(ctx) {
       const server = validateObject('mcpServer', ctx.input.mcpServer);

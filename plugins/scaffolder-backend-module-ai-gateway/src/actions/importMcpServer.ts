@@ -8,9 +8,9 @@ import {
 import { AiGatewayClient } from '../AiGatewayClient';
 import { formInputError } from '../formErrors';
 import {
+  mcpServerOutputs,
   reportServedState,
   servedStateInputs,
-  servedStateOutputs,
 } from '../servedState';
 import { createOnce, entityRefOf } from './objects';
 
@@ -157,20 +157,9 @@ export function importMcpServerAction(options: {
         ...servedStateInputs(300),
       },
       output: {
-        name: z => z.string(),
-        url: z =>
-          z
-            .string()
-            .describe(
-              'Where clients reach the MCP server once the pool serves it',
-            ),
-        entityRef: z =>
-          z
-            .string()
-            .describe('The MCP server entity, e.g. api:default/weather'),
+        ...mcpServerOutputs,
         serverName: z => z.string().describe('The registry name of the entry'),
         version: z => z.string().describe('The version of the entry deployed'),
-        ...servedStateOutputs,
       },
     },
     async handler(ctx) {
