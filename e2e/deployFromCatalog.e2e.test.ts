@@ -6,6 +6,7 @@ import {
   SHOTS,
   guestToken,
   launchChromium,
+  pickProjectAndPool,
   see,
   signIn,
   startPortal,
@@ -75,20 +76,7 @@ describe('deploying an MCP registry entry kept in the catalog', () => {
     });
     await page.getByRole('button', { name: 'Next' }).click();
 
-    const project = page.getByRole('textbox', { name: 'Project' });
-    await project.click({ timeout: 60_000 });
-    await project.fill('payments');
-    await page
-      .getByRole('option', { name: /payments/i })
-      .first()
-      .click();
-    await page
-      .getByTestId('ai-gateway-pool-picker')
-      .getByRole('button')
-      .click({ timeout: 60_000 });
-    await page
-      .getByTestId('ai-gateway-pool-option-payments-prod-eu')
-      .click({ timeout: 60_000 });
+    await pickProjectAndPool(page, 'payments', 'payments-prod-eu');
     await page.getByRole('button', { name: 'Next' }).click();
 
     await see(page, 'catalog-deploy-secrets', async () => {

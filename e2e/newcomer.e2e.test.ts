@@ -8,6 +8,7 @@ import {
   FRONTEND,
   guestToken,
   launchChromium,
+  pickProjectAndPool,
   see,
   signIn as signInAsGuest,
   startPortal,
@@ -334,20 +335,9 @@ describe('a newcomer in the portal', () => {
     await page.goto(
       `${FRONTEND}/create/templates/default/ai-gateway-deploy-mcp-server`,
     );
-    const project = page.getByRole('textbox', { name: 'Project' });
-    await see(page, 'deploy-step-1', () => project.click({ timeout: 120_000 }));
-    await project.fill('payments');
-    await page
-      .getByRole('option', { name: /payments/i })
-      .first()
-      .click();
-    await page
-      .getByTestId('ai-gateway-pool-picker')
-      .getByRole('button')
-      .click({ timeout: 60_000 });
-    await page
-      .getByTestId('ai-gateway-pool-option-payments-prod-eu')
-      .click({ timeout: 60_000 });
+    await see(page, 'deploy-step-1', () =>
+      pickProjectAndPool(page, 'payments', 'payments-prod-eu'),
+    );
     // The picker warns: MCP servers deployed here are not served yet.
     await page
       .getByText(/not served/i)
@@ -630,24 +620,6 @@ async function choose(page: Page, label: string | RegExp, option: string) {
   await page.getByRole('button', { name: label }).click();
   await page.getByRole('option', { name: option, exact: true }).click();
   await page.getByRole('listbox').waitFor({ state: 'detached' });
-}
-
-/** Picks project and pool on a template's first step, as a developer does. */
-async function pickProjectAndPool(page: Page, project: string, pool: string) {
-  const field = page.getByRole('textbox', { name: 'Project' });
-  await field.click({ timeout: 120_000 });
-  await field.fill(project);
-  await page
-    .getByRole('option', { name: new RegExp(project, 'i') })
-    .first()
-    .click();
-  await page
-    .getByTestId('ai-gateway-pool-picker')
-    .getByRole('button')
-    .click({ timeout: 60_000 });
-  await page
-    .getByTestId(`ai-gateway-pool-option-${pool}`)
-    .click({ timeout: 60_000 });
 }
 
 /**

@@ -244,3 +244,25 @@ export async function auditAccessibility(page: Page, exclude: string[] = []) {
           .join(' | ')})`,
     );
 }
+
+/** Picks project and pool on a template's first step, as a developer does. */
+export async function pickProjectAndPool(
+  page: Page,
+  project: string,
+  pool: string,
+) {
+  const field = page.getByRole('textbox', { name: 'Project' });
+  await field.click({ timeout: 120_000 });
+  await field.fill(project);
+  await page
+    .getByRole('option', { name: new RegExp(project, 'i') })
+    .first()
+    .click();
+  await page
+    .getByTestId('ai-gateway-pool-picker')
+    .getByRole('button')
+    .click({ timeout: 60_000 });
+  await page
+    .getByTestId(`ai-gateway-pool-option-${pool}`)
+    .click({ timeout: 60_000 });
+}

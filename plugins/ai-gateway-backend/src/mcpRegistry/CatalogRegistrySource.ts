@@ -15,7 +15,8 @@ import {
   MCP_SERVER_API_TYPE,
   registryEntry,
   type CatalogSource,
-  type RegistryEntry,
+  type RegistryPage,
+  type RegistryQuery,
 } from './McpRegistrySources';
 
 /** More than any catalog's MCP servers; what is past it is not offered. */
@@ -33,13 +34,9 @@ export class CatalogRegistrySource implements CatalogSource {
   constructor(private readonly catalog: CatalogService) {}
 
   async servers(
-    query: { search?: string; cursor?: string; limit?: number },
+    query: RegistryQuery,
     credentials: BackstageCredentials,
-  ): Promise<{
-    servers: RegistryEntry[];
-    nextCursor?: string;
-    invalid: number;
-  }> {
+  ): Promise<RegistryPage> {
     const offset = query.cursor ? Number(query.cursor) : 0;
     if (!Number.isInteger(offset) || offset < 0) {
       throw new InputError(

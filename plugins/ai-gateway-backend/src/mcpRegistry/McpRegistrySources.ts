@@ -46,16 +46,27 @@ export const CATALOG_SOURCE = 'catalog';
 /** The API entity type of MCP servers in the catalog (an entry when its definition is a server.json). */
 export const MCP_SERVER_API_TYPE = 'mcp-server';
 
+/** What a page of a source's entries is asked with. */
+export type RegistryQuery = {
+  search?: string;
+  cursor?: string;
+  limit?: number;
+};
+
+/** A page of a source's entries. */
+export type RegistryPage = {
+  servers: RegistryEntry[];
+  nextCursor?: string;
+  /** Entries that are no valid server.json, left out. */
+  invalid: number;
+};
+
 /** A source of entries read with the caller's credentials (the catalog). */
 export type CatalogSource = {
   servers(
-    query: { search?: string; cursor?: string; limit?: number },
+    query: RegistryQuery,
     credentials: BackstageCredentials,
-  ): Promise<{
-    servers: RegistryEntry[];
-    nextCursor?: string;
-    invalid: number;
-  }>;
+  ): Promise<RegistryPage>;
 };
 
 const DEFAULT_TIMEOUT_SECONDS = 10;
@@ -147,14 +158,9 @@ export class McpRegistrySources {
   /** A page of the latest entries of a source. */
   async servers(
     sourceName: string,
-    query: { search?: string; cursor?: string; limit?: number },
+    query: RegistryQuery,
     credentials: BackstageCredentials,
-  ): Promise<{
-    servers: RegistryEntry[];
-    nextCursor?: string;
-    /** Entries that are no valid server.json, left out. */
-    invalid: number;
-  }> {
+  ): Promise<RegistryPage> {
     if (this.catalog && sourceName === CATALOG_SOURCE) {
       return this.catalog.servers(query, credentials);
     }
