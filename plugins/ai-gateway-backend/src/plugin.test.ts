@@ -605,6 +605,13 @@ describe.each(databases.eachSupportedId())(
           action: 'deleted',
           message: expect.stringMatching(/cascade/),
         });
+        // The team still reads the log of what it deleted; another team does not.
+        const own = await t.api('payments').get('/mcp-servers/github/events');
+        expect(own.status).toBe(200);
+        expect(own.body.items).toEqual(events.body.items);
+        expect(
+          (await t.api('research').get('/mcp-servers/github/events')).status,
+        ).toBe(404);
         // Listeners (the catalog module) hear of every removed object.
         const deletions = t.publishedEvents
           .filter(

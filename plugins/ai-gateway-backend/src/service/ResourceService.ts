@@ -441,8 +441,11 @@ export class ResourceService {
     const { store } = this.deps;
     // Event logs outlive deleted objects; visibility follows the object while it exists.
     const object = await store.get(kind, name);
-    if (object) await this.readable(store, kind, name, caller);
-    else await this.authorizeDeletedRead(kind, name, caller);
+    // Of a deleted object, a caller who may not read every log sees the
+    // entries of the project it was deleted from, if they may read that one's.
+    const onlyProject = object
+      ? (await this.readable(store, kind, name, caller), undefined)
+      : await this.authorizeDeletedRead(store, kind, name, caller);
     const log = `${resourceKinds[kind].plural}/${name}/events`;
     const before = options.cursor
       ? Number(decodeCursor(log, options.cursor, cursorPositions.eventId))
@@ -452,7 +455,9 @@ export class ResourceService {
       before,
     });
     return {
-      items: page.items,
+      items: onlyProject
+        ? page.items.filter(e => e.project === onlyProject)
+        : page.items,
       nextCursor: page.hasMore
         ? encodeCursor(log, String(page.items[page.items.length - 1].id))
         : undefined,
@@ -685,21 +690,38 @@ export class ResourceService {
     return object;
   }
 
+  /**
+   * Whether the caller may read the log of a deleted object: every entry
+   * (undefined) when the policy allows reading such objects outright, else
+   * the entries of the project the object was last in (its name) when the
+   * caller may read that project's objects; 404 otherwise.
+   */
   private async authorizeDeletedRead(
+    store: AiGatewayStore,
     kind: ResourceKind,
     name: string,
     caller: Caller,
-  ) {
-    const [decision] = await this.decide(
-      [aiGatewayPermissions[kind].read],
-      caller,
+  ): Promise<string | undefined> {
+    const permission = aiGatewayPermissions[kind].read;
+    const [decision] = await this.decide([permission], caller);
+    if (decision.result === AuthorizeResult.ALLOW) return undefined;
+    const notFound = new NotFoundError(
+      `${resourceKinds[kind].title} '${name}' not found`,
     );
-    // Without the object there is no project to check a condition against.
-    if (decision.result !== AuthorizeResult.ALLOW) {
-      throw new NotFoundError(
-        `${resourceKinds[kind].title} '${name}' not found`,
-      );
+    const [last] = (await store.listEvents(kind, name, { limit: 1 })).items;
+    if (decision.result === AuthorizeResult.DENY || !last?.project) {
+      throw notFound;
     }
+    const resource = await this.permissionResource(store, kind, {
+      name,
+      project: last.project,
+    } as AnySpec);
+    const allowed = authorizeConditions(
+      decision as Parameters<typeof authorizeConditions>[0],
+      resource,
+    );
+    if (!allowed) throw notFound;
+    return last.project;
   }
 
   private async authorizeWrite(
