@@ -73,10 +73,13 @@ describe('the portal started as the README says', () => {
         (await res.json()) as { items: Array<{ metadata: { name: string } }> }
       ).items;
     };
-    let mcpEntities = await catalog('kind=api,spec.type=mcp-server');
+    // The suite's MCP servers, not the registry entries the demo catalog also holds.
+    const deployed =
+      'kind=api,spec.type=mcp-server,metadata.annotations.ai-gateway.io/kind=mcpServer';
+    let mcpEntities = await catalog(deployed);
     for (let i = 0; i < 60 && mcpEntities.length < servers.items.length; i++) {
       await new Promise(r => setTimeout(r, 1000));
-      mcpEntities = await catalog('kind=api,spec.type=mcp-server');
+      mcpEntities = await catalog(deployed);
     }
     expect(mcpEntities.map(e => e.metadata.name).sort()).toEqual(
       servers.items.map(s => s.name).sort(),
