@@ -233,11 +233,11 @@ describe('the AI Gateway actions as MCP tools', () => {
       name: 'scratch',
       pool: 'prod',
       removed: [{ kind: 'mcpServer', name: 'scratch' }],
-      stillServed: true,
+      applied: false,
       poolPhase: 'Pending',
     });
     expect(removed.structuredContent.state).toMatch(
-      /^MCP server scratch is deleted; pool prod serves it until the change is applied\./,
+      /^MCP server scratch is deleted; pool prod stops serving it once the change is applied\./,
     );
     expect((await t.api('payments').get('/mcp-servers/scratch')).status).toBe(
       404,

@@ -356,10 +356,10 @@ describe('the AI Gateway actions', () => {
         { kind: 'policy', name: 'chat-guard' },
         { kind: 'aiBackend', name: 'chat' },
       ],
-      stillServed: true,
+      applied: false,
     });
     expect(removed.output.state).toMatch(
-      /^AI backend chat is deleted; pool prod serves it until the change is applied\. Now Pending: /,
+      /^AI backend chat is deleted; pool prod stops serving it once the change is applied\. Now Pending: /,
     );
     expect((await t.api('payments').get('/policies/chat-guard')).status).toBe(
       404,

@@ -670,7 +670,7 @@ export function registerAiGatewayActions(options: {
         removal.kind === 'policy' ? 'a policy' : `an ${removal.what}`
       } from its pool as you (${
         removal.rest
-      } of the AI Gateway API). Clients using it lose it once the pool applies the change; refused while other objects depend on it. Returns whether the pool has stopped serving it yet.`,
+      } of the AI Gateway API). Clients using it lose it once the pool applies the change; refused while other objects depend on it. Returns whether the pool runs the change yet.`,
       attributes: { readOnly: false, destructive: true, idempotent: true },
       visibilityPermission: aiGatewayDestructiveActionsPermission,
       schema: {
@@ -693,10 +693,10 @@ export function registerAiGatewayActions(options: {
               .describe(
                 'What was deleted from the control plane (and audited): the object, and its dependents with cascade',
               ),
-            stillServed: z
+            applied: z
               .boolean()
               .describe(
-                'True until the pool has applied the revision without it',
+                'True when the pool runs its newest revision (the one without it) and is Active',
               ),
             poolPhase: z.string(),
             state: z
@@ -723,11 +723,11 @@ export function registerAiGatewayActions(options: {
             name: input.name,
             pool,
             removed: deleted.map(d => ({ kind: d.kind, name: d.name })),
-            stillServed: !guidance.served,
+            applied: guidance.served,
             poolPhase: status.phase,
             state: guidance.served
               ? `${label} is deleted and pool ${pool} no longer serves it.`
-              : `${label} is deleted; pool ${pool} serves it until the change is applied. Now ${status.phase}: ${guidance.cause}`,
+              : `${label} is deleted; pool ${pool} stops serving it once the change is applied. Now ${status.phase}: ${guidance.cause}`,
             ...(guidance.served || !guidance.nextStep
               ? {}
               : { nextStep: guidance.nextStep }),
