@@ -41,12 +41,14 @@ describe.each(databases.eachSupportedId())('LeaseStore on %s', databaseId => {
       [0, 1, 2, 3, 4].map(i =>
         store.withLease(
           'demo-data',
-          { ttlMs: 90, waitMs: 10_000, retryMs: 10 },
+          // A TTL of 1 s renewed every 333 ms: a loaded CI machine stalled
+          // for 90 ms once, which let a 90 ms lease expire mid-work.
+          { ttlMs: 1_000, waitMs: 30_000, retryMs: 20 },
           async () => {
             running++;
             most = Math.max(most, running);
             // Longer than the TTL: only renewal keeps the others out.
-            await new Promise(r => setTimeout(r, 150));
+            await new Promise(r => setTimeout(r, 1_500));
             order.push(i);
             running--;
           },
