@@ -13,8 +13,8 @@ import {
 } from '@backstage/plugin-catalog-node';
 import {
   formatZodIssues,
+  mcpRegistryEntryOfEntity,
   mcpTransports,
-  serverJsonOfDefinition,
 } from '@ai-gateway-backstage/plugin-ai-gateway-common';
 import { z } from 'zod';
 
@@ -77,11 +77,9 @@ export class AiGatewayEntityProcessor implements CatalogProcessor {
     const type = `${entity.kind}/${String(entity.spec?.type ?? '')}`;
     // An MCP registry entry (its definition a server.json) says where it runs
     // in the definition: its remotes are optional, as for deployable packages.
-    const schema =
-      type === 'API/mcp-server' &&
-      serverJsonOfDefinition(entity.spec?.definition)
-        ? registryEntrySpecSchema
-        : specSchemas[type];
+    const schema = mcpRegistryEntryOfEntity(entity)
+      ? registryEntrySpecSchema
+      : specSchemas[type];
     if (!schema) return entity;
     const result = schema.safeParse(entity.spec ?? {});
     if (!result.success) {

@@ -2,6 +2,7 @@ import type { Entity } from '@backstage/catalog-model';
 import {
   AI_GATEWAY_KIND_ANNOTATION,
   AI_GATEWAY_POOL_ANNOTATION,
+  MCP_SERVER_API_TYPE,
   POOL_OBJECT_LABEL,
   poolHosts,
   resourceKinds,
@@ -120,7 +121,7 @@ export function toEntity(
           },
         },
         spec: {
-          type: 'mcp-server',
+          type: MCP_SERVER_API_TYPE,
           lifecycle: 'production',
           owner: ownerOf(server.project) ?? 'unknown',
           system: server.project,

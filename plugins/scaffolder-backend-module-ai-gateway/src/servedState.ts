@@ -81,7 +81,7 @@ export const mcpServerOutputs = {
   ...servedStateOutputs,
 };
 
-type Context = {
+export type ServedStateContext = {
   logger: Pick<LoggerService, 'info' | 'warn'>;
   output(name: string, value: unknown): void;
   isDryRun?: boolean;
@@ -96,7 +96,7 @@ type Context = {
  * waited for. Never fails for the pool's state.
  */
 export async function reportServedState(options: {
-  ctx: Context;
+  ctx: ServedStateContext;
   client: AiGatewayClient;
   credentials: BackstageCredentials;
   /** The pool's name. */

@@ -7,6 +7,7 @@ import { isError } from '@backstage/errors';
 import {
   aiBackendEndpoint,
   aiGatewayDestructiveActionsPermission,
+  describeRemovedState,
   describeServedState,
   explainPoolStatus,
   type Pool,
@@ -716,21 +717,20 @@ export function registerAiGatewayActions(options: {
           caller,
         );
         const { spec, status } = await poolNow(pool, caller);
-        const guidance = explainPoolStatus(spec, status);
-        const label = `${removal.what} ${input.name}`;
+        const removed = describeRemovedState(
+          `${removal.what} ${input.name}`,
+          spec,
+          status,
+        );
         return {
           output: {
             name: input.name,
             pool,
             removed: deleted.map(d => ({ kind: d.kind, name: d.name })),
-            applied: guidance.served,
+            applied: removed.applied,
             poolPhase: status.phase,
-            state: guidance.served
-              ? `${label} is deleted and pool ${pool} no longer serves it.`
-              : `${label} is deleted; pool ${pool} stops serving it once the change is applied. Now ${status.phase}: ${guidance.cause}`,
-            ...(guidance.served || !guidance.nextStep
-              ? {}
-              : { nextStep: guidance.nextStep }),
+            state: removed.message,
+            ...(removed.nextStep ? { nextStep: removed.nextStep } : {}),
           },
         };
       },

@@ -8,11 +8,11 @@ import {
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   AI_GATEWAY_KIND_ANNOTATION,
-  serverJsonOfDefinition,
+  MCP_SERVER_API_TYPE,
+  mcpRegistryEntryOfEntity,
   type ServerJson,
 } from '@ai-gateway-backstage/plugin-ai-gateway-common';
 import {
-  MCP_SERVER_API_TYPE,
   registryEntry,
   type CatalogSource,
   type RegistryPage,
@@ -48,9 +48,7 @@ export class CatalogRegistrySource implements CatalogSource {
     let invalid = 0;
     const found: ServerJson[] = [];
     for (const entity of await this.entities(credentials)) {
-      const server = serverJsonOfDefinition(
-        (entity.spec as { definition?: unknown } | undefined)?.definition,
-      );
+      const server = mcpRegistryEntryOfEntity(entity);
       if (!server) {
         invalid++;
         continue;

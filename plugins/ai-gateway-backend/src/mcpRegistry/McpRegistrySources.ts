@@ -2,6 +2,8 @@ import type { BackstageCredentials } from '@backstage/backend-plugin-api';
 import type { Config } from '@backstage/config';
 import { NotFoundError, ServiceUnavailableError } from '@backstage/errors';
 import {
+  MCP_REGISTRY_CATALOG_SOURCE,
+  MCP_SERVER_API_TYPE,
   mcpServerFromServerJson,
   serverJsonSchema,
   ServerJsonImportError,
@@ -39,12 +41,6 @@ export type RegistryEntry = {
   /** Non-secret inputs without a value or default (values). */
   values: RegistryEntryInput[];
 };
-
-/** The source name the catalog's entries are listed under, next to the configured registries. */
-export const CATALOG_SOURCE = 'catalog';
-
-/** The API entity type of MCP servers in the catalog (an entry when its definition is a server.json). */
-export const MCP_SERVER_API_TYPE = 'mcp-server';
 
 /** What a page of a source's entries is asked with. */
 export type RegistryQuery = {
@@ -119,9 +115,12 @@ export class McpRegistrySources {
     const catalogEnabled =
       config.getOptionalBoolean('aiGateway.mcpRegistry.catalog.enabled') ??
       true;
-    if (catalogEnabled && sources.some(s => s.name === CATALOG_SOURCE)) {
+    if (
+      catalogEnabled &&
+      sources.some(s => s.name === MCP_REGISTRY_CATALOG_SOURCE)
+    ) {
       throw new Error(
-        `aiGateway.mcpRegistry.sources: the name '${CATALOG_SOURCE}' is the software catalog's; name the registry otherwise, or set aiGateway.mcpRegistry.catalog.enabled to false`,
+        `aiGateway.mcpRegistry.sources: the name '${MCP_REGISTRY_CATALOG_SOURCE}' is the software catalog's; name the registry otherwise, or set aiGateway.mcpRegistry.catalog.enabled to false`,
       );
     }
     return new McpRegistrySources(
@@ -145,7 +144,7 @@ export class McpRegistrySources {
         ...(this.catalog
           ? [
               {
-                name: CATALOG_SOURCE,
+                name: MCP_REGISTRY_CATALOG_SOURCE,
                 url: `catalog:API?type=${MCP_SERVER_API_TYPE}`,
                 title: `Software catalog (API entities of type ${MCP_SERVER_API_TYPE} defined by a server.json)`,
               },
@@ -161,7 +160,7 @@ export class McpRegistrySources {
     query: RegistryQuery,
     credentials: BackstageCredentials,
   ): Promise<RegistryPage> {
-    if (this.catalog && sourceName === CATALOG_SOURCE) {
+    if (this.catalog && sourceName === MCP_REGISTRY_CATALOG_SOURCE) {
       return this.catalog.servers(query, credentials);
     }
     const source = this.sources.find(s => s.name === sourceName);

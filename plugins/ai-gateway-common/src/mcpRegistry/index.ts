@@ -1,2 +1,3 @@
 export * from './serverJson';
 export * from './mcpServerFromServerJson';
+export * from './catalogEntries';

@@ -1,5 +1,6 @@
 import {
   CONTROL_PLANE_OPERATOR,
+  describeRemovedState,
   describeServedState,
   explainPoolStatus,
 } from './poolGuidance';
@@ -225,5 +226,39 @@ describe('describeServedState', () => {
     expect(
       describeServedState('Policy budget', poolOf('agent'), undefined).message,
     ).toMatch(/Now unknown: The control plane has not recorded a status/);
+  });
+});
+
+describe('describeRemovedState', () => {
+  it('says the pool no longer serves it once the pool runs the change', () => {
+    expect(
+      describeRemovedState(
+        'MCP server github',
+        poolOf('agent'),
+        statusOf(heartbeat()),
+      ),
+    ).toEqual({
+      applied: true,
+      message:
+        'MCP server github is deleted and pool prod-eu no longer serves it.',
+    });
+  });
+
+  it('says it stops being served once applied, with the phase, its cause and the next step', () => {
+    const failure =
+      "cluster 'prod-eu-eks' is not in kubernetes.clusterLocatorMethods (known: none); direct delivery needs it";
+    expect(
+      describeRemovedState(
+        'Policy limits',
+        poolOf('direct'),
+        failedApply(failure),
+      ),
+    ).toEqual({
+      applied: false,
+      message: `Policy limits is deleted; pool prod-eu stops serving it once the change is applied. Now Degraded: The last apply failed: ${failure}.`,
+      nextStep: expect.stringMatching(
+        /^Add cluster prod-eu-eks to kubernetes\.clusterLocatorMethods/,
+      ),
+    });
   });
 });

@@ -213,6 +213,37 @@ export function describeServedState(
 }
 
 /**
+ * What happens to something deleted from a pool (an MCP server, AI backend
+ * or policy): `applied` when the pool runs its newest revision (without it)
+ * and is healthy; otherwise it stops being served once the pool applies the
+ * change, with why not yet and the next step.
+ *
+ * @public
+ */
+export function describeRemovedState(
+  what: string,
+  pool: PoolGuidanceFacts,
+  status: PoolGuidanceStatus | undefined,
+): { applied: boolean; message: string; nextStep?: string } {
+  const guidance = explainPoolStatus(pool, status);
+  if (guidance.served) {
+    return {
+      applied: true,
+      message: `${what} is deleted and pool ${pool.name} no longer serves it.`,
+    };
+  }
+  return {
+    applied: false,
+    message: `${what} is deleted; pool ${
+      pool.name
+    } stops serving it once the change is applied. Now ${
+      status?.phase ?? 'unknown'
+    }: ${guidance.cause}`,
+    ...(guidance.nextStep ? { nextStep: guidance.nextStep } : {}),
+  };
+}
+
+/**
  * Whether something delivers the pool's desired revision right now, so a
  * short wait can see it applied: the control plane for direct pools, a
  * connected operator otherwise; not when the last apply failed (the next one

@@ -6,12 +6,15 @@ import {
 } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import { useEntity } from '@backstage/plugin-catalog-react';
-import { serverJsonOfDefinition } from '@ai-gateway-backstage/plugin-ai-gateway-common';
+import {
+  MCP_REGISTRY_CATALOG_SOURCE,
+  serverJsonOfDefinition,
+} from '@ai-gateway-backstage/plugin-ai-gateway-common';
 import Box from '@material-ui/core/Box';
 import Typography from '@material-ui/core/Typography';
 import useAsync from 'react-use/esm/useAsync';
 import { aiGatewayApiRef } from '../api/AiGatewayApi';
-import { CATALOG_SOURCE, deployFromCatalogPath } from './mcpRegistryEntry';
+import { deployFromCatalogPath } from './mcpRegistryEntry';
 
 /**
  * On the page of an API entity that holds a server.json: what the gateway
@@ -29,7 +32,7 @@ export function DeployFromCatalogCard() {
   );
   const entry = useAsync(async () => {
     if (!server) return undefined;
-    const page = await api.listMcpRegistryEntries(CATALOG_SOURCE, {
+    const page = await api.listMcpRegistryEntries(MCP_REGISTRY_CATALOG_SOURCE, {
       search: server.name,
       limit: 100,
     });

@@ -1,13 +1,11 @@
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import { ConflictError } from '@backstage/errors';
-import { mcpServerUrl } from '@ai-gateway-backstage/plugin-ai-gateway-common';
 import { AiGatewayClient } from '../AiGatewayClient';
+import { mcpServerOutputs, servedStateInputs } from '../servedState';
 import {
-  mcpServerOutputs,
-  reportServedState,
-  servedStateInputs,
-} from '../servedState';
-import { createOnce, entityRefOf, validateObject } from './objects';
+  createMcpServerAndReport,
+  gatewayUrlIfPrefixFree,
+} from './mcpServerDeployment';
+import { validateObject } from './objects';
 
 /**
  * `ai-gateway:mcp-server:deploy`: registers an MCP server in a pool, waits
@@ -43,54 +41,28 @@ export function deployMcpServerAction(options: {
       const { wait = true, timeoutSeconds = 300 } = ctx.input;
       const credentials = await ctx.getInitiatorCredentials();
       const { client } = options;
-      // Read-only checks run in dry runs too, as the user: the pool must be
-      // visible to them and the prefix free.
-      const pool = await client.call(credentials, (api, o) =>
-        api.getPool({ path: { name: server.pool } }, o),
-      );
-      const url = mcpServerUrl(pool.spec, { prefix: server.prefix as string });
-      const clash = (
-        await client.call(credentials, (api, o) =>
-          api.listMcpServers(
-            { query: { pool: server.pool, prefix: server.prefix, limit: 1 } },
-            o,
-          ),
-        )
-      ).items[0];
-      if (clash && clash.name !== server.name) {
-        throw new ConflictError(
-          `prefix '${server.prefix}' is already used by MCP server '${clash.name}' in pool ${server.pool}`,
-        );
-      }
+      const url = await gatewayUrlIfPrefixFree({
+        client,
+        credentials,
+        server: {
+          name: server.name,
+          pool: server.pool,
+          prefix: server.prefix as string,
+        },
+      });
       ctx.logger.info(`MCP server ${server.name} will be served at ${url}`);
-      if (!ctx.isDryRun) {
-        await ctx.checkpoint({
-          key: `ai-gateway:mcp-server:deploy:${server.name}`,
-          fn: async () => {
-            await createOnce({
-              client,
-              credentials,
-              kind: 'mcpServer',
-              body: ctx.input.mcpServer,
-              logger: ctx.logger,
-              userRef: ctx.user?.ref,
-            });
-          },
-        });
-      }
-      await reportServedState({
+      await createMcpServerAndReport({
         ctx,
         client,
         credentials,
-        pool: server.pool,
-        what: `MCP server ${server.name}`,
+        // The body as given: the control plane applies its own defaults.
+        body: { ...ctx.input.mcpServer, name: server.name, pool: server.pool },
+        checkpointKey: `ai-gateway:mcp-server:deploy:${server.name}`,
+        url,
         wait,
         timeoutSeconds,
         pollMs: options.pollMs,
       });
-      ctx.output('name', server.name);
-      ctx.output('url', url);
-      ctx.output('entityRef', entityRefOf('mcpServer', server.name));
     },
   });
 }

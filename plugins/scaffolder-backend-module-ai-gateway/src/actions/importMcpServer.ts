@@ -1,18 +1,13 @@
 import type { BackstageCredentials } from '@backstage/backend-plugin-api';
-import { ConflictError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import {
-  mcpServerUrl,
-  type FieldIssue,
-} from '@ai-gateway-backstage/plugin-ai-gateway-common';
+import type { FieldIssue } from '@ai-gateway-backstage/plugin-ai-gateway-common';
 import { AiGatewayClient } from '../AiGatewayClient';
 import { formInputError } from '../formErrors';
+import { mcpServerOutputs, servedStateInputs } from '../servedState';
 import {
-  mcpServerOutputs,
-  reportServedState,
-  servedStateInputs,
-} from '../servedState';
-import { createOnce, entityRefOf } from './objects';
+  createMcpServerAndReport,
+  gatewayUrlIfPrefixFree,
+} from './mcpServerDeployment';
 
 /** Pages of a source searched at most for the entry named (search narrows them). */
 const MAX_PAGES = 5;
@@ -236,23 +231,11 @@ export function importMcpServerAction(options: {
           o,
         ),
       )) as { mcpServer: Record<string, any> };
-      const poolObject = await client.call(credentials, (api, o) =>
-        api.getPool({ path: { name: pool } }, o),
-      );
-      const url = mcpServerUrl(poolObject.spec, { prefix: mcpServer.prefix });
-      const clash = (
-        await client.call(credentials, (api, o) =>
-          api.listMcpServers(
-            { query: { pool, prefix: mcpServer.prefix, limit: 1 } },
-            o,
-          ),
-        )
-      ).items[0];
-      if (clash && clash.name !== mcpServer.name) {
-        throw new ConflictError(
-          `prefix '${mcpServer.prefix}' is already used by MCP server '${clash.name}' in pool ${pool}`,
-        );
-      }
+      const url = await gatewayUrlIfPrefixFree({
+        client,
+        credentials,
+        server: { name: mcpServer.name, pool, prefix: mcpServer.prefix },
+      });
       ctx.logger.info(
         `${label} becomes MCP server ${mcpServer.name} (${
           mcpServer.source.type
@@ -262,36 +245,19 @@ export function importMcpServerAction(options: {
             : mcpServer.source.url
         }), served at ${url}`,
       );
-      if (!ctx.isDryRun) {
-        // Created as POST /mcp-servers/import would (same checks,
-        // permission and audit), once: a retried task carries on.
-        await ctx.checkpoint({
-          key: `ai-gateway:mcp-server:import:${mcpServer.name}`,
-          fn: async () => {
-            await createOnce({
-              client,
-              credentials,
-              kind: 'mcpServer',
-              body: mcpServer,
-              logger: ctx.logger,
-              userRef: ctx.user?.ref,
-            });
-          },
-        });
-      }
-      await reportServedState({
+      // Created as POST /mcp-servers/import would (same checks, permission
+      // and audit), once: a retried task carries on.
+      await createMcpServerAndReport({
         ctx,
         client,
         credentials,
-        pool,
-        what: `MCP server ${mcpServer.name}`,
+        body: mcpServer as typeof mcpServer & { name: string; pool: string },
+        checkpointKey: `ai-gateway:mcp-server:import:${mcpServer.name}`,
+        url,
         wait,
         timeoutSeconds,
         pollMs: options.pollMs,
       });
-      ctx.output('name', mcpServer.name);
-      ctx.output('url', url);
-      ctx.output('entityRef', entityRefOf('mcpServer', mcpServer.name));
       ctx.output('serverName', String(serverJson.name));
       ctx.output('version', String(serverJson.version));
     },
